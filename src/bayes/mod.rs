@@ -1,0 +1,1 @@
+//! Bayesian engine (in progress).

@@ -1,0 +1,1 @@
+//! Frequentist engine (in progress).

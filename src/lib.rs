@@ -1,0 +1,16 @@
+//! postab: A/B testing for social-media post variants.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod bayes;
+pub mod counts;
+pub mod error;
+pub mod experiment;
+pub mod freq;
+pub mod metric;
+pub mod numeric;
+pub mod outcome;
+pub mod post;
+pub mod tracker;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! metric (in progress).

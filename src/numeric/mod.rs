@@ -1,0 +1,1 @@
+//! Special functions postab can trust at any scale.
