@@ -14,6 +14,101 @@ pub enum Error {
         /// What was expected instead.
         expected: &'static str,
     },
+
+    /// A variant id is empty.
+    #[error("variant id must not be empty")]
+    EmptyVariantId,
+    /// Two variants share an id.
+    #[error("duplicate variant id {id:?}")]
+    DuplicateVariant {
+        /// The repeated id.
+        id: String,
+    },
+    /// A variant id is not known to the experiment or tracker.
+    #[error("unknown variant id {id:?}")]
+    UnknownVariant {
+        /// The id that was asked for.
+        id: String,
+    },
+    /// An experiment needs at least two variants.
+    #[error("an experiment needs at least 2 variants, got {got}")]
+    TooFewVariants {
+        /// How many variants were given.
+        got: usize,
+    },
+    /// No control variant was chosen.
+    #[error("no control variant chosen: call `.control(id)` with one of the variant ids")]
+    MissingControl,
+    /// The chosen control is not one of the variants.
+    #[error("control {id:?} is not one of the variant ids")]
+    UnknownControl {
+        /// The control id given.
+        id: String,
+    },
+    /// A binomial rate has more successes than trials.
+    #[error("variant {variant:?}: {successes} successes exceed {trials} trials")]
+    SuccessesExceedTrials {
+        /// Which variant.
+        variant: String,
+        /// The numerator.
+        successes: u64,
+        /// The denominator.
+        trials: u64,
+    },
+    /// A count would exceed `u64::MAX` (counts never wrap).
+    #[error(
+        "count overflow{}: {outcome} {current} + {added} exceeds u64::MAX",
+        .variant.as_ref().map(|v| format!(" in variant {v:?}")).unwrap_or_default()
+    )]
+    CountOverflow {
+        /// Which variant, when known.
+        variant: Option<String>,
+        /// Which outcome (or sum of outcomes).
+        outcome: String,
+        /// The count before the addition.
+        current: u64,
+        /// The amount being added.
+        added: u64,
+    },
+    /// An outcome name is not one of the built-in outcomes.
+    #[error(
+        "unknown outcome {name:?} (built-in: impressions, clicks, reposts, likes, replies, quotes, profile_visits, follows; use Outcome::custom for others)"
+    )]
+    UnknownOutcome {
+        /// The name given.
+        name: String,
+    },
+    /// A custom outcome name is empty.
+    #[error("outcome name must not be empty")]
+    EmptyOutcomeName,
+    /// A custom outcome name is reserved (a built-in outcome's name or alias, or `_overflow`).
+    #[error("outcome name {name:?} is reserved; use the built-in outcome instead of a custom one")]
+    ReservedOutcomeName {
+        /// The name given.
+        name: String,
+    },
+    /// A metric definition is invalid.
+    #[error("invalid metric {name:?}: {reason}")]
+    InvalidMetric {
+        /// The metric's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two metrics of an experiment share a name.
+    #[error("duplicate metric name {name:?}")]
+    DuplicateMetric {
+        /// The repeated name.
+        name: String,
+    },
+    /// A time window's start is after its end.
+    #[error("invalid time window: from {from} is after to {to}")]
+    InvalidTimeWindow {
+        /// Start of the window (inclusive).
+        from: chrono::DateTime<chrono::Utc>,
+        /// End of the window (exclusive).
+        to: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.
