@@ -13,4 +13,10 @@ pub mod outcome;
 pub mod post;
 pub mod tracker;
 
+pub use counts::Counts;
 pub use error::{Error, Result};
+pub use experiment::{Experiment, ExperimentBuilder};
+pub use metric::Metric;
+pub use outcome::Outcome;
+pub use post::Variant;
+pub use tracker::{Event, Tracker};

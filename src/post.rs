@@ -1,1 +1,285 @@
-//! post (in progress).
+//! Post variants: what is being tested.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// What media a post carries.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MediaKind {
+    /// Text only, no media (the default).
+    #[default]
+    TextOnly,
+    /// One or more still images.
+    Image,
+    /// A video.
+    Video,
+    /// An animated GIF.
+    Gif,
+    /// A link preview card.
+    LinkCard,
+    /// A poll.
+    Poll,
+}
+
+impl fmt::Display for MediaKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MediaKind::TextOnly => "text_only",
+            MediaKind::Image => "image",
+            MediaKind::Video => "video",
+            MediaKind::Gif => "gif",
+            MediaKind::LinkCard => "link_card",
+            MediaKind::Poll => "poll",
+        })
+    }
+}
+
+/// One version of a post in an experiment: a stable id, a label for reports,
+/// the post text and the attributes people vary.
+///
+/// Only the id is validated (it must be non-empty; uniqueness is checked by
+/// the [`Experiment`](crate::Experiment)). Attributes are stored as given.
+///
+/// # Example
+///
+/// ```
+/// use postab::post::{MediaKind, Variant};
+///
+/// let v = Variant::new("question", "Is your posting schedule too rigid? {link}")?
+///     .with_label("Question hook")
+///     .with_call_to_action("Read the post")
+///     .with_link("https://example.com/schedules")
+///     .with_media(MediaKind::LinkCard)
+///     .with_hashtag("socialmedia")
+///     .with_scheduled_at("2026-11-24T08:00:00Z".parse()?)
+///     .with_tag("author", "sam");
+/// assert_eq!(v.id(), "question");
+/// assert_eq!(v.label(), "Question hook");
+/// assert_eq!(v.call_to_action(), Some("Read the post"));
+/// assert_eq!(v.tags().get("author").map(String::as_str), Some("sam"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "VariantRepr")]
+pub struct Variant {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    call_to_action: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
+    media: MediaKind,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hashtags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheduled_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    tags: BTreeMap<String, String>,
+}
+
+/// The serialised form of [`Variant`], validated on the way in.
+#[derive(Deserialize)]
+struct VariantRepr {
+    id: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    call_to_action: Option<String>,
+    #[serde(default)]
+    link: Option<String>,
+    #[serde(default)]
+    media: MediaKind,
+    #[serde(default)]
+    hashtags: Vec<String>,
+    #[serde(default)]
+    scheduled_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+}
+
+impl TryFrom<VariantRepr> for Variant {
+    type Error = Error;
+
+    fn try_from(r: VariantRepr) -> Result<Self> {
+        let v = Variant::new(r.id, r.text)?;
+        Ok(Variant {
+            label: r.label,
+            call_to_action: r.call_to_action,
+            link: r.link,
+            media: r.media,
+            hashtags: r.hashtags,
+            scheduled_at: r.scheduled_at,
+            tags: r.tags,
+            ..v
+        })
+    }
+}
+
+impl Variant {
+    /// A text-only variant with the given id and post text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyVariantId`] if `id` is empty.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::{Error, Variant};
+    ///
+    /// let v = Variant::new("statement", "There is no single right way. {link}")?;
+    /// assert_eq!(v.label(), "statement"); // the label defaults to the id
+    /// assert_eq!(Variant::new("", "text"), Err(Error::EmptyVariantId));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Result<Self> {
+        let id = id.into();
+        if id.is_empty() {
+            return Err(Error::EmptyVariantId);
+        }
+        Ok(Variant {
+            id,
+            label: None,
+            text: text.into(),
+            call_to_action: None,
+            link: None,
+            media: MediaKind::TextOnly,
+            hashtags: Vec::new(),
+            scheduled_at: None,
+            tags: BTreeMap::new(),
+        })
+    }
+
+    /// Sets the human-readable label used in reports.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the post text.
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = text.into();
+        self
+    }
+
+    /// Sets the call to action ("Read the post", "Sign up", ...).
+    pub fn with_call_to_action(mut self, cta: impl Into<String>) -> Self {
+        self.call_to_action = Some(cta.into());
+        self
+    }
+
+    /// Sets the link the post points to.
+    pub fn with_link(mut self, link: impl Into<String>) -> Self {
+        self.link = Some(link.into());
+        self
+    }
+
+    /// Sets the media kind.
+    pub fn with_media(mut self, media: MediaKind) -> Self {
+        self.media = media;
+        self
+    }
+
+    /// Appends one hashtag (stored as given, with or without `#`).
+    pub fn with_hashtag(mut self, hashtag: impl Into<String>) -> Self {
+        self.hashtags.push(hashtag.into());
+        self
+    }
+
+    /// Appends several hashtags.
+    pub fn with_hashtags<I, S>(mut self, hashtags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.hashtags.extend(hashtags.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets the scheduled posting time.
+    pub fn with_scheduled_at(mut self, at: DateTime<Utc>) -> Self {
+        self.scheduled_at = Some(at);
+        self
+    }
+
+    /// Sets a free-form tag (replacing an earlier value for the same key).
+    pub fn with_tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// The stable, non-empty id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The label for reports (the id unless set).
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The post text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The call to action, if any.
+    pub fn call_to_action(&self) -> Option<&str> {
+        self.call_to_action.as_deref()
+    }
+
+    /// The link, if any.
+    pub fn link(&self) -> Option<&str> {
+        self.link.as_deref()
+    }
+
+    /// The media kind.
+    pub fn media(&self) -> MediaKind {
+        self.media
+    }
+
+    /// The hashtags, in the order given.
+    pub fn hashtags(&self) -> &[String] {
+        &self.hashtags
+    }
+
+    /// The scheduled posting time, if any.
+    pub fn scheduled_at(&self) -> Option<DateTime<Utc>> {
+        self.scheduled_at
+    }
+
+    /// The free-form tags.
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        &self.tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_round_trip_and_validation() {
+        let v = Variant::new("a", "hello")
+            .unwrap()
+            .with_media(MediaKind::Video)
+            .with_hashtags(["x", "y"]);
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(serde_json::from_str::<Variant>(&json).unwrap(), v);
+        let err = serde_json::from_str::<Variant>(r#"{"id":"","text":"t"}"#).unwrap_err();
+        assert!(err.to_string().contains("must not be empty"), "{err}");
+    }
+}
