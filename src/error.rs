@@ -109,6 +109,12 @@ pub enum Error {
         /// End of the window (exclusive).
         to: chrono::DateTime<chrono::Utc>,
     },
+    /// A variant has no trials (e.g. 0 impressions), so its rate is undefined.
+    #[error("variant {variant:?} has zero traffic (0 trials): nothing to analyse")]
+    ZeroTraffic {
+        /// Which variant.
+        variant: String,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

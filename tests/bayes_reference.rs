@@ -81,3 +81,41 @@ fn credible_interval_public_reference() {
         assert!(rel(ci.upper, up) < 1e-10, "{}: {:e} vs {up:e}", c["id"], ci.upper);
     }
 }
+
+#[test]
+fn prob_best_public_reference() {
+    let cs = cases("golden-public.json", "beta_prob_best");
+    assert_eq!(cs.len(), 8);
+    for c in &cs {
+        let alphas = c["input"]["alphas"].as_array().expect("alphas");
+        let betas = c["input"]["betas"].as_array().expect("betas");
+        let ds: Vec<BetaPosterior> =
+            alphas.iter().zip(betas).map(|(a, b)| BetaPosterior::new(num(a), num(b)).expect("valid")).collect();
+        let got = prob_best(&ds).expect("K >= 2");
+        let want = c["expected"]["prob_best_hp"].as_array().expect("hp");
+        for (g, w) in got.iter().zip(want) {
+            // README tolerance: absolute 1e-9.
+            assert!((g - num(w)).abs() < 1e-9, "{}: {got:?} vs {want:?}", c["id"]);
+        }
+    }
+}
+
+#[test]
+fn gamma_poisson_public_reference() {
+    let cs = cases("golden-public.json", "gamma_poisson_prob_b_beats_a");
+    assert_eq!(cs.len(), 8);
+    for c in &cs {
+        let i = &c["input"];
+        let a = GammaPosterior::new(num(&i["shape_a"]), num(&i["rate_a"])).expect("valid");
+        let b = GammaPosterior::new(num(&i["shape_b"]), num(&i["rate_b"])).expect("valid");
+        // The posterior also follows from the prior and the data.
+        let prior = GammaPrior::new(num(&i["prior_shape"]), num(&i["prior_rate"])).expect("prior");
+        let from_data = prior.update(num(&i["count_a"]) as u64, num(&i["exposure_a"])).expect("update");
+        assert!((from_data.shape() - a.shape()).abs() < 1e-12 && (from_data.rate() - a.rate()).abs() < 1e-9);
+        let p = prob_beats(&a, &b);
+        // README tolerance: 1e-10 relative, both directions.
+        let (wb, wa) = (num(&c["expected"]["prob_b_beats_a_hp"]), num(&c["expected"]["prob_a_beats_b_hp"]));
+        assert!(rel(p.b_beats_a, wb) < 1e-10, "{}: {:e} vs {wb:e}", c["id"], p.b_beats_a);
+        assert!(rel(p.a_beats_b, wa) < 1e-10, "{}: {:e} vs {wa:e}", c["id"], p.a_beats_b);
+    }
+}

@@ -25,7 +25,7 @@
 //! terms) use adaptive Gauss–Kronrod quadrature of `∫ f(t) F(t) dt` instead.
 
 use super::beta::BetaPosterior;
-use super::kernel::LnPdf;
+use super::posterior::Posterior;
 use crate::numeric::ln_beta_dev;
 use crate::numeric::quad::integrate;
 
@@ -151,7 +151,7 @@ fn base(phi: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
 pub(crate) fn quadrature(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
     let x_narrow = x.std_dev() <= y.std_dev();
     let (narrow, wide) = if x_narrow { (x, y) } else { (y, x) };
-    let pdf = LnPdf::new(narrow);
+    let pdf = narrow.ln_pdf_kernel();
     let (m, sd) = (narrow.mean(), narrow.std_dev());
     let mut breaks = vec![0.0, 1.0];
     for k in [0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0] {

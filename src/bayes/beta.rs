@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev, ln_beta_pdf};
+use crate::interval::Interval;
+use super::kernel::LnPdf;
+use super::posterior::{Posterior, losses_by_size_bias};
+use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev};
 
 /// Checks that a shape parameter is finite and positive.
 pub(crate) fn check_shape(name: &'static str, value: f64) -> Result<f64> {
@@ -101,27 +104,6 @@ pub struct BetaPosterior {
     beta: f64,
 }
 
-/// An interval `[lower, upper]`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Interval {
-    /// Lower end.
-    pub lower: f64,
-    /// Upper end.
-    pub upper: f64,
-}
-
-impl Interval {
-    /// Whether `x` lies inside the closed interval.
-    pub fn contains(&self, x: f64) -> bool {
-        self.lower <= x && x <= self.upper
-    }
-
-    /// `upper − lower`.
-    pub fn width(&self) -> f64 {
-        self.upper - self.lower
-    }
-}
-
 impl BetaPosterior {
     /// A Beta(α, β) distribution with the parameters used as given.
     ///
@@ -157,43 +139,15 @@ impl BetaPosterior {
         self.beta
     }
 
-    /// Posterior mean `α / (α + β)`.
-    pub fn mean(&self) -> f64 {
-        self.alpha / (self.alpha + self.beta)
-    }
-
-    /// `1 −` mean, computed as `β / (α + β)` (exact near 1).
-    pub(crate) fn mean_complement(&self) -> f64 {
-        self.beta / (self.alpha + self.beta)
-    }
-
     /// Posterior variance `αβ / ((α + β)² (α + β + 1))`.
     pub fn variance(&self) -> f64 {
         let s = self.alpha + self.beta;
         self.alpha * self.beta / (s * s * (s + 1.0))
     }
 
-    /// Standard deviation.
-    pub fn std_dev(&self) -> f64 {
-        self.variance().sqrt()
-    }
-
-    /// Natural log of the density at `x` (`−∞` outside (0, 1)).
-    pub fn ln_pdf(&self, x: f64) -> f64 {
-        if !(0.0..=1.0).contains(&x) {
-            return f64::NEG_INFINITY;
-        }
-        ln_beta_pdf(self.alpha, self.beta, x, 1.0 - x)
-    }
-
-    /// `P(X ≤ x)`.
-    pub fn cdf(&self, x: f64) -> f64 {
-        self.tails(x).0
-    }
-
-    /// `P(X > x)`, computed directly (relative accuracy in the upper tail).
-    pub fn sf(&self, x: f64) -> f64 {
-        self.tails(x).1
+    /// `1 −` mean, computed as `β / (α + β)` (exact near 1).
+    pub(crate) fn mean_complement(&self) -> f64 {
+        self.beta / (self.alpha + self.beta)
     }
 
     /// `(P(X ≤ x), P(X > x))`.
@@ -205,41 +159,6 @@ impl BetaPosterior {
             return (1.0, 0.0);
         }
         beta_inc_pair(self.alpha, self.beta, x, 1.0 - x)
-    }
-
-    /// The quantile `x` with `P(X ≤ x) = p`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `p` is outside [0, 1].
-    pub fn quantile(&self, p: f64) -> Result<f64> {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter { name: "probability", value: p, expected: "a probability in [0, 1]" });
-        }
-        Ok(if p <= 0.5 {
-            beta_inc_inv(self.alpha, self.beta, p)
-        } else {
-            beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p)
-        })
-    }
-
-    /// Equal-tailed credible interval: `[Q((1 − level)/2), Q((1 + level)/2)]`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `level` is not inside (0, 1).
-    ///
-    /// # Example
-    /// ```
-    /// use postab::bayes::BetaPosterior;
-    /// let ci = BetaPosterior::new(1.0, 1.0)?.credible_interval(0.95)?;
-    /// assert!((ci.lower - 0.025).abs() < 1e-15 && (ci.upper - 0.975).abs() < 1e-15);
-    /// # Ok::<(), postab::Error>(())
-    /// ```
-    pub fn credible_interval(&self, level: f64) -> Result<Interval> {
-        let tail = 0.5 * (1.0 - check_level(level)?);
-        Ok(Interval {
-            lower: beta_inc_inv(self.alpha, self.beta, tail),
-            upper: beta_inc_inv_upper(self.alpha, self.beta, tail),
-        })
     }
 
     /// Highest-density interval: the shortest interval holding `level` of the
@@ -298,5 +217,61 @@ impl BetaPosterior {
     /// the density expressed around the mean.
     pub(crate) fn ln_norm_at_mean(&self) -> f64 {
         ln_beta_dev(self.alpha, self.beta, self.mean(), self.mean_complement())
+    }
+}
+
+impl Posterior for BetaPosterior {
+    /// `α / (α + β)`.
+    fn mean(&self) -> f64 {
+        self.alpha / (self.alpha + self.beta)
+    }
+
+    fn std_dev(&self) -> f64 {
+        self.variance().sqrt()
+    }
+
+    fn cdf(&self, x: f64) -> f64 {
+        self.tails(x).0
+    }
+
+    fn sf(&self, x: f64) -> f64 {
+        self.tails(x).1
+    }
+
+    fn quantile(&self, p: f64) -> Result<f64> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::InvalidParameter { name: "probability", value: p, expected: "a probability in [0, 1]" });
+        }
+        Ok(if p <= 0.5 { beta_inc_inv(self.alpha, self.beta, p) } else { beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p) })
+    }
+
+    fn support(&self) -> (f64, f64) {
+        (0.0, 1.0)
+    }
+
+    fn singular_ends(&self) -> (bool, bool) {
+        (self.alpha < 1.0, self.beta < 1.0)
+    }
+
+    fn ln_pdf_kernel(&self) -> LnPdf {
+        let (m, mc) = (self.mean(), self.mean_complement());
+        LnPdf {
+            at_mean: -self.ln_norm_at_mean() - m.ln() - mc.ln(),
+            mean: m,
+            mean_c: mc,
+            a1: self.alpha - 1.0,
+            b1: self.beta - 1.0,
+            c1: 0.0,
+            c2: 0.0,
+        }
+    }
+
+    fn prob_greater(&self, other: &Self) -> (f64, f64) {
+        super::beat::prob_greater(self, other)
+    }
+
+    fn expected_losses(&self, other: &Self) -> (f64, f64) {
+        let up = |d: &Self| Self { alpha: d.alpha + 1.0, beta: d.beta };
+        losses_by_size_bias(self, other, &up(self), &up(other))
     }
 }
