@@ -119,3 +119,67 @@ fn gamma_poisson_public_reference() {
         assert!(rel(p.a_beats_b, wa) < 1e-10, "{}: {:e} vs {wa:e}", c["id"], p.a_beats_b);
     }
 }
+
+#[test]
+fn prob_b_beats_a_mpmath_extremes() {
+    // 10⁸–10⁹ trials at 0.01 %–30 %, zero successes, a lopsided pair
+    // (tests/data/gen_bayes.py: Evan Miller's sum at 60 digits).
+    assert_eq!(check_beat("bayes-mpmath.json"), 9);
+}
+
+#[test]
+fn gamma_and_normal_intervals_round_trip() {
+    let g = GammaPosterior::new(8.0, 40.0).expect("valid");
+    let ci = g.credible_interval(0.95).expect("level");
+    assert!((g.cdf(ci.lower) - 0.025).abs() < 1e-13 && (g.sf(ci.upper) - 0.025).abs() < 1e-13);
+    let big = GammaPosterior::new(3e6, 2e8).expect("valid");
+    let ci = big.credible_interval(0.95).expect("level");
+    assert!((big.cdf(ci.lower) / 0.025 - 1.0).abs() < 1e-9 && (big.sf(ci.upper) / 0.025 - 1.0).abs() < 1e-9);
+    let n = NormalPosterior::from_summary(400, 41.2, 900.0).expect("valid");
+    let ci = n.credible_interval(0.95).expect("level");
+    assert!((ci.lower - (41.2 - 1.959963984540054 * 1.5)).abs() < 1e-12);
+}
+
+#[test]
+fn normal_expected_loss_closed_form() {
+    // D = B − A ~ N(1, 2): E[D⁺] = √2 φ(1/√2) + Φ(1/√2) (mpmath: 1.3328180468790153)
+    let a = NormalPosterior::new(0.0, 1.0).expect("valid");
+    let b = NormalPosterior::new(1.0, 1.0).expect("valid");
+    let loss = expected_loss(&a, &b);
+    assert!((loss.choose_a - 1.3328180468790153).abs() < 1e-14, "{loss:?}");
+    assert!((loss.choose_a - loss.choose_b - 1.0).abs() < 1e-14);
+}
+
+#[test]
+fn lift_interval_brackets_the_observed_lift() {
+    let a = BetaPosterior::from_counts(300, 20_000).expect("valid");
+    let b = BetaPosterior::from_counts(360, 20_000).expect("valid");
+    let ci = lift_interval(&a, &b, 0.95).expect("level");
+    assert!(ci.contains(0.2), "{ci:?}");
+    // Its ends are the 2.5 % and 97.5 % points of the lift distribution.
+    assert!((prob_lift_above(&a, &b, ci.lower).expect("ok") - 0.975).abs() < 1e-9);
+    assert!((prob_lift_above(&a, &b, ci.upper).expect("ok") - 0.025).abs() < 1e-9);
+    // At threshold 0 the lift probability is P(B > A).
+    let p0 = prob_lift_above(&a, &b, 0.0).expect("ok");
+    assert!((p0 - prob_beats(&a, &b).b_beats_a).abs() < 1e-10);
+}
+
+#[test]
+fn bad_bayesian_inputs_are_specific_errors() {
+    use postab::Error;
+    let bad = |r: Result<_, Error>, name: &str| match r {
+        Err(Error::InvalidParameter { name: n, .. }) => assert_eq!(n, name),
+        other => panic!("expected InvalidParameter({name}), got {other:?}"),
+    };
+    bad(BetaPrior::new(f64::NAN, 1.0).map(|_| ()), "prior alpha");
+    bad(BetaPrior::new(1.0, -2.0).map(|_| ()), "prior beta");
+    bad(BetaPrior::new(0.0, 1.0).map(|_| ()), "prior alpha");
+    bad(GammaPrior::new(1.0, -1.0).map(|_| ()), "prior rate");
+    bad(NormalPosterior::from_summary(10, 1.0, -1.0).map(|_| ()), "variance");
+    bad(NormalPosterior::from_summary(10, f64::INFINITY, 1.0).map(|_| ()), "mean");
+    bad(DecisionRule::new(-1e-3).map(|_| ()), "loss threshold");
+    bad(DecisionRule::new(1e-3).and_then(|r| r.with_rope(-0.1)).map(|_| ()), "ROPE");
+    let one = [BetaPosterior::from_counts(1, 2).expect("valid")];
+    assert!(matches!(rank(&one), Err(Error::TooFewVariants { got: 1 })));
+    assert!(matches!(BetaPrior::uniform().update(5, 3), Err(Error::SuccessesExceedTrials { successes: 5, trials: 3, .. })));
+}

@@ -30,8 +30,10 @@
 
 mod beat;
 mod beta;
+mod decision;
 mod gamma;
 mod kernel;
+mod lift;
 mod normal;
 mod posterior;
 mod rank;
@@ -39,7 +41,9 @@ mod rank;
 pub use crate::interval::Interval;
 pub use beta::{BetaPosterior, BetaPrior};
 pub use gamma::{GammaPosterior, GammaPrior};
+pub use decision::{Decision, DecisionRule, decide};
 pub use kernel::LnPdf;
+pub use lift::{lift_interval, prob_lift_above};
 pub use normal::NormalPosterior;
 pub use posterior::Posterior;
 
