@@ -115,6 +115,74 @@ pub enum Error {
         /// Which variant.
         variant: String,
     },
+    /// A contingency table has no rows or no columns.
+    #[error("empty table: {rows} rows x {cols} columns (need at least 2 x 2)")]
+    EmptyTable {
+        /// Number of rows given.
+        rows: usize,
+        /// Number of columns given (of the first row).
+        cols: usize,
+    },
+    /// The rows of a contingency table differ in length.
+    #[error("ragged table: row {row} has {len} cells, row 0 has {expected}")]
+    RaggedTable {
+        /// Index of the offending row.
+        row: usize,
+        /// Its length.
+        len: usize,
+        /// The length of row 0.
+        expected: usize,
+    },
+    /// Every cell of a table (or every observed count) is zero.
+    #[error("all-zero {what}: there is nothing to test")]
+    AllZero {
+        /// What was all zero (for example "table" or "observed impressions").
+        what: &'static str,
+    },
+    /// Two inputs that must have the same length do not.
+    #[error("length mismatch: {what} ({left} vs {right})")]
+    LengthMismatch {
+        /// Which inputs.
+        what: &'static str,
+        /// Length of the first.
+        left: usize,
+        /// Length of the second.
+        right: usize,
+    },
+    /// Too few groups (variants, p-values, arms) for the requested analysis.
+    #[error("too few {what}: got {got}, need at least {min}")]
+    TooFew {
+        /// What was counted.
+        what: &'static str,
+        /// How many were given.
+        got: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// A statistic is undefined for these data (for example a zero standard error).
+    #[error("{statistic} is undefined: {reason}")]
+    Undefined {
+        /// The statistic or interval.
+        statistic: &'static str,
+        /// Why, naming the values involved.
+        reason: String,
+    },
+    /// A planning question has no answer (for example no effect is detectable at that size).
+    #[error("no solution for {what}: {reason}")]
+    Infeasible {
+        /// What was asked for.
+        what: &'static str,
+        /// Why, naming the values involved.
+        reason: String,
+    },
+    /// An exact computation would take too long at this scale; an asymptotic method is advised.
+    #[error("{what} is too large to compute exactly: {reason}")]
+    TooLarge {
+        /// Which computation.
+        what: &'static str,
+        /// The size involved and the advised alternative.
+        reason: String,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.
