@@ -36,7 +36,9 @@ fn bench(c: &mut Criterion) {
         });
         for k in [2usize, 4, 10] {
             let ds = arms(size, k);
-            c.bench_function(&format!("prob_best_{k}/{name}"), |bench| bench.iter(|| rank(black_box(&ds))));
+            c.bench_function(&format!("prob_best_{k}/{name}"), |bench| {
+                bench.iter(|| rank(black_box(&ds)))
+            });
         }
     }
 }

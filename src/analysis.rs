@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use crate::bayes::{BetaPosterior, BetaPrior, Posterior, rank};
 use crate::error::{Error, Result};
 use crate::freq::{
-    Correction, PairwiseOptions, Proportion, ProportionCiMethod, SrmCheck, compare_to_control, proportion_ci,
-    sample_ratio_mismatch,
+    Correction, PairwiseOptions, Proportion, ProportionCiMethod, SrmCheck, compare_to_control,
+    proportion_ci, sample_ratio_mismatch,
 };
 use crate::interval::Interval;
 
@@ -45,7 +45,12 @@ pub struct AnalysisOptions {
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
-        Self { prior: BetaPrior::uniform(), level: 0.95, correction: Correction::Holm, split: None }
+        Self {
+            prior: BetaPrior::uniform(),
+            level: 0.95,
+            correction: Correction::Holm,
+            split: None,
+        }
     }
 }
 
@@ -151,12 +156,18 @@ pub fn analyze_rates(
     let mut arms = Vec::with_capacity(inputs.len());
     for v in inputs {
         if v.trials == 0 {
-            return Err(Error::ZeroTraffic { variant: v.id.clone() });
+            return Err(Error::ZeroTraffic {
+                variant: v.id.clone(),
+            });
         }
         let named = |e: Error| match e {
-            Error::SuccessesExceedTrials { successes, trials, .. } => {
-                Error::SuccessesExceedTrials { variant: v.id.clone(), successes, trials }
-            }
+            Error::SuccessesExceedTrials {
+                successes, trials, ..
+            } => Error::SuccessesExceedTrials {
+                variant: v.id.clone(),
+                successes,
+                trials,
+            },
             other => other,
         };
         posteriors.push(options.prior.update(v.successes, v.trials).map_err(named)?);
@@ -167,9 +178,14 @@ pub fn analyze_rates(
     let pairwise = compare_to_control(
         &arms,
         control,
-        PairwiseOptions::default().with_correction(options.correction).with_alpha(alpha),
+        PairwiseOptions::default()
+            .with_correction(options.correction)
+            .with_alpha(alpha),
     )?;
-    let split = options.split.clone().unwrap_or_else(|| vec![1.0; inputs.len()]);
+    let split = options
+        .split
+        .clone()
+        .unwrap_or_else(|| vec![1.0; inputs.len()]);
     let trials: Vec<u64> = inputs.iter().map(|v| v.trials).collect();
     let srm = sample_ratio_mismatch(&trials, &split)?;
     let control_rate = arms[control].rate();
@@ -224,7 +240,11 @@ fn signed_pct(x: f64) -> String {
 impl fmt::Display for Analysis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = format!("{:.0}%", 100.0 * self.options.level);
-        writeln!(f, "{}: {} ({}), control = {}", self.experiment, self.metric, self.metric_definition, self.control)?;
+        writeln!(
+            f,
+            "{}: {} ({}), control = {}",
+            self.experiment, self.metric, self.metric_definition, self.control
+        )?;
         let header = [
             "variant".to_string(),
             "trials".into(),
@@ -254,16 +274,34 @@ impl fmt::Display for Analysis {
                     c.map_or("control".into(), |c| format!("{:.4}", c.prob_beats_control)),
                     c.map_or("-".into(), |c| c.lift.map_or("n/a".into(), signed_pct)),
                     c.map_or("-".into(), |c| {
-                        format!("[{:+.3}, {:+.3}] pp", 100.0 * c.difference_interval.lower, 100.0 * c.difference_interval.upper)
+                        format!(
+                            "[{:+.3}, {:+.3}] pp",
+                            100.0 * c.difference_interval.lower,
+                            100.0 * c.difference_interval.upper
+                        )
                     }),
-                    c.map_or("-".into(), |c| format!("{:.3e} ({:.3e})", c.p_value, c.adjusted_p_value)),
+                    c.map_or("-".into(), |c| {
+                        format!("{:.3e} ({:.3e})", c.p_value, c.adjusted_p_value)
+                    }),
                 ]
             })
             .collect();
-        let widths: Vec<usize> =
-            (0..11).map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..11)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
         let line = |cells: &[String]| {
-            cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ")
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
         };
         writeln!(f, "{}", line(&header).trim_end())?;
         for r in &rows {
@@ -273,7 +311,11 @@ impl fmt::Display for Analysis {
             f,
             "sample ratio check: chi-square p = {:.4}{}",
             self.srm.p_value,
-            if self.srm.mismatch { "  << MISMATCH: traffic split differs from the plan (p < 0.001)" } else { " (ok)" }
+            if self.srm.mismatch {
+                "  << MISMATCH: traffic split differs from the plan (p < 0.001)"
+            } else {
+                " (ok)"
+            }
         )?;
         write!(
             f,

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analysis, AnalysisOptions, RateInput, analyze_rates};
 use crate::counts::in_variant;
-use crate::tracker::Event;
 use crate::metric::MetricData;
+use crate::tracker::Event;
 use crate::{Counts, Error, Metric, Outcome, Result, Tracker, Variant};
 
 /// An A/B(/n) test of post variants: 2 or more [`Variant`]s with unique ids,
@@ -363,36 +363,6 @@ impl Experiment {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn assert_send_sync<T: Send + Sync>() {}
-
-    #[test]
-    fn types_are_send_and_sync() {
-        assert_send_sync::<Experiment>();
-        assert_send_sync::<Tracker>();
-        assert_send_sync::<Event<'static>>();
-        assert_send_sync::<Counts>();
-    }
-
-    #[test]
-    fn deserialising_rechecks_rules() {
-        let json = r#"{"name":"x","variants":[{"id":"a","text":"A"},{"id":"b","text":"B"}],"control":"c"}"#;
-        let err = serde_json::from_str::<Experiment>(json).unwrap_err();
-        assert!(err.to_string().contains("control \"c\""), "{err}");
-        let json = r#"{"name":"x","variants":[{"id":"a","text":"A"},{"id":"b","text":"B"}],"control":"a",
-            "events":{"fixed":false,"events":{"zz":[]}}}"#;
-        let err = serde_json::from_str::<Experiment>(json).unwrap_err();
-        assert!(err.to_string().contains("\"zz\""), "{err}");
-        let json = r#"{"name":"x","variants":[{"id":"a","text":"A"},{"id":"b","text":"B"}],"control":"a"}"#;
-        let exp: Experiment = serde_json::from_str(json).unwrap();
-        assert!(exp.tracker().is_fixed());
-        assert_eq!(exp.tracker().variant_ids(), ["a", "b"]);
-    }
-}
-
 impl Experiment {
     /// Analyses a rate metric over all variants with the default
     /// [`AnalysisOptions`] (Beta(1, 1) prior, 95 % intervals, Holm
@@ -448,10 +418,52 @@ impl Experiment {
                 }
             }
         }
-        let control = self.variants.iter().position(|v| v.id() == self.control).unwrap_or(0);
+        let control = self
+            .variants
+            .iter()
+            .position(|v| v.id() == self.control)
+            .unwrap_or(0);
         let definition = metric.to_string();
-        let definition = definition.split_once(": ").map_or(definition.as_str(), |(_, d)| d);
-        analyze_rates(&self.name, metric.name(), definition, &inputs, control, options)
+        let definition = definition
+            .split_once(": ")
+            .map_or(definition.as_str(), |(_, d)| d);
+        analyze_rates(
+            &self.name,
+            metric.name(),
+            definition,
+            &inputs,
+            control,
+            options,
+        )
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn types_are_send_and_sync() {
+        assert_send_sync::<Experiment>();
+        assert_send_sync::<Tracker>();
+        assert_send_sync::<Event<'static>>();
+        assert_send_sync::<Counts>();
+    }
+
+    #[test]
+    fn deserialising_rechecks_rules() {
+        let json = r#"{"name":"x","variants":[{"id":"a","text":"A"},{"id":"b","text":"B"}],"control":"c"}"#;
+        let err = serde_json::from_str::<Experiment>(json).unwrap_err();
+        assert!(err.to_string().contains("control \"c\""), "{err}");
+        let json = r#"{"name":"x","variants":[{"id":"a","text":"A"},{"id":"b","text":"B"}],"control":"a",
+            "events":{"fixed":false,"events":{"zz":[]}}}"#;
+        let err = serde_json::from_str::<Experiment>(json).unwrap_err();
+        assert!(err.to_string().contains("\"zz\""), "{err}");
+        let json = r#"{"name":"x","variants":[{"id":"a","text":"A"},{"id":"b","text":"B"}],"control":"a"}"#;
+        let exp: Experiment = serde_json::from_str(json).unwrap();
+        assert!(exp.tracker().is_fixed());
+        assert_eq!(exp.tracker().variant_ids(), ["a", "b"]);
+    }
+}

@@ -87,8 +87,8 @@ pub mod tracker;
 
 pub use counts::Counts;
 pub use error::{Error, Result};
-pub use interval::Interval;
 pub use experiment::{Experiment, ExperimentBuilder};
+pub use interval::Interval;
 pub use metric::Metric;
 pub use outcome::Outcome;
 pub use post::Variant;

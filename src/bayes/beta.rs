@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::interval::Interval;
 use super::kernel::LnPdf;
 use super::posterior::{Posterior, losses_by_size_bias};
+use crate::error::{Error, Result};
+use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev};
 
 /// Checks that a shape parameter is finite and positive.
@@ -13,7 +13,11 @@ pub(crate) fn check_shape(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(Error::InvalidParameter { name, value, expected: "a finite number > 0" })
+        Err(Error::InvalidParameter {
+            name,
+            value,
+            expected: "a finite number > 0",
+        })
     }
 }
 
@@ -22,7 +26,11 @@ pub(crate) fn check_level(level: f64) -> Result<f64> {
     if level > 0.0 && level < 1.0 {
         Ok(level)
     } else {
-        Err(Error::InvalidParameter { name: "credible level", value: level, expected: "a probability in (0, 1)" })
+        Err(Error::InvalidParameter {
+            name: "credible level",
+            value: level,
+            expected: "a probability in (0, 1)",
+        })
     }
 }
 
@@ -30,8 +38,8 @@ pub(crate) fn check_level(level: f64) -> Result<f64> {
 ///
 /// * [`BetaPrior::uniform`] — Beta(1, 1), the default;
 /// * [`BetaPrior::jeffreys`] — Beta(½, ½);
-/// * [`BetaPrior::new`] — any α, β > 0 (e.g. one fitted to an account's history
-///   with [`crate::bayes::fit_beta_prior`]).
+/// * [`BetaPrior::new`] — any α, β > 0 (e.g. an informative prior from an
+///   account's past posts).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BetaPrior {
     alpha: f64,
@@ -57,17 +65,26 @@ impl BetaPrior {
     /// assert!(BetaPrior::new(-1.0, 1.0).is_err());
     /// ```
     pub fn new(alpha: f64, beta: f64) -> Result<Self> {
-        Ok(Self { alpha: check_shape("prior alpha", alpha)?, beta: check_shape("prior beta", beta)? })
+        Ok(Self {
+            alpha: check_shape("prior alpha", alpha)?,
+            beta: check_shape("prior beta", beta)?,
+        })
     }
 
     /// The uniform prior Beta(1, 1).
     pub const fn uniform() -> Self {
-        Self { alpha: 1.0, beta: 1.0 }
+        Self {
+            alpha: 1.0,
+            beta: 1.0,
+        }
     }
 
     /// Jeffreys' prior Beta(½, ½).
     pub const fn jeffreys() -> Self {
-        Self { alpha: 0.5, beta: 0.5 }
+        Self {
+            alpha: 0.5,
+            beta: 0.5,
+        }
     }
 
     /// α.
@@ -88,9 +105,16 @@ impl BetaPrior {
     /// name is left empty at this layer).
     pub fn update(&self, successes: u64, trials: u64) -> Result<BetaPosterior> {
         if successes > trials {
-            return Err(Error::SuccessesExceedTrials { variant: String::new(), successes, trials });
+            return Err(Error::SuccessesExceedTrials {
+                variant: String::new(),
+                successes,
+                trials,
+            });
         }
-        Ok(BetaPosterior { alpha: self.alpha + successes as f64, beta: self.beta + (trials - successes) as f64 })
+        Ok(BetaPosterior {
+            alpha: self.alpha + successes as f64,
+            beta: self.beta + (trials - successes) as f64,
+        })
     }
 }
 
@@ -110,7 +134,10 @@ impl BetaPosterior {
     /// # Errors
     /// [`Error::InvalidParameter`] when α or β is not finite and positive.
     pub fn new(alpha: f64, beta: f64) -> Result<Self> {
-        Ok(Self { alpha: check_shape("alpha", alpha)?, beta: check_shape("beta", beta)? })
+        Ok(Self {
+            alpha: check_shape("alpha", alpha)?,
+            beta: check_shape("beta", beta)?,
+        })
     }
 
     /// The posterior of `successes` out of `trials` under the uniform prior.
@@ -174,8 +201,16 @@ impl BetaPosterior {
         let level = check_level(level)?;
         let spare = 1.0 - level;
         let interval = |t: f64| Interval {
-            lower: if t <= 0.0 { 0.0 } else { beta_inc_inv(self.alpha, self.beta, t) },
-            upper: if spare - t <= 0.0 { 1.0 } else { beta_inc_inv_upper(self.alpha, self.beta, spare - t) },
+            lower: if t <= 0.0 {
+                0.0
+            } else {
+                beta_inc_inv(self.alpha, self.beta, t)
+            },
+            upper: if spare - t <= 0.0 {
+                1.0
+            } else {
+                beta_inc_inv_upper(self.alpha, self.beta, spare - t)
+            },
         };
         if self.alpha <= 1.0 && self.beta > 1.0 {
             return Ok(interval(0.0));
@@ -240,9 +275,17 @@ impl Posterior for BetaPosterior {
 
     fn quantile(&self, p: f64) -> Result<f64> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter { name: "probability", value: p, expected: "a probability in [0, 1]" });
+            return Err(Error::InvalidParameter {
+                name: "probability",
+                value: p,
+                expected: "a probability in [0, 1]",
+            });
         }
-        Ok(if p <= 0.5 { beta_inc_inv(self.alpha, self.beta, p) } else { beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p) })
+        Ok(if p <= 0.5 {
+            beta_inc_inv(self.alpha, self.beta, p)
+        } else {
+            beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p)
+        })
     }
 
     fn support(&self) -> (f64, f64) {
@@ -271,7 +314,10 @@ impl Posterior for BetaPosterior {
     }
 
     fn expected_losses(&self, other: &Self) -> (f64, f64) {
-        let up = |d: &Self| Self { alpha: d.alpha + 1.0, beta: d.beta };
+        let up = |d: &Self| Self {
+            alpha: d.alpha + 1.0,
+            beta: d.beta,
+        };
         losses_by_size_bias(self, other, &up(self), &up(other))
     }
 }

@@ -38,7 +38,11 @@ impl DecisionRule {
                 expected: "a finite number >= 0",
             });
         }
-        Ok(Self { loss_threshold, rope: None, equivalence_probability: 0.95 })
+        Ok(Self {
+            loss_threshold,
+            rope: None,
+            equivalence_probability: 0.95,
+        })
     }
 
     /// Adds a region of practical equivalence `|lift| < rope`.
@@ -47,7 +51,11 @@ impl DecisionRule {
     /// [`Error::InvalidParameter`] for a negative or non-finite ROPE.
     pub fn with_rope(mut self, rope: f64) -> Result<Self> {
         if !(rope.is_finite() && rope >= 0.0) {
-            return Err(Error::InvalidParameter { name: "ROPE", value: rope, expected: "a finite number >= 0" });
+            return Err(Error::InvalidParameter {
+                name: "ROPE",
+                value: rope,
+                expected: "a finite number >= 0",
+            });
         }
         self.rope = Some(rope);
         Ok(self)
@@ -98,7 +106,11 @@ pub enum Decision {
 /// assert!(matches!(d, Decision::Ship { variant: 1, .. }));
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn decide<P: Posterior>(posteriors: &[P], control: usize, rule: &DecisionRule) -> Result<Decision> {
+pub fn decide<P: Posterior>(
+    posteriors: &[P],
+    control: usize,
+    rule: &DecisionRule,
+) -> Result<Decision> {
     if control >= posteriors.len() {
         return Err(Error::InvalidParameter {
             name: "control index",
@@ -107,22 +119,39 @@ pub fn decide<P: Posterior>(posteriors: &[P], control: usize, rule: &DecisionRul
         });
     }
     let r = rank(posteriors)?;
-    let leader = (0..posteriors.len()).fold(0, |best, i| if r.prob_best[i] > r.prob_best[best] { i } else { best });
+    let leader = (0..posteriors.len()).fold(0, |best, i| {
+        if r.prob_best[i] > r.prob_best[best] {
+            i
+        } else {
+            best
+        }
+    });
     if r.expected_loss[leader] <= rule.loss_threshold {
-        return Ok(Decision::Ship { variant: leader, expected_loss: r.expected_loss[leader], prob_best: r.prob_best[leader] });
+        return Ok(Decision::Ship {
+            variant: leader,
+            expected_loss: r.expected_loss[leader],
+            prob_best: r.prob_best[leader],
+        });
     }
     if let Some(rope) = rule.rope {
         let mut worst = 1.0f64;
         for (i, p) in posteriors.iter().enumerate() {
             if i != control {
                 let above = prob_lift_above(&posteriors[control], p, rope)?;
-                let below = 1.0 - prob_lift_above(&posteriors[control], p, (-rope).max(-1.0 + 1e-12))?;
+                let below =
+                    1.0 - prob_lift_above(&posteriors[control], p, (-rope).max(-1.0 + 1e-12))?;
                 worst = worst.min(1.0 - above - below);
             }
         }
         if worst >= rule.equivalence_probability {
-            return Ok(Decision::Equivalent { prob_within_rope: worst });
+            return Ok(Decision::Equivalent {
+                prob_within_rope: worst,
+            });
         }
     }
-    Ok(Decision::KeepRunning { leader, expected_loss: r.expected_loss[leader], prob_best: r.prob_best[leader] })
+    Ok(Decision::KeepRunning {
+        leader,
+        expected_loss: r.expected_loss[leader],
+        prob_best: r.prob_best[leader],
+    })
 }

@@ -17,18 +17,34 @@ fn lift_tails<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
     let kernel = a.ln_pdf_kernel();
     let (m, sd) = (a.mean(), a.std_dev());
     let (lo, hi) = a.support();
-    let mut breaks: Vec<f64> = [-40.0, -20.0, -10.0, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, 10.0, 20.0, 40.0]
-        .iter()
-        .map(|k| m + k * sd)
-        .filter(|x| *x > lo && *x < hi)
-        .collect();
+    let mut breaks: Vec<f64> = [
+        -40.0, -20.0, -10.0, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, 10.0, 20.0, 40.0,
+    ]
+    .iter()
+    .map(|k| m + k * sd)
+    .filter(|x| *x > lo && *x < hi)
+    .collect();
     breaks.insert(0, lo.max(m - 60.0 * sd).max(lo));
     breaks.push(if hi.is_finite() { hi } else { m + 60.0 * sd });
     breaks.sort_by(f64::total_cmp);
     breaks.dedup();
     let c = 1.0 + t;
-    let below = integrate(|x| kernel.eval(x).exp() * b.cdf(c * x), &breaks, 0.0, 1e-12, 2_000).value;
-    let above = integrate(|x| kernel.eval(x).exp() * b.sf(c * x), &breaks, 0.0, 1e-12, 2_000).value;
+    let below = integrate(
+        |x| kernel.eval(x).exp() * b.cdf(c * x),
+        &breaks,
+        0.0,
+        1e-12,
+        2_000,
+    )
+    .value;
+    let above = integrate(
+        |x| kernel.eval(x).exp() * b.sf(c * x),
+        &breaks,
+        0.0,
+        1e-12,
+        2_000,
+    )
+    .value;
     let norm = below + above;
     (below / norm, above / norm)
 }
@@ -62,7 +78,11 @@ fn check_positive<P: Posterior>(a: &P) -> Result<()> {
 pub fn prob_lift_above<P: Posterior>(a: &P, b: &P, threshold: f64) -> Result<f64> {
     check_positive(a)?;
     if !(threshold.is_finite() && threshold > -1.0) {
-        return Err(Error::InvalidParameter { name: "lift threshold", value: threshold, expected: "a finite number > -1" });
+        return Err(Error::InvalidParameter {
+            name: "lift threshold",
+            value: threshold,
+            expected: "a finite number > -1",
+        });
     }
     Ok(lift_tails(a, b, threshold).1)
 }

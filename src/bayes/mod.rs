@@ -40,8 +40,8 @@ mod rank;
 
 pub use crate::interval::Interval;
 pub use beta::{BetaPosterior, BetaPrior};
-pub use gamma::{GammaPosterior, GammaPrior};
 pub use decision::{Decision, DecisionRule, decide};
+pub use gamma::{GammaPosterior, GammaPrior};
 pub use kernel::LnPdf;
 pub use lift::{lift_interval, prob_lift_above};
 pub use normal::NormalPosterior;
@@ -76,7 +76,10 @@ pub struct BeatProbability {
 /// ```
 pub fn prob_beats<P: Posterior>(a: &P, b: &P) -> BeatProbability {
     let (b_gt, a_gt) = b.prob_greater(a);
-    BeatProbability { b_beats_a: b_gt, a_beats_b: a_gt }
+    BeatProbability {
+        b_beats_a: b_gt,
+        a_beats_b: a_gt,
+    }
 }
 
 /// Expected loss of each choice between two variants.
@@ -163,8 +166,14 @@ pub fn rank<P: Posterior>(posteriors: &[P]) -> Result<Ranking> {
     let e_max: f64 = s.top_mean.iter().sum();
     let e_min: f64 = s.bottom_mean.iter().sum();
     Ok(Ranking {
-        expected_loss: posteriors.iter().map(|d| (e_max - d.mean()).max(0.0)).collect(),
-        expected_loss_lower_better: posteriors.iter().map(|d| (d.mean() - e_min).max(0.0)).collect(),
+        expected_loss: posteriors
+            .iter()
+            .map(|d| (e_max - d.mean()).max(0.0))
+            .collect(),
+        expected_loss_lower_better: posteriors
+            .iter()
+            .map(|d| (d.mean() - e_min).max(0.0))
+            .collect(),
         prob_best: s.best,
         prob_worst: s.worst,
     })

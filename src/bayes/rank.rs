@@ -33,8 +33,16 @@ pub(crate) struct Sweep {
 
 fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
     let (support_lo, support_hi) = ds[0].support();
-    let lo = ds.iter().map(|d| d.mean() - SPAN * d.std_dev()).fold(f64::INFINITY, f64::min).max(support_lo);
-    let hi = ds.iter().map(|d| d.mean() + SPAN * d.std_dev()).fold(f64::NEG_INFINITY, f64::max).min(support_hi);
+    let lo = ds
+        .iter()
+        .map(|d| d.mean() - SPAN * d.std_dev())
+        .fold(f64::INFINITY, f64::min)
+        .max(support_lo);
+    let hi = ds
+        .iter()
+        .map(|d| d.mean() + SPAN * d.std_dev())
+        .fold(f64::NEG_INFINITY, f64::max)
+        .min(support_hi);
     let mut pts = vec![lo, hi];
     for d in ds {
         let (m, sd) = (d.mean(), d.std_dev());
@@ -86,7 +94,12 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
     let (support_lo, support_hi) = ds[0].support();
     let pts = breakpoints(ds);
     let mut cdf: Vec<f64> = ds.iter().map(|d| d.cdf(pts[0])).collect();
-    let mut out = Sweep { best: vec![0.0; k], worst: vec![0.0; k], top_mean: vec![0.0; k], bottom_mean: vec![0.0; k] };
+    let mut out = Sweep {
+        best: vec![0.0; k],
+        worst: vec![0.0; k],
+        top_mean: vec![0.0; k],
+        bottom_mean: vec![0.0; k],
+    };
     // Scratch: densities f[j][r], cumulative F[j][r].
     let mut f = vec![0.0; k * n];
     let mut big_f = vec![0.0; k * n];
@@ -101,7 +114,11 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         for (j, pdf) in pdfs.iter().enumerate() {
             for (r, &xi) in rule.nodes.iter().enumerate() {
                 let t = mid + half * xi;
-                f[j * n + r] = if t > support_lo && t < support_hi { pdf.eval(t).exp() } else { 0.0 };
+                f[j * n + r] = if t > support_lo && t < support_hi {
+                    pdf.eval(t).exp()
+                } else {
+                    0.0
+                };
             }
             let row = &f[j * n..(j + 1) * n];
             for r in 0..n {
@@ -138,7 +155,10 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         }
     }
     // Remove the (tiny) quadrature error in the total mass.
-    for (probs, means) in [(&mut out.best, &mut out.top_mean), (&mut out.worst, &mut out.bottom_mean)] {
+    for (probs, means) in [
+        (&mut out.best, &mut out.top_mean),
+        (&mut out.worst, &mut out.bottom_mean),
+    ] {
         let total: f64 = probs.iter().sum();
         if total > 0.0 {
             probs.iter_mut().for_each(|p| *p /= total);

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, check_positive, z_for_level};
-use crate::interval::Interval;
 use super::discrete::{Binomial, Unimodal, two_sided_p};
+use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
 use crate::{Error, Result};
 
