@@ -251,6 +251,7 @@ impl fmt::Display for Analysis {
             "successes".into(),
             "rate".into(),
             format!("{level} credible"),
+            format!("Wilson {level}"),
             "P(best)".into(),
             "exp. loss".into(),
             "P(>control)".into(),
@@ -258,7 +259,7 @@ impl fmt::Display for Analysis {
             format!("diff {level} CI"),
             "p (adj.)".into(),
         ];
-        let rows: Vec<[String; 11]> = self
+        let rows: Vec<[String; 12]> = self
             .variants
             .iter()
             .map(|v| {
@@ -269,6 +270,7 @@ impl fmt::Display for Analysis {
                     v.successes.to_string(),
                     pct(v.rate),
                     interval_pct(&v.credible_interval),
+                    interval_pct(&v.wilson_interval),
                     format!("{:.4}", v.prob_best),
                     format!("{:.2e}", v.expected_loss),
                     c.map_or("control".into(), |c| format!("{:.4}", c.prob_beats_control)),

@@ -84,6 +84,7 @@ pub mod numeric;
 pub mod outcome;
 pub mod post;
 pub mod tracker;
+mod validate;
 
 pub use counts::Counts;
 pub use error::{Error, Result};

@@ -10,28 +10,12 @@ use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_de
 
 /// Checks that a shape parameter is finite and positive.
 pub(crate) fn check_shape(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "a finite number > 0",
-        })
-    }
+    crate::validate::check_positive(name, value)
 }
 
 /// Checks that a credible level is inside (0, 1).
 pub(crate) fn check_level(level: f64) -> Result<f64> {
-    if level > 0.0 && level < 1.0 {
-        Ok(level)
-    } else {
-        Err(Error::InvalidParameter {
-            name: "credible level",
-            value: level,
-            expected: "a probability in (0, 1)",
-        })
-    }
+    crate::validate::check_open_unit("credible level", level)
 }
 
 /// A Beta(α, β) prior on a rate.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::interval::Interval;
 use crate::numeric::{normal_isf, normal_sf};
+pub(crate) use crate::validate::{check_finite, check_open_unit, check_positive};
 use crate::{Error, Result};
 
 /// Successes out of trials for one arm (for example clicks out of impressions).
@@ -158,48 +159,9 @@ pub(crate) fn clip(ci: Interval, lo: f64, hi: f64) -> Interval {
     Interval::new(ci.lower.clamp(lo, hi), ci.upper.clamp(lo, hi))
 }
 
-/// Checks that a probability-like parameter lies strictly inside (0, 1).
-pub(crate) fn check_open_unit(name: &'static str, value: f64) -> Result<f64> {
-    if value > 0.0 && value < 1.0 {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "strictly between 0 and 1",
-        })
-    }
-}
-
 /// The two-sided critical value z = Φ⁻¹(1 − (1 − level)/2) of a confidence
 /// level in (0, 1).
 pub(crate) fn z_for_level(level: f64) -> Result<f64> {
     check_open_unit("confidence level", level)?;
     Ok(normal_isf((1.0 - level) / 2.0))
-}
-
-/// Checks that `value` is finite.
-pub(crate) fn check_finite(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "a finite number",
-        })
-    }
-}
-
-/// Checks that `value` is finite and > 0.
-pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "a finite number greater than 0",
-        })
-    }
 }
