@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, AnalysisOptions, RateInput, analyze_rates};
+use crate::analysis::{Analysis, AnalysisOptions, ArmInput, Model, Names, analyze_arms};
 use crate::counts::in_variant;
 use crate::metric::MetricData;
 use crate::tracker::Event;
@@ -372,8 +372,7 @@ impl Experiment {
     /// # Errors
     /// Errors of [`Metric::extract`] (overflow, successes above trials, named
     /// by variant); [`Error::ZeroTraffic`] when a variant has no trials;
-    /// [`Error::InvalidMetric`] for a count-per-exposure metric (analyse those
-    /// with [`crate::bayes::GammaPosterior`] and [`crate::freq`]).
+    /// for a count-per-exposure metric the Gamma–Poisson model is used.
     ///
     /// # Example
     /// ```
@@ -399,42 +398,42 @@ impl Experiment {
     /// As [`Experiment::analyze`], plus [`Error::InvalidParameter`] for a
     /// level outside (0, 1) or a split that is not positive and finite.
     pub fn analyze_with(&self, metric: &Metric, options: &AnalysisOptions) -> Result<Analysis> {
-        let mut inputs = Vec::with_capacity(self.variants.len());
+        let mut arms = Vec::with_capacity(self.variants.len());
+        let mut model = Model::BetaBinomial;
         for v in &self.variants {
-            match metric.extract(v.id(), &self.counts(v.id())?)? {
-                MetricData::Binomial { successes, trials } => inputs.push(RateInput {
-                    id: v.id().to_string(),
-                    label: v.label().to_string(),
-                    successes,
-                    trials,
-                }),
-                _ => {
-                    return Err(Error::InvalidMetric {
-                        name: metric.name().to_string(),
-                        reason: "Experiment::analyze handles rate metrics; count-per-exposure metrics go through \
-                                 bayes::GammaPosterior and freq::poisson_rate_test"
-                            .to_string(),
-                    });
+            let data = metric.extract(v.id(), &self.counts(v.id())?)?;
+            let (numerator, denominator) = match data {
+                MetricData::Binomial { successes, trials } => (successes, trials),
+                MetricData::Poisson { count, exposure } => {
+                    model = Model::GammaPoisson;
+                    (count, exposure)
                 }
-            }
+            };
+            arms.push(ArmInput {
+                id: v.id().to_string(),
+                label: v.label().to_string(),
+                numerator,
+                denominator,
+            });
         }
         let control = self
             .variants
             .iter()
             .position(|v| v.id() == self.control)
             .unwrap_or(0);
-        let definition = metric.to_string();
-        let definition = definition
-            .split_once(": ")
-            .map_or(definition.as_str(), |(_, d)| d);
-        analyze_rates(
-            &self.name,
-            metric.name(),
-            definition,
-            &inputs,
-            control,
-            options,
-        )
+        let numerator = metric
+            .numerator()
+            .iter()
+            .map(Outcome::name)
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let names = Names {
+            experiment: &self.name,
+            metric: metric.name(),
+            numerator: &numerator,
+            denominator: metric.denominator().name(),
+        };
+        analyze_arms(names, model, &arms, control, options)
     }
 }
 

@@ -22,8 +22,8 @@ pub(crate) fn check_level(level: f64) -> Result<f64> {
 ///
 /// * [`BetaPrior::uniform`] — Beta(1, 1), the default;
 /// * [`BetaPrior::jeffreys`] — Beta(½, ½);
-/// * [`BetaPrior::new`] — any α, β > 0 (e.g. an informative prior from an
-///   account's past posts).
+/// * [`BetaPrior::new`] — any α, β > 0 (e.g. one fitted to an account's history
+///   with [`crate::bayes::fit_beta_prior`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BetaPrior {
     alpha: f64,
@@ -249,6 +249,11 @@ impl Posterior for BetaPosterior {
         self.variance().sqrt()
     }
 
+    fn skewness(&self) -> f64 {
+        let (a, b) = (self.alpha, self.beta);
+        2.0 * (b - a) * (a + b + 1.0).sqrt() / ((a + b + 2.0) * (a * b).sqrt())
+    }
+
     fn cdf(&self, x: f64) -> f64 {
         self.tails(x).0
     }
@@ -303,5 +308,11 @@ impl Posterior for BetaPosterior {
             beta: d.beta,
         };
         losses_by_size_bias(self, other, &up(self), &up(other))
+    }
+
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        use rand::distr::Distribution;
+        // Parameters were validated at construction, so this cannot fail.
+        statrs::distribution::Beta::new(self.alpha, self.beta).map_or(f64::NAN, |d| d.sample(rng))
     }
 }

@@ -115,6 +115,10 @@ impl Posterior for GammaPosterior {
         self.shape.sqrt() / self.rate
     }
 
+    fn skewness(&self) -> f64 {
+        2.0 / self.shape.sqrt()
+    }
+
     fn cdf(&self, x: f64) -> f64 {
         if x <= 0.0 {
             0.0
@@ -191,5 +195,11 @@ impl Posterior for GammaPosterior {
             rate: d.rate,
         };
         losses_by_size_bias(self, other, &up(self), &up(other))
+    }
+
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        use rand::distr::Distribution;
+        // Parameters were validated at construction, so this cannot fail.
+        statrs::distribution::Gamma::new(self.shape, self.rate).map_or(f64::NAN, |d| d.sample(rng))
     }
 }

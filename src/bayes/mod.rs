@@ -34,8 +34,10 @@ mod decision;
 mod gamma;
 mod kernel;
 mod lift;
+mod monte_carlo;
 mod normal;
 mod posterior;
+mod prior_fit;
 mod rank;
 
 pub use crate::interval::Interval;
@@ -44,8 +46,10 @@ pub use decision::{Decision, DecisionRule, decide};
 pub use gamma::{GammaPosterior, GammaPrior};
 pub use kernel::LnPdf;
 pub use lift::{lift_interval, prob_lift_above};
+pub use monte_carlo::{McEstimate, monte_carlo};
 pub use normal::NormalPosterior;
 pub use posterior::Posterior;
+pub use prior_fit::fit_beta_prior;
 
 use serde::{Deserialize, Serialize};
 

@@ -85,6 +85,10 @@ impl Posterior for NormalPosterior {
         self.sd
     }
 
+    fn skewness(&self) -> f64 {
+        0.0
+    }
+
     fn cdf(&self, x: f64) -> f64 {
         normal_cdf((x - self.mean) / self.sd)
     }
@@ -138,5 +142,11 @@ impl Posterior for NormalPosterior {
         let choose_self = s * normal_pdf(z) + d * normal_cdf(z);
         let choose_other = s * normal_pdf(z) - d * normal_sf(z);
         (choose_self.max(0.0), choose_other.max(0.0))
+    }
+
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        use rand::distr::Distribution;
+        // Parameters were validated at construction, so this cannot fail.
+        statrs::distribution::Normal::new(self.mean, self.sd).map_or(f64::NAN, |d| d.sample(rng))
     }
 }
