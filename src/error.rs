@@ -109,6 +109,50 @@ pub enum Error {
         /// End of the window (exclusive).
         to: chrono::DateTime<chrono::Utc>,
     },
+    /// A sequential design or simulation was given no looks.
+    #[error("no looks: give at least one look (information fraction or period)")]
+    NoLooks,
+    /// A look's information fraction is not finite and positive, or does not
+    /// come after the previous look's.
+    #[error("invalid look {index}: information fraction {value} must be finite and above the previous look's {previous}")]
+    InvalidLook {
+        /// Index of the look (0-based).
+        index: usize,
+        /// The information fraction given.
+        value: f64,
+        /// The previous look's fraction (0 before the first look).
+        previous: f64,
+    },
+    /// A traffic or sample-size parameter is zero.
+    #[error("{name} is 0: there must be some traffic")]
+    ZeroTraffic {
+        /// Which parameter.
+        name: &'static str,
+    },
+    /// A bandit or simulation needs at least two arms.
+    #[error("need at least 2 arms (variants), got {got}")]
+    TooFewArms {
+        /// How many arms were given.
+        got: usize,
+    },
+    /// A true rate in a simulation is not a probability.
+    #[error("true rate of variant {variant} is {value}, expected a probability in [0, 1]")]
+    InvalidTrueRate {
+        /// Index of the variant.
+        variant: usize,
+        /// The rate given.
+        value: f64,
+    },
+    /// Two per-arm inputs have different lengths.
+    #[error("{name}: expected {expected} entries (one per arm), got {got}")]
+    ArmCountMismatch {
+        /// Which input.
+        name: &'static str,
+        /// The number of arms.
+        expected: usize,
+        /// The length given.
+        got: usize,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.
