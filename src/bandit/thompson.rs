@@ -35,7 +35,7 @@ const DEFAULT_DRAWS: usize = 1_000;
 /// let mut w = [0.0; 2];
 /// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
 /// ThompsonBeta::new().weights(&arms, &mut rng, &mut w)?;
-/// assert!((w[1] - 0.9576).abs() < 1e-3); // exact P(p_B > p_A)
+/// assert!((w[1] - 0.960623).abs() < 1e-6); // exact P(p_B > p_A)
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
