@@ -8,14 +8,20 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use std::hint::black_box;
 
 fn decisions(c: &mut Criterion) {
-    let arms: Vec<Tally> =
-        (0..10u64).map(|k| Tally { successes: 40 + 7 * k, trials: 2_000 + 150 * k }).collect();
+    let arms: Vec<Tally> = (0..10u64)
+        .map(|k| Tally {
+            successes: 40 + 7 * k,
+            trials: 2_000 + 150 * k,
+        })
+        .collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
     let ts = ThompsonBeta::new();
     c.bench_function("thompson_beta_choose_10_arms", |b| {
         b.iter(|| ts.choose(black_box(&arms), &mut rng).expect("valid arms"))
     });
-    c.bench_function("ucb1_choose_10_arms", |b| b.iter(|| Ucb1.choose(black_box(&arms), &mut rng).expect("valid arms")));
+    c.bench_function("ucb1_choose_10_arms", |b| {
+        b.iter(|| Ucb1.choose(black_box(&arms), &mut rng).expect("valid arms"))
+    });
 }
 
 criterion_group!(benches, decisions);

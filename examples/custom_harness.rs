@@ -23,9 +23,10 @@ impl StoppingRule for ProbabilityToBeat {
         if a.trials < self.min_impressions || b.trials < self.min_impressions {
             return Decision::Continue;
         }
-        let (Ok(pa), Ok(pb)) =
-            (BetaPosterior::from_counts(a.successes, a.trials), BetaPosterior::from_counts(b.successes, b.trials))
-        else {
+        let (Ok(pa), Ok(pb)) = (
+            BetaPosterior::from_counts(a.successes, a.trials),
+            BetaPosterior::from_counts(b.successes, b.trials),
+        ) else {
             return Decision::Continue;
         };
         let p = prob_beats(&pa, &pb);
@@ -46,14 +47,19 @@ fn main() -> Result<(), postab::Error> {
             .looks(72) // three days of hourly looks
             .replications(2_000)
             .seed(11)
-            .stopping(ProbabilityToBeat { min_impressions: 5_000, threshold: 0.95 })
+            .stopping(ProbabilityToBeat {
+                min_impressions: 5_000,
+                threshold: 0.95,
+            })
             .build()?
             .run()
     };
 
     let aa = run(vec![0.03, 0.03])?;
     let ab = run(vec![0.03, 0.0345])?;
-    println!("Rule: after 5 000 impressions per post, ship the leader once P(beats) >= 0.95 (hourly looks, 3 days)\n");
+    println!(
+        "Rule: after 5 000 impressions per post, ship the leader once P(beats) >= 0.95 (hourly looks, 3 days)\n"
+    );
     println!(
         "A/A (3 % vs 3 %):     false-positive rate {:.1} % ± {:.1}",
         100.0 * aa.false_positive_rate().unwrap_or(f64::NAN),
@@ -65,6 +71,8 @@ fn main() -> Result<(), postab::Error> {
         ab.looks_quantile(0.5),
         100.0 * ab.winners[0] as f64 / ab.replications as f64
     );
-    println!("\nA 95 % threshold checked every hour is not a 5 % test: the harness shows the real error rate first.");
+    println!(
+        "\nA 95 % threshold checked every hour is not a 5 % test: the harness shows the real error rate first."
+    );
     Ok(())
 }

@@ -9,7 +9,9 @@
 //! Run with `cargo run --release --example peeking`.
 
 use postab::sequential::Msprt;
-use postab::sim::{FixedHorizon, MsprtRule, NaivePeeking, Simulation, SimulationBuilder, SimulationReport};
+use postab::sim::{
+    FixedHorizon, MsprtRule, NaivePeeking, Simulation, SimulationBuilder, SimulationReport,
+};
 
 const HOURS: usize = 14 * 24;
 const IMPRESSIONS_PER_HOUR: u64 = 300;
@@ -53,7 +55,13 @@ fn main() -> Result<(), postab::Error> {
 
     // When do the naive false positives happen?
     let early = naive.ended_at.iter().take(24).sum::<u64>() as f64 / naive.replications as f64;
-    println!("\n{:.1} % of the naive experiments crowned a false winner within the first day.", 100.0 * early);
-    println!("The mSPRT (τ = {:.4}) stays below α = {alpha} however often you look.", msprt.tau());
+    println!(
+        "\n{:.1} % of the naive experiments crowned a false winner within the first day.",
+        100.0 * early
+    );
+    println!(
+        "The mSPRT (τ = {:.4}) stays below α = {alpha} however often you look.",
+        msprt.tau()
+    );
     Ok(())
 }

@@ -29,13 +29,17 @@ fn main() -> Result<(), postab::Error> {
     let mut schedule = String::new();
     for _day in 0..DAYS {
         let pick = policy.choose(&tallies, &mut rng)?;
-        let reposts: u64 =
-            Binomial::new(RATES[pick], IMPRESSIONS).map(|d| Distribution::<u64>::sample(&d, &mut rng)).unwrap_or(0);
+        let reposts: u64 = Binomial::new(RATES[pick], IMPRESSIONS)
+            .map(|d| Distribution::<u64>::sample(&d, &mut rng))
+            .unwrap_or(0);
         tallies[pick].successes += reposts;
         tallies[pick].trials += IMPRESSIONS;
         schedule.push(char::from(b'A' + pick as u8));
     }
-    println!("One month of Thompson sampling (A, B, C = {}):", TEXTS.join(", "));
+    println!(
+        "One month of Thompson sampling (A, B, C = {}):",
+        TEXTS.join(", ")
+    );
     println!("  {schedule}");
     for (name, t) in TEXTS.iter().zip(&tallies) {
         println!(
@@ -59,14 +63,23 @@ fn main() -> Result<(), postab::Error> {
     let bandit = month().policy(ThompsonBeta::new()).build()?.run()?;
     let rotation = month().policy(FixedSplit::even(3)?).build()?.run()?;
     let best_possible = RATES[2] * (DAYS as u64 * IMPRESSIONS) as f64;
-    println!("\nOver 4 000 simulated months ({} impressions each):", DAYS as u64 * IMPRESSIONS);
+    println!(
+        "\nOver 4 000 simulated months ({} impressions each):",
+        DAYS as u64 * IMPRESSIONS
+    );
     println!("  always the best text (oracle): {best_possible:>6.0} reposts");
-    println!("  Thompson sampling:             {:>6.0} reposts (regret {:.0})", bandit.mean_successes, bandit.mean_regret);
+    println!(
+        "  Thompson sampling:             {:>6.0} reposts (regret {:.0})",
+        bandit.mean_successes, bandit.mean_regret
+    );
     println!(
         "  random even rotation:          {:>6.0} reposts (regret {:.0})",
         rotation.mean_successes, rotation.mean_regret
     );
     let gain = bandit.mean_successes - rotation.mean_successes;
-    println!("  gain of the bandit: {gain:+.0} reposts a month ({:+.1} %)", 100.0 * gain / rotation.mean_successes);
+    println!(
+        "  gain of the bandit: {gain:+.0} reposts a month ({:+.1} %)",
+        100.0 * gain / rotation.mean_successes
+    );
     Ok(())
 }

@@ -114,7 +114,9 @@ pub enum Error {
     NoLooks,
     /// A look's information fraction is not finite and positive, or does not
     /// come after the previous look's.
-    #[error("invalid look {index}: information fraction {value} must be finite and above the previous look's {previous}")]
+    #[error(
+        "invalid look {index}: information fraction {value} must be finite and above the previous look's {previous}"
+    )]
     InvalidLook {
         /// Index of the look (0-based).
         index: usize,

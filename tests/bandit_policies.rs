@@ -1,7 +1,9 @@
 //! Bandit policies: decisions, weights, bad input.
 
 use postab::Error;
-use postab::bandit::{EpsilonGreedy, EvenSplit, FixedSplit, Policy, ThompsonBeta, ThompsonGamma, TopTwoThompson, Ucb1};
+use postab::bandit::{
+    EpsilonGreedy, EvenSplit, FixedSplit, Policy, ThompsonBeta, ThompsonGamma, TopTwoThompson, Ucb1,
+};
 use postab::bayes::BetaPrior;
 use postab::sequential::Tally;
 use rand::SeedableRng;
@@ -12,7 +14,11 @@ fn rng() -> Xoshiro256PlusPlus {
 }
 
 fn arms() -> Vec<Tally> {
-    vec![Tally::new(50, 1_000).unwrap(), Tally::new(80, 1_000).unwrap(), Tally::new(55, 1_000).unwrap()]
+    vec![
+        Tally::new(50, 1_000).unwrap(),
+        Tally::new(80, 1_000).unwrap(),
+        Tally::new(55, 1_000).unwrap(),
+    ]
 }
 
 fn check_weights<P: Policy>(p: &P) -> Vec<f64> {
@@ -38,13 +44,18 @@ fn every_policy_favours_the_best_arm() {
     assert!((tt[1] - 0.5).abs() < 0.06, "{tt:?}");
     assert_eq!(check_weights(&EvenSplit), vec![1.0 / 3.0; 3]);
     let mut r = rng();
-    let picks: Vec<usize> = (0..200).map(|_| ThompsonBeta::new().choose(&arms(), &mut r).unwrap()).collect();
+    let picks: Vec<usize> = (0..200)
+        .map(|_| ThompsonBeta::new().choose(&arms(), &mut r).unwrap())
+        .collect();
     assert!(picks.iter().filter(|&&k| k == 1).count() > 190);
 }
 
 #[test]
 fn two_arm_thompson_weights_are_exact() {
-    let a = [Tally::new(30, 1_000).unwrap(), Tally::new(45, 1_000).unwrap()];
+    let a = [
+        Tally::new(30, 1_000).unwrap(),
+        Tally::new(45, 1_000).unwrap(),
+    ];
     let mut w = [0.0; 2];
     ThompsonBeta::new().weights(&a, &mut rng(), &mut w).unwrap();
     let post = |t: Tally| postab::bayes::BetaPosterior::from_counts(t.successes, t.trials).unwrap();
@@ -56,7 +67,9 @@ fn two_arm_thompson_weights_are_exact() {
 fn seeded_decisions_reproduce() {
     let run = || {
         let mut r = rng();
-        (0..50).map(|_| TopTwoThompson::default().choose(&arms(), &mut r).unwrap()).collect::<Vec<_>>()
+        (0..50)
+            .map(|_| TopTwoThompson::default().choose(&arms(), &mut r).unwrap())
+            .collect::<Vec<_>>()
     };
     assert_eq!(run(), run());
 }
@@ -65,25 +78,74 @@ fn seeded_decisions_reproduce() {
 fn bad_input() {
     let one = [Tally::default()];
     let mut r = rng();
-    assert_eq!(ThompsonBeta::new().choose(&one, &mut r), Err(Error::TooFewArms { got: 1 }));
-    assert_eq!(ThompsonGamma::new().choose(&[], &mut r), Err(Error::TooFewArms { got: 0 }));
+    assert_eq!(
+        ThompsonBeta::new().choose(&one, &mut r),
+        Err(Error::TooFewArms { got: 1 })
+    );
+    assert_eq!(
+        ThompsonGamma::new().choose(&[], &mut r),
+        Err(Error::TooFewArms { got: 0 })
+    );
     assert_eq!(Ucb1.choose(&one, &mut r), Err(Error::TooFewArms { got: 1 }));
-    assert_eq!(EvenSplit.choose(&one, &mut r), Err(Error::TooFewArms { got: 1 }));
-    let bad = [Tally { successes: 5, trials: 3 }, Tally::default()];
-    assert!(matches!(ThompsonBeta::new().choose(&bad, &mut r), Err(Error::SuccessesExceedTrials { .. })));
-    assert!(matches!(Ucb1.choose(&bad, &mut r), Err(Error::SuccessesExceedTrials { .. })));
+    assert_eq!(
+        EvenSplit.choose(&one, &mut r),
+        Err(Error::TooFewArms { got: 1 })
+    );
+    let bad = [
+        Tally {
+            successes: 5,
+            trials: 3,
+        },
+        Tally::default(),
+    ];
+    assert!(matches!(
+        ThompsonBeta::new().choose(&bad, &mut r),
+        Err(Error::SuccessesExceedTrials { .. })
+    ));
+    assert!(matches!(
+        Ucb1.choose(&bad, &mut r),
+        Err(Error::SuccessesExceedTrials { .. })
+    ));
     // Events may exceed exposures for the Poisson policy.
     assert!(ThompsonGamma::new().choose(&bad, &mut r).is_ok());
     let mut w = [0.0; 3];
     assert_eq!(
         ThompsonBeta::new().weights(&[Tally::default(); 2], &mut r, &mut w),
-        Err(Error::ArmCountMismatch { name: "weights", expected: 2, got: 3 })
+        Err(Error::ArmCountMismatch {
+            name: "weights",
+            expected: 2,
+            got: 3
+        })
     );
-    assert!(matches!(EpsilonGreedy::new(1.5), Err(Error::InvalidParameter { name: "epsilon", .. })));
-    assert!(matches!(TopTwoThompson::new(-0.1), Err(Error::InvalidParameter { name: "beta", .. })));
-    assert!(matches!(ThompsonBeta::new().with_draws(0), Err(Error::InvalidParameter { name: "draws", .. })));
-    assert!(matches!(ThompsonGamma::new().with_prior(0.0, 1.0), Err(Error::InvalidParameter { .. })));
-    assert_eq!(FixedSplit::new(vec![1.0]), Err(Error::TooFewArms { got: 1 }));
-    assert!(matches!(FixedSplit::new(vec![1.0, -1.0]), Err(Error::InvalidParameter { .. })));
-    assert!(matches!(FixedSplit::new(vec![0.0, 0.0]), Err(Error::InvalidParameter { .. })));
+    assert!(matches!(
+        EpsilonGreedy::new(1.5),
+        Err(Error::InvalidParameter {
+            name: "epsilon",
+            ..
+        })
+    ));
+    assert!(matches!(
+        TopTwoThompson::new(-0.1),
+        Err(Error::InvalidParameter { name: "beta", .. })
+    ));
+    assert!(matches!(
+        ThompsonBeta::new().with_draws(0),
+        Err(Error::InvalidParameter { name: "draws", .. })
+    ));
+    assert!(matches!(
+        ThompsonGamma::new().with_prior(0.0, 1.0),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert_eq!(
+        FixedSplit::new(vec![1.0]),
+        Err(Error::TooFewArms { got: 1 })
+    );
+    assert!(matches!(
+        FixedSplit::new(vec![1.0, -1.0]),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert!(matches!(
+        FixedSplit::new(vec![0.0, 0.0]),
+        Err(Error::InvalidParameter { .. })
+    ));
 }

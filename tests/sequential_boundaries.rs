@@ -41,7 +41,11 @@ fn check(spending: SpendingFunction, published: [f64; 5], tolerance: [f64; 5]) {
     let b = design.boundaries(&FRACTIONS).unwrap();
     println!("{spending:?}: {:?}", b.z);
     for (k, ((&got, &want), &tol)) in b.z.iter().zip(&published).zip(&tolerance).enumerate() {
-        assert!((got - want).abs() <= tol, "look {}: {got} vs published {want}", k + 1);
+        assert!(
+            (got - want).abs() <= tol,
+            "look {}: {got} vs published {want}",
+            k + 1
+        );
     }
     assert!((b.cumulative_alpha[4] - 0.05).abs() < 1e-15);
 }
@@ -49,12 +53,20 @@ fn check(spending: SpendingFunction, published: [f64; 5], tolerance: [f64; 5]) {
 #[test]
 fn obrien_fleming_type_matches_demets_lan_1994() {
     // Three printed decimals: agree to rounding.
-    check(SpendingFunction::OBrienFleming, [4.877, 3.357, 2.680, 2.290, 2.031], [5.5e-4; 5]);
+    check(
+        SpendingFunction::OBrienFleming,
+        [4.877, 3.357, 2.680, 2.290, 2.031],
+        [5.5e-4; 5],
+    );
 }
 
 #[test]
 fn pocock_type_matches_demets_lan_1994() {
-    check(SpendingFunction::Pocock, [2.438, 2.427, 2.410, 2.397, 2.389], [5.5e-4, 5.5e-4, 5.5e-4, 5.5e-4, 4e-3]);
+    check(
+        SpendingFunction::Pocock,
+        [2.438, 2.427, 2.410, 2.397, 2.389],
+        [5.5e-4, 5.5e-4, 5.5e-4, 5.5e-4, 4e-3],
+    );
     // The exact final boundary (Genz-verified, see the module docs).
     let d = GroupSequential::new(0.05, SpendingFunction::Pocock).unwrap();
     let z5 = d.boundaries(&FRACTIONS).unwrap().z[4];
@@ -68,7 +80,10 @@ fn unequal_and_unplanned_looks() {
     let planned = design.boundaries(&[0.3, 0.7, 1.0]).unwrap();
     let extra = design.boundaries(&[0.3, 0.5, 0.7, 1.0]).unwrap();
     assert_eq!(planned.z[0], extra.z[0]);
-    assert!(extra.z[3] > planned.z[2], "an extra look costs a little at the end");
+    assert!(
+        extra.z[3] > planned.z[2],
+        "an extra look costs a little at the end"
+    );
     // Spending everything at an early final look.
     let mut m = design.monitor();
     m.next_boundary(0.5).unwrap();
@@ -93,7 +108,16 @@ fn bad_input() {
     ));
     let d = GroupSequential::new(0.05, SpendingFunction::Pocock).unwrap();
     assert_eq!(d.boundaries(&[]), Err(Error::NoLooks));
-    assert!(matches!(d.boundaries(&[0.5, 0.5]), Err(Error::InvalidLook { index: 1, .. })));
-    assert!(matches!(d.boundaries(&[f64::NAN]), Err(Error::InvalidLook { index: 0, .. })));
-    assert!(matches!(d.boundaries(&[-0.1]), Err(Error::InvalidLook { index: 0, .. })));
+    assert!(matches!(
+        d.boundaries(&[0.5, 0.5]),
+        Err(Error::InvalidLook { index: 1, .. })
+    ));
+    assert!(matches!(
+        d.boundaries(&[f64::NAN]),
+        Err(Error::InvalidLook { index: 0, .. })
+    ));
+    assert!(matches!(
+        d.boundaries(&[-0.1]),
+        Err(Error::InvalidLook { index: 0, .. })
+    ));
 }

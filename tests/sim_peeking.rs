@@ -13,7 +13,11 @@ const REPLICATIONS: usize = 2_000;
 const ALPHA: f64 = 0.05;
 
 fn aa() -> SimulationBuilder {
-    Simulation::builder(vec![RATE, RATE]).traffic_per_look(TRAFFIC).looks(LOOKS).replications(REPLICATIONS).seed(20_261_124)
+    Simulation::builder(vec![RATE, RATE])
+        .traffic_per_look(TRAFFIC)
+        .looks(LOOKS)
+        .replications(REPLICATIONS)
+        .seed(20_261_124)
 }
 
 /// Three binomial standard errors of a rate α over the replications:
@@ -24,16 +28,34 @@ fn tolerance() -> f64 {
 
 #[test]
 fn naive_peeking_exceeds_alpha_and_msprt_does_not() {
-    let naive = aa().stopping(NaivePeeking::new(ALPHA).unwrap()).build().unwrap().run().unwrap();
+    let naive = aa()
+        .stopping(NaivePeeking::new(ALPHA).unwrap())
+        .build()
+        .unwrap()
+        .run()
+        .unwrap();
     let tuned = Msprt::tuned(ALPHA, RATE, LOOKS as u64 * TRAFFIC / 2).unwrap();
-    let msprt = aa().stopping(MsprtRule(tuned)).build().unwrap().run().unwrap();
-    let fixed = aa().stopping(FixedHorizon::new(ALPHA).unwrap()).build().unwrap().run().unwrap();
+    let msprt = aa()
+        .stopping(MsprtRule(tuned))
+        .build()
+        .unwrap()
+        .run()
+        .unwrap();
+    let fixed = aa()
+        .stopping(FixedHorizon::new(ALPHA).unwrap())
+        .build()
+        .unwrap()
+        .run()
+        .unwrap();
     let (n, m, f) = (
         naive.false_positive_rate().unwrap(),
         msprt.false_positive_rate().unwrap(),
         fixed.false_positive_rate().unwrap(),
     );
-    println!("A/A FPR over {REPLICATIONS} replications, {LOOKS} hourly looks: naive {n:.4}, mSPRT {m:.4}, fixed horizon {f:.4}; tolerance {:.4}", tolerance());
+    println!(
+        "A/A FPR over {REPLICATIONS} replications, {LOOKS} hourly looks: naive {n:.4}, mSPRT {m:.4}, fixed horizon {f:.4}; tolerance {:.4}",
+        tolerance()
+    );
     // Naive peeking: far above α (even allowing for Monte Carlo error).
     assert!(n > ALPHA + tolerance(), "naive peeking FPR {n}");
     // mSPRT: at most α up to Monte Carlo error.

@@ -54,7 +54,9 @@ impl FixedSplit {
                 expected: "a finite number > 0",
             });
         }
-        Ok(Self { weights: weights.iter().map(|w| w / total).collect() })
+        Ok(Self {
+            weights: weights.iter().map(|w| w / total).collect(),
+        })
     }
 
     /// An even split over `arms` arms.
@@ -85,7 +87,12 @@ impl Policy for FixedSplit {
         Ok(self.weights.iter().rposition(|&w| w > 0.0).unwrap_or(0))
     }
 
-    fn weights<R: Rng + ?Sized>(&self, arms: &[Tally], _rng: &mut R, weights: &mut [f64]) -> Result<()> {
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        _rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
         check_weights(arms, weights)?;
         check_weights(arms, &self.weights)?;
         weights.copy_from_slice(&self.weights);
@@ -105,7 +112,12 @@ impl Policy for EvenSplit {
         Ok(sample::index(rng, arms.len()))
     }
 
-    fn weights<R: Rng + ?Sized>(&self, arms: &[Tally], _rng: &mut R, weights: &mut [f64]) -> Result<()> {
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        _rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
         check_weights(arms, weights)?;
         let w = 1.0 / arms.len() as f64;
         weights.iter_mut().for_each(|x| *x = w);

@@ -50,7 +50,13 @@ impl EpsilonGreedy {
     }
 
     fn greedy(arms: &[Tally]) -> usize {
-        argmax(arms.iter().map(|t| if t.trials == 0 { f64::INFINITY } else { t.rate() }))
+        argmax(arms.iter().map(|t| {
+            if t.trials == 0 {
+                f64::INFINITY
+            } else {
+                t.rate()
+            }
+        }))
     }
 }
 
@@ -64,7 +70,12 @@ impl Policy for EpsilonGreedy {
         }
     }
 
-    fn weights<R: Rng + ?Sized>(&self, arms: &[Tally], _rng: &mut R, weights: &mut [f64]) -> Result<()> {
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        _rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
         check_weights(arms, weights)?;
         check_binomial_arms(arms)?;
         let explore = self.epsilon / arms.len() as f64;

@@ -68,7 +68,12 @@ pub trait Policy: Send + Sync {
     /// # Errors
     /// As [`Policy::choose`], and [`Error::ArmCountMismatch`] when
     /// `weights.len() != arms.len()`.
-    fn weights<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R, weights: &mut [f64]) -> Result<()> {
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
         check_weights(arms, weights)?;
         let pick = self.choose(arms, rng)?;
         one_hot(weights, pick);
@@ -78,7 +83,11 @@ pub trait Policy: Send + Sync {
 
 /// At least two arms.
 pub(crate) fn check_arms(arms: &[Tally]) -> Result<()> {
-    if arms.len() < 2 { Err(Error::TooFewArms { got: arms.len() }) } else { Ok(()) }
+    if arms.len() < 2 {
+        Err(Error::TooFewArms { got: arms.len() })
+    } else {
+        Ok(())
+    }
 }
 
 /// At least two arms, each with `successes <= trials`.
@@ -91,7 +100,11 @@ pub(crate) fn check_binomial_arms(arms: &[Tally]) -> Result<()> {
 pub(crate) fn check_weights(arms: &[Tally], weights: &[f64]) -> Result<()> {
     check_arms(arms)?;
     if weights.len() != arms.len() {
-        return Err(Error::ArmCountMismatch { name: "weights", expected: arms.len(), got: weights.len() });
+        return Err(Error::ArmCountMismatch {
+            name: "weights",
+            expected: arms.len(),
+            got: weights.len(),
+        });
     }
     Ok(())
 }
@@ -109,7 +122,10 @@ pub(crate) fn argmax(values: impl Iterator<Item = f64>) -> usize {
 
 /// All weight on `pick`.
 pub(crate) fn one_hot(weights: &mut [f64], pick: usize) {
-    weights.iter_mut().enumerate().for_each(|(i, w)| *w = if i == pick { 1.0 } else { 0.0 });
+    weights
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, w)| *w = if i == pick { 1.0 } else { 0.0 });
 }
 
 /// Weights as the frequencies of `draws` calls of `pick`.
@@ -124,7 +140,11 @@ pub(crate) fn frequencies(weights: &mut [f64], draws: usize, mut pick: impl FnMu
 /// Checks a Monte Carlo draw count is positive.
 pub(crate) fn check_draws(draws: usize) -> Result<usize> {
     if draws == 0 {
-        Err(Error::InvalidParameter { name: "draws", value: 0.0, expected: "at least 1 Monte Carlo draw" })
+        Err(Error::InvalidParameter {
+            name: "draws",
+            value: 0.0,
+            expected: "at least 1 Monte Carlo draw",
+        })
     } else {
         Ok(draws)
     }

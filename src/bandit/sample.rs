@@ -58,7 +58,10 @@ mod tests {
         let n = 20_000;
         let m: f64 = (0..n).map(|_| beta(&mut rng, 2.0, 6.0)).sum::<f64>() / n as f64;
         assert!((m - 0.25).abs() < 0.005, "{m}");
-        let m: f64 = (0..n).map(|_| binomial(&mut rng, 2_500, 0.05) as f64).sum::<f64>() / n as f64;
+        let m: f64 = (0..n)
+            .map(|_| binomial(&mut rng, 2_500, 0.05) as f64)
+            .sum::<f64>()
+            / n as f64;
         assert!((m - 125.0).abs() < 0.5, "{m}");
         let m: f64 = (0..n).map(|_| gamma(&mut rng, 0.3, 2.0)).sum::<f64>() / n as f64;
         assert!((m - 0.15).abs() < 0.01, "{m}");

@@ -4,7 +4,8 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Policy, Tally, argmax, check_arms, check_binomial_arms, check_draws, check_weights, frequencies, sample,
+    Policy, Tally, argmax, check_arms, check_binomial_arms, check_draws, check_weights,
+    frequencies, sample,
 };
 use crate::bayes::{BetaPosterior, BetaPrior, prob_beats};
 use crate::error::{Error, Result};
@@ -53,7 +54,10 @@ impl Default for ThompsonBeta {
 impl ThompsonBeta {
     /// Thompson sampling with the uniform prior Beta(1, 1).
     pub fn new() -> Self {
-        Self { prior: BetaPrior::uniform(), draws: DEFAULT_DRAWS }
+        Self {
+            prior: BetaPrior::uniform(),
+            draws: DEFAULT_DRAWS,
+        }
     }
 
     /// The same with another prior (shared by all arms).
@@ -99,7 +103,12 @@ impl Policy for ThompsonBeta {
         Ok(self.draw_best(arms, rng))
     }
 
-    fn weights<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R, weights: &mut [f64]) -> Result<()> {
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
         check_weights(arms, weights)?;
         check_binomial_arms(arms)?;
         if arms.len() == 2 {
@@ -153,7 +162,11 @@ impl Default for ThompsonGamma {
 impl ThompsonGamma {
     /// Thompson sampling with the Gamma(1, 1) prior.
     pub fn new() -> Self {
-        Self { shape: 1.0, rate: 1.0, draws: DEFAULT_DRAWS }
+        Self {
+            shape: 1.0,
+            rate: 1.0,
+            draws: DEFAULT_DRAWS,
+        }
     }
 
     /// The same with a Gamma(shape, rate) prior (mean `shape / rate`).
@@ -164,7 +177,11 @@ impl ThompsonGamma {
     pub fn with_prior(mut self, shape: f64, rate: f64) -> Result<Self> {
         for (name, v) in [("prior shape", shape), ("prior rate", rate)] {
             if !(v.is_finite() && v > 0.0) {
-                return Err(Error::InvalidParameter { name, value: v, expected: "a finite number > 0" });
+                return Err(Error::InvalidParameter {
+                    name,
+                    value: v,
+                    expected: "a finite number > 0",
+                });
             }
         }
         self.shape = shape;
@@ -182,10 +199,13 @@ impl ThompsonGamma {
     }
 
     fn draw_best<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> usize {
-        argmax(
-            arms.iter()
-                .map(|t| sample::gamma(rng, self.shape + t.successes as f64, self.rate + t.trials as f64)),
-        )
+        argmax(arms.iter().map(|t| {
+            sample::gamma(
+                rng,
+                self.shape + t.successes as f64,
+                self.rate + t.trials as f64,
+            )
+        }))
     }
 }
 
@@ -195,7 +215,12 @@ impl Policy for ThompsonGamma {
         Ok(self.draw_best(arms, rng))
     }
 
-    fn weights<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R, weights: &mut [f64]) -> Result<()> {
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
         check_weights(arms, weights)?;
         frequencies(weights, self.draws, || self.draw_best(arms, rng));
         Ok(())
@@ -224,7 +249,10 @@ const MAX_REDRAWS: usize = 1_000;
 
 impl Default for TopTwoThompson {
     fn default() -> Self {
-        Self { thompson: ThompsonBeta::new(), beta: 0.5 }
+        Self {
+            thompson: ThompsonBeta::new(),
+            beta: 0.5,
+        }
     }
 }
 
@@ -249,9 +277,16 @@ impl TopTwoThompson {
     /// ```
     pub fn new(beta: f64) -> Result<Self> {
         if !(0.0..=1.0).contains(&beta) {
-            return Err(Error::InvalidParameter { name: "beta", value: beta, expected: "a probability in [0, 1]" });
+            return Err(Error::InvalidParameter {
+                name: "beta",
+                value: beta,
+                expected: "a probability in [0, 1]",
+            });
         }
-        Ok(Self { thompson: ThompsonBeta::new(), beta })
+        Ok(Self {
+            thompson: ThompsonBeta::new(),
+            beta,
+        })
     }
 
     /// The same with another prior.
@@ -276,13 +311,21 @@ impl TopTwoThompson {
         }
         let mut draws = vec![0.0; arms.len()];
         for _ in 0..MAX_REDRAWS {
-            draws.iter_mut().zip(arms).for_each(|(d, t)| *d = self.thompson.draw(t, rng));
+            draws
+                .iter_mut()
+                .zip(arms)
+                .for_each(|(d, t)| *d = self.thompson.draw(t, rng));
             let best = argmax(draws.iter().copied());
             if best != leader {
                 return best;
             }
         }
-        argmax(draws.iter().enumerate().map(|(i, &d)| if i == leader { f64::NEG_INFINITY } else { d }))
+        argmax(
+            draws
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| if i == leader { f64::NEG_INFINITY } else { d }),
+        )
     }
 }
 
@@ -292,7 +335,12 @@ impl Policy for TopTwoThompson {
         Ok(self.pick(arms, rng))
     }
 
-    fn weights<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R, weights: &mut [f64]) -> Result<()> {
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
         check_weights(arms, weights)?;
         check_binomial_arms(arms)?;
         frequencies(weights, self.thompson.draws, || self.pick(arms, rng));

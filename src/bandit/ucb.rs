@@ -33,6 +33,9 @@ impl Policy for Ucb1 {
         }
         let total: f64 = arms.iter().map(|t| t.trials as f64).sum();
         let ln_n = total.ln();
-        Ok(argmax(arms.iter().map(|t| t.rate() + (2.0 * ln_n / t.trials as f64).sqrt())))
+        Ok(argmax(
+            arms.iter()
+                .map(|t| t.rate() + (2.0 * ln_n / t.trials as f64).sqrt()),
+        ))
     }
 }

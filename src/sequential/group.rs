@@ -82,7 +82,11 @@ impl GroupSequential {
         if let SpendingFunction::Power { rho } = spending
             && !(rho.is_finite() && rho > 0.0)
         {
-            return Err(Error::InvalidParameter { name: "rho", value: rho, expected: "a finite number > 0" });
+            return Err(Error::InvalidParameter {
+                name: "rho",
+                value: rho,
+                expected: "a finite number > 0",
+            });
         }
         Ok(Self { alpha, spending })
     }
@@ -119,7 +123,11 @@ impl GroupSequential {
 
     /// A monitor that computes boundaries one look at a time.
     pub fn monitor(&self) -> SpendingMonitor {
-        SpendingMonitor { design: *self, looks: Vec::new(), state: None }
+        SpendingMonitor {
+            design: *self,
+            looks: Vec::new(),
+            state: None,
+        }
     }
 }
 
@@ -208,7 +216,11 @@ impl SpendingMonitor {
     fn add_look(&mut self, t: f64, cumulative_target: f64) -> Result<f64> {
         let previous_t = self.looks.last().map_or(0.0, |l| l.t);
         if !(t.is_finite() && t > previous_t) {
-            return Err(Error::InvalidLook { index: self.looks.len(), value: t, previous: previous_t });
+            return Err(Error::InvalidLook {
+                index: self.looks.len(),
+                value: t,
+                previous: previous_t,
+            });
         }
         let increment = (cumulative_target - self.spent()).max(0.0);
         let delta = t - previous_t;
@@ -219,10 +231,22 @@ impl SpendingMonitor {
         };
         let cap = Z_CAP * t.sqrt();
         let bound = solve_bound(&masses, delta.sqrt(), increment, cap);
-        let z = if bound >= cap { f64::INFINITY } else { bound / t.sqrt() };
+        let z = if bound >= cap {
+            f64::INFINITY
+        } else {
+            bound / t.sqrt()
+        };
         let crossed = if bound >= cap { 0.0 } else { increment };
-        self.looks.push(Look { t, z, cumulative_alpha: self.spent() + crossed });
-        self.state = Some(State { masses, delta, bound: bound.min(cap) });
+        self.looks.push(Look {
+            t,
+            z,
+            cumulative_alpha: self.spent() + crossed,
+        });
+        self.state = Some(State {
+            masses,
+            delta,
+            bound: bound.min(cap),
+        });
         Ok(z)
     }
 }
@@ -233,7 +257,11 @@ impl SpendingMonitor {
 fn advance(state: &State, next_delta: f64) -> Vec<(f64, f64)> {
     let sd = state.delta.sqrt();
     // Mass beyond max|node| + 9 sd is below 1e-19.
-    let reach = state.masses.iter().fold(0.0f64, |m, &(u, _)| m.max(u.abs())) + Z_CAP * sd;
+    let reach = state
+        .masses
+        .iter()
+        .fold(0.0f64, |m, &(u, _)| m.max(u.abs()))
+        + Z_CAP * sd;
     let half = state.bound.min(reach);
     let width = PANEL_SDS * sd.min(next_delta.sqrt());
     let panels = ((2.0 * half / width).ceil() as usize).max(1);
@@ -244,8 +272,12 @@ fn advance(state: &State, next_delta: f64) -> Vec<(f64, f64)> {
         let mid = -half + (p as f64 + 0.5) * h;
         for (&xi, &wi) in x.iter().zip(w) {
             let s = mid + 0.5 * h * xi;
-            let density: f64 =
-                state.masses.iter().map(|&(u, m)| m * normal_pdf((s - u) / sd)).sum::<f64>() / sd;
+            let density: f64 = state
+                .masses
+                .iter()
+                .map(|&(u, m)| m * normal_pdf((s - u) / sd))
+                .sum::<f64>()
+                / sd;
             out.push((s, 0.5 * h * wi * density));
         }
     }
@@ -261,7 +293,10 @@ fn rule() -> &'static (Vec<f64>, Vec<f64>) {
 /// Probability of crossing `±b` at the new look, from the masses at the
 /// previous one and the increment standard deviation `sd`.
 fn crossing(masses: &[(f64, f64)], sd: f64, b: f64) -> f64 {
-    masses.iter().map(|&(u, m)| m * (normal_sf((b + u) / sd) + normal_sf((b - u) / sd))).sum()
+    masses
+        .iter()
+        .map(|&(u, m)| m * (normal_sf((b + u) / sd) + normal_sf((b - u) / sd)))
+        .sum()
 }
 
 /// The score-scale bound `b` whose crossing probability is `target`
@@ -312,6 +347,10 @@ mod tests {
         let state = m.state.as_ref().unwrap();
         let masses = advance(state, 0.1);
         let remaining: f64 = masses.iter().map(|p| p.1).sum();
-        assert!((remaining - (1.0 - m.spent())).abs() < 1e-9, "{remaining} vs {}", 1.0 - m.spent());
+        assert!(
+            (remaining - (1.0 - m.spent())).abs() < 1e-9,
+            "{remaining} vs {}",
+            1.0 - m.spent()
+        );
     }
 }

@@ -87,7 +87,11 @@ impl Tally {
 
     /// Observed rate `successes / trials` (0 when there are no trials).
     pub fn rate(&self) -> f64 {
-        if self.trials == 0 { 0.0 } else { self.successes as f64 / self.trials as f64 }
+        if self.trials == 0 {
+            0.0
+        } else {
+            self.successes as f64 / self.trials as f64
+        }
     }
 
     /// Checks `successes <= trials`.
@@ -109,7 +113,11 @@ pub(crate) fn check_alpha(alpha: f64) -> Result<f64> {
     if alpha > 0.0 && alpha < 1.0 {
         Ok(alpha)
     } else {
-        Err(Error::InvalidParameter { name: "alpha", value: alpha, expected: "a probability in (0, 1)" })
+        Err(Error::InvalidParameter {
+            name: "alpha",
+            value: alpha,
+            expected: "a probability in (0, 1)",
+        })
     }
 }
 
@@ -141,9 +149,42 @@ mod tests {
     #[test]
     fn pooled_z_matches_hand_computation() {
         // p̄ = 0.06, SE = √(0.06·0.94·(2/1000)) = 0.010620734
-        let z = pooled_z(Tally { successes: 50, trials: 1000 }, Tally { successes: 70, trials: 1000 });
-        assert!((z - 0.02 / (0.06f64 * 0.94 * 0.002).sqrt()).abs() < 1e-12, "{z}");
-        assert_eq!(pooled_z(Tally::default(), Tally { successes: 0, trials: 10 }), 0.0);
-        assert_eq!(pooled_z(Tally { successes: 0, trials: 10 }, Tally { successes: 0, trials: 10 }), 0.0);
+        let z = pooled_z(
+            Tally {
+                successes: 50,
+                trials: 1000,
+            },
+            Tally {
+                successes: 70,
+                trials: 1000,
+            },
+        );
+        assert!(
+            (z - 0.02 / (0.06f64 * 0.94 * 0.002).sqrt()).abs() < 1e-12,
+            "{z}"
+        );
+        assert_eq!(
+            pooled_z(
+                Tally::default(),
+                Tally {
+                    successes: 0,
+                    trials: 10
+                }
+            ),
+            0.0
+        );
+        assert_eq!(
+            pooled_z(
+                Tally {
+                    successes: 0,
+                    trials: 10
+                },
+                Tally {
+                    successes: 0,
+                    trials: 10
+                }
+            ),
+            0.0
+        );
     }
 }

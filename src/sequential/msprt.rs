@@ -98,9 +98,17 @@ impl Msprt {
     pub fn new(alpha: f64, tau: f64) -> Result<Self> {
         let alpha = check_alpha(alpha)?;
         if !(tau.is_finite() && tau > 0.0) {
-            return Err(Error::InvalidParameter { name: "tau", value: tau, expected: "a finite number > 0" });
+            return Err(Error::InvalidParameter {
+                name: "tau",
+                value: tau,
+                expected: "a finite number > 0",
+            });
         }
-        Ok(Self { alpha, tau, null_difference: 0.0 })
+        Ok(Self {
+            alpha,
+            tau,
+            null_difference: 0.0,
+        })
     }
 
     /// An mSPRT whose `τ` makes it most powerful at the horizon of a test with
@@ -130,7 +138,9 @@ impl Msprt {
             });
         }
         if max_trials_per_arm == 0 {
-            return Err(Error::ZeroTraffic { name: "max trials per arm" });
+            return Err(Error::ZeroTraffic {
+                name: "max trials per arm",
+            });
         }
         let two_l = -2.0 * alpha.ln();
         // r = 2L + ln(1 + r) is a contraction (slope 1/(1 + r) < 1).
@@ -201,7 +211,10 @@ impl Msprt {
                 variance,
                 log_likelihood_ratio: 0.0,
                 p_value: 1.0,
-                confidence_sequence: Interval { lower: -1.0, upper: 1.0 },
+                confidence_sequence: Interval {
+                    lower: -1.0,
+                    upper: 1.0,
+                },
                 reject: false,
             };
         }
@@ -276,7 +289,15 @@ pub struct MsprtMonitor {
 impl MsprtMonitor {
     /// A monitor with no looks yet (p-value 1, interval `[−1, 1]`).
     pub fn new(test: Msprt) -> Self {
-        Self { test, looks: 0, p_value: 1.0, interval: Interval { lower: -1.0, upper: 1.0 } }
+        Self {
+            test,
+            looks: 0,
+            p_value: 1.0,
+            interval: Interval {
+                lower: -1.0,
+                upper: 1.0,
+            },
+        }
     }
 
     /// Takes a look at the cumulative counts so far.
@@ -330,7 +351,16 @@ mod tests {
     fn rejection_region_matches_closed_form() {
         // Λ ≥ 1/α ⇔ Z² ≥ (1 + r)/r · (2 ln(1/α) + ln(1 + r)), r = τ²/V.
         let t = Msprt::new(0.05, 0.01).unwrap();
-        let (a, b) = (Tally { successes: 500, trials: 10_000 }, Tally { successes: 560, trials: 10_000 });
+        let (a, b) = (
+            Tally {
+                successes: 500,
+                trials: 10_000,
+            },
+            Tally {
+                successes: 560,
+                trials: 10_000,
+            },
+        );
         let (d, v) = difference_and_variance(a, b);
         let r = 1e-4 / v;
         let z2 = d * d / v;
@@ -356,7 +386,15 @@ mod tests {
     #[test]
     fn no_trials_means_no_evidence() {
         let t = Msprt::new(0.05, 0.01).unwrap();
-        let look = t.look(Tally::default(), Tally { successes: 3, trials: 3 }).unwrap();
+        let look = t
+            .look(
+                Tally::default(),
+                Tally {
+                    successes: 3,
+                    trials: 3,
+                },
+            )
+            .unwrap();
         assert_eq!(look.p_value, 1.0);
         assert!(!look.reject);
     }

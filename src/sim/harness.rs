@@ -192,13 +192,22 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
     pub fn build(self) -> Result<Simulation<P, S>> {
         let s = self.sim;
         if s.true_rates.len() < 2 {
-            return Err(Error::TooFewArms { got: s.true_rates.len() });
+            return Err(Error::TooFewArms {
+                got: s.true_rates.len(),
+            });
         }
-        if let Some((variant, &value)) = s.true_rates.iter().enumerate().find(|(_, p)| !(0.0..=1.0).contains(*p)) {
+        if let Some((variant, &value)) = s
+            .true_rates
+            .iter()
+            .enumerate()
+            .find(|(_, p)| !(0.0..=1.0).contains(*p))
+        {
             return Err(Error::InvalidTrueRate { variant, value });
         }
         if s.traffic == 0 {
-            return Err(Error::ZeroTraffic { name: "traffic per look" });
+            return Err(Error::ZeroTraffic {
+                name: "traffic per look",
+            });
         }
         if s.looks == 0 {
             return Err(Error::NoLooks);
@@ -211,7 +220,11 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
             });
         }
         if s.threads == Some(0) {
-            return Err(Error::InvalidParameter { name: "threads", value: 0.0, expected: "at least 1 thread" });
+            return Err(Error::InvalidParameter {
+                name: "threads",
+                value: 0.0,
+                expected: "at least 1 thread",
+            });
         }
         // Surface policy errors (wrong arm count, ...) now, not mid-run.
         let empty = vec![Tally::default(); s.true_rates.len()];
@@ -284,7 +297,10 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
         let mut impressions = vec![0u128; self.looks * k];
         for (result, acc) in results {
             result?; // chunks are in replication order: the first error wins
-            impressions.iter_mut().zip(&acc.impressions).for_each(|(a, b)| *a += b);
+            impressions
+                .iter_mut()
+                .zip(&acc.impressions)
+                .for_each(|(a, b)| *a += b);
         }
         Ok(self.summarise(outcomes, &impressions))
     }
@@ -292,8 +308,14 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
     /// Runs replications `first..first + out.len()`.
     fn run_chunk(&self, first: usize, out: &mut [ReplicationOutcome]) -> (Result<()>, Accumulator) {
         let k = self.true_rates.len();
-        let mut acc = Accumulator { impressions: vec![0; self.looks * k] };
-        let mut scratch = Scratch { tallies: vec![Tally::default(); k], weights: vec![0.0; k], counts: vec![0; k] };
+        let mut acc = Accumulator {
+            impressions: vec![0; self.looks * k],
+        };
+        let mut scratch = Scratch {
+            tallies: vec![Tally::default(); k],
+            weights: vec![0.0; k],
+            counts: vec![0; k],
+        };
         for (i, slot) in out.iter_mut().enumerate() {
             match self.replicate((first + i) as u64, &mut scratch, &mut acc) {
                 Ok(outcome) => *slot = outcome,
@@ -304,7 +326,12 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
     }
 
     /// One replication.
-    fn replicate(&self, index: u64, s: &mut Scratch, acc: &mut Accumulator) -> Result<ReplicationOutcome> {
+    fn replicate(
+        &self,
+        index: u64,
+        s: &mut Scratch,
+        acc: &mut Accumulator,
+    ) -> Result<ReplicationOutcome> {
         let k = self.true_rates.len();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(replication_seed(self.seed, index));
         s.tallies.iter_mut().for_each(|t| *t = Tally::default());
@@ -317,7 +344,10 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
                 }
                 Allocation::SinglePost => {
                     let pick = self.policy.choose(&s.tallies, &mut rng)?;
-                    s.counts.iter_mut().enumerate().for_each(|(j, c)| *c = if j == pick { self.traffic } else { 0 });
+                    s.counts
+                        .iter_mut()
+                        .enumerate()
+                        .for_each(|(j, c)| *c = if j == pick { self.traffic } else { 0 });
                 }
             }
             for ((t, &n), &p) in s.tallies.iter_mut().zip(&s.counts).zip(&self.true_rates) {
@@ -325,8 +355,12 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
                 t.trials += n;
             }
             let row = &mut acc.impressions[look * k..(look + 1) * k];
-            row.iter_mut().zip(s.tallies.iter()).for_each(|(a, t)| *a += u128::from(t.trials));
-            if let Decision::Stop { winner } = self.rule.decide(&Look::new(look, self.looks, &s.tallies)) {
+            row.iter_mut()
+                .zip(s.tallies.iter())
+                .for_each(|(a, t)| *a += u128::from(t.trials));
+            if let Decision::Stop { winner } =
+                self.rule.decide(&Look::new(look, self.looks, &s.tallies))
+            {
                 ended = (look + 1, true, winner.filter(|&w| w < k));
                 break;
             }
@@ -335,7 +369,9 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
         // Carry the final impressions forward for the regret curve.
         for look in looks..self.looks {
             let row = &mut acc.impressions[look * k..(look + 1) * k];
-            row.iter_mut().zip(s.tallies.iter()).for_each(|(a, t)| *a += u128::from(t.trials));
+            row.iter_mut()
+                .zip(s.tallies.iter())
+                .for_each(|(a, t)| *a += u128::from(t.trials));
         }
         let best = self.true_rates.iter().copied().fold(0.0, f64::max);
         Ok(ReplicationOutcome {
@@ -344,11 +380,20 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
             winner,
             impressions: s.tallies.iter().map(|t| t.trials).sum(),
             successes: s.tallies.iter().map(|t| t.successes).sum(),
-            regret: s.tallies.iter().zip(&self.true_rates).map(|(t, p)| t.trials as f64 * (best - p)).sum(),
+            regret: s
+                .tallies
+                .iter()
+                .zip(&self.true_rates)
+                .map(|(t, p)| t.trials as f64 * (best - p))
+                .sum(),
         })
     }
 
-    fn summarise(&self, outcomes: Vec<ReplicationOutcome>, impressions: &[u128]) -> SimulationReport {
+    fn summarise(
+        &self,
+        outcomes: Vec<ReplicationOutcome>,
+        impressions: &[u128],
+    ) -> SimulationReport {
         let k = self.true_rates.len();
         let r = self.replications as f64;
         let mut winners = vec![0u64; k];
@@ -369,7 +414,13 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
         let best = self.true_rates.iter().copied().fold(0.0, f64::max);
         let regret_by_look = impressions
             .chunks(k)
-            .map(|row| row.iter().zip(&self.true_rates).map(|(&n, p)| n as f64 * (best - p)).sum::<f64>() / r)
+            .map(|row| {
+                row.iter()
+                    .zip(&self.true_rates)
+                    .map(|(&n, p)| n as f64 * (best - p))
+                    .sum::<f64>()
+                    / r
+            })
             .collect();
         SimulationReport {
             true_rates: self.true_rates.clone(),
@@ -396,7 +447,13 @@ fn split(total: u64, weights: &[f64], counts: &mut [u64]) {
     let clean = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
     let sum: f64 = weights.iter().map(|&w| clean(w)).sum();
     let k = weights.len();
-    let share = |w: f64| if sum > 0.0 { clean(w) / sum } else { 1.0 / k as f64 };
+    let share = |w: f64| {
+        if sum > 0.0 {
+            clean(w) / sum
+        } else {
+            1.0 / k as f64
+        }
+    };
     let mut assigned = 0u64;
     for (c, &w) in counts.iter_mut().zip(weights) {
         *c = ((share(w) * total as f64).floor() as u64).min(total - assigned);
@@ -406,7 +463,10 @@ fn split(total: u64, weights: &[f64], counts: &mut [u64]) {
     while left > 0 {
         // At most K − 1 rounds: give one to the largest remainder.
         let pick = crate::bandit::argmax(
-            counts.iter().zip(weights).map(|(&c, &w)| share(w) * total as f64 - c as f64),
+            counts
+                .iter()
+                .zip(weights)
+                .map(|(&c, &w)| share(w) * total as f64 - c as f64),
         );
         counts[pick] += 1;
         left -= 1;

@@ -32,5 +32,6 @@ mod rules;
 pub use harness::{Allocation, Simulation, SimulationBuilder};
 pub use report::{ReplicationOutcome, SimulationReport};
 pub use rules::{
-    Decision, ExpectedLossRule, FixedHorizon, FnRule, Look, MsprtRule, NaivePeeking, RunToHorizon, StoppingRule,
+    Decision, ExpectedLossRule, FixedHorizon, FnRule, Look, MsprtRule, NaivePeeking, RunToHorizon,
+    StoppingRule,
 };

@@ -81,8 +81,14 @@ impl SimulationReport {
 
     /// Indices of the arms with the highest true rate.
     pub fn best_arms(&self) -> Vec<usize> {
-        let best = self.true_rates.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (0..self.true_rates.len()).filter(|&k| self.true_rates[k] == best).collect()
+        let best = self
+            .true_rates
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        (0..self.true_rates.len())
+            .filter(|&k| self.true_rates[k] == best)
+            .collect()
     }
 
     /// Under an A/A scenario, the false-positive rate: the fraction of
@@ -103,7 +109,12 @@ impl SimulationReport {
 
     /// Mean number of looks taken.
     pub fn mean_looks(&self) -> f64 {
-        let total: u64 = self.ended_at.iter().enumerate().map(|(i, &c)| (i as u64 + 1) * c).sum();
+        let total: u64 = self
+            .ended_at
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (i as u64 + 1) * c)
+            .sum();
         total as f64 / self.replications as f64
     }
 

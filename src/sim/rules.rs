@@ -127,7 +127,10 @@ impl FixedHorizon {
     /// [`Error::InvalidParameter`] when `alpha` is not in (0, 1).
     pub fn new(alpha: f64) -> Result<Self> {
         let alpha = check_alpha(alpha)?;
-        Ok(Self { alpha, critical: two_sided_critical(alpha) })
+        Ok(Self {
+            alpha,
+            critical: two_sided_critical(alpha),
+        })
     }
 
     /// The level α.
@@ -143,13 +146,22 @@ impl FixedHorizon {
 impl Default for FixedHorizon {
     /// α = 0.05.
     fn default() -> Self {
-        Self { alpha: 0.05, critical: two_sided_critical(0.05) }
+        Self {
+            alpha: 0.05,
+            critical: two_sided_critical(0.05),
+        }
     }
 }
 
 impl StoppingRule for FixedHorizon {
     fn decide(&self, look: &Look<'_>) -> Decision {
-        if look.is_last() { Decision::Stop { winner: self.winner(look.arms) } } else { Decision::Continue }
+        if look.is_last() {
+            Decision::Stop {
+                winner: self.winner(look.arms),
+            }
+        } else {
+            Decision::Continue
+        }
     }
 }
 
@@ -223,7 +235,10 @@ impl ExpectedLossRule {
                 expected: "a finite number > 0",
             });
         }
-        Ok(Self { threshold, prior: BetaPrior::uniform() })
+        Ok(Self {
+            threshold,
+            prior: BetaPrior::uniform(),
+        })
     }
 
     /// The same with another prior.
@@ -234,7 +249,10 @@ impl ExpectedLossRule {
 
     /// The leader and its expected loss against the strongest rival.
     fn leader_loss(&self, arms: &[Tally]) -> Option<(usize, f64)> {
-        let posts: Vec<_> = arms.iter().map(|t| self.prior.update(t.successes, t.trials).ok()).collect::<Option<_>>()?;
+        let posts: Vec<_> = arms
+            .iter()
+            .map(|t| self.prior.update(t.successes, t.trials).ok())
+            .collect::<Option<_>>()?;
         let leader = crate::bandit::argmax(posts.iter().map(|p| p.mean()));
         let loss = posts
             .iter()
@@ -249,7 +267,9 @@ impl ExpectedLossRule {
 impl StoppingRule for ExpectedLossRule {
     fn decide(&self, look: &Look<'_>) -> Decision {
         match self.leader_loss(look.arms) {
-            Some((leader, loss)) if loss < self.threshold => Decision::Stop { winner: Some(leader) },
+            Some((leader, loss)) if loss < self.threshold => Decision::Stop {
+                winner: Some(leader),
+            },
             _ => Decision::Continue,
         }
     }
@@ -272,7 +292,10 @@ mod tests {
 
     #[test]
     fn winner_logic() {
-        let t = |s, n| Tally { successes: s, trials: n };
+        let t = |s, n| Tally {
+            successes: s,
+            trials: n,
+        };
         let rule = FixedHorizon::default();
         // Treatment 2 is significantly best; treatment 1 is not significant.
         let arms = [t(100, 10_000), t(110, 10_000), t(200, 10_000)];
@@ -287,10 +310,16 @@ mod tests {
 
     #[test]
     fn expected_loss_rule_picks_the_leader() {
-        let t = |s, n| Tally { successes: s, trials: n };
+        let t = |s, n| Tally {
+            successes: s,
+            trials: n,
+        };
         let rule = ExpectedLossRule::new(1e-4).unwrap();
         let arms = [t(100, 10_000), t(200, 10_000)];
-        assert_eq!(rule.decide(&Look::new(0, 5, &arms)), Decision::Stop { winner: Some(1) });
+        assert_eq!(
+            rule.decide(&Look::new(0, 5, &arms)),
+            Decision::Stop { winner: Some(1) }
+        );
         let close = [t(10, 1_000), t(11, 1_000)];
         assert_eq!(rule.decide(&Look::new(0, 5, &close)), Decision::Continue);
     }
