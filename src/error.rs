@@ -109,6 +109,80 @@ pub enum Error {
         /// End of the window (exclusive).
         to: chrono::DateTime<chrono::Utc>,
     },
+    /// A variant has no trials (e.g. 0 impressions), so its rate is undefined.
+    #[error("variant {variant:?} has zero traffic (0 trials): nothing to analyse")]
+    ZeroTraffic {
+        /// Which variant.
+        variant: String,
+    },
+    /// A contingency table has no rows or no columns.
+    #[error("empty table: {rows} rows x {cols} columns (need at least 2 x 2)")]
+    EmptyTable {
+        /// Number of rows given.
+        rows: usize,
+        /// Number of columns given (of the first row).
+        cols: usize,
+    },
+    /// The rows of a contingency table differ in length.
+    #[error("ragged table: row {row} has {len} cells, row 0 has {expected}")]
+    RaggedTable {
+        /// Index of the offending row.
+        row: usize,
+        /// Its length.
+        len: usize,
+        /// The length of row 0.
+        expected: usize,
+    },
+    /// Every cell of a table (or every observed count) is zero.
+    #[error("all-zero {what}: there is nothing to test")]
+    AllZero {
+        /// What was all zero (for example "table" or "observed impressions").
+        what: &'static str,
+    },
+    /// Two inputs that must have the same length do not.
+    #[error("length mismatch: {what} ({left} vs {right})")]
+    LengthMismatch {
+        /// Which inputs.
+        what: &'static str,
+        /// Length of the first.
+        left: usize,
+        /// Length of the second.
+        right: usize,
+    },
+    /// Too few groups (variants, p-values, arms) for the requested analysis.
+    #[error("too few {what}: got {got}, need at least {min}")]
+    TooFew {
+        /// What was counted.
+        what: &'static str,
+        /// How many were given.
+        got: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// A statistic is undefined for these data (for example a zero standard error).
+    #[error("{statistic} is undefined: {reason}")]
+    Undefined {
+        /// The statistic or interval.
+        statistic: &'static str,
+        /// Why, naming the values involved.
+        reason: String,
+    },
+    /// A planning question has no answer (for example no effect is detectable at that size).
+    #[error("no solution for {what}: {reason}")]
+    Infeasible {
+        /// What was asked for.
+        what: &'static str,
+        /// Why, naming the values involved.
+        reason: String,
+    },
+    /// An exact computation would take too long at this scale; an asymptotic method is advised.
+    #[error("{what} is too large to compute exactly: {reason}")]
+    TooLarge {
+        /// Which computation.
+        what: &'static str,
+        /// The size involved and the advised alternative.
+        reason: String,
+    },
     /// A sequential design or simulation was given no looks.
     #[error("no looks: give at least one look (information fraction or period)")]
     NoLooks,
@@ -125,17 +199,11 @@ pub enum Error {
         /// The previous look's fraction (0 before the first look).
         previous: f64,
     },
-    /// A traffic or sample-size parameter is zero.
+    /// A traffic setting (impressions per look, planned trials) is zero.
     #[error("{name} is 0: there must be some traffic")]
-    ZeroTraffic {
-        /// Which parameter.
+    NoTraffic {
+        /// Which setting.
         name: &'static str,
-    },
-    /// A bandit or simulation needs at least two arms.
-    #[error("need at least 2 arms (variants), got {got}")]
-    TooFewArms {
-        /// How many arms were given.
-        got: usize,
     },
     /// A true rate in a simulation is not a probability.
     #[error("true rate of variant {variant} is {value}, expected a probability in [0, 1]")]
@@ -144,16 +212,6 @@ pub enum Error {
         variant: usize,
         /// The rate given.
         value: f64,
-    },
-    /// Two per-arm inputs have different lengths.
-    #[error("{name}: expected {expected} entries (one per arm), got {got}")]
-    ArmCountMismatch {
-        /// Which input.
-        name: &'static str,
-        /// The number of arms.
-        expected: usize,
-        /// The length given.
-        got: usize,
     },
 }
 

@@ -80,16 +80,35 @@ fn bad_input() {
     let mut r = rng();
     assert_eq!(
         ThompsonBeta::new().choose(&one, &mut r),
-        Err(Error::TooFewArms { got: 1 })
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
     );
     assert_eq!(
         ThompsonGamma::new().choose(&[], &mut r),
-        Err(Error::TooFewArms { got: 0 })
+        Err(Error::TooFew {
+            what: "arms",
+            got: 0,
+            min: 2
+        })
     );
-    assert_eq!(Ucb1.choose(&one, &mut r), Err(Error::TooFewArms { got: 1 }));
+    assert_eq!(
+        Ucb1.choose(&one, &mut r),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
+    );
     assert_eq!(
         EvenSplit.choose(&one, &mut r),
-        Err(Error::TooFewArms { got: 1 })
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
     );
     let bad = [
         Tally {
@@ -111,10 +130,10 @@ fn bad_input() {
     let mut w = [0.0; 3];
     assert_eq!(
         ThompsonBeta::new().weights(&[Tally::default(); 2], &mut r, &mut w),
-        Err(Error::ArmCountMismatch {
-            name: "weights",
-            expected: 2,
-            got: 3
+        Err(Error::LengthMismatch {
+            what: "weights vs arms",
+            left: 3,
+            right: 2
         })
     );
     assert!(matches!(
@@ -138,7 +157,11 @@ fn bad_input() {
     ));
     assert_eq!(
         FixedSplit::new(vec![1.0]),
-        Err(Error::TooFewArms { got: 1 })
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
     );
     assert!(matches!(
         FixedSplit::new(vec![1.0, -1.0]),

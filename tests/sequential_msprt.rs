@@ -107,7 +107,7 @@ fn bad_input() {
     ));
     assert_eq!(
         Msprt::tuned(0.05, 0.1, 0),
-        Err(Error::ZeroTraffic {
+        Err(Error::NoTraffic {
             name: "max trials per arm"
         })
     );

@@ -132,8 +132,22 @@ fn closure_rules_and_single_posts() {
 #[test]
 fn bad_input_gives_specific_errors() {
     let build = |rates: Vec<f64>| Simulation::builder(rates).build().map(|_| ());
-    assert_eq!(build(vec![0.1]), Err(Error::TooFewArms { got: 1 }));
-    assert_eq!(build(vec![]), Err(Error::TooFewArms { got: 0 }));
+    assert_eq!(
+        build(vec![0.1]),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
+    );
+    assert_eq!(
+        build(vec![]),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 0,
+            min: 2
+        })
+    );
     assert_eq!(
         build(vec![0.1, 1.5]),
         Err(Error::InvalidTrueRate {
@@ -155,7 +169,7 @@ fn bad_input_gives_specific_errors() {
     let ok = || Simulation::builder(vec![0.1, 0.2]);
     assert_eq!(
         ok().traffic_per_look(0).build().map(|_| ()),
-        Err(Error::ZeroTraffic {
+        Err(Error::NoTraffic {
             name: "traffic per look"
         })
     );
@@ -178,10 +192,10 @@ fn bad_input_gives_specific_errors() {
         ok().policy(FixedSplit::new(vec![1.0, 1.0, 1.0]).unwrap())
             .build()
             .map(|_| ()),
-        Err(Error::ArmCountMismatch {
-            name: "weights",
-            expected: 2,
-            got: 3
+        Err(Error::LengthMismatch {
+            what: "weights vs arms",
+            left: 3,
+            right: 2
         })
     );
     for alpha in [0.0, 1.0, -0.5, 2.0, f64::NAN] {

@@ -32,12 +32,16 @@ impl FixedSplit {
     /// A split proportional to `weights` (normalised to sum to 1).
     ///
     /// # Errors
-    /// [`Error::TooFewArms`] for fewer than 2 weights;
+    /// [`Error::TooFew`] for fewer than 2 weights;
     /// [`Error::InvalidParameter`] for a negative or non-finite weight, or
     /// when all weights are 0.
     pub fn new(weights: Vec<f64>) -> Result<Self> {
         if weights.len() < 2 {
-            return Err(Error::TooFewArms { got: weights.len() });
+            return Err(Error::TooFew {
+                what: "arms",
+                got: weights.len(),
+                min: 2,
+            });
         }
         if let Some(&bad) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
             return Err(Error::InvalidParameter {
@@ -62,7 +66,7 @@ impl FixedSplit {
     /// An even split over `arms` arms.
     ///
     /// # Errors
-    /// [`Error::TooFewArms`] when `arms < 2`.
+    /// [`Error::TooFew`] when `arms < 2`.
     pub fn even(arms: usize) -> Result<Self> {
         Self::new(vec![1.0; arms])
     }

@@ -55,7 +55,7 @@ pub trait Policy: Send + Sync {
     /// The arm to play (post) next.
     ///
     /// # Errors
-    /// [`Error::TooFewArms`] for fewer than 2 arms; policy-specific errors
+    /// [`Error::TooFew`] for fewer than 2 arms; policy-specific errors
     /// for invalid tallies (e.g. [`Error::SuccessesExceedTrials`]).
     fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize>;
 
@@ -66,7 +66,7 @@ pub trait Policy: Send + Sync {
     /// pick (one-hot weights).
     ///
     /// # Errors
-    /// As [`Policy::choose`], and [`Error::ArmCountMismatch`] when
+    /// As [`Policy::choose`], and [`Error::LengthMismatch`] when
     /// `weights.len() != arms.len()`.
     fn weights<R: Rng + ?Sized>(
         &self,
@@ -84,7 +84,11 @@ pub trait Policy: Send + Sync {
 /// At least two arms.
 pub(crate) fn check_arms(arms: &[Tally]) -> Result<()> {
     if arms.len() < 2 {
-        Err(Error::TooFewArms { got: arms.len() })
+        Err(Error::TooFew {
+            what: "arms",
+            got: arms.len(),
+            min: 2,
+        })
     } else {
         Ok(())
     }
@@ -100,10 +104,10 @@ pub(crate) fn check_binomial_arms(arms: &[Tally]) -> Result<()> {
 pub(crate) fn check_weights(arms: &[Tally], weights: &[f64]) -> Result<()> {
     check_arms(arms)?;
     if weights.len() != arms.len() {
-        return Err(Error::ArmCountMismatch {
-            name: "weights",
-            expected: arms.len(),
-            got: weights.len(),
+        return Err(Error::LengthMismatch {
+            what: "weights vs arms",
+            left: weights.len(),
+            right: arms.len(),
         });
     }
     Ok(())

@@ -175,15 +175,8 @@ impl ThompsonGamma {
     /// [`Error::InvalidParameter`] when `shape` or `rate` is not finite and
     /// positive.
     pub fn with_prior(mut self, shape: f64, rate: f64) -> Result<Self> {
-        for (name, v) in [("prior shape", shape), ("prior rate", rate)] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(Error::InvalidParameter {
-                    name,
-                    value: v,
-                    expected: "a finite number > 0",
-                });
-            }
-        }
+        let shape = crate::validate::check_positive("prior shape", shape)?;
+        let rate = crate::validate::check_positive("prior rate", rate)?;
         self.shape = shape;
         self.rate = rate;
         Ok(self)

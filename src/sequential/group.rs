@@ -79,14 +79,8 @@ impl GroupSequential {
     /// family exponent is not finite and positive.
     pub fn new(alpha: f64, spending: SpendingFunction) -> Result<Self> {
         let alpha = check_alpha(alpha)?;
-        if let SpendingFunction::Power { rho } = spending
-            && !(rho.is_finite() && rho > 0.0)
-        {
-            return Err(Error::InvalidParameter {
-                name: "rho",
-                value: rho,
-                expected: "a finite number > 0",
-            });
+        if let SpendingFunction::Power { rho } = spending {
+            crate::validate::check_positive("rho", rho)?;
         }
         Ok(Self { alpha, spending })
     }

@@ -58,6 +58,10 @@ use crate::numeric::normal_isf;
 /// Used by the sequential tests, by [`crate::bandit`] policies and by the
 /// [`crate::sim`] harness. For Poisson policies ([`crate::bandit::ThompsonGamma`])
 /// `successes` counts events and `trials` exposures, and may be the larger.
+///
+/// Unlike [`crate::freq::Proportion`], a tally may have zero trials (an arm
+/// not yet played) and its fields are public, for cheap updates in hot loops;
+/// each consumer checks the invariant it needs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tally {
     /// Successes (clicks, reposts, events).
@@ -110,15 +114,7 @@ impl Tally {
 
 /// Checks a significance level is inside (0, 1).
 pub(crate) fn check_alpha(alpha: f64) -> Result<f64> {
-    if alpha > 0.0 && alpha < 1.0 {
-        Ok(alpha)
-    } else {
-        Err(Error::InvalidParameter {
-            name: "alpha",
-            value: alpha,
-            expected: "a probability in (0, 1)",
-        })
-    }
+    crate::validate::check_open_unit("alpha", alpha)
 }
 
 /// Two-sided critical value `z_{α/2}` of the standard normal.

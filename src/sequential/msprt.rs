@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Tally, check_alpha};
-use crate::bayes::Interval;
 use crate::error::{Error, Result};
+use crate::interval::Interval;
 
 /// A mixture sequential probability ratio test (mSPRT) of `H₀: p_B − p_A = θ₀`
 /// for two binomial rates, with always-valid p-values and confidence sequences
@@ -97,13 +97,7 @@ impl Msprt {
     /// not finite and positive.
     pub fn new(alpha: f64, tau: f64) -> Result<Self> {
         let alpha = check_alpha(alpha)?;
-        if !(tau.is_finite() && tau > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "tau",
-                value: tau,
-                expected: "a finite number > 0",
-            });
-        }
+        let tau = crate::validate::check_positive("tau", tau)?;
         Ok(Self {
             alpha,
             tau,
@@ -118,7 +112,7 @@ impl Msprt {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when `alpha` or `baseline_rate` is not in
-    /// (0, 1); [`Error::ZeroTraffic`] when `max_trials_per_arm` is 0.
+    /// (0, 1); [`Error::NoTraffic`] when `max_trials_per_arm` is 0.
     ///
     /// # Example
     /// ```
@@ -138,7 +132,7 @@ impl Msprt {
             });
         }
         if max_trials_per_arm == 0 {
-            return Err(Error::ZeroTraffic {
+            return Err(Error::NoTraffic {
                 name: "max trials per arm",
             });
         }

@@ -181,19 +181,21 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
     /// Checks the settings.
     ///
     /// # Errors
-    /// * [`Error::TooFewArms`] for fewer than 2 true rates;
+    /// * [`Error::TooFew`] for fewer than 2 true rates;
     /// * [`Error::InvalidTrueRate`] for a rate outside [0, 1] (or NaN);
-    /// * [`Error::ZeroTraffic`] for 0 impressions per look;
+    /// * [`Error::NoTraffic`] for 0 impressions per look;
     /// * [`Error::NoLooks`] for 0 looks;
     /// * [`Error::InvalidParameter`] for 0 replications or 0 threads;
     /// * whatever the policy returns for empty tallies of this many arms
-    ///   (e.g. [`Error::ArmCountMismatch`] for a [`crate::bandit::FixedSplit`]
+    ///   (e.g. [`Error::LengthMismatch`] for a [`crate::bandit::FixedSplit`]
     ///   of another length).
     pub fn build(self) -> Result<Simulation<P, S>> {
         let s = self.sim;
         if s.true_rates.len() < 2 {
-            return Err(Error::TooFewArms {
+            return Err(Error::TooFew {
+                what: "arms",
                 got: s.true_rates.len(),
+                min: 2,
             });
         }
         if let Some((variant, &value)) = s
@@ -205,7 +207,7 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
             return Err(Error::InvalidTrueRate { variant, value });
         }
         if s.traffic == 0 {
-            return Err(Error::ZeroTraffic {
+            return Err(Error::NoTraffic {
                 name: "traffic per look",
             });
         }

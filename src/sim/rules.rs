@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bandit::Tally;
-use crate::bayes::{BetaPrior, expected_loss};
-use crate::error::{Error, Result};
+use crate::bayes::{BetaPrior, Posterior, expected_loss};
+use crate::error::Result;
 use crate::sequential::{Msprt, check_alpha, pooled_z, two_sided_critical};
 
 /// What the harness shows a [`StoppingRule`] at each look: the cumulative
@@ -124,7 +124,7 @@ impl FixedHorizon {
     /// The test at level `alpha`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `alpha` is not in (0, 1).
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `alpha` is not in (0, 1).
     pub fn new(alpha: f64) -> Result<Self> {
         let alpha = check_alpha(alpha)?;
         Ok(Self {
@@ -175,7 +175,7 @@ impl NaivePeeking {
     /// Peeking at nominal level `alpha`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `alpha` is not in (0, 1).
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `alpha` is not in (0, 1).
     pub fn new(alpha: f64) -> Result<Self> {
         FixedHorizon::new(alpha).map(Self)
     }
@@ -226,15 +226,9 @@ impl ExpectedLossRule {
     /// 0.0001 = a hundredth of a percentage point of click-through rate).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `threshold` is not finite and positive.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) when `threshold` is not finite and positive.
     pub fn new(threshold: f64) -> Result<Self> {
-        if !(threshold.is_finite() && threshold > 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "expected-loss threshold",
-                value: threshold,
-                expected: "a finite number > 0",
-            });
-        }
+        let threshold = crate::validate::check_positive("expected-loss threshold", threshold)?;
         Ok(Self {
             threshold,
             prior: BetaPrior::uniform(),
