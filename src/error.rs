@@ -183,6 +183,36 @@ pub enum Error {
         /// The size involved and the advised alternative.
         reason: String,
     },
+    /// A sequential design or simulation was given no looks.
+    #[error("no looks: give at least one look (information fraction or period)")]
+    NoLooks,
+    /// A look's information fraction is not finite and positive, or does not
+    /// come after the previous look's.
+    #[error(
+        "invalid look {index}: information fraction {value} must be finite and above the previous look's {previous}"
+    )]
+    InvalidLook {
+        /// Index of the look (0-based).
+        index: usize,
+        /// The information fraction given.
+        value: f64,
+        /// The previous look's fraction (0 before the first look).
+        previous: f64,
+    },
+    /// A traffic setting (impressions per look, planned trials) is zero.
+    #[error("{name} is 0: there must be some traffic")]
+    NoTraffic {
+        /// Which setting.
+        name: &'static str,
+    },
+    /// A true rate in a simulation is not a probability.
+    #[error("true rate of variant {variant} is {value}, expected a probability in [0, 1]")]
+    InvalidTrueRate {
+        /// Index of the variant.
+        variant: usize,
+        /// The rate given.
+        value: f64,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

@@ -94,3 +94,7 @@ pub use metric::Metric;
 pub use outcome::Outcome;
 pub use post::Variant;
 pub use tracker::{Event, Tracker};
+
+pub mod bandit;
+pub mod sequential;
+pub mod sim;
