@@ -20,3 +20,6 @@ pub use metric::Metric;
 pub use outcome::Outcome;
 pub use post::Variant;
 pub use tracker::{Event, Tracker};
+pub mod import;
+pub mod repeated;
+pub mod schedule;
