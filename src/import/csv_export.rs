@@ -248,18 +248,22 @@ impl Layout {
                 }
                 Role::Time => {
                     let s = utf8(cell, col, line)?.trim();
-                    time = Some(
+                    let parsed = fast_time(s.as_bytes()).or_else(|| {
                         DateTime::parse_from_str(s, "%Y-%m-%d %H:%M %z")
-                            .map_err(|_| invalid(col, line, s, "a time like \"2020-02-04 19:19 +0000\""))?
-                            .with_timezone(&Utc),
-                    );
+                            .ok()
+                            .map(|t| t.with_timezone(&Utc))
+                    });
+                    time = Some(parsed.ok_or_else(|| {
+                        invalid(col, line, s, "a time like \"2020-02-04 19:19 +0000\"")
+                    })?);
                 }
                 Role::Date => {
                     let s = utf8(cell, col, line)?.trim();
-                    date = Some(
-                        NaiveDate::parse_from_str(s, "%a, %b %d, %Y")
-                            .map_err(|_| invalid(col, line, s, "a date like \"Tue, Jul 14, 2026\""))?,
-                    );
+                    let parsed = fast_date(s.as_bytes())
+                        .or_else(|| NaiveDate::parse_from_str(s, "%a, %b %d, %Y").ok());
+                    date = Some(parsed.ok_or_else(|| {
+                        invalid(col, line, s, "a date like \"Tue, Jul 14, 2026\"")
+                    })?);
                 }
                 Role::Count(k) => {
                     let n = parse_count(cell, col, line)?.unwrap_or(0);
@@ -284,11 +288,13 @@ impl Layout {
         }
         for (k, outcome) in self.outcomes.iter().enumerate() {
             let (n, p) = (organic[k], promoted_raw[k]);
+            // Each outcome is added once to empty counts, so neither overflow
+            // nor (for these fixed, valid names) validation can fail.
             if n > 0 {
-                counts.add_count(outcome, n)?;
+                counts.__add_saturating(outcome, n);
             }
             if p > 0 {
-                promoted.add_count(outcome, p)?;
+                promoted.__add_saturating(outcome, p);
             }
         }
         let id_col = self.column(Role::Id);
@@ -358,6 +364,49 @@ impl Layout {
         }
         Ok(())
     }
+}
+
+/// `2020-02-04 19:19 +0000` without the general parser (`None`: use it).
+fn fast_time(s: &[u8]) -> Option<DateTime<Utc>> {
+    if s.len() != 22 || s[4] != b'-' || s[7] != b'-' || s[10] != b' ' || s[13] != b':' || s[16] != b' ' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r)?.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    let sign = match s[17] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+    let local = date.and_hms_opt(num(11..13)?, num(14..16)?, 0)?;
+    let offset = sign * i64::from(num(18..20)? * 3600 + num(20..22)? * 60);
+    Some(local.and_utc() - chrono::Duration::seconds(offset))
+}
+
+/// `Tue, Jul 14, 2026` without the general parser (`None`: use it, which
+/// also reports a weekday that does not match the date).
+fn fast_date(s: &[u8]) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+    ];
+    const DAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    if s.len() != 17 || &s[3..5] != b", " || s[8] != b' ' || &s[11..13] != b", " {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| m[..] == s[5..8])? as u32 + 1;
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r)?.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(13..17)?).ok()?, month, num(9..11)?)?;
+    let weekday = date.weekday().num_days_from_monday() as usize;
+    (DAYS.get(weekday).map(|d| &d[..]) == Some(&s[0..3])).then_some(date)
 }
 
 fn utf8<'c>(cell: &'c [u8], col: &Column, line: u64) -> Result<&'c str> {
