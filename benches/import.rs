@@ -10,9 +10,23 @@ const ROWS: usize = 50_000;
 
 fn legacy(rows: usize) -> String {
     let metrics = [
-        "impressions", "engagements", "engagement rate", "retweets", "replies", "likes",
-        "user profile clicks", "url clicks", "hashtag clicks", "detail expands", "permalink clicks",
-        "app opens", "app installs", "follows", "email tweet", "dial phone", "media views",
+        "impressions",
+        "engagements",
+        "engagement rate",
+        "retweets",
+        "replies",
+        "likes",
+        "user profile clicks",
+        "url clicks",
+        "hashtag clicks",
+        "detail expands",
+        "permalink clicks",
+        "app opens",
+        "app installs",
+        "follows",
+        "email tweet",
+        "dial phone",
+        "media views",
         "media engagements",
     ];
     let mut s = String::from("Tweet id,Tweet permalink,Tweet text,time");
@@ -80,10 +94,14 @@ fn import(c: &mut Criterion) {
     group.throughput(Throughput::Elements(ROWS as u64));
     group.sample_size(20);
     group.bench_function("tweet_activity_50k_rows", |b| {
-        b.iter(|| read_export(black_box(legacy.as_bytes()), ImportMode::Strict).expect("valid export"));
+        b.iter(|| {
+            read_export(black_box(legacy.as_bytes()), ImportMode::Strict).expect("valid export")
+        });
     });
     group.bench_function("account_content_50k_rows", |b| {
-        b.iter(|| read_export(black_box(content.as_bytes()), ImportMode::Strict).expect("valid export"));
+        b.iter(|| {
+            read_export(black_box(content.as_bytes()), ImportMode::Strict).expect("valid export")
+        });
     });
     group.finish();
 }

@@ -12,7 +12,9 @@ fn bucketing(c: &mut Criterion) {
     // Sorted instants spread over 2026 (both DST changes), ~7.9 s apart.
     let start = 1_767_225_600_i64; // 2026-01-01T00:00:00Z
     let step = 365 * 86_400 / EVENTS as i64;
-    let times: Vec<i64> = (0..EVENTS as i64).map(|i| start + i * step + (i * 7919) % step).collect();
+    let times: Vec<i64> = (0..EVENTS as i64)
+        .map(|i| start + i * step + (i * 7919) % step)
+        .collect();
     let mut shuffled = times.clone();
     // A deterministic scramble for the unsorted case.
     for i in (1..shuffled.len()).rev() {

@@ -15,16 +15,26 @@ use postab::import::{ImportMode, VariantRules, read_export_path};
 use postab::repeated::{compare_overdispersed, naive_binomial_test, post_level_test};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/tweet_activity.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/tweet_activity.csv"
+    );
     let report = read_export_path(path, ImportMode::Lenient)?;
-    println!("{} export: {} posts, {} rows skipped", report.format, report.posts.len(), report.skipped.len());
+    println!(
+        "{} export: {} posts, {} rows skipped",
+        report.format,
+        report.posts.len(),
+        report.skipped.len()
+    );
     for s in &report.skipped {
         println!("  skipped line {}: {}", s.line, s.error);
     }
     let promoted = report.posts.iter().filter(|p| p.promoted.is_some()).count();
     println!("  {promoted} promoted posts (their promoted counts are kept apart)\n");
 
-    let rules = VariantRules::new().tag("q", "question").tag("s", "statement");
+    let rules = VariantRules::new()
+        .tag("q", "question")
+        .tag("s", "statement");
     let groups = rules.group(&report.posts);
     println!("{} posts matched no rule", groups.unassigned.len());
 
@@ -47,9 +57,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let naive = naive_binomial_test(&a, &b)?;
     let post = post_level_test(&a, &b)?;
     println!("\nstatement - question click-through:");
-    for t in [naive, post] {
+    for (t, how) in [
+        (naive, "naive binomial z-test"),
+        (post, "ratio of sums, cluster-robust"),
+    ] {
         println!(
-            "  unit = {:<28} diff {:+.3} pp  95% CI [{:+.3}, {:+.3}]  p = {:.4}",
+            "  unit = {:<10} {how:<30} diff {:+.3} pp  95% CI [{:+.3}, {:+.3}]  p = {:.4}",
             t.unit.to_string(),
             100.0 * t.difference,
             100.0 * t.ci95.lower,
@@ -61,6 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  unit = {:<28} P(statement better) = {:.3}  expected loss if chosen = {:.5}",
         bayes.unit.to_string(),
+        "Beta-Binomial",
         bayes.prob_b_beats_a,
         bayes.expected_loss.choose_b
     );

@@ -15,7 +15,10 @@ use postab::import::{ImportMode, read_export_path};
 use postab::schedule::{SlotLabel, SlotScheme, Slots, Window, compare_audiences};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/account_content.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/account_content.csv"
+    );
     let report = read_export_path(path, ImportMode::Strict)?;
     println!("{} posts read from {path}\n", report.posts.len());
 
@@ -60,13 +63,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let best = table
-        .rates(&metric)?
-        .into_iter()
-        .filter(|r| r.trials > 0)
-        .max_by(|a, b| a.rate.total_cmp(&b.rate));
-    if let Some(best) = best {
-        println!("\nBest window for the London audience: {}", best.label);
+    println!("\nP(window is best):");
+    let ranking = table.prob_best(&metric, &BetaPrior::uniform())?;
+    for (label, p) in &ranking {
+        println!("  {:<18} {p:.4}", label.to_string());
+    }
+    if let Some((best, _)) = ranking.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+        println!("Best window for the London audience: {best}");
     }
 
     // What the manager sees: the same posts in Pacific hours.
@@ -74,15 +77,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let by_hour = pacific.bucket_posts(report.posts.iter().map(|p| (p.posted_at, &p.counts)))?;
     println!("\nThe same posts by Pacific hour (the manager's clock):");
     for r in by_hour.rates(&metric)?.into_iter().filter(|r| r.posts > 0) {
-        println!("  {:<12} {:>3} posts  CTR {:.3}%", r.label.to_string(), r.posts, 100.0 * r.rate);
+        println!(
+            "  {:<12} {:>3} posts  CTR {:.3}%",
+            r.label.to_string(),
+            r.posts,
+            100.0 * r.rate
+        );
     }
 
     // A schedule of 00:00 Pacific: where does it land in London across the
     // spring DST changes (the US switches three weeks before the UK)?
-    let schedule: Vec<_> = ["2026-03-02T08:00:00Z", "2026-03-16T07:00:00Z", "2026-04-06T07:00:00Z"]
-        .iter()
-        .map(|s| s.parse())
-        .collect::<Result<_, _>>()?;
+    let schedule: Vec<_> = [
+        "2026-03-02T08:00:00Z",
+        "2026-03-16T07:00:00Z",
+        "2026-04-06T07:00:00Z",
+    ]
+    .iter()
+    .map(|s| s.parse())
+    .collect::<Result<_, _>>()?;
     let cmp = compare_audiences(&schedule, &Slots::hour_of_day(Los_Angeles), London);
     println!("\nMidnight Pacific, seen from London:");
     for p in &cmp.posts {

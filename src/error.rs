@@ -109,6 +109,80 @@ pub enum Error {
         /// End of the window (exclusive).
         to: chrono::DateTime<chrono::Utc>,
     },
+    /// A variant has no trials (e.g. 0 impressions), so its rate is undefined.
+    #[error("variant {variant:?} has zero traffic (0 trials): nothing to analyse")]
+    ZeroTraffic {
+        /// Which variant.
+        variant: String,
+    },
+    /// A contingency table has no rows or no columns.
+    #[error("empty table: {rows} rows x {cols} columns (need at least 2 x 2)")]
+    EmptyTable {
+        /// Number of rows given.
+        rows: usize,
+        /// Number of columns given (of the first row).
+        cols: usize,
+    },
+    /// The rows of a contingency table differ in length.
+    #[error("ragged table: row {row} has {len} cells, row 0 has {expected}")]
+    RaggedTable {
+        /// Index of the offending row.
+        row: usize,
+        /// Its length.
+        len: usize,
+        /// The length of row 0.
+        expected: usize,
+    },
+    /// Every cell of a table (or every observed count) is zero.
+    #[error("all-zero {what}: there is nothing to test")]
+    AllZero {
+        /// What was all zero (for example "table" or "observed impressions").
+        what: &'static str,
+    },
+    /// Two inputs that must have the same length do not.
+    #[error("length mismatch: {what} ({left} vs {right})")]
+    LengthMismatch {
+        /// Which inputs.
+        what: &'static str,
+        /// Length of the first.
+        left: usize,
+        /// Length of the second.
+        right: usize,
+    },
+    /// Too few groups (variants, p-values, arms) for the requested analysis.
+    #[error("too few {what}: got {got}, need at least {min}")]
+    TooFew {
+        /// What was counted.
+        what: &'static str,
+        /// How many were given.
+        got: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// A statistic is undefined for these data (for example a zero standard error).
+    #[error("{statistic} is undefined: {reason}")]
+    Undefined {
+        /// The statistic or interval.
+        statistic: &'static str,
+        /// Why, naming the values involved.
+        reason: String,
+    },
+    /// A planning question has no answer (for example no effect is detectable at that size).
+    #[error("no solution for {what}: {reason}")]
+    Infeasible {
+        /// What was asked for.
+        what: &'static str,
+        /// Why, naming the values involved.
+        reason: String,
+    },
+    /// An exact computation would take too long at this scale; an asymptotic method is advised.
+    #[error("{what} is too large to compute exactly: {reason}")]
+    TooLarge {
+        /// Which computation.
+        what: &'static str,
+        /// The size involved and the advised alternative.
+        reason: String,
+    },
     /// A posting-slot window is invalid (bad time, empty or duplicate name).
     #[error("invalid slot window {name:?}: {reason}")]
     InvalidSlotWindow {
@@ -134,7 +208,9 @@ pub enum Error {
         label: String,
     },
     /// A post-level analysis needs more posts (with at least one trial each).
-    #[error("group {group:?} has {got} posts with trials; post-level analysis needs at least {need}")]
+    #[error(
+        "group {group:?} has {got} posts with trials; post-level analysis needs at least {need}"
+    )]
     TooFewPosts {
         /// Which group (variant or slot).
         group: String,
@@ -152,7 +228,9 @@ pub enum Error {
         format: String,
     },
     /// A count cell of an analytics export is not a whole number.
-    #[error("line {line}, column {column_number} ({column}): {value:?} is not a whole-number count")]
+    #[error(
+        "line {line}, column {column_number} ({column}): {value:?} is not a whole-number count"
+    )]
     NonNumericCount {
         /// 1-based line of the file where the row starts.
         line: u64,
@@ -176,7 +254,9 @@ pub enum Error {
         value: String,
     },
     /// A row of an analytics export has more link clicks than impressions.
-    #[error("line {line}, column {column_number} ({column}): {clicks} clicks exceed {impressions} impressions")]
+    #[error(
+        "line {line}, column {column_number} ({column}): {clicks} clicks exceed {impressions} impressions"
+    )]
     ClicksExceedImpressions {
         /// 1-based line of the file where the row starts.
         line: u64,

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::{Analysis, AnalysisOptions, RateInput, analyze_rates};
 use crate::counts::in_variant;
+use crate::metric::MetricData;
 use crate::tracker::Event;
 use crate::{Counts, Error, Metric, Outcome, Result, Tracker, Variant};
 
@@ -358,6 +360,81 @@ impl Experiment {
             counts,
             events,
         })
+    }
+}
+
+impl Experiment {
+    /// Analyses a rate metric over all variants with the default
+    /// [`AnalysisOptions`] (Beta(1, 1) prior, 95 % intervals, Holm
+    /// correction, equal split). See [`crate::analysis`] for the exact model
+    /// behind every number.
+    ///
+    /// # Errors
+    /// Errors of [`Metric::extract`] (overflow, successes above trials, named
+    /// by variant); [`Error::ZeroTraffic`] when a variant has no trials;
+    /// [`Error::InvalidMetric`] for a count-per-exposure metric (analyse those
+    /// with [`crate::bayes::GammaPosterior`] and [`crate::freq`]).
+    ///
+    /// # Example
+    /// ```
+    /// use postab::{counts, Experiment, Metric};
+    /// let mut exp = Experiment::builder("launch")
+    ///     .variant("question", "Is your posting schedule too rigid? {link}")
+    ///     .variant("statement", "There is no single right way to run an account. {link}")
+    ///     .control("question")
+    ///     .build()?;
+    /// exp.add_counts("question", counts! { impressions: 12_400, clicks: 310 })?;
+    /// exp.add_counts("statement", counts! { impressions: 12_100, clicks: 370 })?;
+    /// let report = exp.analyze(&Metric::click_through())?;
+    /// assert!(report.variants[1].vs_control.as_ref().unwrap().prob_beats_control > 0.99);
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn analyze(&self, metric: &Metric) -> Result<Analysis> {
+        self.analyze_with(metric, &AnalysisOptions::default())
+    }
+
+    /// [`Experiment::analyze`] with explicit options.
+    ///
+    /// # Errors
+    /// As [`Experiment::analyze`], plus [`Error::InvalidParameter`] for a
+    /// level outside (0, 1) or a split that is not positive and finite.
+    pub fn analyze_with(&self, metric: &Metric, options: &AnalysisOptions) -> Result<Analysis> {
+        let mut inputs = Vec::with_capacity(self.variants.len());
+        for v in &self.variants {
+            match metric.extract(v.id(), &self.counts(v.id())?)? {
+                MetricData::Binomial { successes, trials } => inputs.push(RateInput {
+                    id: v.id().to_string(),
+                    label: v.label().to_string(),
+                    successes,
+                    trials,
+                }),
+                _ => {
+                    return Err(Error::InvalidMetric {
+                        name: metric.name().to_string(),
+                        reason: "Experiment::analyze handles rate metrics; count-per-exposure metrics go through \
+                                 bayes::GammaPosterior and freq::poisson_rate_test"
+                            .to_string(),
+                    });
+                }
+            }
+        }
+        let control = self
+            .variants
+            .iter()
+            .position(|v| v.id() == self.control)
+            .unwrap_or(0);
+        let definition = metric.to_string();
+        let definition = definition
+            .split_once(": ")
+            .map_or(definition.as_str(), |(_, d)| d);
+        analyze_rates(
+            &self.name,
+            metric.name(),
+            definition,
+            &inputs,
+            control,
+            options,
+        )
     }
 }
 

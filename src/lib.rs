@@ -1,21 +1,95 @@
-//! postab: A/B testing for social-media post variants.
+//! # postab
+//!
+//! A/B testing for social-media post variants: two texts for the same blog
+//! post, a call to action or none, a link card or an image, 08:00 London or
+//! 17:00 Pacific. Feed in impressions, clicks, reposts, likes and replies per
+//! variant (aggregated counts or timestamped events) and ask which variant
+//! wins, how sure you can be, and what choosing wrong would cost.
+//!
+//! # Quick start
+//!
+//! ```
+//! use postab::{counts, Experiment, Metric, Outcome};
+//!
+//! let mut exp = Experiment::builder("launch-post")
+//!     .variant("question", "Is your posting schedule too rigid? {link}")
+//!     .variant("statement", "There is no single right way to run an account. {link}")
+//!     .control("question")
+//!     .build()?;
+//!
+//! // aggregated counts from an analytics export ...
+//! exp.add_counts("question", counts! { impressions: 12_400, clicks: 310, reposts: 41 })?;
+//! exp.add_counts("statement", counts! { impressions: 12_000, clicks: 352, reposts: 38 })?;
+//! // ... or individual events with timestamps
+//! exp.record("statement", Outcome::Impression, "2026-11-24T08:03:00Z".parse().unwrap())?;
+//! exp.record("statement", Outcome::Click, "2026-11-24T08:03:10Z".parse().unwrap())?;
+//!
+//! let report = exp.analyze(&Metric::click_through())?;
+//! println!("{report}");
+//! let statement = &report.variants[1];
+//! assert!(statement.prob_best > 0.9);
+//! # Ok::<(), postab::Error>(())
+//! ```
+//!
+//! # Overview
+//!
+//! * Domain: [`Variant`] (a post text and its attributes), [`Outcome`]
+//!   (impression, click, repost, …), [`Counts`] (per-variant sufficient
+//!   statistics that merge exactly and never wrap), [`Tracker`] (thread-safe
+//!   event ingestion with time windows), [`Metric`] (what to divide by what),
+//!   [`Experiment`] (variants + control + data, serialisable).
+//! * [`analysis`]: the end-to-end report of [`Experiment::analyze`].
+//! * [`bayes`]: Beta posteriors, exact `P(B > A)`, `P(best)`, expected loss
+//!   and credible intervals.
+//! * [`freq`]: z-tests, proportion intervals, contingency tables, Fisher's
+//!   exact test, Poisson rates, Welch, multiple comparisons, sample ratio
+//!   mismatch and sample-size planning.
+//! * [`numeric`]: the special functions underneath, accurate at any scale.
+//!
+//! # The models behind the numbers
+//!
+//! * A rate metric (clicks / impressions) is binomial per variant. Bayesian
+//!   side: Beta(1, 1) prior unless chosen otherwise, posterior
+//!   Beta(1 + s, 1 + n − s); `P(B > A)`, `P(best)` and expected loss
+//!   `E[max_j p_j − p_k]` are computed exactly (no simulation).
+//!   Frequentist side: two-sided pooled two-proportion z-test of each variant
+//!   against the control (difference = variant − control), Holm-adjusted;
+//!   Wilson intervals per variant; Newcombe intervals of differences.
+//!
+//! # Accuracy
+//!
+//! Every routine is tested against reference values from scipy, statsmodels
+//! and mpmath (tests/data). Verified errors: `P(B > A)` relative 1e-10 or
+//! better on the smaller tail (down to 1e-60 and at 2·10⁸ trials);
+//! expected loss relative 1e-9; `P(best)` absolute 1e-9; Beta quantiles
+//! relative 1e-10; incomplete beta relative 5e-12 (5e-11 above 10⁶);
+//! normal tails relative 1e-14 down to 1e-300.
+//!
+//! # Errors
+//!
+//! Bad input is an [`Error`] that names the offending value (which variant,
+//! which count); no function panics on user input, and counts never wrap.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod bayes;
 pub mod counts;
 pub mod error;
 pub mod experiment;
 pub mod freq;
+pub mod interval;
 pub mod metric;
 pub mod numeric;
 pub mod outcome;
 pub mod post;
 pub mod tracker;
+mod validate;
 
 pub use counts::Counts;
 pub use error::{Error, Result};
 pub use experiment::{Experiment, ExperimentBuilder};
+pub use interval::Interval;
 pub use metric::Metric;
 pub use outcome::Outcome;
 pub use post::Variant;

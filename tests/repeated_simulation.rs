@@ -11,7 +11,7 @@
 
 use postab::bayes::BetaPrior;
 use postab::repeated::{
-    PostCounts, UnitOfAnalysis, compare_overdispersed, fit_beta_binomial, naive_binomial_test,
+    Proportion, UnitOfAnalysis, compare_overdispersed, fit_beta_binomial, naive_binomial_test,
     post_level_test, ratio_estimate,
 };
 use rand::distr::Distribution;
@@ -34,12 +34,12 @@ fn binomial(rng: &mut Xoshiro256PlusPlus, n: u64, p: f64) -> u64 {
     k
 }
 
-fn posts(rng: &mut Xoshiro256PlusPlus, beta: &Beta, m: usize) -> Vec<PostCounts> {
+fn posts(rng: &mut Xoshiro256PlusPlus, beta: &Beta, m: usize) -> Vec<Proportion> {
     (0..m)
         .map(|_| {
             let n = 700 + (rng.random::<f64>() * 600.0) as u64;
             let p = beta.sample(rng);
-            PostCounts::new(binomial(rng, n, p), n).unwrap()
+            Proportion::new(binomial(rng, n, p), n).unwrap()
         })
         .collect()
 }
@@ -57,13 +57,18 @@ fn naive_test_inflates_false_positives_post_level_does_not() {
         let b = posts(&mut rng, &beta, 20);
         let naive = naive_binomial_test(&a, &b).unwrap();
         let post = post_level_test(&a, &b).unwrap();
-        assert_eq!((naive.unit, post.unit), (UnitOfAnalysis::Impression, UnitOfAnalysis::Post));
+        assert_eq!(
+            (naive.unit, post.unit),
+            (UnitOfAnalysis::Impression, UnitOfAnalysis::Post)
+        );
         naive_fp += usize::from(naive.p_value < ALPHA);
         post_fp += usize::from(post.p_value < ALPHA);
     }
     let naive_rate = naive_fp as f64 / EXPERIMENTS as f64;
     let post_rate = post_fp as f64 / EXPERIMENTS as f64;
-    println!("false-positive rates at alpha {ALPHA}: naive {naive_rate:.4}, post-level {post_rate:.4}");
+    println!(
+        "false-positive rates at alpha {ALPHA}: naive {naive_rate:.4}, post-level {post_rate:.4}"
+    );
     // The values stated in the module docs (seeded, so exact).
     assert_eq!((naive_fp, post_fp), (1128, 111));
     assert!(naive_rate > 0.4);
@@ -79,15 +84,24 @@ fn beta_binomial_fit_recovers_overdispersion_and_widens_the_posterior() {
     let many = posts(&mut rng, &beta, 300);
     let fit = fit_beta_binomial(&many).unwrap();
     assert!((fit.mean - mu).abs() < 0.003, "{fit:?}");
-    assert!(fit.concentration > 60.0 && fit.concentration < 170.0, "{fit:?}");
+    assert!(
+        fit.concentration > 60.0 && fit.concentration < 170.0,
+        "{fit:?}"
+    );
     let r = ratio_estimate(&many).unwrap();
     assert!(r.design_effect > 5.0 && r.design_effect < 20.0, "{r:?}");
     // The effective sample size agrees with the delta-method variance.
     let model_deff = r.trials as f64 / fit.effective_trials;
-    assert!((model_deff / r.design_effect - 1.0).abs() < 0.35, "{model_deff} vs {}", r.design_effect);
+    assert!(
+        (model_deff / r.design_effect - 1.0).abs() < 0.35,
+        "{model_deff} vs {}",
+        r.design_effect
+    );
 
     // Binomial-looking data: no overdispersion found, posterior = binomial.
-    let flat: Vec<PostCounts> = (0..30).map(|i| PostCounts::new(30 + i % 3, 1000).unwrap()).collect();
+    let flat: Vec<Proportion> = (0..30)
+        .map(|i| Proportion::new(30 + i % 3, 1000).unwrap())
+        .collect();
     let fit = fit_beta_binomial(&flat).unwrap();
     assert!(fit.concentration > 1e5, "{fit:?}");
     assert!((fit.effective_trials / 30_000.0 - 1.0).abs() < 0.01);
@@ -95,11 +109,14 @@ fn beta_binomial_fit_recovers_overdispersion_and_widens_the_posterior() {
     // Comparison: one viral post no longer makes B "certainly better".
     let a = posts(&mut rng, &beta, 8);
     let mut b = posts(&mut rng, &beta, 8);
-    b[0] = PostCounts::new(400, 4000).unwrap();
+    b[0] = Proportion::new(400, 4000).unwrap();
     let cmp = compare_overdispersed(&a, &b, &BetaPrior::uniform()).unwrap();
     assert_eq!(cmp.unit, UnitOfAnalysis::Post);
     assert!(cmp.prob_b_beats_a < 0.99, "{cmp:?}");
-    let pooled = |p: &[PostCounts]| p.iter().fold((0, 0), |(s, n), q| (s + q.successes(), n + q.trials()));
+    let pooled = |p: &[Proportion]| {
+        p.iter()
+            .fold((0, 0), |(s, n), q| (s + q.successes(), n + q.trials()))
+    };
     let ((sa, na), (sb, nb)) = (pooled(&a), pooled(&b));
     let naive = postab::bayes::prob_beats(
         &postab::bayes::BetaPosterior::from_counts(sa, na).unwrap(),
@@ -110,16 +127,26 @@ fn beta_binomial_fit_recovers_overdispersion_and_widens_the_posterior() {
 
 #[test]
 fn too_few_posts_is_an_error_naming_the_group() {
-    let one = [PostCounts::new(1, 10).unwrap(), PostCounts::new(0, 0).unwrap()];
-    let two = [PostCounts::new(1, 10).unwrap(), PostCounts::new(2, 10).unwrap()];
+    let one = [Proportion::new(1, 10).unwrap()];
+    let two = [
+        Proportion::new(1, 10).unwrap(),
+        Proportion::new(2, 10).unwrap(),
+    ];
     assert_eq!(
         post_level_test(&two, &one).unwrap_err(),
-        postab::Error::TooFewPosts { group: "B".into(), got: 1, need: 2 }
+        postab::Error::TooFewPosts {
+            group: "B".into(),
+            got: 1,
+            need: 2
+        }
     );
     assert!(fit_beta_binomial(&one).is_err());
     assert!(naive_binomial_test(&[], &two).is_err());
     // All-zero data: a boundary fit, not a panic or NaN.
-    let zeros = [PostCounts::new(0, 100).unwrap(), PostCounts::new(0, 50).unwrap()];
+    let zeros = [
+        Proportion::new(0, 100).unwrap(),
+        Proportion::new(0, 50).unwrap(),
+    ];
     let fit = fit_beta_binomial(&zeros).unwrap();
     assert_eq!(fit.mean, 0.0);
     let cmp = compare_overdispersed(&zeros, &two, &BetaPrior::uniform()).unwrap();

@@ -23,8 +23,14 @@ fn london_spring_forward_is_a_23_hour_day() {
     assert!(e.iter().enumerate().all(|(h, &s)| h == 1 || s == 3600));
     assert_eq!(e.iter().sum::<i64>(), 23 * 3600);
     let slots = Slots::hour_of_day(London);
-    assert_eq!(slots.slot_of(t("2026-03-29T00:59:59Z")), Some(&SlotLabel::Hour(0)));
-    assert_eq!(slots.slot_of(t("2026-03-29T01:00:00Z")), Some(&SlotLabel::Hour(2)));
+    assert_eq!(
+        slots.slot_of(t("2026-03-29T00:59:59Z")),
+        Some(&SlotLabel::Hour(0))
+    );
+    assert_eq!(
+        slots.slot_of(t("2026-03-29T01:00:00Z")),
+        Some(&SlotLabel::Hour(2))
+    );
 }
 
 #[test]
@@ -35,9 +41,18 @@ fn london_fall_back_is_a_25_hour_day() {
     assert_eq!(e.iter().sum::<i64>(), 25 * 3600);
     let slots = Slots::hour_of_day(London);
     // 00:30 UTC = 01:30 BST, 01:30 UTC = 01:30 GMT: same slot.
-    assert_eq!(slots.slot_of(t("2026-10-25T00:30:00Z")), Some(&SlotLabel::Hour(1)));
-    assert_eq!(slots.slot_of(t("2026-10-25T01:30:00Z")), Some(&SlotLabel::Hour(1)));
-    assert_eq!(slots.slot_of(t("2026-10-25T02:30:00Z")), Some(&SlotLabel::Hour(2)));
+    assert_eq!(
+        slots.slot_of(t("2026-10-25T00:30:00Z")),
+        Some(&SlotLabel::Hour(1))
+    );
+    assert_eq!(
+        slots.slot_of(t("2026-10-25T01:30:00Z")),
+        Some(&SlotLabel::Hour(1))
+    );
+    assert_eq!(
+        slots.slot_of(t("2026-10-25T02:30:00Z")),
+        Some(&SlotLabel::Hour(2))
+    );
 }
 
 #[test]
@@ -51,16 +66,39 @@ fn los_angeles_spring_forward_and_fall_back() {
     assert_eq!(e[1], 7200);
     assert_eq!(e.iter().sum::<i64>(), 25 * 3600);
     let slots = Slots::hour_of_day(Los_Angeles);
-    assert_eq!(slots.slot_of(t("2026-11-01T08:30:00Z")), Some(&SlotLabel::Hour(1)));
-    assert_eq!(slots.slot_of(t("2026-11-01T09:30:00Z")), Some(&SlotLabel::Hour(1)));
-    assert_eq!(slots.slot_of(t("2026-03-08T10:00:00Z")), Some(&SlotLabel::Hour(3)));
+    assert_eq!(
+        slots.slot_of(t("2026-11-01T08:30:00Z")),
+        Some(&SlotLabel::Hour(1))
+    );
+    assert_eq!(
+        slots.slot_of(t("2026-11-01T09:30:00Z")),
+        Some(&SlotLabel::Hour(1))
+    );
+    assert_eq!(
+        slots.slot_of(t("2026-03-08T10:00:00Z")),
+        Some(&SlotLabel::Hour(3))
+    );
 }
 
 #[test]
 fn offsets_table_finds_transitions_to_the_second() {
-    let o = UtcOffsets::new(Los_Angeles, t("2026-01-01T00:00:00Z"), t("2027-01-01T00:00:00Z")).unwrap();
-    let got: Vec<(DateTime<Utc>, i32)> = o.transitions().map(|(at, off)| (at, off.local_minus_utc())).collect();
-    assert_eq!(got, [(t("2026-03-08T10:00:00Z"), -7 * 3600), (t("2026-11-01T09:00:00Z"), -8 * 3600)]);
+    let o = UtcOffsets::new(
+        Los_Angeles,
+        t("2026-01-01T00:00:00Z"),
+        t("2027-01-01T00:00:00Z"),
+    )
+    .unwrap();
+    let got: Vec<(DateTime<Utc>, i32)> = o
+        .transitions()
+        .map(|(at, off)| (at, off.local_minus_utc()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (t("2026-03-08T10:00:00Z"), -7 * 3600),
+            (t("2026-11-01T09:00:00Z"), -8 * 3600)
+        ]
+    );
     assert!(matches!(
         UtcOffsets::new(London, t("2027-01-01T00:00:00Z"), t("2026-01-01T00:00:00Z")),
         Err(Error::InvalidTimeWindow { .. })
@@ -69,9 +107,16 @@ fn offsets_table_finds_transitions_to_the_second() {
 
 #[test]
 fn bucketer_matches_slow_path_in_and_out_of_range_any_order() {
-    for tz in [London, Los_Angeles, chrono_tz::Asia::Kolkata, chrono_tz::Australia::Lord_Howe] {
+    for tz in [
+        London,
+        Los_Angeles,
+        chrono_tz::Asia::Kolkata,
+        chrono_tz::Australia::Lord_Howe,
+    ] {
         let slots = Slots::hour_of_week(tz);
-        let b = slots.bucketer(t("2026-03-01T00:00:00Z"), t("2026-12-01T00:00:00Z")).unwrap();
+        let b = slots
+            .bucketer(t("2026-03-01T00:00:00Z"), t("2026-12-01T00:00:00Z"))
+            .unwrap();
         // Every 7 minutes 13 seconds across a wider range than the table, then shuffled-ish.
         let mut times: Vec<i64> = (0..90_000).map(|i| 1_767_225_600 + i * 433).collect();
         times.reverse();
@@ -93,7 +138,9 @@ fn windows_wrap_midnight_and_respect_weekdays() {
     let slots = Slots::new(
         London,
         SlotScheme::Windows(vec![
-            Window::new("friday late", "22:00", "01:00").unwrap().on([Weekday::Fri]),
+            Window::new("friday late", "22:00", "01:00")
+                .unwrap()
+                .on([Weekday::Fri]),
             Window::new("breakfast", "07:00", "09:00").unwrap(),
         ]),
     )
@@ -103,24 +150,39 @@ fn windows_wrap_midnight_and_respect_weekdays() {
     assert_eq!(slots.slot_of(t("2026-01-09T23:30:00Z")), Some(&late));
     assert_eq!(slots.slot_of(t("2026-01-10T00:30:00Z")), Some(&late)); // Saturday 00:30
     assert_eq!(slots.slot_of(t("2026-01-10T23:30:00Z")), None); // Saturday night
-    assert_eq!(slots.slot_of(t("2026-01-10T07:00:00Z")), Some(&SlotLabel::Window("breakfast".into())));
+    assert_eq!(
+        slots.slot_of(t("2026-01-10T07:00:00Z")),
+        Some(&SlotLabel::Window("breakfast".into()))
+    );
     // A week has 7 * 2 h of breakfast and 3 h of Friday late.
-    let e = slots.exposure(t("2026-01-05T00:00:00Z"), t("2026-01-12T00:00:00Z")).unwrap();
+    let e = slots
+        .exposure(t("2026-01-05T00:00:00Z"), t("2026-01-12T00:00:00Z"))
+        .unwrap();
     assert_eq!(e.hours(&late), 3.0);
     assert_eq!(e.hours(&SlotLabel::Window("breakfast".into())), 14.0);
     assert_eq!(e.unassigned_seconds, (168 - 17) * 3600);
     let dup = Slots::new(
         London,
-        SlotScheme::Windows(vec![Window::new("a", "07:00", "09:00").unwrap(), Window::new("a", "10:00", "11:00").unwrap()]),
+        SlotScheme::Windows(vec![
+            Window::new("a", "07:00", "09:00").unwrap(),
+            Window::new("a", "10:00", "11:00").unwrap(),
+        ]),
     );
     assert!(matches!(dup, Err(Error::InvalidSlotWindow { .. })));
     let overlap = Slots::new(
         London,
-        SlotScheme::Windows(vec![Window::new("a", "07:00", "09:00").unwrap(), Window::new("b", "08:59", "11:00").unwrap()]),
+        SlotScheme::Windows(vec![
+            Window::new("a", "07:00", "09:00").unwrap(),
+            Window::new("b", "08:59", "11:00").unwrap(),
+        ]),
     );
     assert_eq!(
         overlap,
-        Err(Error::OverlappingWindows { first: "a".into(), second: "b".into(), at: "Mon 08:59".into() })
+        Err(Error::OverlappingWindows {
+            first: "a".into(),
+            second: "b".into(),
+            at: "Mon 08:59".into()
+        })
     );
 }
 
@@ -128,8 +190,14 @@ fn windows_wrap_midnight_and_respect_weekdays() {
 fn weekday_slots_follow_local_date() {
     let slots = Slots::weekday(Los_Angeles);
     // Monday 2026-01-05 03:00 UTC is Sunday evening in Los Angeles.
-    assert_eq!(slots.slot_of(t("2026-01-05T03:00:00Z")), Some(&SlotLabel::Weekday(Weekday::Sun)));
-    assert_eq!(Slots::weekday(London).slot_of(t("2026-01-05T03:00:00Z")), Some(&SlotLabel::Weekday(Weekday::Mon)));
+    assert_eq!(
+        slots.slot_of(t("2026-01-05T03:00:00Z")),
+        Some(&SlotLabel::Weekday(Weekday::Sun))
+    );
+    assert_eq!(
+        Slots::weekday(London).slot_of(t("2026-01-05T03:00:00Z")),
+        Some(&SlotLabel::Weekday(Weekday::Mon))
+    );
 }
 
 #[test]
@@ -142,12 +210,18 @@ fn events_bucket_into_slot_counts_and_serde_round_trips() {
         .collect();
     let table = slots.bucket_events(&events).unwrap();
     // 22:00-00:59 UTC is 23:00-01:59 BST; 01:xx UTC is 01:xx GMT.
-    assert_eq!(table.counts(&SlotLabel::Hour(23)).unwrap().impressions(), 20);
+    assert_eq!(
+        table.counts(&SlotLabel::Hour(23)).unwrap().impressions(),
+        20
+    );
     assert_eq!(table.counts(&SlotLabel::Hour(0)).unwrap().impressions(), 20);
     assert_eq!(table.counts(&SlotLabel::Hour(1)).unwrap().impressions(), 20);
     assert_eq!(table.counts(&SlotLabel::Hour(1)).unwrap().clicks(), 1);
     let json = serde_json::to_string(&table).unwrap();
-    assert_eq!(serde_json::from_str::<postab::schedule::SlotCounts>(&json).unwrap(), table);
+    assert_eq!(
+        serde_json::from_str::<postab::schedule::SlotCounts>(&json).unwrap(),
+        table
+    );
     let json = serde_json::to_string(&slots).unwrap();
     assert_eq!(serde_json::from_str::<Slots>(&json).unwrap(), slots);
 }
@@ -156,16 +230,34 @@ fn events_bucket_into_slot_counts_and_serde_round_trips() {
 fn slot_counts_become_an_experiment() {
     let slots = Slots::hour_of_day(London);
     let posts = [
-        (t("2026-05-04T07:00:00Z"), counts! { impressions: 100, clicks: 9 }),
-        (t("2026-05-04T17:00:00Z"), counts! { impressions: 100, clicks: 4 }),
+        (
+            t("2026-05-04T07:00:00Z"),
+            counts! { impressions: 100, clicks: 9 },
+        ),
+        (
+            t("2026-05-04T17:00:00Z"),
+            counts! { impressions: 100, clicks: 4 },
+        ),
     ];
-    let table = slots.bucket_posts(posts.iter().map(|(a, c)| (*a, c))).unwrap();
-    let exp = table.to_experiment("slots", &SlotLabel::Hour(8), postab::Metric::click_through()).unwrap();
+    let table = slots
+        .bucket_posts(posts.iter().map(|(a, c)| (*a, c)))
+        .unwrap();
+    let exp = table
+        .to_experiment(
+            "slots",
+            &SlotLabel::Hour(8),
+            postab::Metric::click_through(),
+        )
+        .unwrap();
     assert_eq!(exp.control(), "08:00-09:00");
     assert_eq!(exp.counts("18:00-19:00").unwrap().clicks(), 4);
     assert_eq!(
-        table.to_experiment("s", &SlotLabel::Hour(3), postab::Metric::click_through()).unwrap_err(),
-        Error::UnknownSlot { label: "03:00-04:00".into() }
+        table
+            .to_experiment("s", &SlotLabel::Hour(3), postab::Metric::click_through())
+            .unwrap_err(),
+        Error::UnknownSlot {
+            label: "03:00-04:00".into()
+        }
     );
     let rates = table.rates(&postab::Metric::click_through()).unwrap();
     assert_eq!(rates.len(), 24);
@@ -179,8 +271,16 @@ fn audiences_compare_across_dst_mismatch() {
     let schedule: Vec<DateTime<Utc>> = (0..30)
         .map(|d| {
             let day = t("2026-03-05T00:00:00Z") + Duration::days(d);
-            let local = day.with_timezone(&Los_Angeles).date_naive().and_hms_opt(9, 0, 0).unwrap();
-            local.and_local_timezone(Los_Angeles).single().unwrap().with_timezone(&Utc)
+            let local = day
+                .with_timezone(&Los_Angeles)
+                .date_naive()
+                .and_hms_opt(9, 0, 0)
+                .unwrap();
+            local
+                .and_local_timezone(Los_Angeles)
+                .single()
+                .unwrap()
+                .with_timezone(&Utc)
         })
         .collect();
     let cmp = compare_audiences(&schedule, &pacific, London);

@@ -25,7 +25,7 @@
 //! terms) use adaptive Gauss–Kronrod quadrature of `∫ f(t) F(t) dt` instead.
 
 use super::beta::BetaPosterior;
-use super::kernel::LnPdf;
+use super::posterior::Posterior;
 use crate::numeric::ln_beta_dev;
 use crate::numeric::quad::integrate;
 
@@ -43,7 +43,11 @@ pub(crate) fn prob_greater(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
         (spread(by, ay, bx, ax), 2),
         (spread(bx, ax, by, ay), 3),
     ];
-    let (best_spread, which) = options.iter().fold((f64::INFINITY, 0), |acc, &(s, w)| if s < acc.0 { (s, w) } else { acc });
+    let (best_spread, which) =
+        options.iter().fold(
+            (f64::INFINITY, 0),
+            |acc, &(s, w)| if s < acc.0 { (s, w) } else { acc },
+        );
     if best_spread * 12.0 > MAX_TERMS {
         return quadrature(x, y);
     }
@@ -71,7 +75,10 @@ fn spread(_ax: f64, bx: f64, ay: f64, by: f64) -> f64 {
 
 /// `ln T(a)`, with `p, q` the mean of `Y` and its complement.
 fn ln_term(a: f64, bx: f64, ay: f64, by: f64, p: f64, q: f64) -> f64 {
-    ln_beta_dev(ay + a, by + bx, p, q) - a.ln() - ln_beta_dev(a, bx, p, q) - ln_beta_dev(ay, by, p, q)
+    ln_beta_dev(ay + a, by + bx, p, q)
+        - a.ln()
+        - ln_beta_dev(a, bx, p, q)
+        - ln_beta_dev(ay, by, p, q)
 }
 
 /// `(P(X > Y), P(Y > X))` by the sum over `X`'s first parameter.
@@ -137,7 +144,9 @@ fn base(phi: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
         // E[(1 − Y)^b_x] = B(a_y, b_y + b_x) / B(a_y, b_y)
         let s = ay + by;
         let (p, q) = (ay / s, by / s);
-        let v = (ln_beta_dev(ay, by + bx, p, q) - ln_beta_dev(ay, by, p, q) + bx * q.ln()).exp();
+        // ln q from the smaller of p, q (q = 1 − p rounded would cost b_x·1e-16).
+        let ln_q = if p < q { (-p).ln_1p() } else { q.ln() };
+        let v = (ln_beta_dev(ay, by + bx, p, q) - ln_beta_dev(ay, by, p, q) + bx * ln_q).exp();
         return (v, 1.0 - v);
     }
     let (Ok(x), Ok(y)) = (BetaPosterior::new(phi, bx), BetaPosterior::new(ay, by)) else {
@@ -151,7 +160,7 @@ fn base(phi: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
 pub(crate) fn quadrature(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
     let x_narrow = x.std_dev() <= y.std_dev();
     let (narrow, wide) = if x_narrow { (x, y) } else { (y, x) };
-    let pdf = LnPdf::new(narrow);
+    let pdf = narrow.ln_pdf_kernel();
     let (m, sd) = (narrow.mean(), narrow.std_dev());
     let mut breaks = vec![0.0, 1.0];
     for k in [0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0] {
@@ -165,8 +174,22 @@ pub(crate) fn quadrature(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
     breaks.sort_by(f64::total_cmp);
     breaks.dedup();
     // ∫ f_narrow(t) P(wide < t) dt and ∫ f_narrow(t) P(wide > t) dt.
-    let below = integrate(|t| (pdf.eval(t)).exp() * wide.tails(t).0, &breaks, 0.0, 1e-14, 4_000).value;
-    let above = integrate(|t| (pdf.eval(t)).exp() * wide.tails(t).1, &breaks, 0.0, 1e-14, 4_000).value;
+    let below = integrate(
+        |t| (pdf.eval(t)).exp() * wide.tails(t).0,
+        &breaks,
+        0.0,
+        1e-14,
+        4_000,
+    )
+    .value;
+    let above = integrate(
+        |t| (pdf.eval(t)).exp() * wide.tails(t).1,
+        &breaks,
+        0.0,
+        1e-14,
+        4_000,
+    )
+    .value;
     let norm = below + above;
     // P(narrow > wide) = below.
     let (n_gt, w_gt) = (below / norm, above / norm);

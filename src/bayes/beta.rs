@@ -2,33 +2,28 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::kernel::LnPdf;
+use super::posterior::{Posterior, losses_by_size_bias};
 use crate::error::{Error, Result};
-use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev, ln_beta_pdf};
+use crate::interval::Interval;
+use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev};
 
 /// Checks that a shape parameter is finite and positive.
 pub(crate) fn check_shape(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter { name, value, expected: "a finite number > 0" })
-    }
+    crate::validate::check_positive(name, value)
 }
 
 /// Checks that a credible level is inside (0, 1).
 pub(crate) fn check_level(level: f64) -> Result<f64> {
-    if level > 0.0 && level < 1.0 {
-        Ok(level)
-    } else {
-        Err(Error::InvalidParameter { name: "credible level", value: level, expected: "a probability in (0, 1)" })
-    }
+    crate::validate::check_open_unit("credible level", level)
 }
 
 /// A Beta(α, β) prior on a rate.
 ///
 /// * [`BetaPrior::uniform`] — Beta(1, 1), the default;
 /// * [`BetaPrior::jeffreys`] — Beta(½, ½);
-/// * [`BetaPrior::new`] — any α, β > 0 (e.g. one fitted to an account's history
-///   with [`crate::bayes::fit_beta_prior`]).
+/// * [`BetaPrior::new`] — any α, β > 0 (e.g. an informative prior from an
+///   account's past posts).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BetaPrior {
     alpha: f64,
@@ -54,17 +49,26 @@ impl BetaPrior {
     /// assert!(BetaPrior::new(-1.0, 1.0).is_err());
     /// ```
     pub fn new(alpha: f64, beta: f64) -> Result<Self> {
-        Ok(Self { alpha: check_shape("prior alpha", alpha)?, beta: check_shape("prior beta", beta)? })
+        Ok(Self {
+            alpha: check_shape("prior alpha", alpha)?,
+            beta: check_shape("prior beta", beta)?,
+        })
     }
 
     /// The uniform prior Beta(1, 1).
     pub const fn uniform() -> Self {
-        Self { alpha: 1.0, beta: 1.0 }
+        Self {
+            alpha: 1.0,
+            beta: 1.0,
+        }
     }
 
     /// Jeffreys' prior Beta(½, ½).
     pub const fn jeffreys() -> Self {
-        Self { alpha: 0.5, beta: 0.5 }
+        Self {
+            alpha: 0.5,
+            beta: 0.5,
+        }
     }
 
     /// α.
@@ -85,9 +89,16 @@ impl BetaPrior {
     /// name is left empty at this layer).
     pub fn update(&self, successes: u64, trials: u64) -> Result<BetaPosterior> {
         if successes > trials {
-            return Err(Error::SuccessesExceedTrials { variant: String::new(), successes, trials });
+            return Err(Error::SuccessesExceedTrials {
+                variant: String::new(),
+                successes,
+                trials,
+            });
         }
-        Ok(BetaPosterior { alpha: self.alpha + successes as f64, beta: self.beta + (trials - successes) as f64 })
+        Ok(BetaPosterior {
+            alpha: self.alpha + successes as f64,
+            beta: self.beta + (trials - successes) as f64,
+        })
     }
 }
 
@@ -101,34 +112,16 @@ pub struct BetaPosterior {
     beta: f64,
 }
 
-/// An interval `[lower, upper]`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Interval {
-    /// Lower end.
-    pub lower: f64,
-    /// Upper end.
-    pub upper: f64,
-}
-
-impl Interval {
-    /// Whether `x` lies inside the closed interval.
-    pub fn contains(&self, x: f64) -> bool {
-        self.lower <= x && x <= self.upper
-    }
-
-    /// `upper − lower`.
-    pub fn width(&self) -> f64 {
-        self.upper - self.lower
-    }
-}
-
 impl BetaPosterior {
     /// A Beta(α, β) distribution with the parameters used as given.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when α or β is not finite and positive.
     pub fn new(alpha: f64, beta: f64) -> Result<Self> {
-        Ok(Self { alpha: check_shape("alpha", alpha)?, beta: check_shape("beta", beta)? })
+        Ok(Self {
+            alpha: check_shape("alpha", alpha)?,
+            beta: check_shape("beta", beta)?,
+        })
     }
 
     /// The posterior of `successes` out of `trials` under the uniform prior.
@@ -157,43 +150,15 @@ impl BetaPosterior {
         self.beta
     }
 
-    /// Posterior mean `α / (α + β)`.
-    pub fn mean(&self) -> f64 {
-        self.alpha / (self.alpha + self.beta)
-    }
-
-    /// `1 −` mean, computed as `β / (α + β)` (exact near 1).
-    pub(crate) fn mean_complement(&self) -> f64 {
-        self.beta / (self.alpha + self.beta)
-    }
-
     /// Posterior variance `αβ / ((α + β)² (α + β + 1))`.
     pub fn variance(&self) -> f64 {
         let s = self.alpha + self.beta;
         self.alpha * self.beta / (s * s * (s + 1.0))
     }
 
-    /// Standard deviation.
-    pub fn std_dev(&self) -> f64 {
-        self.variance().sqrt()
-    }
-
-    /// Natural log of the density at `x` (`−∞` outside (0, 1)).
-    pub fn ln_pdf(&self, x: f64) -> f64 {
-        if !(0.0..=1.0).contains(&x) {
-            return f64::NEG_INFINITY;
-        }
-        ln_beta_pdf(self.alpha, self.beta, x, 1.0 - x)
-    }
-
-    /// `P(X ≤ x)`.
-    pub fn cdf(&self, x: f64) -> f64 {
-        self.tails(x).0
-    }
-
-    /// `P(X > x)`, computed directly (relative accuracy in the upper tail).
-    pub fn sf(&self, x: f64) -> f64 {
-        self.tails(x).1
+    /// `1 −` mean, computed as `β / (α + β)` (exact near 1).
+    pub(crate) fn mean_complement(&self) -> f64 {
+        self.beta / (self.alpha + self.beta)
     }
 
     /// `(P(X ≤ x), P(X > x))`.
@@ -205,41 +170,6 @@ impl BetaPosterior {
             return (1.0, 0.0);
         }
         beta_inc_pair(self.alpha, self.beta, x, 1.0 - x)
-    }
-
-    /// The quantile `x` with `P(X ≤ x) = p`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `p` is outside [0, 1].
-    pub fn quantile(&self, p: f64) -> Result<f64> {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter { name: "probability", value: p, expected: "a probability in [0, 1]" });
-        }
-        Ok(if p <= 0.5 {
-            beta_inc_inv(self.alpha, self.beta, p)
-        } else {
-            beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p)
-        })
-    }
-
-    /// Equal-tailed credible interval: `[Q((1 − level)/2), Q((1 + level)/2)]`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `level` is not inside (0, 1).
-    ///
-    /// # Example
-    /// ```
-    /// use postab::bayes::BetaPosterior;
-    /// let ci = BetaPosterior::new(1.0, 1.0)?.credible_interval(0.95)?;
-    /// assert!((ci.lower - 0.025).abs() < 1e-15 && (ci.upper - 0.975).abs() < 1e-15);
-    /// # Ok::<(), postab::Error>(())
-    /// ```
-    pub fn credible_interval(&self, level: f64) -> Result<Interval> {
-        let tail = 0.5 * (1.0 - check_level(level)?);
-        Ok(Interval {
-            lower: beta_inc_inv(self.alpha, self.beta, tail),
-            upper: beta_inc_inv_upper(self.alpha, self.beta, tail),
-        })
     }
 
     /// Highest-density interval: the shortest interval holding `level` of the
@@ -255,8 +185,16 @@ impl BetaPosterior {
         let level = check_level(level)?;
         let spare = 1.0 - level;
         let interval = |t: f64| Interval {
-            lower: if t <= 0.0 { 0.0 } else { beta_inc_inv(self.alpha, self.beta, t) },
-            upper: if spare - t <= 0.0 { 1.0 } else { beta_inc_inv_upper(self.alpha, self.beta, spare - t) },
+            lower: if t <= 0.0 {
+                0.0
+            } else {
+                beta_inc_inv(self.alpha, self.beta, t)
+            },
+            upper: if spare - t <= 0.0 {
+                1.0
+            } else {
+                beta_inc_inv_upper(self.alpha, self.beta, spare - t)
+            },
         };
         if self.alpha <= 1.0 && self.beta > 1.0 {
             return Ok(interval(0.0));
@@ -298,5 +236,72 @@ impl BetaPosterior {
     /// the density expressed around the mean.
     pub(crate) fn ln_norm_at_mean(&self) -> f64 {
         ln_beta_dev(self.alpha, self.beta, self.mean(), self.mean_complement())
+    }
+}
+
+impl Posterior for BetaPosterior {
+    /// `α / (α + β)`.
+    fn mean(&self) -> f64 {
+        self.alpha / (self.alpha + self.beta)
+    }
+
+    fn std_dev(&self) -> f64 {
+        self.variance().sqrt()
+    }
+
+    fn cdf(&self, x: f64) -> f64 {
+        self.tails(x).0
+    }
+
+    fn sf(&self, x: f64) -> f64 {
+        self.tails(x).1
+    }
+
+    fn quantile(&self, p: f64) -> Result<f64> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::InvalidParameter {
+                name: "probability",
+                value: p,
+                expected: "a probability in [0, 1]",
+            });
+        }
+        Ok(if p <= 0.5 {
+            beta_inc_inv(self.alpha, self.beta, p)
+        } else {
+            beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p)
+        })
+    }
+
+    fn support(&self) -> (f64, f64) {
+        (0.0, 1.0)
+    }
+
+    fn singular_ends(&self) -> (bool, bool) {
+        (self.alpha < 1.0, self.beta < 1.0)
+    }
+
+    fn ln_pdf_kernel(&self) -> LnPdf {
+        let (m, mc) = (self.mean(), self.mean_complement());
+        LnPdf {
+            at_mean: -self.ln_norm_at_mean() - m.ln() - mc.ln(),
+            mean: m,
+            mean_c: mc,
+            a1: self.alpha - 1.0,
+            b1: self.beta - 1.0,
+            c1: 0.0,
+            c2: 0.0,
+        }
+    }
+
+    fn prob_greater(&self, other: &Self) -> (f64, f64) {
+        super::beat::prob_greater(self, other)
+    }
+
+    fn expected_losses(&self, other: &Self) -> (f64, f64) {
+        let up = |d: &Self| Self {
+            alpha: d.alpha + 1.0,
+            beta: d.beta,
+        };
+        losses_by_size_bias(self, other, &up(self), &up(other))
     }
 }

@@ -5,11 +5,23 @@
 //! * **Rates** (clicks per impression): Beta–Binomial. Prior Beta(α₀, β₀)
 //!   (default Beta(1, 1)); after `s` successes in `n` trials the posterior is
 //!   Beta(α₀ + s, β₀ + n − s). See [`BetaPrior`], [`BetaPosterior`].
+//! * **Counts per exposure** (replies per post, reposts per 1,000
+//!   impressions): Gamma–Poisson. Prior Gamma(shape, rate) in the rate
+//!   parametrisation (mean = shape/rate); after `k` events over exposure `E`
+//!   the posterior is Gamma(shape + k, rate + E). See [`GammaPrior`],
+//!   [`GammaPosterior`].
+//! * **Continuous metrics** from summary statistics (n, mean, variance):
+//!   flat prior on the mean, variance taken as known:
+//!   `μ ~ Normal(x̄, s²/n)`. See [`NormalPosterior`].
+//!
+//! All three implement [`Posterior`], so [`prob_beats`], [`expected_loss`] and
+//! [`rank`] work on any of them.
 //!
 //! # Questions and how they are answered
 //!
-//! * `P(B > A)`: an exact finite sum from the boundary outward (module docs of
-//!   [`prob_beats`]); no simulation. Both `P(B > A)` and `P(A > B)` are
+//! * `P(B > A)`: for Beta posteriors an exact finite sum from the boundary
+//!   outward ([`prob_beats`]); for Gamma the identity
+//!   `P(λ_B > λ_A) = I_{r_A/(r_A + r_B)}(α_A, α_B)`; no simulation. Both `P(B > A)` and `P(A > B)` are
 //!   returned, each with relative accuracy, so a tail of 1e-60 is reported as
 //!   such rather than as `1 − 1`.
 //! * Expected loss `E[max(p_A − p_B, 0)]` of shipping B: by the identity
@@ -18,23 +30,40 @@
 
 mod beat;
 mod beta;
+mod decision;
+mod gamma;
 mod kernel;
+mod lift;
+mod normal;
+mod posterior;
+mod rank;
 
-pub use beta::{BetaPosterior, BetaPrior, Interval};
+pub use crate::interval::Interval;
+pub use beta::{BetaPosterior, BetaPrior};
+pub use decision::{Decision, DecisionRule, decide};
+pub use gamma::{GammaPosterior, GammaPrior};
+pub use kernel::LnPdf;
+pub use lift::{lift_interval, prob_lift_above};
+pub use normal::NormalPosterior;
+pub use posterior::Posterior;
 
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
 
 /// `P(B > A)` and `P(A > B)` for two independent posteriors (they sum to 1:
 /// ties have probability zero).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BeatProbability {
-    /// `P(p_B > p_A)`.
+    /// `P(B > A)`.
     pub b_beats_a: f64,
-    /// `P(p_A > p_B)`, computed directly (not as `1 − b_beats_a` when small).
+    /// `P(A > B)`, computed directly (not as `1 − b_beats_a` when small).
     pub a_beats_b: f64,
 }
 
-/// `P(B > A)` for Beta posteriors, exact (see the [module docs](self)).
+/// `P(B > A)` for two posteriors of the same family, exact: the
+/// boundary-outward sum for Beta posteriors (see `beat.rs`), the
+/// incomplete-beta identity for Gamma, the normal CDF for Normal.
 ///
 /// # Example
 /// ```
@@ -45,24 +74,28 @@ pub struct BeatProbability {
 /// assert!((p.b_beats_a - 0.9032355226737054).abs() < 1e-14);
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn prob_beats(a: &BetaPosterior, b: &BetaPosterior) -> BeatProbability {
-    let (b_gt, a_gt) = beat::prob_greater(b, a);
-    BeatProbability { b_beats_a: b_gt, a_beats_b: a_gt }
+pub fn prob_beats<P: Posterior>(a: &P, b: &P) -> BeatProbability {
+    let (b_gt, a_gt) = b.prob_greater(a);
+    BeatProbability {
+        b_beats_a: b_gt,
+        a_beats_b: a_gt,
+    }
 }
 
-/// Expected loss of each choice between two rates.
+/// Expected loss of each choice between two variants.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ExpectedLoss {
-    /// `E[max(p_B − p_A, 0)]`: what shipping A is expected to give up.
+    /// `E[max(B − A, 0)]`: what shipping A is expected to give up.
     pub choose_a: f64,
-    /// `E[max(p_A − p_B, 0)]`: what shipping B is expected to give up.
+    /// `E[max(A − B, 0)]`: what shipping B is expected to give up.
     pub choose_b: f64,
 }
 
-/// Expected loss (in rate units) of shipping A or B, exact:
-/// `E[max(p_A − p_B, 0)] = m_A P(A′ > B) − m_B P(A > B′)` with
-/// `A′ ~ Beta(α_A + 1, β_A)`, `B′ ~ Beta(α_B + 1, β_B)`, and
-/// `loss(A) = loss(B) + m_B − m_A`.
+/// Expected loss (in the metric's units) of shipping A or B, exact. For Beta
+/// and Gamma posteriors: `E[max(A − B, 0)] = m_A P(A′ > B) − m_B P(A > B′)`
+/// with the size-biased `A′ ~ Beta(α_A + 1, β_A)` (Gamma(α_A + 1, r_A)), so
+/// two exact `P(· > ·)` evaluations; for Normal posteriors the closed form
+/// `σ φ(δ/σ) + δ Φ(δ/σ)`.
 ///
 /// # Example
 /// ```
@@ -73,19 +106,83 @@ pub struct ExpectedLoss {
 /// assert!((loss.choose_b / 0.0034710341499488723 - 1.0).abs() < 1e-12);
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn expected_loss(a: &BetaPosterior, b: &BetaPosterior) -> ExpectedLoss {
-    let (ma, mb) = (a.mean(), b.mean());
-    let a_up = shifted(a);
-    let b_up = shifted(b);
-    // E[p_A 1(A > B)] and E[p_B 1(A > B)].
-    let (a1_gt_b, b_gt_a1) = beat::prob_greater(&a_up, b);
-    let (a_gt_b1, b1_gt_a) = beat::prob_greater(a, &b_up);
-    let choose_b = ma * a1_gt_b - mb * a_gt_b1;
-    let choose_a = mb * b1_gt_a - ma * b_gt_a1;
-    ExpectedLoss { choose_a: choose_a.max(0.0), choose_b: choose_b.max(0.0) }
+pub fn expected_loss<P: Posterior>(a: &P, b: &P) -> ExpectedLoss {
+    let (choose_a, choose_b) = a.expected_losses(b);
+    ExpectedLoss { choose_a, choose_b }
+}
+/// Where each of K variants stands: probabilities of being best and worst,
+/// and the expected loss of choosing it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Ranking {
+    /// `P(p_k > p_j for all j ≠ k)`.
+    pub prob_best: Vec<f64>,
+    /// `P(p_k < p_j for all j ≠ k)` (the best when lower is better).
+    pub prob_worst: Vec<f64>,
+    /// `E[max_j p_j − p_k]`: expected loss of choosing k when higher is better.
+    pub expected_loss: Vec<f64>,
+    /// `E[p_k − min_j p_j]`: expected loss of choosing k when lower is better.
+    pub expected_loss_lower_better: Vec<f64>,
 }
 
-/// Beta(α + 1, β): the size-biased distribution, `E[p g(p)] = m E′[g]`.
-fn shifted(d: &BetaPosterior) -> BetaPosterior {
-    BetaPosterior::new(d.alpha() + 1.0, d.beta()).unwrap_or(*d)
+/// Ranks K ≥ 2 posteriors of one family, exactly (no simulation).
+///
+/// For two posteriors every number comes from the exact sums of
+/// [`prob_beats`] and [`expected_loss`] (relative accuracy). For K ≥ 3 they
+/// are one-dimensional integrals `∫ f_k(t) Π_{j≠k} F_j(t) dt` evaluated by
+/// collocation quadrature in one sweep (absolute accuracy ~1e-12).
+///
+/// # Errors
+/// [`Error::TooFewVariants`] for fewer than 2 posteriors.
+///
+/// # Example
+/// ```
+/// use postab::bayes::{rank, BetaPosterior};
+/// let arms = [
+///     BetaPosterior::from_counts(3, 40)?,
+///     BetaPosterior::from_counts(5, 40)?,
+///     BetaPosterior::from_counts(8, 40)?,
+/// ];
+/// let r = rank(&arms)?;
+/// assert!((r.prob_best[2] - 0.7822660332218935).abs() < 1e-9);
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn rank<P: Posterior>(posteriors: &[P]) -> Result<Ranking> {
+    let k = posteriors.len();
+    if k < 2 {
+        return Err(Error::TooFewVariants { got: k });
+    }
+    if let [a, b] = posteriors {
+        let p = prob_beats(a, b);
+        let loss = expected_loss(a, b);
+        return Ok(Ranking {
+            prob_best: vec![p.a_beats_b, p.b_beats_a],
+            prob_worst: vec![p.b_beats_a, p.a_beats_b],
+            expected_loss: vec![loss.choose_a, loss.choose_b],
+            expected_loss_lower_better: vec![loss.choose_b, loss.choose_a],
+        });
+    }
+    let s = rank::sweep(posteriors);
+    let e_max: f64 = s.top_mean.iter().sum();
+    let e_min: f64 = s.bottom_mean.iter().sum();
+    Ok(Ranking {
+        expected_loss: posteriors
+            .iter()
+            .map(|d| (e_max - d.mean()).max(0.0))
+            .collect(),
+        expected_loss_lower_better: posteriors
+            .iter()
+            .map(|d| (d.mean() - e_min).max(0.0))
+            .collect(),
+        prob_best: s.best,
+        prob_worst: s.worst,
+    })
+}
+
+/// `P(variant k is best)` for each of K ≥ 2 posteriors (see [`rank`]).
+///
+/// # Errors
+/// [`Error::TooFewVariants`] for fewer than 2 posteriors.
+pub fn prob_best<P: Posterior>(posteriors: &[P]) -> Result<Vec<f64>> {
+    rank(posteriors).map(|r| r.prob_best)
 }

@@ -221,7 +221,11 @@ impl Layout {
         if row.len() != self.width {
             return Err(Error::MalformedCsv {
                 line: Some(line),
-                message: format!("the row has {} fields, the header {}", row.len(), self.width),
+                message: format!(
+                    "the row has {} fields, the header {}",
+                    row.len(),
+                    self.width
+                ),
             });
         }
         let mut id = None;
@@ -239,7 +243,10 @@ impl Layout {
             match col.role {
                 Role::Id => {
                     let s = utf8(cell, col, line)?.trim();
-                    id = Some(s.parse::<u64>().map_err(|_| invalid(col, line, s, "a numeric post id"))?);
+                    id = Some(
+                        s.parse::<u64>()
+                            .map_err(|_| invalid(col, line, s, "a numeric post id"))?,
+                    );
                 }
                 Role::Text => text = utf8(cell, col, line)?.to_string(),
                 Role::Link => {
@@ -346,8 +353,12 @@ impl Layout {
     }
 
     fn check_clicks(&self, values: &[u64; 17], line: u64, prefix: &str) -> Result<()> {
-        let Some(pos) = self.clicks else { return Ok(()) };
-        let Some(col) = self.columns.get(pos) else { return Ok(()) };
+        let Some(pos) = self.clicks else {
+            return Ok(());
+        };
+        let Some(col) = self.columns.get(pos) else {
+            return Ok(());
+        };
         let k = match col.role {
             Role::Count(k) => k,
             _ => return Ok(()),
@@ -368,7 +379,13 @@ impl Layout {
 
 /// `2020-02-04 19:19 +0000` without the general parser (`None`: use it).
 fn fast_time(s: &[u8]) -> Option<DateTime<Utc>> {
-    if s.len() != 22 || s[4] != b'-' || s[7] != b'-' || s[10] != b' ' || s[13] != b':' || s[16] != b' ' {
+    if s.len() != 22
+        || s[4] != b'-'
+        || s[7] != b'-'
+        || s[10] != b' '
+        || s[13] != b':'
+        || s[16] != b' '
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
@@ -392,7 +409,8 @@ fn fast_time(s: &[u8]) -> Option<DateTime<Utc>> {
 fn fast_date(s: &[u8]) -> Option<NaiveDate> {
     use chrono::Datelike;
     const MONTHS: [&[u8; 3]; 12] = [
-        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
     ];
     const DAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
     if s.len() != 17 || &s[3..5] != b", " || s[8] != b' ' || &s[11..13] != b", " {
@@ -410,7 +428,8 @@ fn fast_date(s: &[u8]) -> Option<NaiveDate> {
 }
 
 fn utf8<'c>(cell: &'c [u8], col: &Column, line: u64) -> Result<&'c str> {
-    std::str::from_utf8(cell).map_err(|_| invalid(col, line, &String::from_utf8_lossy(cell), "valid UTF-8"))
+    std::str::from_utf8(cell)
+        .map_err(|_| invalid(col, line, &String::from_utf8_lossy(cell), "valid UTF-8"))
 }
 
 fn invalid(col: &Column, line: u64, value: &str, expected: &str) -> Error {
@@ -434,9 +453,19 @@ fn parse_count(cell: &[u8], col: &Column, line: u64) -> Result<Option<u64>> {
         let value = String::from_utf8_lossy(cell).into_owned();
         let (column, column_number) = (col.name.to_string(), col.index + 1);
         if negative {
-            Error::NegativeCount { line, column, column_number, value }
+            Error::NegativeCount {
+                line,
+                column,
+                column_number,
+                value,
+            }
         } else {
-            Error::NonNumericCount { line, column, column_number, value }
+            Error::NonNumericCount {
+                line,
+                column,
+                column_number,
+                value,
+            }
         }
     };
     let (negative, digits) = match s.split_first() {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::record::PostRecord;
 use crate::counts::in_variant;
-use crate::repeated::PostCounts;
+use crate::freq::Proportion;
+use crate::repeated::proportion_of;
 use crate::{Counts, Error, Experiment, Metric, Result};
 
 type RuleFn = dyn Fn(&PostRecord) -> Option<String> + Send + Sync;
@@ -162,12 +163,12 @@ impl VariantRules {
 fn has_tag(text: &str, tag: &str) -> bool {
     !tag.is_empty()
         && text.match_indices('#').any(|(i, _)| {
-        let rest = &text[i + 1..];
-        rest.starts_with(tag)
-            && rest[tag.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+            let rest = &text[i + 1..];
+            rest.starts_with(tag)
+                && rest[tag.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
         })
 }
 
@@ -202,16 +203,18 @@ impl Grouping<'_> {
     }
 
     /// Each post's `(successes, trials)` for a rate metric: the input of
-    /// the post-level analyses in [`crate::repeated`].
+    /// the post-level analyses in [`crate::repeated`]. Posts with no trials
+    /// (never shown) are skipped.
     ///
     /// # Errors
     ///
     /// [`Error::UnknownVariant`] if no post belongs to `id`; as
-    /// [`PostCounts::from_counts`] (naming the variant and post id).
-    pub fn post_counts(&self, id: &str, metric: &Metric) -> Result<Vec<PostCounts>> {
+    /// [`proportion_of`] (naming the variant and post id).
+    pub fn post_counts(&self, id: &str, metric: &Metric) -> Result<Vec<Proportion>> {
         self.posts(id)?
             .iter()
-            .map(|p| PostCounts::from_counts(metric, &format!("{id} (post {})", p.id), &p.counts))
+            .filter(|p| p.counts.get(metric.denominator()) > 0)
+            .map(|p| proportion_of(metric, &format!("{id} (post {})", p.id), &p.counts))
             .collect()
     }
 

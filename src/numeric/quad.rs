@@ -158,7 +158,6 @@ pub fn integrate(
 
 /// Cached Gauss–Legendre rule of order [`PANEL_NODES`] with its spectral
 /// integration matrix, for cumulative integrals (`F(x_r) = Σ_s W_rs f(x_s)`).
-#[allow(dead_code)] // used by the Bayesian engine
 pub(crate) struct PanelRule {
     /// Nodes on `[−1, 1]`.
     pub nodes: Vec<f64>,
@@ -169,11 +168,9 @@ pub(crate) struct PanelRule {
 }
 
 /// Nodes per panel of [`PanelRule`].
-#[allow(dead_code)]
 pub(crate) const PANEL_NODES: usize = 12;
 
 /// The shared [`PanelRule`].
-#[allow(dead_code)]
 pub(crate) fn panel_rule() -> &'static PanelRule {
     static RULE: OnceLock<PanelRule> = OnceLock::new();
     RULE.get_or_init(|| {
@@ -205,7 +202,6 @@ pub(crate) fn panel_rule() -> &'static PanelRule {
 }
 
 /// Lagrange basis polynomial `ℓ_s(x)` over `nodes`.
-#[allow(dead_code)]
 fn lagrange(nodes: &[f64], s: usize, x: f64) -> f64 {
     nodes
         .iter()

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{PostCounts, UnitOfAnalysis};
+use super::{Proportion, UnitOfAnalysis};
 use crate::bayes::{BetaPosterior, BetaPrior, ExpectedLoss, expected_loss, prob_beats};
 use crate::numeric::ln_beta;
 use crate::{Error, Result};
@@ -71,19 +71,19 @@ impl BetaBinomialFit {
 /// # Example
 ///
 /// ```
-/// use postab::repeated::{fit_beta_binomial, PostCounts};
+/// use postab::repeated::{fit_beta_binomial, Proportion};
 ///
 /// // Rates of 1%, 2%, 5% and 8% on 2,000 impressions each: overdispersed.
 /// let posts = [(20, 2000), (40, 2000), (100, 2000), (160, 2000)]
-///     .map(|(s, n)| PostCounts::new(s, n));
-/// let posts: Vec<PostCounts> = posts.into_iter().collect::<Result<_, _>>()?;
+///     .map(|(s, n)| Proportion::new(s, n));
+/// let posts: Vec<Proportion> = posts.into_iter().collect::<Result<_, _>>()?;
 /// let fit = fit_beta_binomial(&posts)?;
 /// assert!((fit.mean - 0.04).abs() < 0.01);
 /// assert!(fit.intra_post_correlation > 0.005);
 /// assert!(fit.effective_trials < 1000.0); // 8,000 impressions are worth < 1,000 independent ones
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn fit_beta_binomial(posts: &[PostCounts]) -> Result<BetaBinomialFit> {
+pub fn fit_beta_binomial(posts: &[Proportion]) -> Result<BetaBinomialFit> {
     let used = used_posts(posts, "A")?;
     let (kappa, means) = fit_shared(&[&used]);
     let mean = means.first().copied().unwrap_or(0.0);
@@ -126,9 +126,9 @@ pub struct OverdispersedComparison {
 ///
 /// ```
 /// use postab::bayes::BetaPrior;
-/// use postab::repeated::{compare_overdispersed, PostCounts};
+/// use postab::repeated::{compare_overdispersed, Proportion};
 ///
-/// let p = |s, n| PostCounts::new(s, n);
+/// let p = |s, n| Proportion::new(s, n);
 /// let a = [p(30, 1000)?, p(25, 1100)?, p(41, 900)?, p(28, 1000)?];
 /// let b = [p(22, 1000)?, p(30, 1000)?, p(260, 4000)?, p(27, 950)?]; // one viral post
 /// let cmp = compare_overdispersed(&a, &b, &BetaPrior::uniform())?;
@@ -136,8 +136,8 @@ pub struct OverdispersedComparison {
 /// # Ok::<(), postab::Error>(())
 /// ```
 pub fn compare_overdispersed(
-    a: &[PostCounts],
-    b: &[PostCounts],
+    a: &[Proportion],
+    b: &[Proportion],
     prior: &BetaPrior,
 ) -> Result<OverdispersedComparison> {
     let ua = used_posts(a, "A")?;
@@ -159,8 +159,8 @@ pub fn compare_overdispersed(
     })
 }
 
-fn used_posts(posts: &[PostCounts], group: &str) -> Result<Vec<PostCounts>> {
-    let used: Vec<PostCounts> = posts.iter().copied().filter(|p| p.trials > 0).collect();
+fn used_posts(posts: &[Proportion], group: &str) -> Result<Vec<Proportion>> {
+    let used: Vec<Proportion> = posts.iter().copied().filter(|p| p.trials() > 0).collect();
     if used.len() < 2 {
         return Err(Error::TooFewPosts {
             group: group.to_string(),
@@ -171,19 +171,19 @@ fn used_posts(posts: &[PostCounts], group: &str) -> Result<Vec<PostCounts>> {
     Ok(used)
 }
 
-fn totals(posts: &[PostCounts]) -> (f64, f64) {
+fn totals(posts: &[Proportion]) -> (f64, f64) {
     posts.iter().fold((0.0, 0.0), |(s, n), p| {
-        (s + p.successes as f64, n + p.trials as f64)
+        (s + p.successes() as f64, n + p.trials() as f64)
     })
 }
 
-fn summarise(posts: &[PostCounts], mean: f64, kappa: f64) -> BetaBinomialFit {
+fn summarise(posts: &[Proportion], mean: f64, kappa: f64) -> BetaBinomialFit {
     let (s, n) = totals(posts);
     let rho = 1.0 / (1.0 + kappa);
     let denom: f64 = posts
         .iter()
         .map(|p| {
-            let ni = p.trials as f64;
+            let ni = p.trials() as f64;
             ni * (1.0 + (ni - 1.0) * rho)
         })
         .sum();
@@ -200,7 +200,7 @@ fn summarise(posts: &[PostCounts], mean: f64, kappa: f64) -> BetaBinomialFit {
 }
 
 /// `Σ ln B(y + μκ, n − y + (1 − μ)κ) − ln B(μκ, (1 − μ)κ)`.
-fn log_likelihood(posts: &[PostCounts], mean: f64, kappa: f64) -> f64 {
+fn log_likelihood(posts: &[Proportion], mean: f64, kappa: f64) -> f64 {
     if mean <= 0.0 || mean >= 1.0 {
         // Boundary mean: the likelihood of all-zero (or all-success) data is 1.
         return 0.0;
@@ -210,7 +210,7 @@ fn log_likelihood(posts: &[PostCounts], mean: f64, kappa: f64) -> f64 {
     posts
         .iter()
         .map(|p| {
-            let (y, n) = (p.successes as f64, p.trials as f64);
+            let (y, n) = (p.successes() as f64, p.trials() as f64);
             ln_beta(y + a, n - y + b) - base
         })
         .sum()
@@ -218,7 +218,7 @@ fn log_likelihood(posts: &[PostCounts], mean: f64, kappa: f64) -> f64 {
 
 /// Fits one concentration shared by all groups and each group's mean.
 /// Returns `(κ, means)`.
-fn fit_shared(groups: &[&[PostCounts]]) -> (f64, Vec<f64>) {
+fn fit_shared(groups: &[&[Proportion]]) -> (f64, Vec<f64>) {
     // Groups whose data sit on a boundary carry no information about κ.
     let boundary: Vec<Option<f64>> = groups
         .iter()

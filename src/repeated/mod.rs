@@ -62,13 +62,14 @@
 //! # Example
 //!
 //! ```
-//! use postab::repeated::{naive_binomial_test, post_level_test, PostCounts, UnitOfAnalysis};
+//! use postab::freq::Proportion;
+//! use postab::repeated::{naive_binomial_test, post_level_test, UnitOfAnalysis};
 //!
-//! let a: Vec<PostCounts> = [(30, 1000), (25, 1100), (41, 900), (28, 1000)]
-//!     .into_iter().map(|(s, n)| PostCounts::new(s, n)).collect::<Result<_, _>>()?;
+//! let a: Vec<Proportion> = [(30, 1000), (25, 1100), (41, 900), (28, 1000)]
+//!     .into_iter().map(|(s, n)| Proportion::new(s, n)).collect::<Result<_, _>>()?;
 //! // B's total is carried by one viral post.
-//! let b: Vec<PostCounts> = [(22, 1000), (30, 1000), (260, 4000), (27, 950)]
-//!     .into_iter().map(|(s, n)| PostCounts::new(s, n)).collect::<Result<_, _>>()?;
+//! let b: Vec<Proportion> = [(22, 1000), (30, 1000), (260, 4000), (27, 950)]
+//!     .into_iter().map(|(s, n)| Proportion::new(s, n)).collect::<Result<_, _>>()?;
 //! let naive = naive_binomial_test(&a, &b)?;
 //! let post = post_level_test(&a, &b)?;
 //! assert_eq!(post.unit, UnitOfAnalysis::Post);
@@ -92,10 +93,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::freq::Proportion;
 use crate::metric::MetricData;
 use crate::{Counts, Error, Metric, Result};
 
-/// What was treated as an independent observation.
+/// What was treated as an independent observation (displayed as
+/// `impression` or `post`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -109,91 +112,60 @@ pub enum UnitOfAnalysis {
 impl fmt::Display for UnitOfAnalysis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            UnitOfAnalysis::Impression => "impression (naive binomial)",
-            UnitOfAnalysis::Post => "post (cluster-robust)",
+            UnitOfAnalysis::Impression => "impression",
+            UnitOfAnalysis::Post => "post",
         })
     }
 }
 
-/// One post's successes out of trials (e.g. clicks out of impressions).
+/// Each post's [`Proportion`] for a rate `metric`, skipping posts with no
+/// trials (a post never shown says nothing about its rate); `group` names
+/// the variant or slot in errors.
+///
+/// # Errors
+///
+/// As [`proportion_of`].
+pub fn post_proportions<'c>(
+    metric: &Metric,
+    group: &str,
+    posts: impl IntoIterator<Item = &'c Counts>,
+) -> Result<Vec<Proportion>> {
+    let mut out = Vec::new();
+    for counts in posts {
+        if counts.get(metric.denominator()) > 0 {
+            out.push(proportion_of(metric, group, counts)?);
+        }
+    }
+    Ok(out)
+}
+
+/// One post's `(successes, trials)` for a binomial rate `metric`, as a
+/// [`Proportion`]; `post` names the post in errors.
+///
+/// # Errors
+///
+/// As [`Metric::extract`]; [`Error::InvalidMetric`] if `metric` is a count
+/// per exposure rather than a rate; [`Error::InvalidParameter`] if the post
+/// has no trials.
 ///
 /// # Example
 ///
 /// ```
-/// use postab::counts;
-/// use postab::repeated::PostCounts;
-/// use postab::Metric;
+/// use postab::repeated::proportion_of;
+/// use postab::{counts, Metric};
 ///
-/// let p = PostCounts::new(12, 800)?;
-/// assert_eq!((p.successes(), p.trials()), (12, 800));
-/// assert!(PostCounts::new(9, 8).is_err());
-/// let q = PostCounts::from_counts(&Metric::click_through(), "post 1", &counts! { impressions: 500, clicks: 7 })?;
-/// assert_eq!(q.successes(), 7);
+/// let p = proportion_of(&Metric::click_through(), "post 1", &counts! { impressions: 500, clicks: 7 })?;
+/// assert_eq!((p.successes(), p.trials()), (7, 500));
 /// # Ok::<(), postab::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "PostCountsRepr")]
-pub struct PostCounts {
-    successes: u64,
-    trials: u64,
-}
-
-#[derive(Deserialize)]
-struct PostCountsRepr {
-    successes: u64,
-    trials: u64,
-}
-
-impl TryFrom<PostCountsRepr> for PostCounts {
-    type Error = Error;
-
-    fn try_from(r: PostCountsRepr) -> Result<Self> {
-        PostCounts::new(r.successes, r.trials)
-    }
-}
-
-impl PostCounts {
-    /// `successes` out of `trials`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::SuccessesExceedTrials`] if `successes > trials`.
-    pub fn new(successes: u64, trials: u64) -> Result<Self> {
-        if successes > trials {
-            return Err(Error::SuccessesExceedTrials {
-                variant: String::new(),
-                successes,
-                trials,
-            });
-        }
-        Ok(PostCounts { successes, trials })
-    }
-
-    /// A post's numbers for a binomial rate `metric`; `post` names the post
-    /// in errors.
-    ///
-    /// # Errors
-    ///
-    /// As [`Metric::extract`]; [`Error::InvalidMetric`] if `metric` is a
-    /// count per exposure rather than a rate.
-    pub fn from_counts(metric: &Metric, post: &str, counts: &Counts) -> Result<Self> {
-        match metric.extract(post, counts)? {
-            MetricData::Binomial { successes, trials } => Ok(PostCounts { successes, trials }),
-            _ => Err(Error::InvalidMetric {
-                name: metric.name().to_string(),
-                reason: "post-level analysis needs a rate (successes per trial), not a count per exposure"
+pub fn proportion_of(metric: &Metric, post: &str, counts: &Counts) -> Result<Proportion> {
+    match metric.extract(post, counts)? {
+        MetricData::Binomial { successes, trials } => Proportion::new(successes, trials),
+        _ => Err(Error::InvalidMetric {
+            name: metric.name().to_string(),
+            reason:
+                "post-level analysis needs a rate (successes per trial), not a count per exposure"
                     .to_string(),
-            }),
-        }
-    }
-
-    /// Successes.
-    pub fn successes(&self) -> u64 {
-        self.successes
-    }
-
-    /// Trials.
-    pub fn trials(&self) -> u64 {
-        self.trials
+        }),
     }
 }

@@ -3,10 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{PostCounts, UnitOfAnalysis};
-use crate::bayes::Interval;
+use super::UnitOfAnalysis;
+use crate::freq::{
+    DifferenceCiMethod, Proportion, ZTestOptions, difference_ci, two_proportion_ztest,
+};
 use crate::numeric::{normal_quantile, normal_sf};
-use crate::{Error, Result};
+use crate::{Error, Interval, Result};
 
 /// A variant's rate over its posts, `Σ successes / Σ trials`, with its
 /// cluster-robust standard error (see the [module docs](super)).
@@ -41,20 +43,20 @@ pub struct RatioEstimate {
 /// # Example
 ///
 /// ```
-/// use postab::repeated::{ratio_estimate, PostCounts};
+/// use postab::repeated::{ratio_estimate, Proportion};
 ///
-/// let posts = [PostCounts::new(10, 1000)?, PostCounts::new(30, 1000)?];
+/// let posts = [Proportion::new(10, 1000)?, Proportion::new(30, 1000)?];
 /// let r = ratio_estimate(&posts)?;
 /// assert_eq!(r.rate, 0.02);
 /// assert!(r.design_effect > 5.0); // 1% vs 3%: far more spread than binomial noise
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn ratio_estimate(posts: &[PostCounts]) -> Result<RatioEstimate> {
+pub fn ratio_estimate(posts: &[Proportion]) -> Result<RatioEstimate> {
     estimate(posts, "A")
 }
 
-pub(crate) fn estimate(posts: &[PostCounts], group: &str) -> Result<RatioEstimate> {
-    let used = posts.iter().filter(|p| p.trials > 0);
+pub(crate) fn estimate(posts: &[Proportion], group: &str) -> Result<RatioEstimate> {
+    let used = posts.iter().filter(|p| p.trials() > 0);
     let m = used.clone().count();
     if m < 2 {
         return Err(Error::TooFewPosts {
@@ -65,13 +67,13 @@ pub(crate) fn estimate(posts: &[PostCounts], group: &str) -> Result<RatioEstimat
     }
     // Sums of counts of at most u64::MAX each: accumulate in u128.
     let (s, n) = used.clone().fold((0u128, 0u128), |(s, n), p| {
-        (s + u128::from(p.successes), n + u128::from(p.trials))
+        (s + u128::from(p.successes()), n + u128::from(p.trials()))
     });
     let (sf, nf) = (s as f64, n as f64);
     let rate = sf / nf;
     let sum_sq: f64 = used
         .map(|p| {
-            let e = p.successes as f64 - rate * p.trials as f64;
+            let e = p.successes() as f64 - rate * p.trials() as f64;
             e * e
         })
         .sum();
@@ -107,7 +109,8 @@ pub struct RateComparison {
     pub rate_b: f64,
     /// `rate_b − rate_a`.
     pub difference: f64,
-    /// Standard error of the difference used for the interval.
+    /// Standard error of the difference used by the test (pooled under H0
+    /// for the naive test, cluster-robust for the post-level test).
     pub std_error: f64,
     /// The z statistic.
     pub z: f64,
@@ -132,88 +135,94 @@ pub struct RateComparison {
 /// # Example
 ///
 /// ```
-/// use postab::repeated::{post_level_test, PostCounts};
+/// use postab::repeated::{post_level_test, Proportion};
 ///
-/// let a = [PostCounts::new(20, 1000)?, PostCounts::new(24, 1000)?, PostCounts::new(18, 900)?];
-/// let b = [PostCounts::new(35, 1000)?, PostCounts::new(31, 1000)?, PostCounts::new(40, 1100)?];
+/// let a = [Proportion::new(20, 1000)?, Proportion::new(24, 1000)?, Proportion::new(18, 900)?];
+/// let b = [Proportion::new(35, 1000)?, Proportion::new(31, 1000)?, Proportion::new(40, 1100)?];
 /// let t = post_level_test(&a, &b)?;
 /// assert!(t.difference > 0.0 && t.p_value < 0.01);
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn post_level_test(a: &[PostCounts], b: &[PostCounts]) -> Result<RateComparison> {
+pub fn post_level_test(a: &[Proportion], b: &[Proportion]) -> Result<RateComparison> {
     let ea = estimate(a, "A")?;
     let eb = estimate(b, "B")?;
     let se = ea.std_error.hypot(eb.std_error);
-    Ok(z_test(
-        UnitOfAnalysis::Post,
-        ea.rate,
-        eb.rate,
-        se,
-        se,
-        (ea.posts, eb.posts),
-    ))
+    Ok(z_test(ea.rate, eb.rate, se, (ea.posts, eb.posts)))
 }
 
 /// The naive binomial two-proportion z-test on the pooled counts (pooled
-/// standard error for the test, unpooled for the interval): every
-/// impression treated as independent. Shown for contrast: on repeated posts
-/// its false-positive rate can be far above the nominal level.
+/// standard error for the test, Wald interval; both from [`crate::freq`]):
+/// every impression treated as independent. Shown for contrast: on repeated
+/// posts its false-positive rate can be far above the nominal level.
 ///
 /// # Errors
 ///
-/// [`Error::InvalidParameter`] if either group has no trials.
-pub fn naive_binomial_test(a: &[PostCounts], b: &[PostCounts]) -> Result<RateComparison> {
-    let total = |posts: &[PostCounts]| {
-        posts.iter().fold((0u128, 0u128), |(s, n), p| {
-            (s + u128::from(p.successes), n + u128::from(p.trials))
-        })
+/// [`Error::ZeroTraffic`] naming group `"A"` or `"B"` if it has no trials;
+/// [`Error::CountOverflow`] if a group's totals exceed `u64::MAX`; the
+/// errors of [`two_proportion_ztest`] (e.g. a zero standard error when both
+/// groups have no successes).
+pub fn naive_binomial_test(a: &[Proportion], b: &[Proportion]) -> Result<RateComparison> {
+    let total = |posts: &[Proportion], group: &str| -> Result<Proportion> {
+        let (mut s, mut n) = (0u64, 0u64);
+        for p in posts {
+            s = s
+                .checked_add(p.successes())
+                .ok_or_else(|| overflow(group, "successes", s, p.successes()))?;
+            n = n
+                .checked_add(p.trials())
+                .ok_or_else(|| overflow(group, "trials", n, p.trials()))?;
+        }
+        if n == 0 {
+            return Err(Error::ZeroTraffic {
+                variant: group.to_string(),
+            });
+        }
+        Proportion::new(s, n)
     };
-    let ((sa, na), (sb, nb)) = (total(a), total(b));
-    if na == 0 || nb == 0 {
-        return Err(Error::InvalidParameter {
-            name: "trials",
-            value: 0.0,
-            expected: "at least one trial in each group",
-        });
-    }
-    let (sa, na, sb, nb) = (sa as f64, na as f64, sb as f64, nb as f64);
-    let (ra, rb) = (sa / na, sb / nb);
-    let pooled = (sa + sb) / (na + nb);
-    let se_test = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
-    let se_ci = (ra * (1.0 - ra) / na + rb * (1.0 - rb) / nb).sqrt();
-    Ok(z_test(
-        UnitOfAnalysis::Impression,
-        ra,
-        rb,
-        se_test,
-        se_ci,
-        (0, 0),
-    ))
+    let (pa, pb) = (total(a, "A")?, total(b, "B")?);
+    let test = two_proportion_ztest(pa, pb, ZTestOptions::default())?;
+    let ci95 = difference_ci(pa, pb, 0.95, DifferenceCiMethod::Wald)?;
+    Ok(RateComparison {
+        unit: UnitOfAnalysis::Impression,
+        rate_a: pa.rate(),
+        rate_b: pb.rate(),
+        difference: test.difference,
+        std_error: test.std_error,
+        z: test.statistic,
+        p_value: test.p_value,
+        ci95,
+        posts_a: 0,
+        posts_b: 0,
+    })
 }
 
-fn z_test(
-    unit: UnitOfAnalysis,
-    rate_a: f64,
-    rate_b: f64,
-    se_test: f64,
-    se_ci: f64,
-    (posts_a, posts_b): (usize, usize),
-) -> RateComparison {
+fn overflow(group: &str, what: &str, current: u64, added: u64) -> Error {
+    Error::CountOverflow {
+        variant: Some(group.to_string()),
+        outcome: what.to_string(),
+        current,
+        added,
+    }
+}
+
+/// The post-level z-test from two rates and the standard error of their
+/// difference.
+fn z_test(rate_a: f64, rate_b: f64, se: f64, (posts_a, posts_b): (usize, usize)) -> RateComparison {
     let difference = rate_b - rate_a;
-    let z = if se_test > 0.0 {
-        difference / se_test
+    let z = if se > 0.0 {
+        difference / se
     } else if difference == 0.0 {
         0.0
     } else {
         difference.signum() * f64::INFINITY
     };
-    let half = normal_quantile(0.975) * se_ci;
+    let half = normal_quantile(0.975) * se;
     RateComparison {
-        unit,
+        unit: UnitOfAnalysis::Post,
         rate_a,
         rate_b,
         difference,
-        std_error: se_ci,
+        std_error: se,
         z,
         p_value: (2.0 * normal_sf(z.abs())).min(1.0),
         ci95: Interval {

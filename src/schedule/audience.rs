@@ -46,8 +46,16 @@ impl AudienceComparison {
 
     /// How many posts land in `label` for audience A and for audience B.
     pub fn count_in(&self, label: &SlotLabel) -> (usize, usize) {
-        let a = self.posts.iter().filter(|p| p.slot_a.as_ref() == Some(label)).count();
-        let b = self.posts.iter().filter(|p| p.slot_b.as_ref() == Some(label)).count();
+        let a = self
+            .posts
+            .iter()
+            .filter(|p| p.slot_a.as_ref() == Some(label))
+            .count();
+        let b = self
+            .posts
+            .iter()
+            .filter(|p| p.slot_b.as_ref() == Some(label))
+            .count();
         (a, b)
     }
 }
@@ -71,7 +79,11 @@ impl AudienceComparison {
 /// assert_eq!(cmp.posts[1].offset_difference_minutes, 8 * 60);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn compare_audiences(schedule: &[DateTime<Utc>], slots: &Slots, other: Tz) -> AudienceComparison {
+pub fn compare_audiences(
+    schedule: &[DateTime<Utc>],
+    slots: &Slots,
+    other: Tz,
+) -> AudienceComparison {
     let b = slots.in_zone(other);
     let posts = schedule
         .iter()

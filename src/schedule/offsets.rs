@@ -1,9 +1,9 @@
 //! A time zone's UTC offsets over a range, precomputed once so that
 //! bucketing needs no time-zone lookup per event.
 
+use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
-use crate::{Error, Result};
 
 /// How far apart the offset probes are. Two transitions closer than this
 /// (which no zone has had since the 1940s) could be missed.
@@ -131,7 +131,12 @@ impl UtcOffsets {
             .iter()
             .zip(&self.offsets)
             .skip(1)
-            .map(|(&t, &off)| (DateTime::from_timestamp(t, 0).unwrap_or_default(), fixed(off)))
+            .map(|(&t, &off)| {
+                (
+                    DateTime::from_timestamp(t, 0).unwrap_or_default(),
+                    fixed(off),
+                )
+            })
     }
 
     /// The offset at `at` (a time-zone lookup outside the covered range).

@@ -205,8 +205,8 @@ impl Window {
         if offset >= len {
             return false;
         }
-        let start_day = (minute_of_week + MINUTES_PER_WEEK - offset) % MINUTES_PER_WEEK
-            / MINUTES_PER_DAY;
+        let start_day =
+            (minute_of_week + MINUTES_PER_WEEK - offset) % MINUTES_PER_WEEK / MINUTES_PER_DAY;
         match &self.weekdays {
             None => true,
             Some(days) => days

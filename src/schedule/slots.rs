@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::offsets::{Segment, UtcOffsets, tz_offset};
-use super::slot::{MINUTES_PER_DAY, MINUTES_PER_WEEK, SlotLabel, SlotScheme, UNASSIGNED, week_table};
+use super::slot::{
+    MINUTES_PER_DAY, MINUTES_PER_WEEK, SlotLabel, SlotScheme, UNASSIGNED, week_table,
+};
 use super::table::{SlotBucket, SlotCounts};
 use crate::tracker::Event;
 use crate::{Counts, Result};

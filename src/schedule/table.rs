@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::slot::{SlotLabel, SlotScheme};
 use super::slots::Slots;
-use crate::bayes::{BetaPosterior, BetaPrior, ExpectedLoss, expected_loss, prob_beats};
+use crate::bayes::{BetaPosterior, BetaPrior, ExpectedLoss, expected_loss, prob_beats, prob_best};
 use crate::counts::in_variant;
-use crate::repeated::{PostCounts, RateComparison, naive_binomial_test, post_level_test};
+use crate::freq::Proportion;
+use crate::metric::MetricData;
+use crate::repeated::{RateComparison, naive_binomial_test, post_level_test, post_proportions};
 use crate::{Counts, Error, Experiment, Metric, Outcome, Result};
 
 /// One slot's data: summed counts, and each post's counts when bucketed
@@ -52,8 +54,8 @@ impl SlotBucket {
 /// # Analysis
 ///
 /// * [`SlotCounts::rates`] gives each slot's `(successes, trials)` for a rate
-///   metric, and [`SlotCounts::posteriors`] the Beta posteriors: the input
-///   of a P(best slot) computation over K posteriors.
+///   metric, [`SlotCounts::posteriors`] the Beta posteriors and
+///   [`SlotCounts::prob_best`] `P(slot is best)`.
 /// * [`SlotCounts::compare_to`] compares every slot with a chosen one:
 ///   exact `P(slot beats control)` and expected loss, the naive binomial
 ///   z-test, and (when both slots hold at least 2 posts) the post-level
@@ -206,6 +208,45 @@ impl SlotCounts {
             .collect()
     }
 
+    /// `P(slot is best)` for a rate metric under `prior`, over the slots
+    /// with at least one trial (slots without data are left out rather than
+    /// ranked on their prior), computed exactly by [`crate::bayes::prob_best`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SlotCounts::rates`]; [`Error::TooFewVariants`] if fewer than 2
+    /// slots have data.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono_tz::Europe::London;
+    /// use postab::bayes::BetaPrior;
+    /// use postab::schedule::{SlotLabel, Slots};
+    /// use postab::{counts, Metric};
+    ///
+    /// let posts = [
+    ///     ("2026-01-05T08:00:00Z".parse()?, counts! { impressions: 4000, clicks: 130 }),
+    ///     ("2026-01-05T13:00:00Z".parse()?, counts! { impressions: 4000, clicks: 100 }),
+    ///     ("2026-01-05T19:00:00Z".parse()?, counts! { impressions: 4000, clicks: 80 }),
+    /// ];
+    /// let table = Slots::hour_of_day(London).bucket_posts(posts.iter().map(|(at, c)| (*at, c)))?;
+    /// let best = table.prob_best(&Metric::click_through(), &BetaPrior::uniform())?;
+    /// assert_eq!(best.len(), 3);
+    /// assert_eq!(best[0].0, SlotLabel::Hour(8));
+    /// assert!(best[0].1 > 0.9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prob_best(&self, metric: &Metric, prior: &BetaPrior) -> Result<Vec<(SlotLabel, f64)>> {
+        let mut labels = Vec::new();
+        let mut posteriors = Vec::new();
+        for r in self.rates(metric)?.into_iter().filter(|r| r.trials > 0) {
+            posteriors.push(prior.update(r.successes, r.trials)?);
+            labels.push(r.label);
+        }
+        Ok(labels.into_iter().zip(prob_best(&posteriors)?).collect())
+    }
+
     /// Compares every other slot with `control` for a rate metric.
     ///
     /// # Errors
@@ -254,13 +295,9 @@ impl SlotCounts {
             let (s, n) = binomial(metric, label, &bucket.counts)?;
             let post = prior.update(s, n)?;
             let posts = post_counts(metric, label, &bucket.posts)?;
-            let has_trials = |c: &[PostCounts]| c.iter().any(|p| p.trials() > 0);
+            let has_trials = |c: &[Proportion]| c.iter().any(|p| p.trials() > 0);
             let impression_level = if cn > 0 && n > 0 {
-                naive_binomial_test(
-                    &[PostCounts::new(cs, cn)?],
-                    &[PostCounts::new(s, n)?],
-                )
-                .ok()
+                naive_binomial_test(&[Proportion::new(cs, cn)?], &[Proportion::new(s, n)?]).ok()
             } else {
                 None
             };
@@ -321,15 +358,19 @@ impl SlotCounts {
     }
 }
 
-/// `(successes, trials)` of a rate metric, naming the slot in errors.
+/// `(successes, trials)` of a rate metric (trials may be 0), naming the
+/// slot in errors.
 fn binomial(metric: &Metric, label: &SlotLabel, counts: &Counts) -> Result<(u64, u64)> {
-    let pc = PostCounts::from_counts(metric, &label.to_string(), counts)?;
-    Ok((pc.successes(), pc.trials()))
+    match metric.extract(&label.to_string(), counts)? {
+        MetricData::Binomial { successes, trials } => Ok((successes, trials)),
+        _ => Err(Error::InvalidMetric {
+            name: metric.name().to_string(),
+            reason: "slot comparison needs a rate (successes per trial), not a count per exposure"
+                .to_string(),
+        }),
+    }
 }
 
-fn post_counts(metric: &Metric, label: &SlotLabel, posts: &[Counts]) -> Result<Vec<PostCounts>> {
-    posts
-        .iter()
-        .map(|c| PostCounts::from_counts(metric, &label.to_string(), c))
-        .collect()
+fn post_counts(metric: &Metric, label: &SlotLabel, posts: &[Counts]) -> Result<Vec<Proportion>> {
+    post_proportions(metric, &label.to_string(), posts)
 }

@@ -1,0 +1,195 @@
+//! Gamma priors and posteriors for counts per exposure (replies per post,
+//! reposts per 1,000 impressions): the Gamma–Poisson model.
+
+use serde::{Deserialize, Serialize};
+
+use super::beta::check_shape;
+use super::kernel::LnPdf;
+use super::posterior::{Posterior, losses_by_size_bias};
+use crate::error::{Error, Result};
+use crate::numeric::{
+    beta_inc_pair, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q, ln_gamma, stirlerr,
+};
+
+/// A Gamma(shape, rate) prior on a Poisson rate λ (events per unit of
+/// exposure); mean `shape / rate`. `rate = 0` is the improper limit (flat in
+/// `ln λ` for shape → 0), allowed when the data make the posterior proper.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GammaPrior {
+    shape: f64,
+    rate: f64,
+}
+
+impl GammaPrior {
+    /// A Gamma(shape, rate) prior (rate parametrisation: mean = shape/rate).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when shape is not finite and positive or
+    /// rate is negative or not finite.
+    pub fn new(shape: f64, rate: f64) -> Result<Self> {
+        let shape = check_shape("prior shape", shape)?;
+        if !(rate.is_finite() && rate >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "prior rate",
+                value: rate,
+                expected: "a finite number >= 0",
+            });
+        }
+        Ok(Self { shape, rate })
+    }
+
+    /// Shape.
+    pub fn shape(&self) -> f64 {
+        self.shape
+    }
+
+    /// Rate.
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    /// The posterior after `count` events over `exposure` units:
+    /// Gamma(shape + count, rate + exposure).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the exposure is negative or not
+    /// finite, or the posterior rate is 0 (no exposure under an improper prior).
+    ///
+    /// # Example
+    /// ```
+    /// use postab::bayes::GammaPrior;
+    /// // 7 replies over 40 posts, prior Gamma(1, 0)
+    /// let post = GammaPrior::new(1.0, 0.0)?.update(7, 40.0)?;
+    /// assert_eq!((post.shape(), post.rate()), (8.0, 40.0));
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn update(&self, count: u64, exposure: f64) -> Result<GammaPosterior> {
+        if !(exposure.is_finite() && exposure >= 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "exposure",
+                value: exposure,
+                expected: "a finite number >= 0",
+            });
+        }
+        GammaPosterior::new(self.shape + count as f64, self.rate + exposure)
+    }
+}
+
+/// A Gamma(shape, rate) posterior of a Poisson rate (rate parametrisation:
+/// mean `shape / rate`, variance `shape / rate²`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GammaPosterior {
+    shape: f64,
+    rate: f64,
+}
+
+impl GammaPosterior {
+    /// Gamma(shape, rate).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless both are finite and positive.
+    pub fn new(shape: f64, rate: f64) -> Result<Self> {
+        Ok(Self {
+            shape: check_shape("shape", shape)?,
+            rate: check_shape("rate", rate)?,
+        })
+    }
+
+    /// Shape α.
+    pub fn shape(&self) -> f64 {
+        self.shape
+    }
+
+    /// Rate r.
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+}
+
+impl Posterior for GammaPosterior {
+    fn mean(&self) -> f64 {
+        self.shape / self.rate
+    }
+
+    fn std_dev(&self) -> f64 {
+        self.shape.sqrt() / self.rate
+    }
+
+    fn cdf(&self, x: f64) -> f64 {
+        if x <= 0.0 {
+            0.0
+        } else {
+            gamma_p(self.shape, self.rate * x)
+        }
+    }
+
+    fn sf(&self, x: f64) -> f64 {
+        if x <= 0.0 {
+            1.0
+        } else {
+            gamma_q(self.shape, self.rate * x)
+        }
+    }
+
+    fn quantile(&self, p: f64) -> Result<f64> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::InvalidParameter {
+                name: "probability",
+                value: p,
+                expected: "a probability in [0, 1]",
+            });
+        }
+        let z = if p <= 0.5 {
+            gamma_inc_inv(self.shape, p)
+        } else {
+            gamma_inc_inv_upper(self.shape, 1.0 - p)
+        };
+        Ok(z / self.rate)
+    }
+
+    fn support(&self) -> (f64, f64) {
+        (0.0, f64::INFINITY)
+    }
+
+    fn singular_ends(&self) -> (bool, bool) {
+        (self.shape < 1.0, false)
+    }
+
+    fn ln_pdf_kernel(&self) -> LnPdf {
+        // ln f(m) with m = α/r: α ln r + (α − 1) ln m − α − ln Γ(α)
+        //   = ln r − ln m + [α ln α − α − ln Γ(α)] = ln r − ln m + ½ ln(α/2π) − δ(α).
+        let (a, r) = (self.shape, self.rate);
+        let m = a / r;
+        let core = if a >= 15.0 {
+            0.5 * (a / (2.0 * std::f64::consts::PI)).ln() - stirlerr(a)
+        } else {
+            a * a.ln() - a - ln_gamma(a)
+        };
+        LnPdf {
+            at_mean: r.ln() - m.ln() + core,
+            mean: m,
+            mean_c: 1.0,
+            a1: a - 1.0,
+            b1: 0.0,
+            c1: -r,
+            c2: 0.0,
+        }
+    }
+
+    /// `P(λ_self > λ_other) = I_{r_o/(r_s + r_o)}(α_o, α_s)`: the exact
+    /// incomplete-beta identity (both tails computed directly).
+    fn prob_greater(&self, other: &Self) -> (f64, f64) {
+        let s = self.rate + other.rate;
+        let (x, y) = (other.rate / s, self.rate / s);
+        // W = r_o λ_o / (r_o λ_o + r_s λ_s) ~ Beta(α_o, α_s); λ_s > λ_o ⟺ W < x.
+        beta_inc_pair(other.shape, self.shape, x, y)
+    }
+
+    fn expected_losses(&self, other: &Self) -> (f64, f64) {
+        let up = |d: &Self| Self {
+            shape: d.shape + 1.0,
+            rate: d.rate,
+        };
+        losses_by_size_bias(self, other, &up(self), &up(other))
+    }
+}

@@ -1,0 +1,69 @@
+//! The interface shared by postab's posterior families.
+
+use super::kernel::LnPdf;
+use crate::error::Result;
+use crate::interval::Interval;
+
+/// A one-dimensional posterior distribution that postab can compare and rank
+/// exactly: [`BetaPosterior`](super::BetaPosterior) (rates),
+/// [`GammaPosterior`](super::GammaPosterior) (counts per exposure) and
+/// [`NormalPosterior`](super::NormalPosterior) (continuous metrics).
+pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
+    /// Posterior mean.
+    fn mean(&self) -> f64;
+    /// Posterior standard deviation.
+    fn std_dev(&self) -> f64;
+    /// `P(X ≤ x)`.
+    fn cdf(&self, x: f64) -> f64;
+    /// `P(X > x)`, computed directly in the upper tail.
+    fn sf(&self, x: f64) -> f64;
+    /// The quantile `x` with `P(X ≤ x) = p`.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidParameter`] when `p` is outside [0, 1].
+    fn quantile(&self, p: f64) -> Result<f64>;
+    /// The support `(lower, upper)`.
+    fn support(&self) -> (f64, f64);
+    /// Whether the density is unbounded at the lower / upper end of the support.
+    fn singular_ends(&self) -> (bool, bool);
+    /// The log-density in the fast, accurate form used by quadrature.
+    fn ln_pdf_kernel(&self) -> LnPdf;
+    /// `(P(self > other), P(other > self))`, each with relative accuracy.
+    fn prob_greater(&self, other: &Self) -> (f64, f64);
+    /// `(E[max(other − self, 0)], E[max(self − other, 0)])`: the expected loss
+    /// of choosing `self`, and of choosing `other`.
+    fn expected_losses(&self, other: &Self) -> (f64, f64);
+
+    /// Natural log of the density at `x`.
+    fn ln_pdf(&self, x: f64) -> f64 {
+        let (lo, hi) = self.support();
+        if x <= lo || x >= hi {
+            return f64::NEG_INFINITY;
+        }
+        self.ln_pdf_kernel().eval(x)
+    }
+
+    /// Equal-tailed credible interval `[Q((1 − level)/2), Q((1 + level)/2)]`.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidParameter`] when `level` is not inside (0, 1).
+    fn credible_interval(&self, level: f64) -> Result<Interval> {
+        let tail = 0.5 * (1.0 - super::beta::check_level(level)?);
+        Ok(Interval::new(
+            self.quantile(tail)?,
+            self.quantile(1.0 - tail)?,
+        ))
+    }
+}
+
+/// Expected losses by the size-biasing identity `E[X 1(X > Y)] = E[X] P(X′ > Y)`
+/// where `X′` has density `x f(x)/E[X]` (Beta(α + 1, β), Gamma(α + 1, r)).
+pub(crate) fn losses_by_size_bias<P: Posterior>(a: &P, b: &P, a_up: &P, b_up: &P) -> (f64, f64) {
+    let (ma, mb) = (a.mean(), b.mean());
+    let (a1_gt_b, b_gt_a1) = a_up.prob_greater(b);
+    let (a_gt_b1, b1_gt_a) = a.prob_greater(b_up);
+    // Choosing B loses E[(A − B)⁺] = m_A P(A′ > B) − m_B P(A > B′).
+    let choose_b = ma * a1_gt_b - mb * a_gt_b1;
+    let choose_a = mb * b1_gt_a - ma * b_gt_a1;
+    (choose_a.max(0.0), choose_b.max(0.0))
+}

@@ -1,0 +1,169 @@
+//! `P(best)`, `P(worst)` and `E[max]` over K posteriors, by one sweep of
+//! collocation quadrature.
+//!
+//! # Method
+//!
+//! `P(k is best) = ∫ f_k(t) Π_{j≠k} F_j(t) dt`. The axis is cut into panels of
+//! about one posterior standard deviation of the narrowest posterior active
+//! there, over `[min_j(m_j − 12 sd_j), max_j(m_j + 12 sd_j)]` (geometrically
+//! refined towards 0 or 1 where a density is singular). On each panel a
+//! 12-point Gauss–Legendre rule integrates, and every `F_j` at the nodes is
+//! obtained from the densities at the same nodes by the rule's spectral
+//! integration matrix, starting from an exact `F_j` at the left end. Densities
+//! are evaluated in log space around each mean ([`LnPdf`]), so there is no
+//! simulation and no incomplete-beta evaluation per node. Absolute accuracy
+//! about 1e-12 (tested to 1e-9 against mpmath).
+
+use super::kernel::LnPdf;
+use super::posterior::Posterior;
+use crate::numeric::quad::panel_rule;
+
+/// Half-width of the region around each posterior, in standard deviations.
+const SPAN: f64 = 12.0;
+
+/// Integrals accumulated per posterior.
+pub(crate) struct Sweep {
+    pub best: Vec<f64>,
+    pub worst: Vec<f64>,
+    /// `E[p_k 1(k is best)]`: sums to `E[max]`.
+    pub top_mean: Vec<f64>,
+    /// `E[p_k 1(k is worst)]`: sums to `E[min]`.
+    pub bottom_mean: Vec<f64>,
+}
+
+fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
+    let (support_lo, support_hi) = ds[0].support();
+    let lo = ds
+        .iter()
+        .map(|d| d.mean() - SPAN * d.std_dev())
+        .fold(f64::INFINITY, f64::min)
+        .max(support_lo);
+    let hi = ds
+        .iter()
+        .map(|d| d.mean() + SPAN * d.std_dev())
+        .fold(f64::NEG_INFINITY, f64::max)
+        .min(support_hi);
+    let mut pts = vec![lo, hi];
+    for d in ds {
+        let (m, sd) = (d.mean(), d.std_dev());
+        for u in -(SPAN as i32)..=(SPAN as i32) {
+            let x = m + f64::from(u) * sd;
+            if x > lo && x < hi {
+                pts.push(x);
+            }
+        }
+    }
+    pts.sort_by(f64::total_cmp);
+    // Thin: keep a point when it is at least 0.75 sd (of the narrowest
+    // posterior whose bulk covers it) from the last one kept.
+    let local_sd = |x: f64| {
+        ds.iter()
+            .filter(|d| (x - d.mean()).abs() <= SPAN * d.std_dev())
+            .map(|d| d.std_dev())
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut kept = vec![pts[0]];
+    for &x in &pts[1..pts.len() - 1] {
+        let last = kept[kept.len() - 1];
+        if x - last >= 0.75 * local_sd(x).min(local_sd(last)) {
+            kept.push(x);
+        }
+    }
+    if hi > kept[kept.len() - 1] {
+        kept.push(hi);
+    }
+    // Singular densities at an end (α < 1 or β < 1): refine geometrically.
+    if lo == support_lo && ds.iter().any(|d| d.singular_ends().0) && kept.len() > 1 {
+        let gap = kept[1] - lo;
+        kept.extend((1..=60).map(|i| lo + gap * 0.5f64.powi(i)));
+    }
+    if hi == support_hi && ds.iter().any(|d| d.singular_ends().1) && kept.len() > 1 {
+        let gap = hi - kept[kept.len() - 2];
+        kept.extend((1..=60).map(|i| hi - gap * 0.5f64.powi(i)));
+    }
+    kept.sort_by(f64::total_cmp);
+    kept.dedup();
+    kept
+}
+
+pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
+    let k = ds.len();
+    let rule = panel_rule();
+    let n = rule.nodes.len();
+    let pdfs: Vec<LnPdf> = ds.iter().map(Posterior::ln_pdf_kernel).collect();
+    let (support_lo, support_hi) = ds[0].support();
+    let pts = breakpoints(ds);
+    let mut cdf: Vec<f64> = ds.iter().map(|d| d.cdf(pts[0])).collect();
+    let mut out = Sweep {
+        best: vec![0.0; k],
+        worst: vec![0.0; k],
+        top_mean: vec![0.0; k],
+        bottom_mean: vec![0.0; k],
+    };
+    // Scratch: densities f[j][r], cumulative F[j][r].
+    let mut f = vec![0.0; k * n];
+    let mut big_f = vec![0.0; k * n];
+    let mut prefix = vec![0.0; k + 1];
+    let mut suffix = vec![0.0; k + 1];
+    let mut prefix_s = vec![0.0; k + 1];
+    let mut suffix_s = vec![0.0; k + 1];
+    for w in pts.windows(2) {
+        let (x0, x1) = (w[0], w[1]);
+        let half = 0.5 * (x1 - x0);
+        let mid = 0.5 * (x0 + x1);
+        for (j, pdf) in pdfs.iter().enumerate() {
+            for (r, &xi) in rule.nodes.iter().enumerate() {
+                let t = mid + half * xi;
+                f[j * n + r] = if t > support_lo && t < support_hi {
+                    pdf.eval(t).exp()
+                } else {
+                    0.0
+                };
+            }
+            let row = &f[j * n..(j + 1) * n];
+            for r in 0..n {
+                let acc: f64 = rule.cumulative[r].iter().zip(row).map(|(c, v)| c * v).sum();
+                big_f[j * n + r] = (cdf[j] + half * acc).min(1.0);
+            }
+            let total: f64 = rule.weights.iter().zip(row).map(|(c, v)| c * v).sum();
+            cdf[j] = (cdf[j] + half * total).min(1.0);
+        }
+        for r in 0..n {
+            let t = mid + half * rule.nodes[r];
+            let wr = half * rule.weights[r];
+            prefix[0] = 1.0;
+            prefix_s[0] = 1.0;
+            for j in 0..k {
+                prefix[j + 1] = prefix[j] * big_f[j * n + r];
+                prefix_s[j + 1] = prefix_s[j] * (1.0 - big_f[j * n + r]);
+            }
+            suffix[k] = 1.0;
+            suffix_s[k] = 1.0;
+            for j in (0..k).rev() {
+                suffix[j] = suffix[j + 1] * big_f[j * n + r];
+                suffix_s[j] = suffix_s[j + 1] * (1.0 - big_f[j * n + r]);
+            }
+            for j in 0..k {
+                let dens = wr * f[j * n + r];
+                let top = dens * prefix[j] * suffix[j + 1];
+                let bottom = dens * prefix_s[j] * suffix_s[j + 1];
+                out.best[j] += top;
+                out.worst[j] += bottom;
+                out.top_mean[j] += t * top;
+                out.bottom_mean[j] += t * bottom;
+            }
+        }
+    }
+    // Remove the (tiny) quadrature error in the total mass.
+    for (probs, means) in [
+        (&mut out.best, &mut out.top_mean),
+        (&mut out.worst, &mut out.bottom_mean),
+    ] {
+        let total: f64 = probs.iter().sum();
+        if total > 0.0 {
+            probs.iter_mut().for_each(|p| *p /= total);
+            means.iter_mut().for_each(|p| *p /= total);
+        }
+    }
+    out
+}

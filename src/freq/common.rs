@@ -1,0 +1,167 @@
+//! Types and helpers shared by every test in [`crate::freq`]: arm counts,
+//! the alternative hypothesis, intervals, and input validation.
+
+use serde::{Deserialize, Serialize};
+
+use crate::interval::Interval;
+use crate::numeric::{normal_isf, normal_sf};
+pub(crate) use crate::validate::{check_finite, check_open_unit, check_positive};
+use crate::{Error, Result};
+
+/// Successes out of trials for one arm (for example clicks out of impressions).
+///
+/// Construction checks `successes <= trials` and `trials >= 1`, so every
+/// function that takes a `Proportion` can rely on it. Deserialisation checks
+/// the same.
+///
+/// # Example
+///
+/// ```
+/// use postab::freq::Proportion;
+///
+/// let arm = Proportion::new(310, 12_400)?;
+/// assert_eq!(arm.rate(), 0.025);
+/// assert!(Proportion::new(5, 4).is_err());
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawProportion")]
+pub struct Proportion {
+    successes: u64,
+    trials: u64,
+}
+
+#[derive(Deserialize)]
+struct RawProportion {
+    successes: u64,
+    trials: u64,
+}
+
+impl TryFrom<RawProportion> for Proportion {
+    type Error = Error;
+    fn try_from(raw: RawProportion) -> Result<Self> {
+        Proportion::new(raw.successes, raw.trials)
+    }
+}
+
+impl Proportion {
+    /// `successes` out of `trials`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SuccessesExceedTrials`] (with an empty `variant`, which
+    /// callers that know the variant fill in) if `successes > trials`, and
+    /// [`Error::InvalidParameter`] (name `trials`) if `trials` is 0.
+    pub fn new(successes: u64, trials: u64) -> Result<Self> {
+        if successes > trials {
+            return Err(Error::SuccessesExceedTrials {
+                variant: String::new(),
+                successes,
+                trials,
+            });
+        }
+        if trials == 0 {
+            return Err(Error::InvalidParameter {
+                name: "trials",
+                value: 0.0,
+                expected: "at least one trial",
+            });
+        }
+        Ok(Self { successes, trials })
+    }
+
+    /// The number of successes.
+    pub fn successes(&self) -> u64 {
+        self.successes
+    }
+
+    /// The number of trials.
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    /// The number of failures, `trials - successes`.
+    pub fn failures(&self) -> u64 {
+        self.trials - self.successes
+    }
+
+    /// The observed rate `successes / trials`.
+    pub fn rate(&self) -> f64 {
+        self.successes as f64 / self.trials as f64
+    }
+
+    /// Successes as `f64`.
+    pub(crate) fn s(&self) -> f64 {
+        self.successes as f64
+    }
+
+    /// Trials as `f64`.
+    pub(crate) fn n(&self) -> f64 {
+        self.trials as f64
+    }
+
+    /// Failures as `f64`.
+    pub(crate) fn f(&self) -> f64 {
+        self.failures() as f64
+    }
+}
+
+/// The alternative hypothesis, always stated for the **variant B relative
+/// to the control A**.
+///
+/// * `TwoSided`: B differs from A (the effect is not the null value).
+/// * `Larger`: B is larger than A (difference B − A, ratio B/A or odds
+///   ratio above the null value).
+/// * `Smaller`: B is smaller than A.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Alternative {
+    /// H1: the effect differs from the null value (either direction).
+    #[default]
+    TwoSided,
+    /// H1: the effect of B over A is above the null value.
+    Larger,
+    /// H1: the effect of B over A is below the null value.
+    Smaller,
+}
+
+impl Alternative {
+    /// The p-value of a statistic `z` that is standard normal under H0 and
+    /// grows with the effect of B over A. Computed as a tail, so tiny
+    /// p-values keep full relative accuracy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::freq::Alternative;
+    ///
+    /// let p = Alternative::TwoSided.normal_p_value(1.959963984540054);
+    /// assert!((p - 0.05).abs() < 1e-15);
+    /// assert!((Alternative::Larger.normal_p_value(0.0) - 0.5).abs() < 1e-16);
+    /// ```
+    pub fn normal_p_value(self, z: f64) -> f64 {
+        let p = match self {
+            Alternative::TwoSided => 2.0 * normal_sf(z.abs()),
+            Alternative::Larger => normal_sf(z),
+            Alternative::Smaller => normal_sf(-z),
+        };
+        p.min(1.0)
+    }
+
+    /// `true` for the two one-sided alternatives.
+    pub fn is_one_sided(self) -> bool {
+        !matches!(self, Alternative::TwoSided)
+    }
+}
+
+/// `[lower, upper]` clipped to `[lo, hi]`.
+pub(crate) fn clip(ci: Interval, lo: f64, hi: f64) -> Interval {
+    Interval::new(ci.lower.clamp(lo, hi), ci.upper.clamp(lo, hi))
+}
+
+/// The two-sided critical value z = Φ⁻¹(1 − (1 − level)/2) of a confidence
+/// level in (0, 1).
+pub(crate) fn z_for_level(level: f64) -> Result<f64> {
+    check_open_unit("confidence level", level)?;
+    Ok(normal_isf((1.0 - level) / 2.0))
+}

@@ -1,0 +1,235 @@
+//! Two Poisson rates (counts per exposure, for example replies per
+//! thousand impressions): tests and an interval for the rate ratio
+//! λ_B / λ_A. A is the control, B the variant.
+
+use serde::{Deserialize, Serialize};
+
+use super::common::{Alternative, check_positive, z_for_level};
+use super::discrete::{Binomial, Unimodal, two_sided_p};
+use crate::interval::Interval;
+use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
+use crate::{Error, Result};
+
+/// An event count over an exposure (any positive unit, fractional allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawRate")]
+pub struct RateCount {
+    count: u64,
+    exposure: f64,
+}
+
+#[derive(Deserialize)]
+struct RawRate {
+    count: u64,
+    exposure: f64,
+}
+
+impl TryFrom<RawRate> for RateCount {
+    type Error = Error;
+    fn try_from(raw: RawRate) -> Result<Self> {
+        RateCount::new(raw.count, raw.exposure)
+    }
+}
+
+impl RateCount {
+    /// `count` events over `exposure`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] (name `exposure`) unless `exposure` is
+    /// positive and finite.
+    pub fn new(count: u64, exposure: f64) -> Result<Self> {
+        check_positive("exposure", exposure)?;
+        Ok(Self { count, exposure })
+    }
+
+    /// The event count.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The exposure.
+    pub fn exposure(&self) -> f64 {
+        self.exposure
+    }
+
+    /// The observed rate count / exposure.
+    pub fn rate(&self) -> f64 {
+        self.count as f64 / self.exposure
+    }
+}
+
+/// Method of [`poisson_rate_test`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PoissonTestMethod {
+    /// Exact conditional test: given the total n = c_A + c_B, c_B is
+    /// Binomial(n, π) with π = R₀e_B/(e_A + R₀e_B) under H0. Two-sided p is
+    /// the sum of the probabilities ≤ P(c_B)·(1 + 1e-7) (scipy `binomtest`;
+    /// statsmodels `test_poisson_2indep(method="exact-cond")`).
+    #[default]
+    ExactConditional,
+    /// Score test: z = (c_B − c_A·r)/√((c_A + c_B)·r) with r = R₀e_B/e_A
+    /// (statsmodels `test_poisson_2indep(method="score")`).
+    Score,
+}
+
+/// Result of [`poisson_rate_test`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PoissonRateTest {
+    /// The score statistic (B over A orientation); `None` for the exact test.
+    pub statistic: Option<f64>,
+    /// The p-value for the chosen alternative.
+    pub p_value: f64,
+    /// The observed rate ratio λ̂_B/λ̂_A; `None` when c_A = 0.
+    pub ratio: Option<f64>,
+    /// The null rate ratio R₀.
+    pub null_ratio: f64,
+    /// The alternative tested (ratio B/A relative to R₀).
+    pub alternative: Alternative,
+}
+
+/// Tests H0: λ_B/λ_A = `null_ratio` (1 for "no difference").
+///
+/// # Errors
+///
+/// [`Error::InvalidParameter`] if `null_ratio` is not positive and finite;
+/// [`Error::Undefined`] for the score test when both counts are 0.
+///
+/// # Example
+///
+/// ```
+/// use postab::freq::{Alternative, PoissonTestMethod, RateCount, poisson_rate_test};
+///
+/// let a = RateCount::new(30, 10.0)?; // 30 replies per 10k impressions
+/// let b = RateCount::new(55, 10.0)?;
+/// let t = poisson_rate_test(a, b, 1.0, Alternative::TwoSided, PoissonTestMethod::ExactConditional)?;
+/// assert!(t.p_value < 0.01);
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn poisson_rate_test(
+    a: RateCount,
+    b: RateCount,
+    null_ratio: f64,
+    alternative: Alternative,
+    method: PoissonTestMethod,
+) -> Result<PoissonRateTest> {
+    check_positive("null rate ratio", null_ratio)?;
+    let r = null_ratio * b.exposure / a.exposure;
+    let total = a
+        .count
+        .checked_add(b.count)
+        .ok_or(Error::InvalidParameter {
+            name: "total count",
+            value: a.count as f64 + b.count as f64,
+            expected: "at most u64::MAX",
+        })?;
+    let (statistic, p_value) = match method {
+        PoissonTestMethod::ExactConditional => {
+            let d = Binomial {
+                n: total,
+                p: r / (1.0 + r),
+            };
+            let p = match alternative {
+                Alternative::TwoSided => two_sided_p(&d, b.count),
+                Alternative::Larger => d.sf(b.count),
+                Alternative::Smaller => d.cdf(b.count),
+            };
+            (None, p)
+        }
+        PoissonTestMethod::Score => {
+            if total == 0 {
+                return Err(Error::Undefined {
+                    statistic: "Poisson score statistic",
+                    reason: "both counts are 0".into(),
+                });
+            }
+            let z = (b.count as f64 - a.count as f64 * r) / (total as f64 * r).sqrt();
+            (Some(z), alternative.normal_p_value(z))
+        }
+    };
+    Ok(PoissonRateTest {
+        statistic,
+        p_value: p_value.clamp(0.0, 1.0),
+        ratio: (a.count > 0).then(|| b.rate() / a.rate()),
+        null_ratio,
+        alternative,
+    })
+}
+
+/// Method of [`rate_ratio_ci`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum RateRatioCiMethod {
+    /// Exact conditional: the Clopper–Pearson interval [π_L, π_U] of
+    /// c_B out of c_A + c_B, mapped by R = π/(1 − π)·e_A/e_B. The lower
+    /// bound is 0 when c_B = 0 and the upper bound is +∞ when c_A = 0.
+    #[default]
+    ExactConditional,
+    /// Wald on the log scale: exp(ln R̂ ± z√(1/c_A + 1/c_B)) (statsmodels
+    /// `confint_poisson_2indep(method="wald-log")`).
+    WaldLog,
+}
+
+/// Confidence interval for the rate ratio λ_B/λ_A at `level`.
+///
+/// # Errors
+///
+/// [`Error::InvalidParameter`] for a bad `level`; [`Error::Undefined`] if
+/// both counts are 0, or for `WaldLog` if either count is 0.
+///
+/// # Example
+///
+/// ```
+/// use postab::freq::{RateCount, RateRatioCiMethod, rate_ratio_ci};
+///
+/// let a = RateCount::new(30, 10.0)?;
+/// let b = RateCount::new(55, 10.0)?;
+/// let ci = rate_ratio_ci(a, b, 0.95, RateRatioCiMethod::ExactConditional)?;
+/// assert!(ci.contains(55.0 / 30.0) && ci.lower > 1.0);
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn rate_ratio_ci(
+    a: RateCount,
+    b: RateCount,
+    level: f64,
+    method: RateRatioCiMethod,
+) -> Result<Interval> {
+    let z = z_for_level(level)?;
+    let undefined = |reason: &str| Error::Undefined {
+        statistic: "rate-ratio interval",
+        reason: format!("{reason} (A: {} events, B: {} events)", a.count, b.count),
+    };
+    let scale = a.exposure / b.exposure;
+    let (ca, cb) = (a.count as f64, b.count as f64);
+    match method {
+        RateRatioCiMethod::ExactConditional => {
+            if a.count == 0 && b.count == 0 {
+                return Err(undefined("both counts are 0"));
+            }
+            let half = (1.0 - level) / 2.0;
+            // Odds π/(1 − π) of each Clopper–Pearson bound, with 1 − π from
+            // the complementary quantile so that neither loses digits.
+            let lower = if b.count == 0 {
+                0.0
+            } else {
+                beta_inc_inv(cb, ca + 1.0, half) / beta_inc_inv_upper(ca + 1.0, cb, half)
+            };
+            let upper = if a.count == 0 {
+                f64::INFINITY
+            } else {
+                beta_inc_inv_upper(cb + 1.0, ca, half) / beta_inc_inv(ca, cb + 1.0, half)
+            };
+            Ok(Interval::new(lower * scale, upper * scale))
+        }
+        RateRatioCiMethod::WaldLog => {
+            if a.count == 0 || b.count == 0 {
+                return Err(undefined("a count is 0"));
+            }
+            let ln_r = (cb / ca * scale).ln();
+            let se = (1.0 / ca + 1.0 / cb).sqrt();
+            Ok(Interval::new((ln_r - z * se).exp(), (ln_r + z * se).exp()))
+        }
+    }
+}
