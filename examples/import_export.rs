@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let bayes = compare_overdispersed(&a, &b, &BetaPrior::uniform())?;
     println!(
-        "  unit = {:<28} P(statement better) = {:.3}  expected loss if chosen = {:.5}",
+        "  unit = {:<10} {:<30} P(statement better) = {:.3}  expected loss if chosen = {:.5}",
         bayes.unit.to_string(),
         "Beta-Binomial",
         bayes.prob_b_beats_a,
