@@ -73,16 +73,22 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod bandit;
 pub mod bayes;
 pub mod counts;
 pub mod error;
 pub mod experiment;
 pub mod freq;
+pub mod import;
 pub mod interval;
 pub mod metric;
 pub mod numeric;
 pub mod outcome;
 pub mod post;
+pub mod repeated;
+pub mod schedule;
+pub mod sequential;
+pub mod sim;
 pub mod tracker;
 mod validate;
 
@@ -94,7 +100,3 @@ pub use metric::Metric;
 pub use outcome::Outcome;
 pub use post::Variant;
 pub use tracker::{Event, Tracker};
-
-pub mod bandit;
-pub mod sequential;
-pub mod sim;
