@@ -275,8 +275,68 @@ fn named(id: &str) -> impl Fn(Error) -> Error + '_ {
     }
 }
 
-fn lift(difference: f64, control_rate: f64) -> Option<f64> {
-    (control_rate > 0.0).then(|| difference / control_rate)
+/// The frequentist side of one comparison with the control.
+struct Frequentist {
+    difference_interval: Option<Interval>,
+    ratio_interval: Option<Interval>,
+    p_value: f64,
+}
+
+/// Per-variant estimates of one model.
+struct Estimates<P> {
+    posts: Vec<P>,
+    rates: Vec<f64>,
+    confidence: Vec<Interval>,
+}
+
+/// Assembles the per-variant results shared by both models.
+fn assemble<P: Posterior>(
+    arms: &[ArmInput],
+    control: usize,
+    level: f64,
+    est: &Estimates<P>,
+    fitted: impl Fn(P) -> FittedPosterior,
+    compare: impl Fn(usize) -> Result<Frequentist>,
+) -> Result<Vec<VariantAnalysis>> {
+    let Estimates {
+        posts,
+        rates,
+        confidence,
+    } = est;
+    let ranking = rank(posts)?;
+    arms.iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let vs_control = if i == control {
+                None
+            } else {
+                let f = compare(i)?;
+                let difference = rates[i] - rates[control];
+                Some(VsControl {
+                    prob_beats_control: prob_beats(&posts[control], &posts[i]).b_beats_a,
+                    difference,
+                    difference_interval: f.difference_interval,
+                    ratio_interval: f.ratio_interval,
+                    lift: (rates[control] > 0.0).then(|| difference / rates[control]),
+                    p_value: f.p_value,
+                    adjusted_p_value: f.p_value,
+                })
+            };
+            Ok(VariantAnalysis {
+                id: v.id.clone(),
+                label: v.label.clone(),
+                numerator: v.numerator,
+                denominator: v.denominator,
+                rate: rates[i],
+                posterior: fitted(posts[i]),
+                credible_interval: posts[i].credible_interval(level)?,
+                confidence_interval: confidence[i],
+                prob_best: ranking.prob_best[i],
+                expected_loss: ranking.expected_loss[i],
+                vs_control,
+            })
+        })
+        .collect()
 }
 
 fn rate_arms(
@@ -295,55 +355,43 @@ fn rate_arms(
         );
         props.push(Proportion::new(v.numerator, v.denominator).map_err(named(&v.id))?);
     }
-    let ranking = rank(&posts)?;
+    let rates: Vec<f64> = props.iter().map(Proportion::rate).collect();
+    let confidence = props
+        .iter()
+        .map(|p| proportion_ci(*p, options.level, ProportionCiMethod::Wilson))
+        .collect::<Result<Vec<_>>>()?;
     let c = props[control];
-    arms.iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let vs_control = if i == control {
-                None
-            } else {
-                let difference = props[i].rate() - c.rate();
-                // Both arms at 0 % or at 100 %: no difference to test.
-                let p_value = match two_proportion_ztest(c, props[i], ZTestOptions::default()) {
-                    Ok(t) => t.p_value,
-                    Err(Error::Undefined { .. }) => 1.0,
-                    Err(e) => return Err(e),
-                };
-                Some(VsControl {
-                    prob_beats_control: prob_beats(&posts[control], &posts[i]).b_beats_a,
-                    difference,
-                    difference_interval: Some(difference_ci(
-                        c,
-                        props[i],
-                        options.level,
-                        DifferenceCiMethod::Newcombe,
-                    )?),
-                    ratio_interval: None,
-                    lift: lift(difference, c.rate()),
-                    p_value,
-                    adjusted_p_value: p_value,
-                })
-            };
-            Ok(VariantAnalysis {
-                id: v.id.clone(),
-                label: v.label.clone(),
-                numerator: v.numerator,
-                denominator: v.denominator,
-                rate: props[i].rate(),
-                posterior: FittedPosterior::Beta(posts[i]),
-                credible_interval: posts[i].credible_interval(options.level)?,
-                confidence_interval: proportion_ci(
-                    props[i],
-                    options.level,
-                    ProportionCiMethod::Wilson,
-                )?,
-                prob_best: ranking.prob_best[i],
-                expected_loss: ranking.expected_loss[i],
-                vs_control,
-            })
+    let compare = |i: usize| {
+        // Both arms at 0 % or at 100 %: no difference to test.
+        let p_value = match two_proportion_ztest(c, props[i], ZTestOptions::default()) {
+            Ok(t) => t.p_value,
+            Err(Error::Undefined { .. }) => 1.0,
+            Err(e) => return Err(e),
+        };
+        Ok(Frequentist {
+            difference_interval: Some(difference_ci(
+                c,
+                props[i],
+                options.level,
+                DifferenceCiMethod::Newcombe,
+            )?),
+            ratio_interval: None,
+            p_value,
         })
-        .collect()
+    };
+    let est = Estimates {
+        posts,
+        rates,
+        confidence,
+    };
+    assemble(
+        arms,
+        control,
+        options.level,
+        &est,
+        FittedPosterior::Beta,
+        compare,
+    )
 }
 
 fn count_arms(
@@ -352,62 +400,54 @@ fn count_arms(
     options: &AnalysisOptions,
 ) -> Result<Vec<VariantAnalysis>> {
     let mut posts = Vec::with_capacity(arms.len());
-    let mut rates = Vec::with_capacity(arms.len());
+    let mut counts = Vec::with_capacity(arms.len());
     for v in arms {
         posts.push(
             options
                 .gamma_prior
                 .update(v.numerator, v.denominator as f64)?,
         );
-        rates.push(RateCount::new(v.numerator, v.denominator as f64)?);
+        counts.push(RateCount::new(v.numerator, v.denominator as f64)?);
     }
-    let ranking = rank(&posts)?;
-    let c = rates[control];
-    arms.iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let vs_control = if i == control {
-                None
-            } else {
-                let difference = rates[i].rate() - c.rate();
-                let test = poisson_rate_test(
-                    c,
-                    rates[i],
-                    1.0,
-                    Alternative::TwoSided,
-                    PoissonTestMethod::ExactConditional,
-                )?;
-                Some(VsControl {
-                    prob_beats_control: prob_beats(&posts[control], &posts[i]).b_beats_a,
-                    difference,
-                    difference_interval: None,
-                    ratio_interval: rate_ratio_ci(
-                        rates[i],
-                        c,
-                        options.level,
-                        RateRatioCiMethod::ExactConditional,
-                    )
-                    .ok(),
-                    lift: lift(difference, c.rate()),
-                    p_value: test.p_value,
-                    adjusted_p_value: test.p_value,
-                })
-            };
-            Ok(VariantAnalysis {
-                id: v.id.clone(),
-                label: v.label.clone(),
-                numerator: v.numerator,
-                denominator: v.denominator,
-                rate: rates[i].rate(),
-                posterior: FittedPosterior::Gamma(posts[i]),
-                credible_interval: posts[i].credible_interval(options.level)?,
-                confidence_interval: poisson_rate_ci(rates[i], options.level)?,
-                prob_best: ranking.prob_best[i],
-                expected_loss: ranking.expected_loss[i],
-                vs_control,
-            })
+    let rates: Vec<f64> = counts.iter().map(RateCount::rate).collect();
+    let confidence = counts
+        .iter()
+        .map(|r| poisson_rate_ci(*r, options.level))
+        .collect::<Result<Vec<_>>>()?;
+    let c = counts[control];
+    let compare = |i: usize| {
+        let test = poisson_rate_test(
+            c,
+            counts[i],
+            1.0,
+            Alternative::TwoSided,
+            PoissonTestMethod::ExactConditional,
+        )?;
+        Ok(Frequentist {
+            difference_interval: None,
+            ratio_interval: rate_ratio_ci(
+                counts[i],
+                c,
+                options.level,
+                RateRatioCiMethod::ExactConditional,
+            )
+            .ok(),
+            p_value: test.p_value,
         })
-        .collect()
+    };
+    let est = Estimates {
+        posts,
+        rates,
+        confidence,
+    };
+    assemble(
+        arms,
+        control,
+        options.level,
+        &est,
+        FittedPosterior::Gamma,
+        compare,
+    )
 }
 
 fn pct(x: f64) -> String {

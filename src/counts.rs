@@ -253,7 +253,7 @@ impl Counts {
     }
 
     /// Adds `n`, saturating and poisoning on overflow. `outcome` must be valid.
-    fn add_saturating(&mut self, outcome: &Outcome, n: u64) {
+    pub(crate) fn add_saturating(&mut self, outcome: &Outcome, n: u64) {
         let current = self.get(outcome);
         match current.checked_add(n) {
             Some(sum) => self.set(outcome, sum),

@@ -44,6 +44,20 @@
 //! * [`freq`]: z-tests, proportion intervals, contingency tables, Fisher's
 //!   exact test, Poisson rates, Welch, multiple comparisons, sample ratio
 //!   mismatch and sample-size planning.
+//! * [`sequential`]: always-valid inference (mSPRT p-values and confidence
+//!   sequences) and group-sequential boundaries with Lan–DeMets alpha
+//!   spending, for people who look at their numbers every hour.
+//! * [`bandit`]: Thompson sampling (Beta and Gamma), top-two Thompson, UCB1
+//!   and epsilon-greedy policies that pick which text to post next.
+//! * [`sim`]: a seeded, parallel simulation harness: true rates, traffic, an
+//!   allocation and a stopping rule in; false-positive rate, power, stopping
+//!   times and regret out.
+//! * [`schedule`]: posting slots (local hour, weekday, windows) in IANA time
+//!   zones, DST-correct, and comparisons of audiences' time zones.
+//! * [`repeated`]: the same text posted several times: post-level
+//!   (cluster-robust) tests and a Beta–Binomial overdispersion model.
+//! * [`import`]: X/Twitter analytics exports (legacy tweet activity and the
+//!   account content export) into posts, variants and counts.
 //! * [`numeric`]: the special functions underneath, accurate at any scale.
 //!
 //! # The models behind the numbers
@@ -69,6 +83,18 @@
 //!
 //! Bad input is an [`Error`] that names the offending value (which variant,
 //! which count); no function panics on user input, and counts never wrap.
+//!
+//! # Crate features
+//!
+//! * `csv` (default): reading analytics exports with the `csv` crate
+//!   ([`import::read_export`] and friends). Without it the rest of
+//!   [`import`] (snowflake ids, grouping rules) is still available.
+//!
+//! # Randomness
+//!
+//! Everything random (Monte Carlo, bandits, simulations) takes a seed or an
+//! RNG from the caller; the simulation harness gives identical results for a
+//! seed whatever the number of threads.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -263,13 +263,7 @@ impl Posterior for BetaPosterior {
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter {
-                name: "probability",
-                value: p,
-                expected: "a probability in [0, 1]",
-            });
-        }
+        crate::validate::check_probability(p)?;
         Ok(if p <= 0.5 {
             beta_inc_inv(self.alpha, self.beta, p)
         } else {

@@ -136,13 +136,7 @@ impl Posterior for GammaPosterior {
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter {
-                name: "probability",
-                value: p,
-                expected: "a probability in [0, 1]",
-            });
-        }
+        crate::validate::check_probability(p)?;
         let z = if p <= 0.5 {
             gamma_inc_inv(self.shape, p)
         } else {

@@ -98,13 +98,7 @@ impl Posterior for NormalPosterior {
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter {
-                name: "probability",
-                value: p,
-                expected: "a probability in [0, 1]",
-            });
-        }
+        crate::validate::check_probability(p)?;
         Ok(self.mean + self.sd * normal_quantile(p))
     }
 

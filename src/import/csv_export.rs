@@ -298,10 +298,10 @@ impl Layout {
             // Each outcome is added once to empty counts, so neither overflow
             // nor (for these fixed, valid names) validation can fail.
             if n > 0 {
-                counts.__add_saturating(outcome, n);
+                counts.add_saturating(outcome, n);
             }
             if p > 0 {
-                promoted.__add_saturating(outcome, p);
+                promoted.add_saturating(outcome, p);
             }
         }
         let id_col = self.column(Role::Id);
