@@ -39,3 +39,68 @@ impl LnPdf {
         self.at_mean + left + right + u * (self.c1 + self.c2 * u)
     }
 }
+
+/// Log-densities of several posteriors re-expressed around one common point
+/// `r`, so that a node needs `ln(t/r)` and `ln((1 − t)/(1 − r))` once for
+/// all of them: `ln f_j(t) = C_j + a₁ ln(t/r) + b₁ ln((1 − t)/(1 − r)) + u (c₁′ + c₂ u)`
+/// with `u = t − r`, `C_j = ln f_j(r)` and `c₁′ = c₁ + 2c₂(r − m_j)`. The
+/// terms stay of order `√n` over the region where the posteriors have mass,
+/// so accuracy is that of [`LnPdf`].
+#[derive(Debug, Clone)]
+pub(crate) struct SharedLnPdf {
+    r: f64,
+    rc: f64,
+    uses_left: bool,
+    uses_right: bool,
+    terms: Vec<[f64; 5]>,
+}
+
+impl SharedLnPdf {
+    pub(crate) fn new(kernels: &[LnPdf], r: f64) -> Self {
+        let terms: Vec<[f64; 5]> = kernels
+            .iter()
+            .map(|k| {
+                [
+                    k.eval(r),
+                    k.a1,
+                    k.b1,
+                    k.c1 + 2.0 * k.c2 * (r - k.mean),
+                    k.c2,
+                ]
+            })
+            .collect();
+        Self {
+            r,
+            rc: 1.0 - r,
+            uses_left: terms.iter().any(|t| t[1] != 0.0),
+            uses_right: terms.iter().any(|t| t[2] != 0.0),
+            terms,
+        }
+    }
+
+    /// Writes `f_j(t)` for every posterior `j` into `out[j * stride]`.
+    #[inline]
+    pub(crate) fn densities(&self, t: f64, out: &mut [f64], stride: usize) {
+        let u = t - self.r;
+        let left = if self.uses_left {
+            (u / self.r).ln_1p()
+        } else {
+            0.0
+        };
+        let right = if self.uses_right {
+            (-u / self.rc).ln_1p()
+        } else {
+            0.0
+        };
+        for (j, [c, a1, b1, c1, c2]) in self.terms.iter().enumerate() {
+            let mut v = *c;
+            if *a1 != 0.0 {
+                v += a1 * left;
+            }
+            if *b1 != 0.0 {
+                v += b1 * right;
+            }
+            out[j * stride] = (v + u * (c1 + c2 * u)).exp();
+        }
+    }
+}

@@ -60,6 +60,9 @@ for a, b, x in [
     (3000001, 197000001, 0.01502), (3000001, 197000001, 0.0151),
     (1, 1e7 + 1, 1e-7), (1, 1e9 + 1, 3e-9), (0.5, 1e9, 1e-12),
     (3e8, 7e8, 0.30002), (5, 1e6, 1e-4),
+    # small a, huge b, x beyond the switch point: the complement of x near 1
+    # must not cost b·1e-16 (Welch t tails, Jeffreys prior at 0 successes)
+    (0.5, 1e9, 1.9e-9), (0.5, 1e9, 2e-8), (0.5, 1e8, 6e-7), (3.5, 1e9, 2e-8), (1e9, 0.5, 1 - 1.9e-9),
 ]:
     if max(a, b) < 1e4:  # independent cross-check of the continued fraction
         q = mp.quad(lambda t: t ** (a - 1) * (1 - t) ** (b - 1), [0, x]) / mp.beta(a, b)
