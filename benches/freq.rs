@@ -32,7 +32,9 @@ fn bench(c: &mut Criterion) {
         Proportion::new(205, 10_000).unwrap(),
         Proportion::new(231, 10_000).unwrap(),
     ];
-    c.bench_function("chi_square_2x4", |bn| bn.iter(|| chi_square_arms(black_box(&arms), false)));
+    c.bench_function("chi_square_2x4", |bn| {
+        bn.iter(|| chi_square_arms(black_box(&arms), false))
+    });
     let design = TestDesign::new(0.02);
     c.bench_function("sample_size_pooled", |bn| {
         bn.iter(|| black_box(design).sample_size(Mde::Relative(0.1), 0.8))

@@ -13,7 +13,11 @@ fn main() -> Result<(), postab::Error> {
 
     let n = design.sample_size(Mde::Relative(0.10), power)?;
     let days = n.days(per_day)?;
-    println!("Baseline click-through {:.1} %, target {:.2} % (+10 % relative).", baseline * 100.0, n.target * 100.0);
+    println!(
+        "Baseline click-through {:.1} %, target {:.2} % (+10 % relative).",
+        baseline * 100.0,
+        n.target * 100.0
+    );
     println!(
         "Needed: {} impressions per variant, {} in total: {:.1} days ({} full days) at {} impressions/day,",
         n.control_ceil,
@@ -27,7 +31,10 @@ fn main() -> Result<(), postab::Error> {
     let two_weeks_per_arm = 14.0 * per_day / 2.0;
     let e = design.detectable_effect(two_weeks_per_arm, power)?;
     println!();
-    println!("In two weeks ({} impressions per variant) the test detects, with 80 % power,", two_weeks_per_arm);
+    println!(
+        "In two weeks ({} impressions per variant) the test detects, with 80 % power,",
+        two_weeks_per_arm
+    );
     println!(
         "a lift from {:.2} % to {:.2} %: +{:.2} percentage points, +{:.1} % relative.",
         baseline * 100.0,
@@ -36,6 +43,9 @@ fn main() -> Result<(), postab::Error> {
         e.relative * 100.0
     );
     let p = design.power(Mde::Relative(0.10), two_weeks_per_arm)?;
-    println!("A 10 % lift would be detected in two weeks with probability {:.0} % only.", p * 100.0);
+    println!(
+        "A 10 % lift would be detected in two weeks with probability {:.0} % only.",
+        p * 100.0
+    );
     Ok(())
 }

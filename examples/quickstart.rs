@@ -12,13 +12,22 @@ use postab::{Experiment, Metric, counts};
 fn main() -> Result<(), postab::Error> {
     let mut exp = Experiment::builder("blog-post: posting-schedule article")
         .variant("question", "Is your posting schedule too rigid? {link}")
-        .variant("statement", "There is no single right way to run an account. {link}")
+        .variant(
+            "statement",
+            "There is no single right way to run an account. {link}",
+        )
         .control("question")
         .build()?;
 
     // Aggregated counts, as copied from the analytics page after a week.
-    exp.add_counts("question", counts! { impressions: 12_400, clicks: 310, reposts: 41, likes: 198 })?;
-    exp.add_counts("statement", counts! { impressions: 12_100, clicks: 362, reposts: 38, likes: 214 })?;
+    exp.add_counts(
+        "question",
+        counts! { impressions: 12_400, clicks: 310, reposts: 41, likes: 198 },
+    )?;
+    exp.add_counts(
+        "statement",
+        counts! { impressions: 12_100, clicks: 362, reposts: 38, likes: 214 },
+    )?;
 
     let clicks = exp.analyze(&Metric::click_through())?;
     println!("{clicks}\n");

@@ -183,6 +183,159 @@ pub enum Error {
         /// The size involved and the advised alternative.
         reason: String,
     },
+    /// A sequential design or simulation was given no looks.
+    #[error("no looks: give at least one look (information fraction or period)")]
+    NoLooks,
+    /// A look's information fraction is not finite and positive, or does not
+    /// come after the previous look's.
+    #[error(
+        "invalid look {index}: information fraction {value} must be finite and above the previous look's {previous}"
+    )]
+    InvalidLook {
+        /// Index of the look (0-based).
+        index: usize,
+        /// The information fraction given.
+        value: f64,
+        /// The previous look's fraction (0 before the first look).
+        previous: f64,
+    },
+    /// A traffic setting (impressions per look, planned trials) is zero.
+    #[error("{name} is 0: there must be some traffic")]
+    NoTraffic {
+        /// Which setting.
+        name: &'static str,
+    },
+    /// A true rate in a simulation is not a probability.
+    #[error("true rate of variant {variant} is {value}, expected a probability in [0, 1]")]
+    InvalidTrueRate {
+        /// Index of the variant.
+        variant: usize,
+        /// The rate given.
+        value: f64,
+    },
+    /// A posting-slot window is invalid (bad time, empty or duplicate name).
+    #[error("invalid slot window {name:?}: {reason}")]
+    InvalidSlotWindow {
+        /// The window's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two posting-slot windows cover the same local minute.
+    #[error("slot windows {first:?} and {second:?} overlap (both cover {at})")]
+    OverlappingWindows {
+        /// The window given first.
+        first: String,
+        /// The window given second.
+        second: String,
+        /// A local minute of the week both cover, like `Mon 09:30`.
+        at: String,
+    },
+    /// A slot label is not one of the scheme's slots (or holds no data).
+    #[error("unknown slot {label:?}")]
+    UnknownSlot {
+        /// The label asked for.
+        label: String,
+    },
+    /// A post-level analysis needs more posts (with at least one trial each).
+    #[error(
+        "group {group:?} has {got} posts with trials; post-level analysis needs at least {need}"
+    )]
+    TooFewPosts {
+        /// Which group (variant or slot).
+        group: String,
+        /// Posts with trials.
+        got: usize,
+        /// Posts needed.
+        need: usize,
+    },
+    /// An analytics export lacks a required column.
+    #[error("{format} export: missing column {column:?}")]
+    MissingColumn {
+        /// The column's header.
+        column: String,
+        /// Which export format was being read.
+        format: String,
+    },
+    /// A count cell of an analytics export is not a whole number.
+    #[error(
+        "line {line}, column {column_number} ({column}): {value:?} is not a whole-number count"
+    )]
+    NonNumericCount {
+        /// 1-based line of the file where the row starts.
+        line: u64,
+        /// The column's header.
+        column: String,
+        /// 1-based column number.
+        column_number: usize,
+        /// The cell's text.
+        value: String,
+    },
+    /// A count cell of an analytics export is negative.
+    #[error("line {line}, column {column_number} ({column}): negative count {value:?}")]
+    NegativeCount {
+        /// 1-based line of the file where the row starts.
+        line: u64,
+        /// The column's header.
+        column: String,
+        /// 1-based column number.
+        column_number: usize,
+        /// The cell's text.
+        value: String,
+    },
+    /// A row of an analytics export has more link clicks than impressions.
+    #[error(
+        "line {line}, column {column_number} ({column}): {clicks} clicks exceed {impressions} impressions"
+    )]
+    ClicksExceedImpressions {
+        /// 1-based line of the file where the row starts.
+        line: u64,
+        /// The clicks column's header.
+        column: String,
+        /// 1-based column number of the clicks column.
+        column_number: usize,
+        /// The clicks.
+        clicks: u64,
+        /// The impressions.
+        impressions: u64,
+    },
+    /// A non-count cell of an analytics export (id, time, date) is invalid.
+    #[error("line {line}, column {column_number} ({column}): {value:?} is not {expected}")]
+    InvalidCell {
+        /// 1-based line of the file where the row starts.
+        line: u64,
+        /// The column's header.
+        column: String,
+        /// 1-based column number.
+        column_number: usize,
+        /// The cell's text.
+        value: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// An analytics export is not well-formed CSV (bad quoting, invalid
+    /// UTF-8, a row with the wrong number of fields, an I/O failure).
+    #[error("malformed CSV{}: {message}", .line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    MalformedCsv {
+        /// 1-based line, when known.
+        line: Option<u64>,
+        /// What the CSV reader reported.
+        message: String,
+    },
+    /// A CSV header matches no known analytics export format.
+    #[error("unrecognised export: header {header:?} matches no known format")]
+    UnrecognizedExport {
+        /// The header line (truncated to 200 characters).
+        header: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path:?}: {message}")]
+    ReadFailed {
+        /// The path.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

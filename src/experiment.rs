@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, AnalysisOptions, RateInput, analyze_rates};
+use crate::analysis::{Analysis, AnalysisOptions, ArmInput, Model, Names, analyze_arms};
 use crate::counts::in_variant;
-use crate::tracker::Event;
 use crate::metric::MetricData;
+use crate::tracker::Event;
 use crate::{Counts, Error, Metric, Outcome, Result, Tracker, Variant};
 
 /// An A/B(/n) test of post variants: 2 or more [`Variant`]s with unique ids,
@@ -363,6 +363,80 @@ impl Experiment {
     }
 }
 
+impl Experiment {
+    /// Analyses a rate metric over all variants with the default
+    /// [`AnalysisOptions`] (Beta(1, 1) prior, 95 % intervals, Holm
+    /// correction, equal split). See [`crate::analysis`] for the exact model
+    /// behind every number.
+    ///
+    /// # Errors
+    /// Errors of [`Metric::extract`] (overflow, successes above trials, named
+    /// by variant); [`Error::ZeroTraffic`] when a variant has no trials;
+    /// for a count-per-exposure metric the Gamma–Poisson model is used.
+    ///
+    /// # Example
+    /// ```
+    /// use postab::{counts, Experiment, Metric};
+    /// let mut exp = Experiment::builder("launch")
+    ///     .variant("question", "Is your posting schedule too rigid? {link}")
+    ///     .variant("statement", "There is no single right way to run an account. {link}")
+    ///     .control("question")
+    ///     .build()?;
+    /// exp.add_counts("question", counts! { impressions: 12_400, clicks: 310 })?;
+    /// exp.add_counts("statement", counts! { impressions: 12_100, clicks: 370 })?;
+    /// let report = exp.analyze(&Metric::click_through())?;
+    /// assert!(report.variants[1].vs_control.as_ref().unwrap().prob_beats_control > 0.99);
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn analyze(&self, metric: &Metric) -> Result<Analysis> {
+        self.analyze_with(metric, &AnalysisOptions::default())
+    }
+
+    /// [`Experiment::analyze`] with explicit options.
+    ///
+    /// # Errors
+    /// As [`Experiment::analyze`], plus [`Error::InvalidParameter`] for a
+    /// level outside (0, 1) or a split that is not positive and finite.
+    pub fn analyze_with(&self, metric: &Metric, options: &AnalysisOptions) -> Result<Analysis> {
+        let mut arms = Vec::with_capacity(self.variants.len());
+        let mut model = Model::BetaBinomial;
+        for v in &self.variants {
+            let data = metric.extract(v.id(), &self.counts(v.id())?)?;
+            let (numerator, denominator) = match data {
+                MetricData::Binomial { successes, trials } => (successes, trials),
+                MetricData::Poisson { count, exposure } => {
+                    model = Model::GammaPoisson;
+                    (count, exposure)
+                }
+            };
+            arms.push(ArmInput {
+                id: v.id().to_string(),
+                label: v.label().to_string(),
+                numerator,
+                denominator,
+            });
+        }
+        let control = self
+            .variants
+            .iter()
+            .position(|v| v.id() == self.control)
+            .unwrap_or(0);
+        let numerator = metric
+            .numerator()
+            .iter()
+            .map(Outcome::name)
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let names = Names {
+            experiment: &self.name,
+            metric: metric.name(),
+            numerator: &numerator,
+            denominator: metric.denominator().name(),
+        };
+        analyze_arms(names, model, &arms, control, options)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,66 +466,3 @@ mod tests {
         assert_eq!(exp.tracker().variant_ids(), ["a", "b"]);
     }
 }
-
-impl Experiment {
-    /// Analyses a rate metric over all variants with the default
-    /// [`AnalysisOptions`] (Beta(1, 1) prior, 95 % intervals, Holm
-    /// correction, equal split). See [`crate::analysis`] for the exact model
-    /// behind every number.
-    ///
-    /// # Errors
-    /// Errors of [`Metric::extract`] (overflow, successes above trials, named
-    /// by variant); [`Error::ZeroTraffic`] when a variant has no trials;
-    /// [`Error::InvalidMetric`] for a count-per-exposure metric (analyse those
-    /// with [`crate::bayes::GammaPosterior`] and [`crate::freq`]).
-    ///
-    /// # Example
-    /// ```
-    /// use postab::{counts, Experiment, Metric};
-    /// let mut exp = Experiment::builder("launch")
-    ///     .variant("question", "Is your posting schedule too rigid? {link}")
-    ///     .variant("statement", "There is no single right way to run an account. {link}")
-    ///     .control("question")
-    ///     .build()?;
-    /// exp.add_counts("question", counts! { impressions: 12_400, clicks: 310 })?;
-    /// exp.add_counts("statement", counts! { impressions: 12_100, clicks: 370 })?;
-    /// let report = exp.analyze(&Metric::click_through())?;
-    /// assert!(report.variants[1].vs_control.as_ref().unwrap().prob_beats_control > 0.99);
-    /// # Ok::<(), postab::Error>(())
-    /// ```
-    pub fn analyze(&self, metric: &Metric) -> Result<Analysis> {
-        self.analyze_with(metric, &AnalysisOptions::default())
-    }
-
-    /// [`Experiment::analyze`] with explicit options.
-    ///
-    /// # Errors
-    /// As [`Experiment::analyze`], plus [`Error::InvalidParameter`] for a
-    /// level outside (0, 1) or a split that is not positive and finite.
-    pub fn analyze_with(&self, metric: &Metric, options: &AnalysisOptions) -> Result<Analysis> {
-        let mut inputs = Vec::with_capacity(self.variants.len());
-        for v in &self.variants {
-            match metric.extract(v.id(), &self.counts(v.id())?)? {
-                MetricData::Binomial { successes, trials } => inputs.push(RateInput {
-                    id: v.id().to_string(),
-                    label: v.label().to_string(),
-                    successes,
-                    trials,
-                }),
-                _ => {
-                    return Err(Error::InvalidMetric {
-                        name: metric.name().to_string(),
-                        reason: "Experiment::analyze handles rate metrics; count-per-exposure metrics go through \
-                                 bayes::GammaPosterior and freq::poisson_rate_test"
-                            .to_string(),
-                    });
-                }
-            }
-        }
-        let control = self.variants.iter().position(|v| v.id() == self.control).unwrap_or(0);
-        let definition = metric.to_string();
-        let definition = definition.split_once(": ").map_or(definition.as_str(), |(_, d)| d);
-        analyze_rates(&self.name, metric.name(), definition, &inputs, control, options)
-    }
-}
-

@@ -30,6 +30,9 @@ impl Interval {
 
     /// Both ends mapped through a monotone increasing function.
     pub fn map(self, f: impl Fn(f64) -> f64) -> Self {
-        Self { lower: f(self.lower), upper: f(self.upper) }
+        Self {
+            lower: f(self.lower),
+            upper: f(self.upper),
+        }
     }
 }

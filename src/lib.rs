@@ -73,22 +73,29 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod bandit;
 pub mod bayes;
 pub mod counts;
 pub mod error;
 pub mod experiment;
 pub mod freq;
+pub mod import;
 pub mod interval;
 pub mod metric;
 pub mod numeric;
 pub mod outcome;
 pub mod post;
+pub mod repeated;
+pub mod schedule;
+pub mod sequential;
+pub mod sim;
 pub mod tracker;
+mod validate;
 
 pub use counts::Counts;
 pub use error::{Error, Result};
-pub use interval::Interval;
 pub use experiment::{Experiment, ExperimentBuilder};
+pub use interval::Interval;
 pub use metric::Metric;
 pub use outcome::Outcome;
 pub use post::Variant;

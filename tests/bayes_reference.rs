@@ -7,7 +7,9 @@ use serde_json::Value;
 
 fn cases(file: &str, kind: &str) -> Vec<Value> {
     let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
-    let all: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(path).expect("reference file")).expect("JSON");
+    let all: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("reference file"))
+            .expect("JSON");
     all.into_iter().filter(|c| c["kind"] == kind).collect()
 }
 
@@ -19,11 +21,19 @@ fn num(v: &Value) -> f64 {
 }
 
 fn rel(got: f64, want: f64) -> f64 {
-    if want == 0.0 { got.abs() } else { (got / want - 1.0).abs() }
+    if want == 0.0 {
+        got.abs()
+    } else {
+        (got / want - 1.0).abs()
+    }
 }
 
 fn posterior(c: &Value, side: &str) -> BetaPosterior {
-    BetaPosterior::new(num(&c["input"][format!("alpha_{side}")]), num(&c["input"][format!("beta_{side}")])).expect("valid")
+    BetaPosterior::new(
+        num(&c["input"][format!("alpha_{side}")]),
+        num(&c["input"][format!("beta_{side}")]),
+    )
+    .expect("valid")
 }
 
 /// README tolerance: 1e-10 relative on the smaller of the two probabilities.
@@ -34,9 +44,17 @@ fn check_beat(file: &str) -> usize {
         let p = prob_beats(&a, &b);
         let want_b = num(&c["expected"]["prob_b_beats_a_hp"]);
         let want_a = num(&c["expected"]["prob_a_beats_b_hp"]);
-        let (got, want) = if want_b < want_a { (p.b_beats_a, want_b) } else { (p.a_beats_b, want_a) };
+        let (got, want) = if want_b < want_a {
+            (p.b_beats_a, want_b)
+        } else {
+            (p.a_beats_b, want_a)
+        };
         assert!(rel(got, want) < 1e-10, "{}: {got:e} vs {want:e}", c["id"]);
-        assert!((p.b_beats_a + p.a_beats_b - 1.0).abs() < 1e-14, "{}", c["id"]);
+        assert!(
+            (p.b_beats_a + p.a_beats_b - 1.0).abs() < 1e-14,
+            "{}",
+            c["id"]
+        );
     }
     cs.len()
 }
@@ -54,8 +72,16 @@ fn expected_loss_public_reference() {
         let (a, b) = (posterior(c, "a"), posterior(c, "b"));
         let loss = expected_loss(&a, &b);
         // README tolerance: 1e-9 relative.
-        let (wb, wa) = (num(&c["expected"]["loss_choose_b_hp"]), num(&c["expected"]["loss_choose_a_hp"]));
-        assert!(rel(loss.choose_b, wb) < 1e-9, "{}: {:e} vs {wb:e}", c["id"], loss.choose_b);
+        let (wb, wa) = (
+            num(&c["expected"]["loss_choose_b_hp"]),
+            num(&c["expected"]["loss_choose_a_hp"]),
+        );
+        assert!(
+            rel(loss.choose_b, wb) < 1e-9,
+            "{}: {:e} vs {wb:e}",
+            c["id"],
+            loss.choose_b
+        );
         if wa.abs() < 1e-50 {
             // beta_expected_loss-019: the reference forms loss_choose_a as
             // loss_choose_b + m_B − m_A at 50 digits, which cancels to
@@ -63,7 +89,12 @@ fn expected_loss_public_reference() {
             // ~1e-50 absolutely. The true value (B is 16σ worse) is ~1e-64.
             assert!(loss.choose_a >= 0.0 && loss.choose_a < 1e-50, "{}", c["id"]);
         } else {
-            assert!(rel(loss.choose_a, wa) < 1e-9, "{}: {:e} vs {wa:e}", c["id"], loss.choose_a);
+            assert!(
+                rel(loss.choose_a, wa) < 1e-9,
+                "{}: {:e} vs {wa:e}",
+                c["id"],
+                loss.choose_a
+            );
         }
     }
 }
@@ -73,12 +104,28 @@ fn credible_interval_public_reference() {
     let cs = cases("golden-public.json", "beta_credible_interval");
     assert_eq!(cs.len(), 8);
     for c in &cs {
-        let d = BetaPosterior::new(num(&c["input"]["alpha"]), num(&c["input"]["beta"])).expect("valid");
-        let ci = d.credible_interval(num(&c["input"]["level"])).expect("level");
+        let d =
+            BetaPosterior::new(num(&c["input"]["alpha"]), num(&c["input"]["beta"])).expect("valid");
+        let ci = d
+            .credible_interval(num(&c["input"]["level"]))
+            .expect("level");
         // README tolerance: 1e-10 relative.
-        let (lo, up) = (num(&c["expected"]["lower_hp"]), num(&c["expected"]["upper_hp"]));
-        assert!(rel(ci.lower, lo) < 1e-10, "{}: {:e} vs {lo:e}", c["id"], ci.lower);
-        assert!(rel(ci.upper, up) < 1e-10, "{}: {:e} vs {up:e}", c["id"], ci.upper);
+        let (lo, up) = (
+            num(&c["expected"]["lower_hp"]),
+            num(&c["expected"]["upper_hp"]),
+        );
+        assert!(
+            rel(ci.lower, lo) < 1e-10,
+            "{}: {:e} vs {lo:e}",
+            c["id"],
+            ci.lower
+        );
+        assert!(
+            rel(ci.upper, up) < 1e-10,
+            "{}: {:e} vs {up:e}",
+            c["id"],
+            ci.upper
+        );
     }
 }
 
@@ -89,13 +136,20 @@ fn prob_best_public_reference() {
     for c in &cs {
         let alphas = c["input"]["alphas"].as_array().expect("alphas");
         let betas = c["input"]["betas"].as_array().expect("betas");
-        let ds: Vec<BetaPosterior> =
-            alphas.iter().zip(betas).map(|(a, b)| BetaPosterior::new(num(a), num(b)).expect("valid")).collect();
+        let ds: Vec<BetaPosterior> = alphas
+            .iter()
+            .zip(betas)
+            .map(|(a, b)| BetaPosterior::new(num(a), num(b)).expect("valid"))
+            .collect();
         let got = prob_best(&ds).expect("K >= 2");
         let want = c["expected"]["prob_best_hp"].as_array().expect("hp");
         for (g, w) in got.iter().zip(want) {
             // README tolerance: absolute 1e-9.
-            assert!((g - num(w)).abs() < 1e-9, "{}: {got:?} vs {want:?}", c["id"]);
+            assert!(
+                (g - num(w)).abs() < 1e-9,
+                "{}: {got:?} vs {want:?}",
+                c["id"]
+            );
         }
     }
 }
@@ -110,12 +164,118 @@ fn gamma_poisson_public_reference() {
         let b = GammaPosterior::new(num(&i["shape_b"]), num(&i["rate_b"])).expect("valid");
         // The posterior also follows from the prior and the data.
         let prior = GammaPrior::new(num(&i["prior_shape"]), num(&i["prior_rate"])).expect("prior");
-        let from_data = prior.update(num(&i["count_a"]) as u64, num(&i["exposure_a"])).expect("update");
-        assert!((from_data.shape() - a.shape()).abs() < 1e-12 && (from_data.rate() - a.rate()).abs() < 1e-9);
+        let from_data = prior
+            .update(num(&i["count_a"]) as u64, num(&i["exposure_a"]))
+            .expect("update");
+        assert!(
+            (from_data.shape() - a.shape()).abs() < 1e-12
+                && (from_data.rate() - a.rate()).abs() < 1e-9
+        );
         let p = prob_beats(&a, &b);
         // README tolerance: 1e-10 relative, both directions.
-        let (wb, wa) = (num(&c["expected"]["prob_b_beats_a_hp"]), num(&c["expected"]["prob_a_beats_b_hp"]));
-        assert!(rel(p.b_beats_a, wb) < 1e-10, "{}: {:e} vs {wb:e}", c["id"], p.b_beats_a);
-        assert!(rel(p.a_beats_b, wa) < 1e-10, "{}: {:e} vs {wa:e}", c["id"], p.a_beats_b);
+        let (wb, wa) = (
+            num(&c["expected"]["prob_b_beats_a_hp"]),
+            num(&c["expected"]["prob_a_beats_b_hp"]),
+        );
+        assert!(
+            rel(p.b_beats_a, wb) < 1e-10,
+            "{}: {:e} vs {wb:e}",
+            c["id"],
+            p.b_beats_a
+        );
+        assert!(
+            rel(p.a_beats_b, wa) < 1e-10,
+            "{}: {:e} vs {wa:e}",
+            c["id"],
+            p.a_beats_b
+        );
     }
+}
+
+#[test]
+fn prob_b_beats_a_mpmath_extremes() {
+    // 10⁸–10⁹ trials at 0.01 %–30 %, zero successes, a lopsided pair
+    // (tests/data/gen_bayes.py: Evan Miller's sum at 60 digits).
+    assert_eq!(check_beat("bayes-mpmath.json"), 9);
+}
+
+#[test]
+fn gamma_and_normal_intervals_round_trip() {
+    let g = GammaPosterior::new(8.0, 40.0).expect("valid");
+    let ci = g.credible_interval(0.95).expect("level");
+    assert!((g.cdf(ci.lower) - 0.025).abs() < 1e-13 && (g.sf(ci.upper) - 0.025).abs() < 1e-13);
+    let big = GammaPosterior::new(3e6, 2e8).expect("valid");
+    let ci = big.credible_interval(0.95).expect("level");
+    assert!(
+        (big.cdf(ci.lower) / 0.025 - 1.0).abs() < 1e-9
+            && (big.sf(ci.upper) / 0.025 - 1.0).abs() < 1e-9
+    );
+    let n = NormalPosterior::from_summary(400, 41.2, 900.0).expect("valid");
+    let ci = n.credible_interval(0.95).expect("level");
+    assert!((ci.lower - (41.2 - 1.959963984540054 * 1.5)).abs() < 1e-12);
+}
+
+#[test]
+fn normal_expected_loss_closed_form() {
+    // D = B − A ~ N(1, 2): E[D⁺] = √2 φ(1/√2) + Φ(1/√2) (mpmath: 1.199641228374245753...)
+    let a = NormalPosterior::new(0.0, 1.0).expect("valid");
+    let b = NormalPosterior::new(1.0, 1.0).expect("valid");
+    let loss = expected_loss(&a, &b);
+    assert!(
+        (loss.choose_a - 1.1996412283742457).abs() < 1e-14,
+        "{loss:?}"
+    );
+    assert!((loss.choose_a - loss.choose_b - 1.0).abs() < 1e-14);
+}
+
+#[test]
+fn lift_interval_brackets_the_observed_lift() {
+    let a = BetaPosterior::from_counts(300, 20_000).expect("valid");
+    let b = BetaPosterior::from_counts(360, 20_000).expect("valid");
+    let ci = lift_interval(&a, &b, 0.95).expect("level");
+    assert!(ci.contains(0.2), "{ci:?}");
+    // Its ends are the 2.5 % and 97.5 % points of the lift distribution.
+    assert!((prob_lift_above(&a, &b, ci.lower).expect("ok") - 0.975).abs() < 1e-9);
+    assert!((prob_lift_above(&a, &b, ci.upper).expect("ok") - 0.025).abs() < 1e-9);
+    // At threshold 0 the lift probability is P(B > A).
+    let p0 = prob_lift_above(&a, &b, 0.0).expect("ok");
+    assert!((p0 - prob_beats(&a, &b).b_beats_a).abs() < 1e-10);
+}
+
+#[test]
+fn bad_bayesian_inputs_are_specific_errors() {
+    use postab::Error;
+    let bad = |r: Result<_, Error>, name: &str| match r {
+        Err(Error::InvalidParameter { name: n, .. }) => assert_eq!(n, name),
+        other => panic!("expected InvalidParameter({name}), got {other:?}"),
+    };
+    bad(BetaPrior::new(f64::NAN, 1.0).map(|_| ()), "prior alpha");
+    bad(BetaPrior::new(1.0, -2.0).map(|_| ()), "prior beta");
+    bad(BetaPrior::new(0.0, 1.0).map(|_| ()), "prior alpha");
+    bad(GammaPrior::new(1.0, -1.0).map(|_| ()), "prior rate");
+    bad(
+        NormalPosterior::from_summary(10, 1.0, -1.0).map(|_| ()),
+        "variance",
+    );
+    bad(
+        NormalPosterior::from_summary(10, f64::INFINITY, 1.0).map(|_| ()),
+        "mean",
+    );
+    bad(DecisionRule::new(-1e-3).map(|_| ()), "loss threshold");
+    bad(
+        DecisionRule::new(1e-3)
+            .and_then(|r| r.with_rope(-0.1))
+            .map(|_| ()),
+        "ROPE",
+    );
+    let one = [BetaPosterior::from_counts(1, 2).expect("valid")];
+    assert!(matches!(rank(&one), Err(Error::TooFewVariants { got: 1 })));
+    assert!(matches!(
+        BetaPrior::uniform().update(5, 3),
+        Err(Error::SuccessesExceedTrials {
+            successes: 5,
+            trials: 3,
+            ..
+        })
+    ));
 }

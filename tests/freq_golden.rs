@@ -59,7 +59,14 @@ fn ztest_2prop_pooled() {
         // The reference z is A − B (statsmodels order); ours is B − A.
         let z_ref = -f(&c["expected"]["z"]);
         close(id, "z", t.statistic, z_ref, 1e-12, 1e-14);
-        close(id, "p", t.p_value, f(&c["expected"]["p_value_hp"]), 1e-10, 0.0);
+        close(
+            id,
+            "p",
+            t.p_value,
+            f(&c["expected"]["p_value_hp"]),
+            1e-10,
+            0.0,
+        );
     }
 }
 
@@ -127,7 +134,14 @@ fn chi2_contingency() {
             .collect();
         let t = chi_square_test(&rows, i["correction"].as_bool().unwrap()).unwrap();
         let e = &c["expected"];
-        close(id, "statistic", t.statistic, f(&e["statistic"]), 1e-12, 1e-300);
+        close(
+            id,
+            "statistic",
+            t.statistic,
+            f(&e["statistic"]),
+            1e-12,
+            1e-300,
+        );
         assert_eq!(t.dof, u(&e["dof"]), "{id} dof");
         close(id, "p", t.p_value, f(&e["p_value_hp"]), 1e-10, 0.0);
     }
@@ -155,8 +169,16 @@ fn sample_size_two_prop() {
         let e = &c["expected"];
         for (key, formula, rel) in [
             ("n_cohen_h_statsmodels", SampleSizeFormula::CohenH, 1e-9),
-            ("n_cohen_h_one_tail_closed", SampleSizeFormula::CohenHOneTail, 1e-12),
-            ("n_pooled_null_unpooled_alt", SampleSizeFormula::PooledNullUnpooledAlt, 1e-12),
+            (
+                "n_cohen_h_one_tail_closed",
+                SampleSizeFormula::CohenHOneTail,
+                1e-12,
+            ),
+            (
+                "n_pooled_null_unpooled_alt",
+                SampleSizeFormula::PooledNullUnpooledAlt,
+                1e-12,
+            ),
             ("n_unpooled", SampleSizeFormula::Unpooled, 1e-12),
         ] {
             let n = design
@@ -174,7 +196,12 @@ fn sample_size_two_prop() {
 fn multiple_comparisons_cases() {
     for c in cases("multiple_comparisons") {
         let id = c["id"].as_str().unwrap();
-        let p: Vec<f64> = c["input"]["p_values"].as_array().unwrap().iter().map(f).collect();
+        let p: Vec<f64> = c["input"]["p_values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(f)
+            .collect();
         let alpha = f(&c["input"]["alpha"]);
         for (key, method) in [
             ("bonferroni", Correction::Bonferroni),

@@ -20,7 +20,11 @@ fn in_unit(p: f64) -> bool {
     (0.0..=1.0).contains(&p)
 }
 
-const ALTS: [Alternative; 3] = [Alternative::TwoSided, Alternative::Larger, Alternative::Smaller];
+const ALTS: [Alternative; 3] = [
+    Alternative::TwoSided,
+    Alternative::Larger,
+    Alternative::Smaller,
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]

@@ -43,7 +43,11 @@ pub(crate) fn prob_greater(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
         (spread(by, ay, bx, ax), 2),
         (spread(bx, ax, by, ay), 3),
     ];
-    let (best_spread, which) = options.iter().fold((f64::INFINITY, 0), |acc, &(s, w)| if s < acc.0 { (s, w) } else { acc });
+    let (best_spread, which) =
+        options.iter().fold(
+            (f64::INFINITY, 0),
+            |acc, &(s, w)| if s < acc.0 { (s, w) } else { acc },
+        );
     if best_spread * 12.0 > MAX_TERMS {
         return quadrature(x, y);
     }
@@ -71,7 +75,10 @@ fn spread(_ax: f64, bx: f64, ay: f64, by: f64) -> f64 {
 
 /// `ln T(a)`, with `p, q` the mean of `Y` and its complement.
 fn ln_term(a: f64, bx: f64, ay: f64, by: f64, p: f64, q: f64) -> f64 {
-    ln_beta_dev(ay + a, by + bx, p, q) - a.ln() - ln_beta_dev(a, bx, p, q) - ln_beta_dev(ay, by, p, q)
+    ln_beta_dev(ay + a, by + bx, p, q)
+        - a.ln()
+        - ln_beta_dev(a, bx, p, q)
+        - ln_beta_dev(ay, by, p, q)
 }
 
 /// `(P(X > Y), P(Y > X))` by the sum over `X`'s first parameter.
@@ -87,47 +94,106 @@ fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
     let last = ax - 1.0; // the last term of P(X > Y)
     let up_ratio = (ay + last) * (last + bx) / ((ay + c + last) * (last + 1.0));
     if up_ratio >= 1.0 {
-        // Terms grow through the boundary: sum P(X > Y) downward.
-        let mut a = last;
-        let mut t = ln_term(a, bx, ay, by, p, q).exp();
-        let mut sum = 0.0;
-        loop {
-            sum += t;
-            if a - 1.0 < phi * 0.5 {
-                // Reached a = φ: add the base case S(φ).
-                let (s_phi, _) = base(phi, bx, ay, by);
-                sum += s_phi;
-                break;
-            }
-            t *= a * (ay + c + a - 1.0) / ((ay + a - 1.0) * (a - 1.0 + bx));
-            a -= 1.0;
-            if t <= sum * 1e-17 {
-                break;
-            }
+        // Terms grow through the boundary: sum P(X > Y) downward from a = a_x − 1
+        // to a = φ, with T(a − 1) = T(a)·a(a_y + c + a − 1)/((a_y + a − 1)(a − 1 + b_x)).
+        let first = ln_term(last, bx, ay, by, p, q).exp();
+        let series = RatioSeries {
+            n1: last,
+            n2: ay + c + last - 1.0,
+            d1: ay + last - 1.0,
+            d2: last - 1.0 + bx,
+            step: -1.0,
+        };
+        let (mut sum, complete) = series.sum(first, m);
+        if complete {
+            // Reached a = φ: add the base case S(φ).
+            sum += base(phi, bx, ay, by).0;
         }
         (sum, 1.0 - sum)
     } else {
-        // Terms shrink through the boundary: sum P(Y > X) upward from a = a_x.
-        let mut a = ax;
-        let mut t = ln_term(a, bx, ay, by, p, q).exp();
+        // Terms shrink through the boundary: sum P(Y > X) upward from a = a_x,
+        // with T(a + 1) = T(a)·(a_y + a)(a + b_x)/((a_y + c + a)(a + 1)).
+        let first = ln_term(ax, bx, ay, by, p, q).exp();
+        let series = RatioSeries {
+            n1: ay + ax,
+            n2: ax + bx,
+            d1: ay + c + ax,
+            d2: ax + 1.0,
+            step: 1.0,
+        };
+        let (sum, _) = series.sum(first, 1e15);
+        (1.0 - sum, sum)
+    }
+}
+
+/// A series of positive, eventually decreasing terms with
+/// `t_{k+1} = t_k (n₁ + s k)(n₂ + s k) / ((d₁ + s k)(d₂ + s k))`, `s = ±1`.
+struct RatioSeries {
+    n1: f64,
+    n2: f64,
+    d1: f64,
+    d2: f64,
+    step: f64,
+}
+
+impl RatioSeries {
+    /// `Σ_{k < limit} t_k` from `t_0 = first`, stopping once a term is below
+    /// 1e-17 of the sum; also whether all `limit` terms were added.
+    ///
+    fn sum(&self, first: f64, limit: f64) -> (f64, bool) {
+        let mut t = first;
         let mut sum = 0.0;
-        let mut num_a = ay + a;
-        let mut num_b = a + bx;
-        let mut den_a = ay + c + a;
-        let mut den_b = a + 1.0;
-        while t > sum * 1e-17 {
-            sum += t;
-            t *= (num_a * num_b) / (den_a * den_b);
-            num_a += 1.0;
-            num_b += 1.0;
-            den_a += 1.0;
-            den_b += 1.0;
-            a += 1.0;
-            if a > 1e15 {
-                break;
+        let mut k = 0.0;
+        let (mut n1, mut n2, mut d1, mut d2) = (self.n1, self.n2, self.d1, self.d2);
+        let s = self.step;
+        let ratio = |o: f64, n1: f64, n2: f64, d1: f64, d2: f64| {
+            ((n1 + o) * (n2 + o)) / ((d1 + o) * (d2 + o))
+        };
+        // Four terms per step with one division: with numerator factors N_j
+        // and denominator factors D_j, the step adds
+        // t (D₀D₁D₂D₃ + N₀D₁D₂D₃ + N₀N₁D₂D₃ + N₀N₁N₂D₃) / (D₀D₁D₂D₃)
+        // and moves t by N₀N₁N₂N₃ / (D₀D₁D₂D₃). Only one multiplication per
+        // four terms is on t's dependency chain. (Each factor is below
+        // (2·10¹⁹)², so a product of four stays far from overflow.)
+        while k + 4.0 <= limit {
+            let factor = |o: f64| ((n1 + o) * (n2 + o), (d1 + o) * (d2 + o));
+            let (a0, b0) = factor(0.0);
+            let (a1, b1) = factor(s);
+            let (a2, b2) = factor(2.0 * s);
+            let (a3, b3) = factor(3.0 * s);
+            let b23 = b2 * b3;
+            let b123 = b1 * b23;
+            let a01 = a0 * a1;
+            let numer = b0 * b123 + a0 * b123 + a01 * b23 + a01 * a2 * b3;
+            let inv = t * (1.0 / (b0 * b123));
+            sum += numer * inv;
+            t = a01 * a2 * a3 * inv;
+            k += 4.0;
+            let o = 4.0 * s;
+            n1 += o;
+            n2 += o;
+            d1 += o;
+            d2 += o;
+            if t <= sum * 1e-17 {
+                return (sum, false);
             }
         }
-        (1.0 - sum, sum)
+        while k < limit {
+            sum += t;
+            k += 1.0;
+            if k >= limit {
+                break;
+            }
+            t *= ratio(0.0, n1, n2, d1, d2);
+            n1 += s;
+            n2 += s;
+            d1 += s;
+            d2 += s;
+            if t <= sum * 1e-17 {
+                return (sum, false);
+            }
+        }
+        (sum, true)
     }
 }
 
@@ -137,7 +203,9 @@ fn base(phi: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
         // E[(1 − Y)^b_x] = B(a_y, b_y + b_x) / B(a_y, b_y)
         let s = ay + by;
         let (p, q) = (ay / s, by / s);
-        let v = (ln_beta_dev(ay, by + bx, p, q) - ln_beta_dev(ay, by, p, q) + bx * q.ln()).exp();
+        // ln q from the smaller of p, q (q = 1 − p rounded would cost b_x·1e-16).
+        let ln_q = if p < q { (-p).ln_1p() } else { q.ln() };
+        let v = (ln_beta_dev(ay, by + bx, p, q) - ln_beta_dev(ay, by, p, q) + bx * ln_q).exp();
         return (v, 1.0 - v);
     }
     let (Ok(x), Ok(y)) = (BetaPosterior::new(phi, bx), BetaPosterior::new(ay, by)) else {
@@ -165,8 +233,22 @@ pub(crate) fn quadrature(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
     breaks.sort_by(f64::total_cmp);
     breaks.dedup();
     // ∫ f_narrow(t) P(wide < t) dt and ∫ f_narrow(t) P(wide > t) dt.
-    let below = integrate(|t| (pdf.eval(t)).exp() * wide.tails(t).0, &breaks, 0.0, 1e-14, 4_000).value;
-    let above = integrate(|t| (pdf.eval(t)).exp() * wide.tails(t).1, &breaks, 0.0, 1e-14, 4_000).value;
+    let below = integrate(
+        |t| (pdf.eval(t)).exp() * wide.tails(t).0,
+        &breaks,
+        0.0,
+        1e-14,
+        4_000,
+    )
+    .value;
+    let above = integrate(
+        |t| (pdf.eval(t)).exp() * wide.tails(t).1,
+        &breaks,
+        0.0,
+        1e-14,
+        4_000,
+    )
+    .value;
     let norm = below + above;
     // P(narrow > wide) = below.
     let (n_gt, w_gt) = (below / norm, above / norm);

@@ -2,28 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::interval::Interval;
 use super::kernel::LnPdf;
 use super::posterior::{Posterior, losses_by_size_bias};
+use crate::error::{Error, Result};
+use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev};
 
 /// Checks that a shape parameter is finite and positive.
 pub(crate) fn check_shape(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter { name, value, expected: "a finite number > 0" })
-    }
+    crate::validate::check_positive(name, value)
 }
 
 /// Checks that a credible level is inside (0, 1).
 pub(crate) fn check_level(level: f64) -> Result<f64> {
-    if level > 0.0 && level < 1.0 {
-        Ok(level)
-    } else {
-        Err(Error::InvalidParameter { name: "credible level", value: level, expected: "a probability in (0, 1)" })
-    }
+    crate::validate::check_open_unit("credible level", level)
 }
 
 /// A Beta(α, β) prior on a rate.
@@ -57,17 +49,26 @@ impl BetaPrior {
     /// assert!(BetaPrior::new(-1.0, 1.0).is_err());
     /// ```
     pub fn new(alpha: f64, beta: f64) -> Result<Self> {
-        Ok(Self { alpha: check_shape("prior alpha", alpha)?, beta: check_shape("prior beta", beta)? })
+        Ok(Self {
+            alpha: check_shape("prior alpha", alpha)?,
+            beta: check_shape("prior beta", beta)?,
+        })
     }
 
     /// The uniform prior Beta(1, 1).
     pub const fn uniform() -> Self {
-        Self { alpha: 1.0, beta: 1.0 }
+        Self {
+            alpha: 1.0,
+            beta: 1.0,
+        }
     }
 
     /// Jeffreys' prior Beta(½, ½).
     pub const fn jeffreys() -> Self {
-        Self { alpha: 0.5, beta: 0.5 }
+        Self {
+            alpha: 0.5,
+            beta: 0.5,
+        }
     }
 
     /// α.
@@ -88,9 +89,16 @@ impl BetaPrior {
     /// name is left empty at this layer).
     pub fn update(&self, successes: u64, trials: u64) -> Result<BetaPosterior> {
         if successes > trials {
-            return Err(Error::SuccessesExceedTrials { variant: String::new(), successes, trials });
+            return Err(Error::SuccessesExceedTrials {
+                variant: String::new(),
+                successes,
+                trials,
+            });
         }
-        Ok(BetaPosterior { alpha: self.alpha + successes as f64, beta: self.beta + (trials - successes) as f64 })
+        Ok(BetaPosterior {
+            alpha: self.alpha + successes as f64,
+            beta: self.beta + (trials - successes) as f64,
+        })
     }
 }
 
@@ -110,7 +118,10 @@ impl BetaPosterior {
     /// # Errors
     /// [`Error::InvalidParameter`] when α or β is not finite and positive.
     pub fn new(alpha: f64, beta: f64) -> Result<Self> {
-        Ok(Self { alpha: check_shape("alpha", alpha)?, beta: check_shape("beta", beta)? })
+        Ok(Self {
+            alpha: check_shape("alpha", alpha)?,
+            beta: check_shape("beta", beta)?,
+        })
     }
 
     /// The posterior of `successes` out of `trials` under the uniform prior.
@@ -174,8 +185,16 @@ impl BetaPosterior {
         let level = check_level(level)?;
         let spare = 1.0 - level;
         let interval = |t: f64| Interval {
-            lower: if t <= 0.0 { 0.0 } else { beta_inc_inv(self.alpha, self.beta, t) },
-            upper: if spare - t <= 0.0 { 1.0 } else { beta_inc_inv_upper(self.alpha, self.beta, spare - t) },
+            lower: if t <= 0.0 {
+                0.0
+            } else {
+                beta_inc_inv(self.alpha, self.beta, t)
+            },
+            upper: if spare - t <= 0.0 {
+                1.0
+            } else {
+                beta_inc_inv_upper(self.alpha, self.beta, spare - t)
+            },
         };
         if self.alpha <= 1.0 && self.beta > 1.0 {
             return Ok(interval(0.0));
@@ -230,6 +249,11 @@ impl Posterior for BetaPosterior {
         self.variance().sqrt()
     }
 
+    fn skewness(&self) -> f64 {
+        let (a, b) = (self.alpha, self.beta);
+        2.0 * (b - a) * (a + b + 1.0).sqrt() / ((a + b + 2.0) * (a * b).sqrt())
+    }
+
     fn cdf(&self, x: f64) -> f64 {
         self.tails(x).0
     }
@@ -240,9 +264,17 @@ impl Posterior for BetaPosterior {
 
     fn quantile(&self, p: f64) -> Result<f64> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter { name: "probability", value: p, expected: "a probability in [0, 1]" });
+            return Err(Error::InvalidParameter {
+                name: "probability",
+                value: p,
+                expected: "a probability in [0, 1]",
+            });
         }
-        Ok(if p <= 0.5 { beta_inc_inv(self.alpha, self.beta, p) } else { beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p) })
+        Ok(if p <= 0.5 {
+            beta_inc_inv(self.alpha, self.beta, p)
+        } else {
+            beta_inc_inv_upper(self.alpha, self.beta, 1.0 - p)
+        })
     }
 
     fn support(&self) -> (f64, f64) {
@@ -271,7 +303,16 @@ impl Posterior for BetaPosterior {
     }
 
     fn expected_losses(&self, other: &Self) -> (f64, f64) {
-        let up = |d: &Self| Self { alpha: d.alpha + 1.0, beta: d.beta };
+        let up = |d: &Self| Self {
+            alpha: d.alpha + 1.0,
+            beta: d.beta,
+        };
         losses_by_size_bias(self, other, &up(self), &up(other))
+    }
+
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        use rand::distr::Distribution;
+        // Parameters were validated at construction, so this cannot fail.
+        statrs::distribution::Beta::new(self.alpha, self.beta).map_or(f64::NAN, |d| d.sample(rng))
     }
 }

@@ -7,7 +7,9 @@ use super::beta::check_shape;
 use super::kernel::LnPdf;
 use super::posterior::{Posterior, losses_by_size_bias};
 use crate::error::{Error, Result};
-use crate::numeric::{beta_inc_pair, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q, ln_gamma, stirlerr};
+use crate::numeric::{
+    beta_inc_pair, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q, ln_gamma, stirlerr,
+};
 
 /// A Gamma(shape, rate) prior on a Poisson rate λ (events per unit of
 /// exposure); mean `shape / rate`. `rate = 0` is the improper limit (flat in
@@ -27,7 +29,11 @@ impl GammaPrior {
     pub fn new(shape: f64, rate: f64) -> Result<Self> {
         let shape = check_shape("prior shape", shape)?;
         if !(rate.is_finite() && rate >= 0.0) {
-            return Err(Error::InvalidParameter { name: "prior rate", value: rate, expected: "a finite number >= 0" });
+            return Err(Error::InvalidParameter {
+                name: "prior rate",
+                value: rate,
+                expected: "a finite number >= 0",
+            });
         }
         Ok(Self { shape, rate })
     }
@@ -59,7 +65,11 @@ impl GammaPrior {
     /// ```
     pub fn update(&self, count: u64, exposure: f64) -> Result<GammaPosterior> {
         if !(exposure.is_finite() && exposure >= 0.0) {
-            return Err(Error::InvalidParameter { name: "exposure", value: exposure, expected: "a finite number >= 0" });
+            return Err(Error::InvalidParameter {
+                name: "exposure",
+                value: exposure,
+                expected: "a finite number >= 0",
+            });
         }
         GammaPosterior::new(self.shape + count as f64, self.rate + exposure)
     }
@@ -79,7 +89,10 @@ impl GammaPosterior {
     /// # Errors
     /// [`Error::InvalidParameter`] unless both are finite and positive.
     pub fn new(shape: f64, rate: f64) -> Result<Self> {
-        Ok(Self { shape: check_shape("shape", shape)?, rate: check_shape("rate", rate)? })
+        Ok(Self {
+            shape: check_shape("shape", shape)?,
+            rate: check_shape("rate", rate)?,
+        })
     }
 
     /// Shape α.
@@ -102,19 +115,39 @@ impl Posterior for GammaPosterior {
         self.shape.sqrt() / self.rate
     }
 
+    fn skewness(&self) -> f64 {
+        2.0 / self.shape.sqrt()
+    }
+
     fn cdf(&self, x: f64) -> f64 {
-        if x <= 0.0 { 0.0 } else { gamma_p(self.shape, self.rate * x) }
+        if x <= 0.0 {
+            0.0
+        } else {
+            gamma_p(self.shape, self.rate * x)
+        }
     }
 
     fn sf(&self, x: f64) -> f64 {
-        if x <= 0.0 { 1.0 } else { gamma_q(self.shape, self.rate * x) }
+        if x <= 0.0 {
+            1.0
+        } else {
+            gamma_q(self.shape, self.rate * x)
+        }
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter { name: "probability", value: p, expected: "a probability in [0, 1]" });
+            return Err(Error::InvalidParameter {
+                name: "probability",
+                value: p,
+                expected: "a probability in [0, 1]",
+            });
         }
-        let z = if p <= 0.5 { gamma_inc_inv(self.shape, p) } else { gamma_inc_inv_upper(self.shape, 1.0 - p) };
+        let z = if p <= 0.5 {
+            gamma_inc_inv(self.shape, p)
+        } else {
+            gamma_inc_inv_upper(self.shape, 1.0 - p)
+        };
         Ok(z / self.rate)
     }
 
@@ -136,7 +169,15 @@ impl Posterior for GammaPosterior {
         } else {
             a * a.ln() - a - ln_gamma(a)
         };
-        LnPdf { at_mean: r.ln() - m.ln() + core, mean: m, mean_c: 1.0, a1: a - 1.0, b1: 0.0, c1: -r, c2: 0.0 }
+        LnPdf {
+            at_mean: r.ln() - m.ln() + core,
+            mean: m,
+            mean_c: 1.0,
+            a1: a - 1.0,
+            b1: 0.0,
+            c1: -r,
+            c2: 0.0,
+        }
     }
 
     /// `P(λ_self > λ_other) = I_{r_o/(r_s + r_o)}(α_o, α_s)`: the exact
@@ -149,7 +190,16 @@ impl Posterior for GammaPosterior {
     }
 
     fn expected_losses(&self, other: &Self) -> (f64, f64) {
-        let up = |d: &Self| Self { shape: d.shape + 1.0, rate: d.rate };
+        let up = |d: &Self| Self {
+            shape: d.shape + 1.0,
+            rate: d.rate,
+        };
         losses_by_size_bias(self, other, &up(self), &up(other))
+    }
+
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        use rand::distr::Distribution;
+        // Parameters were validated at construction, so this cannot fail.
+        statrs::distribution::Gamma::new(self.shape, self.rate).map_or(f64::NAN, |d| d.sample(rng))
     }
 }

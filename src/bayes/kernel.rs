@@ -26,8 +26,16 @@ impl LnPdf {
     #[inline]
     pub fn eval(&self, t: f64) -> f64 {
         let u = t - self.mean;
-        let left = if self.a1 == 0.0 { 0.0 } else { self.a1 * (u / self.mean).ln_1p() };
-        let right = if self.b1 == 0.0 { 0.0 } else { self.b1 * (-u / self.mean_c).ln_1p() };
+        let left = if self.a1 == 0.0 {
+            0.0
+        } else {
+            self.a1 * (u / self.mean).ln_1p()
+        };
+        let right = if self.b1 == 0.0 {
+            0.0
+        } else {
+            self.b1 * (-u / self.mean_c).ln_1p()
+        };
         self.at_mean + left + right + u * (self.c1 + self.c2 * u)
     }
 }

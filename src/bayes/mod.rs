@@ -30,18 +30,26 @@
 
 mod beat;
 mod beta;
+mod decision;
 mod gamma;
 mod kernel;
+mod lift;
+mod monte_carlo;
 mod normal;
 mod posterior;
+mod prior_fit;
 mod rank;
 
 pub use crate::interval::Interval;
 pub use beta::{BetaPosterior, BetaPrior};
+pub use decision::{Decision, DecisionRule, decide};
 pub use gamma::{GammaPosterior, GammaPrior};
 pub use kernel::LnPdf;
+pub use lift::{lift_interval, prob_lift_above};
+pub use monte_carlo::{McEstimate, monte_carlo};
 pub use normal::NormalPosterior;
 pub use posterior::Posterior;
+pub use prior_fit::fit_beta_prior;
 
 use serde::{Deserialize, Serialize};
 
@@ -72,7 +80,10 @@ pub struct BeatProbability {
 /// ```
 pub fn prob_beats<P: Posterior>(a: &P, b: &P) -> BeatProbability {
     let (b_gt, a_gt) = b.prob_greater(a);
-    BeatProbability { b_beats_a: b_gt, a_beats_b: a_gt }
+    BeatProbability {
+        b_beats_a: b_gt,
+        a_beats_b: a_gt,
+    }
 }
 
 /// Expected loss of each choice between two variants.
@@ -159,8 +170,14 @@ pub fn rank<P: Posterior>(posteriors: &[P]) -> Result<Ranking> {
     let e_max: f64 = s.top_mean.iter().sum();
     let e_min: f64 = s.bottom_mean.iter().sum();
     Ok(Ranking {
-        expected_loss: posteriors.iter().map(|d| (e_max - d.mean()).max(0.0)).collect(),
-        expected_loss_lower_better: posteriors.iter().map(|d| (d.mean() - e_min).max(0.0)).collect(),
+        expected_loss: posteriors
+            .iter()
+            .map(|d| (e_max - d.mean()).max(0.0))
+            .collect(),
+        expected_loss_lower_better: posteriors
+            .iter()
+            .map(|d| (d.mean() - e_min).max(0.0))
+            .collect(),
         prob_best: s.best,
         prob_worst: s.worst,
     })

@@ -26,10 +26,18 @@ impl NormalPosterior {
     /// finite and positive.
     pub fn new(mean: f64, sd: f64) -> Result<Self> {
         if !mean.is_finite() {
-            return Err(Error::InvalidParameter { name: "mean", value: mean, expected: "a finite number" });
+            return Err(Error::InvalidParameter {
+                name: "mean",
+                value: mean,
+                expected: "a finite number",
+            });
         }
         if !(sd.is_finite() && sd > 0.0) {
-            return Err(Error::InvalidParameter { name: "standard deviation", value: sd, expected: "a finite number > 0" });
+            return Err(Error::InvalidParameter {
+                name: "standard deviation",
+                value: sd,
+                expected: "a finite number > 0",
+            });
         }
         Ok(Self { mean, sd })
     }
@@ -51,10 +59,18 @@ impl NormalPosterior {
     /// ```
     pub fn from_summary(n: u64, mean: f64, variance: f64) -> Result<Self> {
         if n == 0 {
-            return Err(Error::InvalidParameter { name: "n", value: 0.0, expected: "at least 1 observation" });
+            return Err(Error::InvalidParameter {
+                name: "n",
+                value: 0.0,
+                expected: "at least 1 observation",
+            });
         }
         if !(variance.is_finite() && variance > 0.0) {
-            return Err(Error::InvalidParameter { name: "variance", value: variance, expected: "a finite number > 0" });
+            return Err(Error::InvalidParameter {
+                name: "variance",
+                value: variance,
+                expected: "a finite number > 0",
+            });
         }
         Self::new(mean, (variance / n as f64).sqrt())
     }
@@ -69,6 +85,10 @@ impl Posterior for NormalPosterior {
         self.sd
     }
 
+    fn skewness(&self) -> f64 {
+        0.0
+    }
+
     fn cdf(&self, x: f64) -> f64 {
         normal_cdf((x - self.mean) / self.sd)
     }
@@ -79,7 +99,11 @@ impl Posterior for NormalPosterior {
 
     fn quantile(&self, p: f64) -> Result<f64> {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Error::InvalidParameter { name: "probability", value: p, expected: "a probability in [0, 1]" });
+            return Err(Error::InvalidParameter {
+                name: "probability",
+                value: p,
+                expected: "a probability in [0, 1]",
+            });
         }
         Ok(self.mean + self.sd * normal_quantile(p))
     }
@@ -118,5 +142,11 @@ impl Posterior for NormalPosterior {
         let choose_self = s * normal_pdf(z) + d * normal_cdf(z);
         let choose_other = s * normal_pdf(z) - d * normal_sf(z);
         (choose_self.max(0.0), choose_other.max(0.0))
+    }
+
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        use rand::distr::Distribution;
+        // Parameters were validated at construction, so this cannot fail.
+        statrs::distribution::Normal::new(self.mean, self.sd).map_or(f64::NAN, |d| d.sample(rng))
     }
 }

@@ -13,6 +13,8 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
     fn mean(&self) -> f64;
     /// Posterior standard deviation.
     fn std_dev(&self) -> f64;
+    /// Skewness `E[(X − μ)³]/σ³`.
+    fn skewness(&self) -> f64;
     /// `P(X ≤ x)`.
     fn cdf(&self, x: f64) -> f64;
     /// `P(X > x)`, computed directly in the upper tail.
@@ -33,6 +35,8 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
     /// `(E[max(other − self, 0)], E[max(self − other, 0)])`: the expected loss
     /// of choosing `self`, and of choosing `other`.
     fn expected_losses(&self, other: &Self) -> (f64, f64);
+    /// One random draw from the posterior (for [`monte_carlo`](super::monte_carlo)).
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64;
 
     /// Natural log of the density at `x`.
     fn ln_pdf(&self, x: f64) -> f64 {
@@ -49,7 +53,10 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
     /// [`crate::Error::InvalidParameter`] when `level` is not inside (0, 1).
     fn credible_interval(&self, level: f64) -> Result<Interval> {
         let tail = 0.5 * (1.0 - super::beta::check_level(level)?);
-        Ok(Interval::new(self.quantile(tail)?, self.quantile(1.0 - tail)?))
+        Ok(Interval::new(
+            self.quantile(tail)?,
+            self.quantile(1.0 - tail)?,
+        ))
     }
 }
 

@@ -4,8 +4,8 @@
 //! # Method
 //!
 //! `P(k is best) = ∫ f_k(t) Π_{j≠k} F_j(t) dt`. The axis is cut into panels of
-//! about one posterior standard deviation of the narrowest posterior active
-//! there, over `[min_j(m_j − 12 sd_j), max_j(m_j + 12 sd_j)]` (geometrically
+//! about 1.5 posterior standard deviations of the narrowest posterior active
+//! there, over `[min_j(m_j − w_j sd_j), max_j(m_j + w_j sd_j)]` (`w_j = 9 + 15·|skewness_j|`) (geometrically
 //! refined towards 0 or 1 where a density is singular). On each panel a
 //! 12-point Gauss–Legendre rule integrates, and every `F_j` at the nodes is
 //! obtained from the densities at the same nodes by the rule's spectral
@@ -18,8 +18,13 @@ use super::kernel::LnPdf;
 use super::posterior::Posterior;
 use crate::numeric::quad::panel_rule;
 
-/// Half-width of the region around each posterior, in standard deviations.
-const SPAN: f64 = 12.0;
+/// Half-width of the region around a posterior, in standard deviations:
+/// 9 for a symmetric one (normal tail mass beyond: 2e-19), widened with the
+/// skewness because skewed posteriors (few successes) have exponential, not
+/// Gaussian, tails: Beta(1, 61) needs 37 sd for a tail below 1e-17.
+fn span<P: Posterior>(d: &P) -> f64 {
+    9.0 + 15.0 * d.skewness().abs()
+}
 
 /// Integrals accumulated per posterior.
 pub(crate) struct Sweep {
@@ -33,12 +38,21 @@ pub(crate) struct Sweep {
 
 fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
     let (support_lo, support_hi) = ds[0].support();
-    let lo = ds.iter().map(|d| d.mean() - SPAN * d.std_dev()).fold(f64::INFINITY, f64::min).max(support_lo);
-    let hi = ds.iter().map(|d| d.mean() + SPAN * d.std_dev()).fold(f64::NEG_INFINITY, f64::max).min(support_hi);
+    let lo = ds
+        .iter()
+        .map(|d| d.mean() - span(d) * d.std_dev())
+        .fold(f64::INFINITY, f64::min)
+        .max(support_lo);
+    let hi = ds
+        .iter()
+        .map(|d| d.mean() + span(d) * d.std_dev())
+        .fold(f64::NEG_INFINITY, f64::max)
+        .min(support_hi);
     let mut pts = vec![lo, hi];
     for d in ds {
         let (m, sd) = (d.mean(), d.std_dev());
-        for u in -(SPAN as i32)..=(SPAN as i32) {
+        let k = span(d).ceil() as i32;
+        for u in -k..=k {
             let x = m + f64::from(u) * sd;
             if x > lo && x < hi {
                 pts.push(x);
@@ -46,18 +60,18 @@ fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
         }
     }
     pts.sort_by(f64::total_cmp);
-    // Thin: keep a point when it is at least 0.75 sd (of the narrowest
+    // Thin: keep a point when it is at least 1.5 sd (of the narrowest
     // posterior whose bulk covers it) from the last one kept.
     let local_sd = |x: f64| {
         ds.iter()
-            .filter(|d| (x - d.mean()).abs() <= SPAN * d.std_dev())
+            .filter(|d| (x - d.mean()).abs() <= span(*d) * d.std_dev())
             .map(|d| d.std_dev())
             .fold(f64::INFINITY, f64::min)
     };
     let mut kept = vec![pts[0]];
     for &x in &pts[1..pts.len() - 1] {
         let last = kept[kept.len() - 1];
-        if x - last >= 0.75 * local_sd(x).min(local_sd(last)) {
+        if x - last >= 1.5 * local_sd(x).min(local_sd(last)) {
             kept.push(x);
         }
     }
@@ -86,7 +100,12 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
     let (support_lo, support_hi) = ds[0].support();
     let pts = breakpoints(ds);
     let mut cdf: Vec<f64> = ds.iter().map(|d| d.cdf(pts[0])).collect();
-    let mut out = Sweep { best: vec![0.0; k], worst: vec![0.0; k], top_mean: vec![0.0; k], bottom_mean: vec![0.0; k] };
+    let mut out = Sweep {
+        best: vec![0.0; k],
+        worst: vec![0.0; k],
+        top_mean: vec![0.0; k],
+        bottom_mean: vec![0.0; k],
+    };
     // Scratch: densities f[j][r], cumulative F[j][r].
     let mut f = vec![0.0; k * n];
     let mut big_f = vec![0.0; k * n];
@@ -101,7 +120,11 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         for (j, pdf) in pdfs.iter().enumerate() {
             for (r, &xi) in rule.nodes.iter().enumerate() {
                 let t = mid + half * xi;
-                f[j * n + r] = if t > support_lo && t < support_hi { pdf.eval(t).exp() } else { 0.0 };
+                f[j * n + r] = if t > support_lo && t < support_hi {
+                    pdf.eval(t).exp()
+                } else {
+                    0.0
+                };
             }
             let row = &f[j * n..(j + 1) * n];
             for r in 0..n {
@@ -138,7 +161,10 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         }
     }
     // Remove the (tiny) quadrature error in the total mass.
-    for (probs, means) in [(&mut out.best, &mut out.top_mean), (&mut out.worst, &mut out.bottom_mean)] {
+    for (probs, means) in [
+        (&mut out.best, &mut out.top_mean),
+        (&mut out.worst, &mut out.bottom_mean),
+    ] {
         let total: f64 = probs.iter().sum();
         if total > 0.0 {
             probs.iter_mut().for_each(|p| *p /= total);

@@ -1,12 +1,13 @@
 //! Types and helpers shared by every test in [`crate::freq`]: arm counts,
 //! the alternative hypothesis, intervals, and input validation.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 
 use crate::interval::Interval;
-use std::cell::Cell;
-
 use crate::numeric::{chi2_sf, normal_isf, normal_sf};
+pub(crate) use crate::validate::{check_finite, check_open_unit, check_positive};
 use crate::{Error, Result};
 
 /// Successes out of trials for one arm (for example clicks out of impressions).
@@ -160,19 +161,6 @@ pub(crate) fn clip(ci: Interval, lo: f64, hi: f64) -> Interval {
     Interval::new(ci.lower.clamp(lo, hi), ci.upper.clamp(lo, hi))
 }
 
-/// Checks that a probability-like parameter lies strictly inside (0, 1).
-pub(crate) fn check_open_unit(name: &'static str, value: f64) -> Result<f64> {
-    if value > 0.0 && value < 1.0 {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "strictly between 0 and 1",
-        })
-    }
-}
-
 /// The two-sided critical value z = Φ⁻¹(1 − (1 − level)/2) of a confidence
 /// level in (0, 1).
 /// The last level asked for is cached per thread (analyses use one level
@@ -201,7 +189,7 @@ pub(crate) fn z_for_level(level: f64) -> Result<f64> {
 /// erfc(√y) + e^{−y} Σ_{j<k} y^{j+½}/Γ(j + 3/2), with y = x/2. Otherwise
 /// [`chi2_sf`].
 pub(crate) fn chi2_upper(x: f64, dof: u64) -> f64 {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return 1.0;
     }
     if dof == 0 || dof > 40 || x >= 1200.0 {
@@ -209,42 +197,20 @@ pub(crate) fn chi2_upper(x: f64, dof: u64) -> f64 {
     }
     let y = x / 2.0;
     let k = dof / 2;
-    let (mut sum, mut term, base) = if dof % 2 == 0 {
+    let (mut sum, mut term, base) = if dof.is_multiple_of(2) {
         (0.0, 1.0, 0.0)
     } else {
         // y^{1/2}/Γ(3/2)
-        (0.0, y.sqrt() / (0.5 * std::f64::consts::PI.sqrt()), 2.0 * normal_sf(x.sqrt()))
+        (
+            0.0,
+            y.sqrt() / (0.5 * std::f64::consts::PI.sqrt()),
+            2.0 * normal_sf(x.sqrt()),
+        )
     };
-    let half = if dof % 2 == 0 { 0.0 } else { 0.5 };
+    let half = if dof.is_multiple_of(2) { 0.0 } else { 0.5 };
     for j in 0..k {
         sum += term;
         term *= y / (j as f64 + 1.0 + half);
     }
     (base + (-y).exp() * sum).min(1.0)
-}
-
-/// Checks that `value` is finite.
-pub(crate) fn check_finite(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "a finite number",
-        })
-    }
-}
-
-/// Checks that `value` is finite and > 0.
-pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value,
-            expected: "a finite number greater than 0",
-        })
-    }
 }

@@ -189,7 +189,8 @@ impl Table {
             col_sums[k % cols] += u128::from(c);
         }
         let total: u128 = row_sums.iter().sum();
-        let with_f64 = |v: Vec<u128>| -> Vec<(u128, f64)> { v.into_iter().map(|s| (s, s as f64)).collect() };
+        let with_f64 =
+            |v: Vec<u128>| -> Vec<(u128, f64)> { v.into_iter().map(|s| (s, s as f64)).collect() };
         if total == 0 {
             return Err(Error::AllZero { what: "table" });
         }

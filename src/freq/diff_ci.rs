@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{Proportion, z_for_level};
-use crate::interval::Interval;
 use super::proportion_ci::wilson;
 use super::ztest::{arm_variance, rate_difference};
+use crate::interval::Interval;
 use crate::{Error, Result};
 
 /// Method of [`difference_ci`] for d = p_B − p_A.

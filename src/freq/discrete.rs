@@ -220,7 +220,8 @@ impl Hypergeometric {
 
 impl Unimodal for Hypergeometric {
     fn support(&self) -> (u64, u64) {
-        let lo = (u128::from(self.draws) + u128::from(self.successes)).saturating_sub(u128::from(self.population));
+        let lo = (u128::from(self.draws) + u128::from(self.successes))
+            .saturating_sub(u128::from(self.population));
         let lo = u64::try_from(lo).unwrap_or(u64::MAX);
         (lo, self.successes.min(self.draws))
     }

@@ -80,8 +80,8 @@ pub use fisher::{FisherExact, fisher_exact, fisher_exact_table};
 pub use multiple::{Adjusted, Correction, adjust_p_values, multiple_comparisons};
 pub use pairwise::{PairwiseComparison, PairwiseOptions, PairwiseTest, compare_to_control};
 pub use poisson::{
-    PoissonRateTest, PoissonTestMethod, RateCount, RateRatioCiMethod, poisson_rate_test,
-    rate_ratio_ci,
+    PoissonRateTest, PoissonTestMethod, RateCount, RateRatioCiMethod, poisson_rate_ci,
+    poisson_rate_test, rate_ratio_ci,
 };
 pub use power::{DetectableEffect, Mde, SampleSize, SampleSizeFormula, TestDesign, days_needed};
 pub use proportion_ci::{ProportionCiMethod, proportion_ci};

@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Proportion, check_open_unit};
-use crate::interval::Interval;
 use super::diff_ci::{DifferenceCiMethod, difference_ci};
 use super::fisher::fisher_exact;
 use super::multiple::{Correction, adjust_p_values};
 use super::ztest::{ZTestOptions, rate_difference, two_proportion_ztest};
+use crate::interval::Interval;
 use crate::{Error, Result};
 
 /// The test used for each variant-vs-control pair.

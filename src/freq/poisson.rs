@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, check_positive, z_for_level};
-use crate::interval::Interval;
 use super::discrete::{Binomial, Unimodal, two_sided_p};
+use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
 use crate::{Error, Result};
 
@@ -232,4 +232,33 @@ pub fn rate_ratio_ci(
             Ok(Interval::new((ln_r - z * se).exp(), (ln_r + z * se).exp()))
         }
     }
+}
+
+/// Exact (Garwood) confidence interval of one Poisson rate `count / exposure`:
+/// `[Q_Γ(α/2; k) / E, Q_Γ(1 − α/2; k + 1) / E]` with `Q_Γ(p; s)` the Gamma(s, 1)
+/// quantile (lower end 0 when `k = 0`). Coverage is at least the level.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a level outside (0, 1).
+///
+/// # Example
+/// ```
+/// use postab::freq::{RateCount, poisson_rate_ci};
+/// // 0 replies over 10 posts: upper 95 % bound −ln(0.025)/10 = 0.3689
+/// let ci = poisson_rate_ci(RateCount::new(0, 10.0)?, 0.95)?;
+/// assert_eq!(ci.lower, 0.0);
+/// assert!((ci.upper - 0.36888794541139363).abs() < 1e-14);
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn poisson_rate_ci(rate: RateCount, level: f64) -> Result<Interval> {
+    z_for_level(level)?;
+    let tail = 0.5 * (1.0 - level);
+    let k = rate.count as f64;
+    let lower = if rate.count == 0 {
+        0.0
+    } else {
+        crate::numeric::gamma_inc_inv(k, tail)
+    };
+    let upper = crate::numeric::gamma_inc_inv_upper(k + 1.0, tail);
+    Ok(Interval::new(lower / rate.exposure, upper / rate.exposure))
 }

@@ -58,7 +58,7 @@ pub enum Mde {
 ///
 /// let design = TestDesign::new(0.02);
 /// let n = design.sample_size(Mde::Relative(0.10), 0.8)?;
-/// assert_eq!(n.control_ceil, 80_682);
+/// assert_eq!(n.control_ceil, 80_682); // n = 80,681.38 (mpmath)
 /// let days = n.days(5_000.0)?;
 /// assert!((days - 32.27).abs() < 0.01);
 /// # Ok::<(), postab::Error>(())

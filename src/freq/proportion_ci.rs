@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::common::{Proportion, clip, z_for_level};
-use crate::interval::Interval;
 use crate::Result;
+use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
 
 /// Method of [`proportion_ci`]. x successes of n, p̂ = x/n, q̂ = 1 − p̂,

@@ -140,7 +140,9 @@ fn gamma_solve(a: f64, target: f64, upper: bool) -> f64 {
         let c = 1.0 / (9.0 * a);
         (a * (1.0 - c + z * c.sqrt()).powi(3)).max(1e-300)
     } else {
-        ((ln_t + super::stirling::ln_gamma(a + 1.0)) / a).exp().max(1e-300)
+        ((ln_t + super::stirling::ln_gamma(a + 1.0)) / a)
+            .exp()
+            .max(1e-300)
     };
     if upper && a < 1.0 {
         x = x.max(1.0);

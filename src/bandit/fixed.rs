@@ -1,0 +1,130 @@
+//! Fixed allocation: a classic A/B(/n) test.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{Policy, Tally, check_weights, sample};
+use crate::error::{Error, Result};
+
+/// A fixed split of traffic, ignoring the data: the classic A/B test.
+/// [`choose`](Policy::choose) picks arm `k` with probability `w_k`;
+/// [`weights`](Policy::weights) returns the `w_k`.
+///
+/// # Example
+/// ```
+/// use postab::bandit::{FixedSplit, Policy};
+/// use postab::sequential::Tally;
+/// use rand::SeedableRng;
+/// let split = FixedSplit::new(vec![1.0, 3.0])?; // 25 % / 75 %
+/// let arms = [Tally::default(); 2];
+/// let mut w = [0.0; 2];
+/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+/// split.weights(&arms, &mut rng, &mut w)?;
+/// assert_eq!(w, [0.25, 0.75]);
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixedSplit {
+    weights: Vec<f64>,
+}
+
+impl FixedSplit {
+    /// A split proportional to `weights` (normalised to sum to 1).
+    ///
+    /// # Errors
+    /// [`Error::TooFew`] for fewer than 2 weights;
+    /// [`Error::InvalidParameter`] for a negative or non-finite weight, or
+    /// when all weights are 0.
+    pub fn new(weights: Vec<f64>) -> Result<Self> {
+        if weights.len() < 2 {
+            return Err(Error::TooFew {
+                what: "arms",
+                got: weights.len(),
+                min: 2,
+            });
+        }
+        if let Some(&bad) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
+            return Err(Error::InvalidParameter {
+                name: "split weight",
+                value: bad,
+                expected: "a finite number >= 0",
+            });
+        }
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 || !total.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "sum of split weights",
+                value: total,
+                expected: "a finite number > 0",
+            });
+        }
+        Ok(Self {
+            weights: weights.iter().map(|w| w / total).collect(),
+        })
+    }
+
+    /// An even split over `arms` arms.
+    ///
+    /// # Errors
+    /// [`Error::TooFew`] when `arms < 2`.
+    pub fn even(arms: usize) -> Result<Self> {
+        Self::new(vec![1.0; arms])
+    }
+
+    /// The normalised weights.
+    pub fn split(&self) -> &[f64] {
+        &self.weights
+    }
+}
+
+impl Policy for FixedSplit {
+    fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {
+        check_weights(arms, &self.weights)?;
+        let u = sample::uniform(rng);
+        let mut acc = 0.0;
+        for (i, w) in self.weights.iter().enumerate() {
+            acc += w;
+            if u < acc {
+                return Ok(i);
+            }
+        }
+        Ok(self.weights.iter().rposition(|&w| w > 0.0).unwrap_or(0))
+    }
+
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        _rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
+        check_weights(arms, weights)?;
+        check_weights(arms, &self.weights)?;
+        weights.copy_from_slice(&self.weights);
+        Ok(())
+    }
+}
+
+/// An even split over however many arms there are (the default allocation
+/// of the [`crate::sim`] harness): weights `1/K`; [`choose`](Policy::choose)
+/// picks uniformly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvenSplit;
+
+impl Policy for EvenSplit {
+    fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {
+        super::check_arms(arms)?;
+        Ok(sample::index(rng, arms.len()))
+    }
+
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        _rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
+        check_weights(arms, weights)?;
+        let w = 1.0 / arms.len() as f64;
+        weights.iter_mut().for_each(|x| *x = w);
+        Ok(())
+    }
+}

@@ -1,0 +1,86 @@
+//! Epsilon-greedy.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{Policy, Tally, argmax, check_binomial_arms, check_weights, sample};
+use crate::error::{Error, Result};
+
+/// ε-greedy: with probability ε play a uniformly random arm, otherwise the arm
+/// with the highest observed rate (untried arms count as best, lowest index
+/// first). [`weights`](Policy::weights) are exact: `ε/K` on every arm plus
+/// `1 − ε` on the greedy one.
+///
+/// # Example
+/// ```
+/// use postab::bandit::{EpsilonGreedy, Policy};
+/// use postab::sequential::Tally;
+/// use rand::SeedableRng;
+/// let arms = [Tally::new(5, 100)?, Tally::new(9, 100)?];
+/// let mut w = [0.0; 2];
+/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+/// EpsilonGreedy::new(0.1)?.weights(&arms, &mut rng, &mut w)?;
+/// assert!((w[0] - 0.05).abs() < 1e-15 && (w[1] - 0.95).abs() < 1e-15);
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EpsilonGreedy {
+    epsilon: f64,
+}
+
+impl EpsilonGreedy {
+    /// ε-greedy with exploration probability `epsilon`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when `epsilon` is not in [0, 1].
+    pub fn new(epsilon: f64) -> Result<Self> {
+        if !(0.0..=1.0).contains(&epsilon) {
+            return Err(Error::InvalidParameter {
+                name: "epsilon",
+                value: epsilon,
+                expected: "a probability in [0, 1]",
+            });
+        }
+        Ok(Self { epsilon })
+    }
+
+    /// The exploration probability ε.
+    pub fn epsilon(&self) -> f64 {
+        self.epsilon
+    }
+
+    fn greedy(arms: &[Tally]) -> usize {
+        argmax(arms.iter().map(|t| {
+            if t.trials == 0 {
+                f64::INFINITY
+            } else {
+                t.rate()
+            }
+        }))
+    }
+}
+
+impl Policy for EpsilonGreedy {
+    fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {
+        check_binomial_arms(arms)?;
+        if sample::uniform(rng) < self.epsilon {
+            Ok(sample::index(rng, arms.len()))
+        } else {
+            Ok(Self::greedy(arms))
+        }
+    }
+
+    fn weights<R: Rng + ?Sized>(
+        &self,
+        arms: &[Tally],
+        _rng: &mut R,
+        weights: &mut [f64],
+    ) -> Result<()> {
+        check_weights(arms, weights)?;
+        check_binomial_arms(arms)?;
+        let explore = self.epsilon / arms.len() as f64;
+        weights.iter_mut().for_each(|w| *w = explore);
+        weights[Self::greedy(arms)] += 1.0 - self.epsilon;
+        Ok(())
+    }
+}

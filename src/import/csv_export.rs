@@ -1,0 +1,637 @@
+//! Reading X/Twitter analytics exports (CSV) into [`PostRecord`]s.
+
+use std::io;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use csv::{ByteRecord, ReaderBuilder};
+
+use super::record::{ExportFormat, ImportMode, ImportReport, PostRecord, SkippedRow};
+use super::snowflake::snowflake_time;
+use crate::{Counts, Error, Outcome, Result};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Id,
+    Text,
+    /// `2020-02-04 19:19 +0000`.
+    Time,
+    /// `Tue, Jul 14, 2026`.
+    Date,
+    Link,
+    /// An organic count: index into the format's outcome list.
+    Count(usize),
+    /// A promoted count: index into the format's outcome list.
+    Promoted(usize),
+    /// A derived column (engagement rate): not read.
+    Ignored,
+}
+
+/// A column a format knows: header, role, required?
+type ColumnSpec = (&'static str, Role, bool);
+
+/// The outcome names of a format's count columns (built-in names map to the
+/// built-in kinds, the rest become custom outcomes).
+const TWEET_ACTIVITY_OUTCOMES: [&str; 17] = [
+    "impressions",
+    "engagements",
+    "reposts",
+    "replies",
+    "likes",
+    "profile_visits",
+    "clicks",
+    "hashtag_clicks",
+    "detail_expands",
+    "permalink_clicks",
+    "app_opens",
+    "app_installs",
+    "follows",
+    "email_tweet",
+    "dial_phone",
+    "media_views",
+    "media_engagements",
+];
+
+const TWEET_ACTIVITY_COLUMNS: [ColumnSpec; 40] = [
+    ("Tweet id", Role::Id, true),
+    ("Tweet permalink", Role::Link, false),
+    ("Tweet text", Role::Text, true),
+    ("time", Role::Time, true),
+    ("impressions", Role::Count(0), true),
+    ("engagements", Role::Count(1), true),
+    ("engagement rate", Role::Ignored, false),
+    ("retweets", Role::Count(2), true),
+    ("replies", Role::Count(3), true),
+    ("likes", Role::Count(4), true),
+    ("user profile clicks", Role::Count(5), false),
+    ("url clicks", Role::Count(6), true),
+    ("hashtag clicks", Role::Count(7), false),
+    ("detail expands", Role::Count(8), false),
+    ("permalink clicks", Role::Count(9), false),
+    ("app opens", Role::Count(10), false),
+    ("app installs", Role::Count(11), false),
+    ("follows", Role::Count(12), false),
+    ("email tweet", Role::Count(13), false),
+    ("dial phone", Role::Count(14), false),
+    ("media views", Role::Count(15), false),
+    ("media engagements", Role::Count(16), false),
+    ("promoted impressions", Role::Promoted(0), false),
+    ("promoted engagements", Role::Promoted(1), false),
+    ("promoted engagement rate", Role::Ignored, false),
+    ("promoted retweets", Role::Promoted(2), false),
+    ("promoted replies", Role::Promoted(3), false),
+    ("promoted likes", Role::Promoted(4), false),
+    ("promoted user profile clicks", Role::Promoted(5), false),
+    ("promoted url clicks", Role::Promoted(6), false),
+    ("promoted hashtag clicks", Role::Promoted(7), false),
+    ("promoted detail expands", Role::Promoted(8), false),
+    ("promoted permalink clicks", Role::Promoted(9), false),
+    ("promoted app opens", Role::Promoted(10), false),
+    ("promoted app installs", Role::Promoted(11), false),
+    ("promoted follows", Role::Promoted(12), false),
+    ("promoted email tweet", Role::Promoted(13), false),
+    ("promoted dial phone", Role::Promoted(14), false),
+    ("promoted media views", Role::Promoted(15), false),
+    ("promoted media engagements", Role::Promoted(16), false),
+];
+
+const ACCOUNT_CONTENT_OUTCOMES: [&str; 13] = [
+    "impressions",
+    "likes",
+    "engagements",
+    "bookmarks",
+    "shares",
+    "follows",
+    "replies",
+    "reposts",
+    "profile_visits",
+    "detail_expands",
+    "clicks",
+    "hashtag_clicks",
+    "permalink_clicks",
+];
+
+const ACCOUNT_CONTENT_COLUMNS: [ColumnSpec; 17] = [
+    ("Post id", Role::Id, true),
+    ("Date", Role::Date, true),
+    ("Post text", Role::Text, true),
+    ("Post Link", Role::Link, false),
+    ("Impressions", Role::Count(0), true),
+    ("Likes", Role::Count(1), true),
+    ("Engagements", Role::Count(2), true),
+    ("Bookmarks", Role::Count(3), false),
+    ("Shares", Role::Count(4), false),
+    ("New follows", Role::Count(5), false),
+    ("Replies", Role::Count(6), true),
+    ("Reposts", Role::Count(7), true),
+    ("Profile visits", Role::Count(8), false),
+    ("Detail Expands", Role::Count(9), false),
+    ("URL Clicks", Role::Count(10), true),
+    ("Hashtag Clicks", Role::Count(11), false),
+    ("Permalink Clicks", Role::Count(12), false),
+];
+
+/// Index of `impressions` and `clicks` in both outcome lists.
+const IMPRESSIONS: usize = 0;
+
+impl ExportFormat {
+    fn columns(self) -> &'static [ColumnSpec] {
+        match self {
+            ExportFormat::TweetActivity => &TWEET_ACTIVITY_COLUMNS,
+            ExportFormat::AccountContent => &ACCOUNT_CONTENT_COLUMNS,
+        }
+    }
+
+    fn outcome_names(self) -> &'static [&'static str] {
+        match self {
+            ExportFormat::TweetActivity => &TWEET_ACTIVITY_OUTCOMES,
+            ExportFormat::AccountContent => &ACCOUNT_CONTENT_OUTCOMES,
+        }
+    }
+
+    /// The format whose id column is in `header`.
+    fn detect(header: &ByteRecord) -> Option<ExportFormat> {
+        let has = |name: &str| header.iter().any(|h| same_header(h, name));
+        if has("Tweet id") {
+            Some(ExportFormat::TweetActivity)
+        } else if has("Post id") {
+            Some(ExportFormat::AccountContent)
+        } else {
+            None
+        }
+    }
+}
+
+/// Header comparison: trimmed, ASCII case ignored, a UTF-8 BOM ignored.
+fn same_header(cell: &[u8], name: &str) -> bool {
+    let cell = cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell);
+    cell.trim_ascii().eq_ignore_ascii_case(name.as_bytes())
+}
+
+/// A column present in the file.
+#[derive(Debug, Clone, Copy)]
+struct Column {
+    index: usize,
+    role: Role,
+    name: &'static str,
+}
+
+/// The columns of one file, resolved from its header.
+struct Layout {
+    columns: Vec<Column>,
+    outcomes: Vec<Outcome>,
+    width: usize,
+    /// Position in `columns` of the clicks and impressions count columns.
+    clicks: Option<usize>,
+}
+
+impl Layout {
+    fn new(format: ExportFormat, header: &ByteRecord) -> Result<Self> {
+        let mut columns = Vec::new();
+        for &(name, role, required) in format.columns() {
+            match header.iter().position(|h| same_header(h, name)) {
+                Some(index) => columns.push(Column { index, role, name }),
+                None if required => {
+                    return Err(Error::MissingColumn {
+                        column: name.to_string(),
+                        format: format.to_string(),
+                    });
+                }
+                None => {}
+            }
+        }
+        let outcomes = format
+            .outcome_names()
+            .iter()
+            .map(|n| Outcome::from_key(n))
+            .collect::<Result<Vec<_>>>()?;
+        let clicks = columns.iter().position(|c| {
+            matches!(c.role, Role::Count(k) if format.outcome_names().get(k) == Some(&"clicks"))
+        });
+        Ok(Layout {
+            columns,
+            outcomes,
+            width: header.len(),
+            clicks,
+        })
+    }
+
+    fn parse_row(&self, row: &ByteRecord, line: u64) -> Result<PostRecord> {
+        if row.len() != self.width {
+            return Err(Error::MalformedCsv {
+                line: Some(line),
+                message: format!(
+                    "the row has {} fields, the header {}",
+                    row.len(),
+                    self.width
+                ),
+            });
+        }
+        let mut id = None;
+        let mut text = String::new();
+        let mut time = None;
+        let mut date = None;
+        let mut link = None;
+        let mut counts = Counts::new();
+        let mut promoted = Counts::new();
+        let mut any_promoted = false;
+        let mut organic = [0u64; 17];
+        let mut promoted_raw = [0u64; 17];
+        for col in &self.columns {
+            let cell = row.get(col.index).unwrap_or_default();
+            match col.role {
+                Role::Id => {
+                    let s = utf8(cell, col, line)?.trim();
+                    id = Some(
+                        s.parse::<u64>()
+                            .map_err(|_| invalid(col, line, s, "a numeric post id"))?,
+                    );
+                }
+                Role::Text => text = utf8(cell, col, line)?.to_string(),
+                Role::Link => {
+                    let s = utf8(cell, col, line)?.trim();
+                    link = (!s.is_empty()).then(|| s.to_string());
+                }
+                Role::Time => {
+                    let s = utf8(cell, col, line)?.trim();
+                    let parsed = fast_time(s.as_bytes()).or_else(|| {
+                        DateTime::parse_from_str(s, "%Y-%m-%d %H:%M %z")
+                            .ok()
+                            .map(|t| t.with_timezone(&Utc))
+                    });
+                    time = Some(parsed.ok_or_else(|| {
+                        invalid(col, line, s, "a time like \"2020-02-04 19:19 +0000\"")
+                    })?);
+                }
+                Role::Date => {
+                    let s = utf8(cell, col, line)?.trim();
+                    let parsed = fast_date(s.as_bytes())
+                        .or_else(|| NaiveDate::parse_from_str(s, "%a, %b %d, %Y").ok());
+                    date = Some(parsed.ok_or_else(|| {
+                        invalid(col, line, s, "a date like \"Tue, Jul 14, 2026\"")
+                    })?);
+                }
+                Role::Count(k) => {
+                    let n = parse_count(cell, col, line)?.unwrap_or(0);
+                    if let Some(slot) = organic.get_mut(k) {
+                        *slot = n;
+                    }
+                }
+                Role::Promoted(k) => {
+                    if let Some(n) = parse_count(cell, col, line)? {
+                        any_promoted = true;
+                        if let Some(slot) = promoted_raw.get_mut(k) {
+                            *slot = n;
+                        }
+                    }
+                }
+                Role::Ignored => {}
+            }
+        }
+        self.check_clicks(&organic, line, "")?;
+        if any_promoted {
+            self.check_clicks(&promoted_raw, line, "promoted ")?;
+        }
+        for (k, outcome) in self.outcomes.iter().enumerate() {
+            let (n, p) = (organic[k], promoted_raw[k]);
+            // Each outcome is added once to empty counts, so neither overflow
+            // nor (for these fixed, valid names) validation can fail.
+            if n > 0 {
+                counts.__add_saturating(outcome, n);
+            }
+            if p > 0 {
+                promoted.__add_saturating(outcome, p);
+            }
+        }
+        let id_col = self.column(Role::Id);
+        let id = id.ok_or_else(|| invalid(&id_col, line, "", "a numeric post id"))?;
+        let posted_at = match (time, date) {
+            (Some(t), _) => t,
+            (None, date) => self.time_from_id(id, date, line)?,
+        };
+        Ok(PostRecord {
+            id,
+            posted_at,
+            text,
+            link,
+            counts,
+            promoted: any_promoted.then_some(promoted),
+            line,
+        })
+    }
+
+    fn column(&self, role: Role) -> Column {
+        self.columns
+            .iter()
+            .copied()
+            .find(|c| c.role == role)
+            .unwrap_or(Column {
+                index: 0,
+                role,
+                name: "?",
+            })
+    }
+
+    /// The snowflake time of `id`, checked against the `Date` column (the
+    /// export's date is local to the account, so one day either way is fine).
+    fn time_from_id(&self, id: u64, date: Option<NaiveDate>, line: u64) -> Result<DateTime<Utc>> {
+        let id_col = self.column(Role::Id);
+        let at = snowflake_time(id);
+        match (at, date) {
+            (Some(at), Some(date)) if (at.date_naive() - date).num_days().abs() <= 1 => Ok(at),
+            (at, _) => Err(invalid(
+                &id_col,
+                line,
+                &id.to_string(),
+                &format!(
+                    "a snowflake id whose time ({}) is within a day of the Date column",
+                    at.map_or_else(|| "none".to_string(), |t| t.to_rfc3339())
+                ),
+            )),
+        }
+    }
+
+    fn check_clicks(&self, values: &[u64; 17], line: u64, prefix: &str) -> Result<()> {
+        let Some(pos) = self.clicks else {
+            return Ok(());
+        };
+        let Some(col) = self.columns.get(pos) else {
+            return Ok(());
+        };
+        let k = match col.role {
+            Role::Count(k) => k,
+            _ => return Ok(()),
+        };
+        let (clicks, impressions) = (values[k], values[IMPRESSIONS]);
+        if clicks > impressions {
+            return Err(Error::ClicksExceedImpressions {
+                line,
+                column: format!("{prefix}{}", col.name),
+                column_number: col.index + 1,
+                clicks,
+                impressions,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `2020-02-04 19:19 +0000` without the general parser (`None`: use it).
+fn fast_time(s: &[u8]) -> Option<DateTime<Utc>> {
+    if s.len() != 22
+        || s[4] != b'-'
+        || s[7] != b'-'
+        || s[10] != b' '
+        || s[13] != b':'
+        || s[16] != b' '
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r)?.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    let sign = match s[17] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+    let local = date.and_hms_opt(num(11..13)?, num(14..16)?, 0)?;
+    let offset = sign * i64::from(num(18..20)? * 3600 + num(20..22)? * 60);
+    Some(local.and_utc() - chrono::Duration::seconds(offset))
+}
+
+/// `Tue, Jul 14, 2026` without the general parser (`None`: use it, which
+/// also reports a weekday that does not match the date).
+fn fast_date(s: &[u8]) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    const DAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    if s.len() != 17 || &s[3..5] != b", " || s[8] != b' ' || &s[11..13] != b", " {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| m[..] == s[5..8])? as u32 + 1;
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r)?.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(13..17)?).ok()?, month, num(9..11)?)?;
+    let weekday = date.weekday().num_days_from_monday() as usize;
+    (DAYS.get(weekday).map(|d| &d[..]) == Some(&s[0..3])).then_some(date)
+}
+
+fn utf8<'c>(cell: &'c [u8], col: &Column, line: u64) -> Result<&'c str> {
+    std::str::from_utf8(cell)
+        .map_err(|_| invalid(col, line, &String::from_utf8_lossy(cell), "valid UTF-8"))
+}
+
+fn invalid(col: &Column, line: u64, value: &str, expected: &str) -> Error {
+    Error::InvalidCell {
+        line,
+        column: col.name.to_string(),
+        column_number: col.index + 1,
+        value: value.to_string(),
+        expected: expected.to_string(),
+    }
+}
+
+/// A count cell: `1376`, `1376.0` (any zero fraction), or `-`/empty for
+/// "not reported" (`None`).
+fn parse_count(cell: &[u8], col: &Column, line: u64) -> Result<Option<u64>> {
+    let s = cell.trim_ascii();
+    if s.is_empty() || s == b"-" {
+        return Ok(None);
+    }
+    let err = |negative: bool| {
+        let value = String::from_utf8_lossy(cell).into_owned();
+        let (column, column_number) = (col.name.to_string(), col.index + 1);
+        if negative {
+            Error::NegativeCount {
+                line,
+                column,
+                column_number,
+                value,
+            }
+        } else {
+            Error::NonNumericCount {
+                line,
+                column,
+                column_number,
+                value,
+            }
+        }
+    };
+    let (negative, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, s),
+    };
+    let (int, frac) = match digits.iter().position(|&b| b == b'.') {
+        Some(p) => (&digits[..p], &digits[p + 1..]),
+        None => (digits, &b""[..]),
+    };
+    if int.is_empty() || !int.iter().all(u8::is_ascii_digit) || !frac.iter().all(|&b| b == b'0') {
+        return Err(err(false));
+    }
+    let mut n: u64 = 0;
+    for &b in int {
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(b - b'0')))
+            .ok_or_else(|| err(false))?;
+    }
+    if negative && n > 0 {
+        return Err(err(true));
+    }
+    Ok(Some(n))
+}
+
+fn csv_error(e: &csv::Error) -> Error {
+    Error::MalformedCsv {
+        line: e.position().map(csv::Position::line),
+        message: e.to_string(),
+    }
+}
+
+/// Reads an analytics export of either format (detected from the header).
+///
+/// Quoted cells may span lines; a UTF-8 byte-order mark is ignored; counts
+/// may be written `1376.0`; a count cell of `-` or empty means "not
+/// reported" (0; and a post is promoted only if some `promoted ...` cell is
+/// neither). Header names are matched ignoring ASCII case and surrounding
+/// spaces, in any column order; extra columns are ignored.
+///
+/// # Errors
+///
+/// In both modes: [`Error::UnrecognizedExport`] if the header has neither
+/// `Tweet id` nor `Post id`; [`Error::MissingColumn`] for a required column
+/// (tweet activity: `Tweet id`, `Tweet text`, `time`, `impressions`,
+/// `engagements`, `retweets`, `replies`, `likes`, `url clicks`; account
+/// content: `Post id`, `Date`, `Post text`, `Impressions`, `Likes`,
+/// `Engagements`, `Replies`, `Reposts`, `URL Clicks`);
+/// [`Error::MalformedCsv`] for an empty input or an I/O failure.
+///
+/// Per row, returned in strict mode and listed in
+/// [`ImportReport::skipped`] in lenient mode, each naming the line, the
+/// column and the cell: [`Error::NonNumericCount`],
+/// [`Error::NegativeCount`], [`Error::ClicksExceedImpressions`] (URL
+/// clicks above impressions, organic or promoted), [`Error::InvalidCell`]
+/// (bad id, time, date, invalid UTF-8, or an account-content id whose
+/// snowflake time is more than a day from its `Date`), and
+/// [`Error::MalformedCsv`] (wrong number of fields, bad quoting).
+///
+/// # Example
+///
+/// ```
+/// use postab::import::{read_export, ExportFormat, ImportMode};
+///
+/// let csv = "Tweet id,Tweet permalink,Tweet text,time,impressions,engagements,engagement rate,retweets,replies,likes,user profile clicks,url clicks,hashtag clicks,detail expands,permalink clicks,app opens,app installs,follows,email tweet,dial phone,media views,media engagements
+/// 1224792473470418944,https://x.com/a/status/1224792473470418944,\"Two lines,
+/// one post\",2020-02-04 19:19 +0000,1376.0,40.0,0.029,3.0,1.0,12.0,2.0,9.0,0,5,0,0,0,1,0,0,0,0
+/// ";
+/// let report = read_export(csv.as_bytes(), ImportMode::Strict)?;
+/// assert_eq!(report.format, ExportFormat::TweetActivity);
+/// let post = &report.posts[0];
+/// assert_eq!((post.counts.impressions(), post.counts.clicks()), (1376, 9));
+/// assert_eq!(post.text, "Two lines,\none post");
+/// assert_eq!(post.line, 2);
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn read_export<R: io::Read>(reader: R, mode: ImportMode) -> Result<ImportReport> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader);
+    let mut header = ByteRecord::new();
+    match rdr.read_byte_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(Error::MalformedCsv {
+                line: None,
+                message: "the input is empty (no header)".to_string(),
+            });
+        }
+        Err(e) => return Err(csv_error(&e)),
+    }
+    let format = ExportFormat::detect(&header).ok_or_else(|| Error::UnrecognizedExport {
+        header: String::from_utf8_lossy(header.as_slice())
+            .chars()
+            .take(200)
+            .collect(),
+    })?;
+    let layout = Layout::new(format, &header)?;
+    let mut report = ImportReport {
+        format,
+        posts: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let mut row = ByteRecord::new();
+    loop {
+        let result = match rdr.read_byte_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = row.position().map_or(0, csv::Position::line);
+                if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
+                    continue; // a blank line
+                }
+                layout.parse_row(&row, line)
+            }
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Io(_) => return Err(csv_error(&e)),
+                _ => Err(csv_error(&e)),
+            },
+        };
+        match (result, mode) {
+            (Ok(post), _) => report.posts.push(post),
+            (Err(e), ImportMode::Lenient) => report.skipped.push(SkippedRow {
+                line: error_line(&e),
+                error: e,
+            }),
+            (Err(e), _) => return Err(e),
+        }
+    }
+    Ok(report)
+}
+
+/// The line an import error names (0 if none).
+fn error_line(e: &Error) -> u64 {
+    match e {
+        Error::NonNumericCount { line, .. }
+        | Error::NegativeCount { line, .. }
+        | Error::ClicksExceedImpressions { line, .. }
+        | Error::InvalidCell { line, .. } => *line,
+        Error::MalformedCsv { line, .. } => line.unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// [`read_export`] from a string.
+///
+/// # Errors
+///
+/// As [`read_export`].
+pub fn read_export_str(csv: &str, mode: ImportMode) -> Result<ImportReport> {
+    read_export(csv.as_bytes(), mode)
+}
+
+/// [`read_export`] from a file.
+///
+/// # Errors
+///
+/// [`Error::ReadFailed`] naming the path if it cannot be opened; otherwise
+/// as [`read_export`].
+pub fn read_export_path(path: impl AsRef<Path>, mode: ImportMode) -> Result<ImportReport> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| Error::ReadFailed {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    read_export(io::BufReader::new(file), mode)
+}

@@ -1,0 +1,246 @@
+//! Mapping imported posts to variants.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use super::record::PostRecord;
+use crate::counts::in_variant;
+use crate::freq::Proportion;
+use crate::repeated::proportion_of;
+use crate::{Counts, Error, Experiment, Metric, Result};
+
+type RuleFn = dyn Fn(&PostRecord) -> Option<String> + Send + Sync;
+
+#[derive(Clone)]
+enum Rule {
+    /// Lower-cased tag without `#`.
+    Tag(String, String),
+    /// Lower-cased phrase.
+    Phrase(String, String),
+    Ids(HashSet<u64>, String),
+    Custom(Arc<RuleFn>),
+}
+
+/// Rules that say which variant a post belongs to; the first rule that
+/// matches wins, and posts no rule matches are left unassigned.
+///
+/// * [`VariantRules::tag`]: the text contains the hashtag (ASCII case
+///   ignored; `#hook` does not match `#hooks`);
+/// * [`VariantRules::phrase`]: the text contains the phrase (ASCII case
+///   ignored);
+/// * [`VariantRules::ids`]: the post id is in a list;
+/// * [`VariantRules::rule`]: any closure.
+///
+/// # Example
+///
+/// ```
+/// use postab::import::VariantRules;
+///
+/// let rules = VariantRules::new()
+///     .ids([1_900_000_000_000_000_000], "pinned")
+///     .tag("q", "question")
+///     .phrase("there is no single right way", "statement")
+///     .rule(|post| post.text.ends_with('?').then(|| "question".to_string()));
+/// assert_eq!(rules.len(), 4);
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct VariantRules {
+    rules: Vec<Rule>,
+}
+
+impl fmt::Debug for VariantRules {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for r in &self.rules {
+            match r {
+                Rule::Tag(t, v) => list.entry(&format_args!("tag #{t} -> {v}")),
+                Rule::Phrase(p, v) => list.entry(&format_args!("phrase {p:?} -> {v}")),
+                Rule::Ids(ids, v) => list.entry(&format_args!("{} ids -> {v}", ids.len())),
+                Rule::Custom(_) => list.entry(&format_args!("closure")),
+            };
+        }
+        list.finish()
+    }
+}
+
+impl VariantRules {
+    /// No rules yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Posts whose text contains hashtag `tag` (with or without `#`) belong
+    /// to `variant`.
+    pub fn tag(mut self, tag: &str, variant: impl Into<String>) -> Self {
+        let tag = tag.trim_start_matches('#').to_ascii_lowercase();
+        self.rules.push(Rule::Tag(tag, variant.into()));
+        self
+    }
+
+    /// Posts whose text contains `phrase` belong to `variant`.
+    pub fn phrase(mut self, phrase: &str, variant: impl Into<String>) -> Self {
+        self.rules
+            .push(Rule::Phrase(phrase.to_ascii_lowercase(), variant.into()));
+        self
+    }
+
+    /// Posts with one of these ids belong to `variant`.
+    pub fn ids(mut self, ids: impl IntoIterator<Item = u64>, variant: impl Into<String>) -> Self {
+        self.rules
+            .push(Rule::Ids(ids.into_iter().collect(), variant.into()));
+        self
+    }
+
+    /// A closure naming the variant of a post (`None`: no match).
+    pub fn rule<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&PostRecord) -> Option<String> + Send + Sync + 'static,
+    {
+        self.rules.push(Rule::Custom(Arc::new(f)));
+        self
+    }
+
+    /// How many rules there are.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The variant of `post`: the first matching rule's (an empty name from
+    /// a closure counts as no match).
+    pub fn variant_of(&self, post: &PostRecord) -> Option<String> {
+        let lower = post.text.to_ascii_lowercase();
+        self.rules.iter().find_map(|rule| match rule {
+            Rule::Tag(tag, v) => has_tag(&lower, tag).then(|| v.clone()),
+            Rule::Phrase(p, v) => lower.contains(p.as_str()).then(|| v.clone()),
+            Rule::Ids(ids, v) => ids.contains(&post.id).then(|| v.clone()),
+            Rule::Custom(f) => f(post).filter(|v| !v.is_empty()),
+        })
+    }
+
+    /// Groups posts by variant.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[cfg(feature = "csv")] {
+    /// use postab::import::{read_export_str, ImportMode, VariantRules};
+    ///
+    /// let csv = "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,Hashtag Clicks,Permalink Clicks
+    /// 2076939755320246272,\"Tue, Jul 14, 2026\",Too rigid? #q,,1000,5,40,0,0,0,1,2,3,4,30,0,0
+    /// 2077370090910646272,\"Wed, Jul 15, 2026\",No single way #s,,900,3,30,0,0,0,0,1,2,2,20,0,0
+    /// ";
+    /// let report = read_export_str(csv, ImportMode::Strict)?;
+    /// let groups = VariantRules::new().tag("q", "question").tag("s", "statement").group(&report.posts);
+    /// assert_eq!(groups.counts("question")?.clicks(), 30);
+    /// assert!(groups.unassigned.is_empty());
+    /// # }
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn group<'p>(&self, posts: &'p [PostRecord]) -> Grouping<'p> {
+        let mut variants: BTreeMap<String, Vec<&'p PostRecord>> = BTreeMap::new();
+        let mut unassigned = Vec::new();
+        for post in posts {
+            match self.variant_of(post) {
+                Some(v) => variants.entry(v).or_default().push(post),
+                None => unassigned.push(post),
+            }
+        }
+        Grouping {
+            variants,
+            unassigned,
+        }
+    }
+}
+
+/// Whether lower-cased `text` contains `#tag` as a whole hashtag.
+fn has_tag(text: &str, tag: &str) -> bool {
+    !tag.is_empty()
+        && text.match_indices('#').any(|(i, _)| {
+            let rest = &text[i + 1..];
+            rest.starts_with(tag)
+                && rest[tag.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        })
+}
+
+/// Posts grouped by variant: see [`VariantRules::group`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Grouping<'p> {
+    /// The posts of each variant, in file order.
+    pub variants: BTreeMap<String, Vec<&'p PostRecord>>,
+    /// Posts no rule matched.
+    pub unassigned: Vec<&'p PostRecord>,
+}
+
+impl Grouping<'_> {
+    fn posts(&self, id: &str) -> Result<&[&PostRecord]> {
+        self.variants
+            .get(id)
+            .map(Vec::as_slice)
+            .ok_or_else(|| Error::UnknownVariant { id: id.to_string() })
+    }
+
+    /// The summed organic counts of variant `id`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownVariant`] if no post belongs to `id`;
+    /// [`Error::CountOverflow`] naming `id` if a sum exceeds `u64::MAX`.
+    pub fn counts(&self, id: &str) -> Result<Counts> {
+        let sum: Counts = self.posts(id)?.iter().map(|p| &p.counts).sum();
+        sum.check_exact().map_err(|e| in_variant(e, id))?;
+        Ok(sum)
+    }
+
+    /// Each post's `(successes, trials)` for a rate metric: the input of
+    /// the post-level analyses in [`crate::repeated`]. Posts with no trials
+    /// (never shown) are skipped.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownVariant`] if no post belongs to `id`; as
+    /// [`proportion_of`] (naming the variant and post id).
+    pub fn post_counts(&self, id: &str, metric: &Metric) -> Result<Vec<Proportion>> {
+        self.posts(id)?
+            .iter()
+            .filter(|p| p.counts.get(metric.denominator()) > 0)
+            .map(|p| proportion_of(metric, &format!("{id} (post {})", p.id), &p.counts))
+            .collect()
+    }
+
+    /// An [`Experiment`] with one variant per group (text: the group's first
+    /// post), `control` as the control, `metric` as its metric and each
+    /// group's summed counts added.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`crate::ExperimentBuilder::build`] (fewer than 2
+    /// groups, unknown control) and of [`Grouping::counts`].
+    pub fn to_experiment(
+        &self,
+        name: impl Into<String>,
+        control: &str,
+        metric: Metric,
+    ) -> Result<Experiment> {
+        let mut builder = Experiment::builder(name).control(control).metric(metric);
+        for (id, posts) in &self.variants {
+            let text = posts.first().map_or("", |p| p.text.as_str());
+            builder = builder.variant(id.clone(), text);
+        }
+        let mut exp = builder.build()?;
+        for id in self.variants.keys() {
+            exp.add_counts(id, self.counts(id)?)?;
+        }
+        Ok(exp)
+    }
+}

@@ -1,0 +1,86 @@
+//! Derivative-free minimisation (Nelder–Mead) for small, smooth problems.
+
+/// Minimises `f` over ℝⁿ from `start` with initial simplex steps `step`
+/// (Nelder–Mead with the standard coefficients 1, 2, ½, ½). Stops when the
+/// simplex's function values agree to `tol` (absolute) or after `max_evals`
+/// evaluations. Deterministic. Returns the best point and its value.
+///
+/// # Example
+/// ```
+/// use postab::numeric::nelder_mead;
+/// let (x, fx) = nelder_mead(|p| (p[0] - 1.0).powi(2) + 10.0 * (p[1] + 2.0).powi(2), &[0.0, 0.0], &[0.5, 0.5], 1e-14, 2_000);
+/// assert!((x[0] - 1.0).abs() < 1e-5 && (x[1] + 2.0).abs() < 1e-5 && fx < 1e-10);
+/// ```
+pub fn nelder_mead(
+    mut f: impl FnMut(&[f64]) -> f64,
+    start: &[f64],
+    step: &[f64],
+    tol: f64,
+    max_evals: usize,
+) -> (Vec<f64>, f64) {
+    let n = start.len();
+    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
+    simplex.push((start.to_vec(), f(start)));
+    for i in 0..n {
+        let mut p = start.to_vec();
+        p[i] += step.get(i).copied().unwrap_or(1.0);
+        let v = f(&p);
+        simplex.push((p, v));
+    }
+    let mut evals = n + 1;
+    let value = |v: f64| if v.is_nan() { f64::INFINITY } else { v };
+    while evals < max_evals {
+        simplex.sort_by(|a, b| value(a.1).total_cmp(&value(b.1)));
+        let (best, worst) = (value(simplex[0].1), value(simplex[n].1));
+        if (worst - best).abs() <= tol {
+            break;
+        }
+        let centroid: Vec<f64> = (0..n)
+            .map(|j| simplex[..n].iter().map(|p| p.0[j]).sum::<f64>() / n as f64)
+            .collect();
+        let towards = |t: f64| -> Vec<f64> {
+            (0..n)
+                .map(|j| centroid[j] + t * (simplex[n].0[j] - centroid[j]))
+                .collect()
+        };
+        let reflected = towards(-1.0);
+        let fr = value(f(&reflected));
+        evals += 1;
+        if fr < best {
+            let expanded = towards(-2.0);
+            let fe = value(f(&expanded));
+            evals += 1;
+            simplex[n] = if fe < fr {
+                (expanded, fe)
+            } else {
+                (reflected, fr)
+            };
+        } else if fr < value(simplex[n - 1].1) {
+            simplex[n] = (reflected, fr);
+        } else {
+            let contracted = if fr < worst {
+                towards(-0.5)
+            } else {
+                towards(0.5)
+            };
+            let fc = value(f(&contracted));
+            evals += 1;
+            if fc < fr.min(worst) {
+                simplex[n] = (contracted, fc);
+            } else {
+                // Shrink towards the best point.
+                let b = simplex[0].0.clone();
+                for p in simplex.iter_mut().skip(1) {
+                    for (x, &bj) in p.0.iter_mut().zip(&b) {
+                        *x = bj + 0.5 * (*x - bj);
+                    }
+                    p.1 = value(f(&p.0));
+                    evals += 1;
+                }
+            }
+        }
+    }
+    simplex.sort_by(|a, b| value(a.1).total_cmp(&value(b.1)));
+    let (x, v) = simplex.swap_remove(0);
+    (x, v)
+}

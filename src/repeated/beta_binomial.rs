@@ -1,0 +1,302 @@
+//! The Beta-Binomial overdispersion model: maximum-likelihood fit of
+//! `(μ, κ)` and an effective-sample-size Beta posterior for `μ`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Proportion, UnitOfAnalysis};
+use crate::bayes::{BetaPosterior, BetaPrior, ExpectedLoss, expected_loss, prob_beats};
+use crate::numeric::ln_beta;
+use crate::{Error, Result};
+
+/// The largest concentration `κ` the fit reports: at this value posts are
+/// indistinguishable from binomial draws with one common rate.
+pub const MAX_CONCENTRATION: f64 = 1e9;
+/// The smallest concentration searched.
+const MIN_CONCENTRATION: f64 = 1e-3;
+/// Golden-section steps for `ln κ` (bracket width ~28: final width ~1e-9).
+const OUTER_STEPS: usize = 50;
+/// Golden-section steps for `logit μ` (bracket width 70: final width ~2e-11).
+const INNER_STEPS: usize = 60;
+const LOGIT_BOUND: f64 = 35.0;
+
+/// A Beta-Binomial fit of one variant's posts (see the [module docs](super)).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BetaBinomialFit {
+    /// Posts with at least one trial.
+    pub posts: usize,
+    /// Total successes.
+    pub successes: u64,
+    /// Total trials.
+    pub trials: u64,
+    /// Fitted mean rate `μ̂`.
+    pub mean: f64,
+    /// Fitted concentration `κ̂` (at most [`MAX_CONCENTRATION`]).
+    pub concentration: f64,
+    /// `ρ = 1 / (1 + κ̂)`: the correlation of two impressions of one post.
+    pub intra_post_correlation: f64,
+    /// The maximised log-likelihood (without the binomial coefficients).
+    pub log_likelihood: f64,
+    /// `n_eff = (Σn)² / Σ n_i (1 + (n_i − 1) ρ)`: the binomial sample size
+    /// with the same information about `μ`.
+    pub effective_trials: f64,
+}
+
+impl BetaBinomialFit {
+    /// The approximate posterior of the mean rate:
+    /// `Beta(α₀ + μ̂ n_eff, β₀ + (1 − μ̂) n_eff)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] only for non-finite fitted values (which
+    /// valid input never produces).
+    pub fn posterior(&self, prior: &BetaPrior) -> Result<BetaPosterior> {
+        BetaPosterior::new(
+            prior.alpha() + self.mean * self.effective_trials,
+            prior.beta() + (1.0 - self.mean) * self.effective_trials,
+        )
+    }
+}
+
+/// Fits the Beta-Binomial model to one variant's posts by maximum likelihood.
+///
+/// When every post has zero successes (or every post all successes) the
+/// mean is that boundary and the concentration is reported as
+/// [`MAX_CONCENTRATION`] (the data show no overdispersion).
+///
+/// # Errors
+///
+/// [`Error::TooFewPosts`] (group `"A"`) if fewer than 2 posts have trials.
+///
+/// # Example
+///
+/// ```
+/// use postab::repeated::{fit_beta_binomial, Proportion};
+///
+/// // Rates of 1%, 2%, 5% and 8% on 2,000 impressions each: overdispersed.
+/// let posts = [(20, 2000), (40, 2000), (100, 2000), (160, 2000)]
+///     .map(|(s, n)| Proportion::new(s, n));
+/// let posts: Vec<Proportion> = posts.into_iter().collect::<Result<_, _>>()?;
+/// let fit = fit_beta_binomial(&posts)?;
+/// assert!((fit.mean - 0.04).abs() < 0.01);
+/// assert!(fit.intra_post_correlation > 0.005);
+/// assert!(fit.effective_trials < 1000.0); // 8,000 impressions are worth < 1,000 independent ones
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn fit_beta_binomial(posts: &[Proportion]) -> Result<BetaBinomialFit> {
+    let used = used_posts(posts, "A")?;
+    let (kappa, means) = fit_shared(&[&used]);
+    let mean = means.first().copied().unwrap_or(0.0);
+    Ok(summarise(&used, mean, kappa))
+}
+
+/// A Bayesian comparison of two variants under the Beta-Binomial model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OverdispersedComparison {
+    /// Always [`UnitOfAnalysis::Post`].
+    pub unit: UnitOfAnalysis,
+    /// The concentration shared by both variants (fitted jointly).
+    pub concentration: f64,
+    /// A's fit under the shared concentration.
+    pub fit_a: BetaBinomialFit,
+    /// B's fit under the shared concentration.
+    pub fit_b: BetaBinomialFit,
+    /// Approximate posterior of A's mean rate.
+    pub posterior_a: BetaPosterior,
+    /// Approximate posterior of B's mean rate.
+    pub posterior_b: BetaPosterior,
+    /// `P(μ_B > μ_A)`.
+    pub prob_b_beats_a: f64,
+    /// Expected loss of choosing A or B (rate units).
+    pub expected_loss: ExpectedLoss,
+}
+
+/// Compares two variants' mean rates with posts as the unit: one
+/// concentration `κ` is fitted jointly (each variant keeps its own mean),
+/// each mean gets the effective-sample-size Beta posterior, and `P(B > A)`
+/// and the expected loss are computed exactly by [`crate::bayes`].
+///
+/// # Errors
+///
+/// [`Error::TooFewPosts`] naming group `"A"` or `"B"` if either has fewer
+/// than 2 posts with trials.
+///
+/// # Example
+///
+/// ```
+/// use postab::bayes::BetaPrior;
+/// use postab::repeated::{compare_overdispersed, Proportion};
+///
+/// let p = |s, n| Proportion::new(s, n);
+/// let a = [p(30, 1000)?, p(25, 1100)?, p(41, 900)?, p(28, 1000)?];
+/// let b = [p(22, 1000)?, p(30, 1000)?, p(260, 4000)?, p(27, 950)?]; // one viral post
+/// let cmp = compare_overdispersed(&a, &b, &BetaPrior::uniform())?;
+/// assert!(cmp.prob_b_beats_a < 0.99); // the binomial model would say > 0.9999
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn compare_overdispersed(
+    a: &[Proportion],
+    b: &[Proportion],
+    prior: &BetaPrior,
+) -> Result<OverdispersedComparison> {
+    let ua = used_posts(a, "A")?;
+    let ub = used_posts(b, "B")?;
+    let (kappa, means) = fit_shared(&[&ua, &ub]);
+    let fit_a = summarise(&ua, means.first().copied().unwrap_or(0.0), kappa);
+    let fit_b = summarise(&ub, means.get(1).copied().unwrap_or(0.0), kappa);
+    let posterior_a = fit_a.posterior(prior)?;
+    let posterior_b = fit_b.posterior(prior)?;
+    Ok(OverdispersedComparison {
+        unit: UnitOfAnalysis::Post,
+        concentration: kappa,
+        fit_a,
+        fit_b,
+        posterior_a,
+        posterior_b,
+        prob_b_beats_a: prob_beats(&posterior_a, &posterior_b).b_beats_a,
+        expected_loss: expected_loss(&posterior_a, &posterior_b),
+    })
+}
+
+fn used_posts(posts: &[Proportion], group: &str) -> Result<Vec<Proportion>> {
+    let used: Vec<Proportion> = posts.iter().copied().filter(|p| p.trials() > 0).collect();
+    if used.len() < 2 {
+        return Err(Error::TooFewPosts {
+            group: group.to_string(),
+            got: used.len(),
+            need: 2,
+        });
+    }
+    Ok(used)
+}
+
+fn totals(posts: &[Proportion]) -> (f64, f64) {
+    posts.iter().fold((0.0, 0.0), |(s, n), p| {
+        (s + p.successes() as f64, n + p.trials() as f64)
+    })
+}
+
+fn summarise(posts: &[Proportion], mean: f64, kappa: f64) -> BetaBinomialFit {
+    let (s, n) = totals(posts);
+    let rho = 1.0 / (1.0 + kappa);
+    let denom: f64 = posts
+        .iter()
+        .map(|p| {
+            let ni = p.trials() as f64;
+            ni * (1.0 + (ni - 1.0) * rho)
+        })
+        .sum();
+    BetaBinomialFit {
+        posts: posts.len(),
+        successes: s as u64,
+        trials: n as u64,
+        mean,
+        concentration: kappa,
+        intra_post_correlation: rho,
+        log_likelihood: log_likelihood(posts, mean, kappa),
+        effective_trials: if denom > 0.0 { n * n / denom } else { 0.0 },
+    }
+}
+
+/// `Σ ln B(y + μκ, n − y + (1 − μ)κ) − ln B(μκ, (1 − μ)κ)`.
+fn log_likelihood(posts: &[Proportion], mean: f64, kappa: f64) -> f64 {
+    if mean <= 0.0 || mean >= 1.0 {
+        // Boundary mean: the likelihood of all-zero (or all-success) data is 1.
+        return 0.0;
+    }
+    let (a, b) = (mean * kappa, (1.0 - mean) * kappa);
+    let base = ln_beta(a, b);
+    posts
+        .iter()
+        .map(|p| {
+            let (y, n) = (p.successes() as f64, p.trials() as f64);
+            ln_beta(y + a, n - y + b) - base
+        })
+        .sum()
+}
+
+/// Fits one concentration shared by all groups and each group's mean.
+/// Returns `(κ, means)`.
+fn fit_shared(groups: &[&[Proportion]]) -> (f64, Vec<f64>) {
+    // Groups whose data sit on a boundary carry no information about κ.
+    let boundary: Vec<Option<f64>> = groups
+        .iter()
+        .map(|g| {
+            let (s, n) = totals(g);
+            (s == 0.0 || s == n).then(|| if n > 0.0 { s / n } else { 0.0 })
+        })
+        .collect();
+    let profile = |ln_kappa: f64| -> (f64, Vec<f64>) {
+        let kappa = ln_kappa.exp();
+        let mut total = 0.0;
+        let mut means = Vec::with_capacity(groups.len());
+        for (g, fixed) in groups.iter().zip(&boundary) {
+            if let Some(m) = fixed {
+                means.push(*m);
+                continue;
+            }
+            let (x, ll) = golden_max(-LOGIT_BOUND, LOGIT_BOUND, INNER_STEPS, |x| {
+                log_likelihood(g, logistic(x), kappa)
+            });
+            total += ll;
+            means.push(logistic(x));
+        }
+        (total, means)
+    };
+    if boundary.iter().all(Option::is_some) {
+        return (
+            MAX_CONCENTRATION,
+            boundary.iter().map(|m| m.unwrap_or(0.0)).collect(),
+        );
+    }
+    let (ln_kappa, _) = golden_max(
+        MIN_CONCENTRATION.ln(),
+        MAX_CONCENTRATION.ln(),
+        OUTER_STEPS,
+        |lk| profile(lk).0,
+    );
+    let (_, means) = profile(ln_kappa);
+    (ln_kappa.exp().min(MAX_CONCENTRATION), means)
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Golden-section search for the maximum of `f` on `[lo, hi]`; returns the
+/// best point and value. Non-finite values count as −∞.
+fn golden_max(mut lo: f64, mut hi: f64, steps: usize, mut f: impl FnMut(f64) -> f64) -> (f64, f64) {
+    const INV_PHI: f64 = 0.618_033_988_749_894_9;
+    let mut eval = |x: f64| {
+        let v = f(x);
+        if v.is_finite() { v } else { f64::NEG_INFINITY }
+    };
+    let mut x1 = hi - INV_PHI * (hi - lo);
+    let mut x2 = lo + INV_PHI * (hi - lo);
+    let (mut f1, mut f2) = (eval(x1), eval(x2));
+    for _ in 0..steps {
+        if f1 >= f2 {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - INV_PHI * (hi - lo);
+            f1 = eval(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + INV_PHI * (hi - lo);
+            f2 = eval(x2);
+        }
+    }
+    // The ends are candidates too: the maximum may sit on the bracket edge.
+    let mut best = if f1 >= f2 { (x1, f1) } else { (x2, f2) };
+    for x in [lo, hi] {
+        let v = eval(x);
+        if v > best.1 {
+            best = (x, v);
+        }
+    }
+    best
+}

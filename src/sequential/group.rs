@@ -1,0 +1,350 @@
+//! Group-sequential boundaries by recursive numerical integration.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::{SpendingFunction, check_alpha};
+use crate::error::{Error, Result};
+use crate::numeric::quad::gauss_legendre;
+use crate::numeric::{normal_pdf, normal_sf};
+
+/// Two-sided |z| beyond which a boundary is treated as "never cross"
+/// (`P(|Z| > 9) ≈ 2·10⁻¹⁹`): used when a look spends no α.
+const Z_CAP: f64 = 9.0;
+/// Gauss–Legendre nodes per panel of the integration grid.
+const NODES_PER_PANEL: usize = 10;
+/// Panels are at most this many standard deviations of the increment wide.
+const PANEL_SDS: f64 = 0.5;
+
+/// A two-sided group-sequential design with Lan–DeMets alpha spending.
+///
+/// # Model
+///
+/// At look `k` the test statistic is `Z_k`, standardised so that `Z_k ~ N(0, 1)`
+/// under the null, and observed at information fraction `t_k` (impressions so
+/// far over planned impressions at the last look). The score `S_k = Z_k √t_k`
+/// is Brownian motion observed at times `t_1 < t_2 < …`: it has independent
+/// normal increments of variance `t_k − t_{k−1}` (true of the two-proportion z
+/// statistic in large samples). The boundary `c_k` is the value with
+///
+/// ```text
+/// P(|Z_1| < c_1, …, |Z_{k−1}| < c_{k−1}, |Z_k| ≥ c_k) = α(t_k) − α(t_{k−1})
+/// ```
+///
+/// under the null, for the chosen [`SpendingFunction`] `α(t)`. The left side
+/// is computed by the recursive integration of Armitage, McPherson & Rowe
+/// (1969): the sub-density of `S_k` on the continuation region is the
+/// convolution of the previous one with the normal increment, evaluated on
+/// composite Gauss–Legendre grids whose panels are at most half an increment
+/// standard deviation wide (accuracy better than 1e-9 in each crossing
+/// probability). The boundary of a look depends only on the looks before it,
+/// so unplanned and unequally spaced looks are handled as they come
+/// ([`SpendingMonitor`]).
+///
+/// # Example
+/// ```
+/// use postab::sequential::{GroupSequential, SpendingFunction};
+/// let design = GroupSequential::new(0.05, SpendingFunction::OBrienFleming)?;
+/// let b = design.boundaries(&[0.2, 0.4, 0.6, 0.8, 1.0])?;
+/// assert!((b.z[0] - 4.877).abs() < 1e-3 && (b.z[4] - 2.031).abs() < 1e-3);
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GroupSequential {
+    alpha: f64,
+    spending: SpendingFunction,
+}
+
+/// Boundaries of a group-sequential design at a sequence of looks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Boundaries {
+    /// Information fraction of each look.
+    pub information_fractions: Vec<f64>,
+    /// Two-sided critical value: reject at look `k` when `|Z_k| ≥ z[k]`
+    /// (`+∞` when the look spends no α).
+    pub z: Vec<f64>,
+    /// Nominal two-sided p-value threshold `2(1 − Φ(z[k]))` of each look.
+    pub nominal_alpha: Vec<f64>,
+    /// α spent up to and including each look.
+    pub cumulative_alpha: Vec<f64>,
+}
+
+impl GroupSequential {
+    /// A two-sided design at overall level `alpha`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when `alpha` is not in (0, 1), or a power
+    /// family exponent is not finite and positive.
+    pub fn new(alpha: f64, spending: SpendingFunction) -> Result<Self> {
+        let alpha = check_alpha(alpha)?;
+        if let SpendingFunction::Power { rho } = spending {
+            crate::validate::check_positive("rho", rho)?;
+        }
+        Ok(Self { alpha, spending })
+    }
+
+    /// The overall level α.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// The spending function.
+    pub fn spending(&self) -> SpendingFunction {
+        self.spending
+    }
+
+    /// Boundaries at looks with the given information fractions (strictly
+    /// increasing, positive; fractions above 1 count as 1, so an overrun look
+    /// spends whatever α is left). The last look spends `α(t_K)`: all of α if
+    /// `t_K ≥ 1`; use [`SpendingMonitor::final_boundary`] to spend the rest at
+    /// a final look that comes early.
+    ///
+    /// # Errors
+    /// [`Error::NoLooks`] for an empty slice; [`Error::InvalidLook`] when a
+    /// fraction is not finite and positive or not above the previous one.
+    pub fn boundaries(&self, information_fractions: &[f64]) -> Result<Boundaries> {
+        if information_fractions.is_empty() {
+            return Err(Error::NoLooks);
+        }
+        let mut monitor = self.monitor();
+        for &t in information_fractions {
+            monitor.next_boundary(t)?;
+        }
+        Ok(monitor.boundaries())
+    }
+
+    /// A monitor that computes boundaries one look at a time.
+    pub fn monitor(&self) -> SpendingMonitor {
+        SpendingMonitor {
+            design: *self,
+            looks: Vec::new(),
+            state: None,
+        }
+    }
+}
+
+/// A look already taken: its fraction, boundary and spending.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct Look {
+    t: f64,
+    z: f64,
+    cumulative_alpha: f64,
+}
+
+/// Sub-density of the score at the previous look's continuation region, as
+/// masses on quadrature nodes, plus the increment to the latest look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct State {
+    /// `(node, weight × sub-density)` of `S_{k−1}` on `|S_{k−1}| < b_{k−1}`;
+    /// a unit point mass at 0 before the first look.
+    masses: Vec<(f64, f64)>,
+    /// Variance of the increment `S_k − S_{k−1}`.
+    delta: f64,
+    /// Score-scale boundary `b_k = c_k √t_k` of the latest look (capped).
+    bound: f64,
+}
+
+/// Boundaries computed look by look, for looks whose timing is not known in
+/// advance (the Lan–DeMets flexibility): call [`next_boundary`] with the
+/// information fraction actually reached.
+///
+/// [`next_boundary`]: SpendingMonitor::next_boundary
+///
+/// # Example
+/// ```
+/// use postab::sequential::{GroupSequential, SpendingFunction};
+/// let design = GroupSequential::new(0.05, SpendingFunction::Pocock)?;
+/// let mut m = design.monitor();
+/// let c1 = m.next_boundary(0.3)?;  // first look came at 30 % of the traffic
+/// let c2 = m.next_boundary(0.45)?; // an unplanned extra look
+/// let c3 = m.final_boundary(0.9)?; // stop early: spend the rest of α
+/// assert!(c1 > 2.0 && c2 > 2.0 && c3 > 2.0);
+/// assert_eq!(m.spent(), 0.05);
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpendingMonitor {
+    design: GroupSequential,
+    looks: Vec<Look>,
+    state: Option<State>,
+}
+
+impl SpendingMonitor {
+    /// Adds a look at information fraction `t` and returns its two-sided
+    /// critical value (`+∞` when the look spends no α).
+    ///
+    /// # Errors
+    /// [`Error::InvalidLook`] when `t` is not finite and positive or not
+    /// above the previous look's fraction.
+    pub fn next_boundary(&mut self, t: f64) -> Result<f64> {
+        let target = self.design.spending.spent(self.design.alpha, t);
+        self.add_look(t, target)
+    }
+
+    /// Adds a final look at information fraction `t` that spends all α not
+    /// yet spent, and returns its critical value.
+    ///
+    /// # Errors
+    /// As [`SpendingMonitor::next_boundary`].
+    pub fn final_boundary(&mut self, t: f64) -> Result<f64> {
+        self.add_look(t, self.design.alpha)
+    }
+
+    /// α spent so far.
+    pub fn spent(&self) -> f64 {
+        self.looks.last().map_or(0.0, |l| l.cumulative_alpha)
+    }
+
+    /// The boundaries of the looks taken so far.
+    pub fn boundaries(&self) -> Boundaries {
+        Boundaries {
+            information_fractions: self.looks.iter().map(|l| l.t).collect(),
+            z: self.looks.iter().map(|l| l.z).collect(),
+            nominal_alpha: self.looks.iter().map(|l| 2.0 * normal_sf(l.z)).collect(),
+            cumulative_alpha: self.looks.iter().map(|l| l.cumulative_alpha).collect(),
+        }
+    }
+
+    fn add_look(&mut self, t: f64, cumulative_target: f64) -> Result<f64> {
+        let previous_t = self.looks.last().map_or(0.0, |l| l.t);
+        if !(t.is_finite() && t > previous_t) {
+            return Err(Error::InvalidLook {
+                index: self.looks.len(),
+                value: t,
+                previous: previous_t,
+            });
+        }
+        let increment = (cumulative_target - self.spent()).max(0.0);
+        let delta = t - previous_t;
+        // Sub-density of the score at the previous look (point mass at 0 first).
+        let masses = match &self.state {
+            None => vec![(0.0, 1.0)],
+            Some(state) => advance(state, delta),
+        };
+        let cap = Z_CAP * t.sqrt();
+        let bound = solve_bound(&masses, delta.sqrt(), increment, cap);
+        let z = if bound >= cap {
+            f64::INFINITY
+        } else {
+            bound / t.sqrt()
+        };
+        let crossed = if bound >= cap { 0.0 } else { increment };
+        self.looks.push(Look {
+            t,
+            z,
+            cumulative_alpha: self.spent() + crossed,
+        });
+        self.state = Some(State {
+            masses,
+            delta,
+            bound: bound.min(cap),
+        });
+        Ok(z)
+    }
+}
+
+/// Masses of the sub-density of `S_k` on `|S_k| < b_k`, given the state at
+/// look `k` (masses of `S_{k−1}`, increment variance, bound) and the variance
+/// `next_delta` of the increment to the coming look (which sets the grid).
+fn advance(state: &State, next_delta: f64) -> Vec<(f64, f64)> {
+    let sd = state.delta.sqrt();
+    // Mass beyond max|node| + 9 sd is below 1e-19.
+    let reach = state
+        .masses
+        .iter()
+        .fold(0.0f64, |m, &(u, _)| m.max(u.abs()))
+        + Z_CAP * sd;
+    let half = state.bound.min(reach);
+    let width = PANEL_SDS * sd.min(next_delta.sqrt());
+    let panels = ((2.0 * half / width).ceil() as usize).max(1);
+    let (x, w) = rule();
+    let h = 2.0 * half / panels as f64;
+    let mut out = Vec::with_capacity(panels * x.len());
+    for p in 0..panels {
+        let mid = -half + (p as f64 + 0.5) * h;
+        for (&xi, &wi) in x.iter().zip(w) {
+            let s = mid + 0.5 * h * xi;
+            let density: f64 = state
+                .masses
+                .iter()
+                .map(|&(u, m)| m * normal_pdf((s - u) / sd))
+                .sum::<f64>()
+                / sd;
+            out.push((s, 0.5 * h * wi * density));
+        }
+    }
+    out
+}
+
+/// The Gauss–Legendre rule used on every panel.
+fn rule() -> &'static (Vec<f64>, Vec<f64>) {
+    static RULE: OnceLock<(Vec<f64>, Vec<f64>)> = OnceLock::new();
+    RULE.get_or_init(|| gauss_legendre(NODES_PER_PANEL))
+}
+
+/// Probability of crossing `±b` at the new look, from the masses at the
+/// previous one and the increment standard deviation `sd`.
+fn crossing(masses: &[(f64, f64)], sd: f64, b: f64) -> f64 {
+    masses
+        .iter()
+        .map(|&(u, m)| m * (normal_sf((b + u) / sd) + normal_sf((b - u) / sd)))
+        .sum()
+}
+
+/// The score-scale bound `b` whose crossing probability is `target`
+/// (bisection to full precision; `cap` when nothing is to be spent).
+fn solve_bound(masses: &[(f64, f64)], sd: f64, target: f64, cap: f64) -> f64 {
+    if target <= 0.0 || crossing(masses, sd, cap) >= target {
+        return cap;
+    }
+    let (mut lo, mut hi) = (0.0, cap);
+    if crossing(masses, sd, lo) <= target {
+        return lo;
+    }
+    // crossing() decreases in b: keep crossing(lo) > target ≥ crossing(hi).
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if crossing(masses, sd, mid) > target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_look_is_the_fixed_horizon_test() {
+        let d = GroupSequential::new(0.05, SpendingFunction::Pocock).unwrap();
+        let b = d.boundaries(&[1.0]).unwrap();
+        assert!((b.z[0] - 1.959963984540054).abs() < 1e-9, "{}", b.z[0]);
+    }
+
+    #[test]
+    fn continuation_mass_is_one_minus_spent() {
+        // After the looks, the remaining mass must equal 1 − α(t) (checks
+        // the quadrature independently of the bisection).
+        let d = GroupSequential::new(0.05, SpendingFunction::OBrienFleming).unwrap();
+        let mut m = d.monitor();
+        for t in [0.1, 0.35, 0.5, 0.9] {
+            m.next_boundary(t).unwrap();
+        }
+        let state = m.state.as_ref().unwrap();
+        let masses = advance(state, 0.1);
+        let remaining: f64 = masses.iter().map(|p| p.1).sum();
+        assert!(
+            (remaining - (1.0 - m.spent())).abs() < 1e-9,
+            "{remaining} vs {}",
+            1.0 - m.spent()
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! Simulation harness: check a decision rule on simulated data before you
+//! trust it.
+//!
+//! Set the true rate of each variant, the traffic per look, an allocation (a
+//! fixed split or any [`crate::bandit`] policy) and a stopping rule; the
+//! harness runs many seeded replications in parallel and reports the
+//! false-positive rate (A/A scenarios), power, the distribution of stopping
+//! times, regret and which variant was chosen ([`SimulationReport`]).
+//!
+//! Built-in stopping rules: [`FixedHorizon`] (one z-test at the end),
+//! [`NaivePeeking`] (the same test at every look: the mistake to measure),
+//! [`MsprtRule`] (always-valid, [`crate::sequential::Msprt`]),
+//! [`ExpectedLossRule`] (Bayesian, [`crate::bayes::expected_loss`]),
+//! [`RunToHorizon`], or your own via [`StoppingRule`] / [`FnRule`].
+//!
+//! # Example
+//! ```
+//! use postab::sequential::Msprt;
+//! use postab::sim::{MsprtRule, NaivePeeking, Simulation};
+//!
+//! let base = || Simulation::builder(vec![0.03, 0.03]).traffic_per_look(2_000).looks(48).replications(400).seed(1);
+//! let naive = base().stopping(NaivePeeking::new(0.05)?).build()?.run()?;
+//! let msprt = base().stopping(MsprtRule(Msprt::tuned(0.05, 0.03, 48_000)?)).build()?.run()?;
+//! assert!(naive.false_positive_rate() > msprt.false_positive_rate());
+//! # Ok::<(), postab::Error>(())
+//! ```
+
+mod harness;
+mod report;
+mod rules;
+
+pub use harness::{Allocation, Simulation, SimulationBuilder};
+pub use report::{ReplicationOutcome, SimulationReport};
+pub use rules::{
+    Decision, ExpectedLossRule, FixedHorizon, FnRule, Look, MsprtRule, NaivePeeking, RunToHorizon,
+    StoppingRule,
+};

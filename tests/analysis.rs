@@ -1,0 +1,136 @@
+//! End-to-end analyses through `Experiment`, checked against reference values.
+
+use postab::analysis::{FittedPosterior, Model};
+use postab::{Error, Experiment, Metric, Outcome, counts};
+
+fn two_arm(a: (u64, u64), b: (u64, u64)) -> Experiment {
+    let mut exp = Experiment::builder("test")
+        .variant("a", "control text")
+        .variant("b", "variant text")
+        .control("a")
+        .build()
+        .expect("valid experiment");
+    exp.add_counts("a", counts! { impressions: a.1, clicks: a.0 })
+        .expect("counts");
+    exp.add_counts("b", counts! { impressions: b.1, clicks: b.0 })
+        .expect("counts");
+    exp
+}
+
+#[test]
+fn rate_analysis_matches_golden_values() {
+    // golden-public.json: ztest_2prop_pooled-001, beta_prob_b_beats_a-001 (3/40 vs 7/40),
+    // proportion_ci-00x (Wilson for 3/40).
+    let report = two_arm((3, 40), (7, 40))
+        .analyze(&Metric::click_through())
+        .expect("analysis");
+    assert_eq!(report.model, Model::BetaBinomial);
+    let b = &report.variants[1];
+    let vs = b.vs_control.as_ref().expect("b is compared with a");
+    assert!((vs.p_value / 0.176_296_374_440_511_1 - 1.0).abs() < 1e-10);
+    assert!((vs.prob_beats_control - 0.903_235_522_673_705_4).abs() < 1e-12);
+    assert_eq!(
+        vs.adjusted_p_value, vs.p_value,
+        "one comparison: nothing to adjust"
+    );
+    assert!((report.variants[0].prob_best + b.prob_best - 1.0).abs() < 1e-12);
+    assert!(
+        matches!(b.posterior, FittedPosterior::Beta(p) if p.alpha() == 8.0 && p.beta() == 34.0)
+    );
+    // Newcombe interval of B − A (two_prop_diff_ci-001).
+    let d = vs
+        .difference_interval
+        .expect("rates have a difference interval");
+    assert!(
+        (d.lower - -0.05149820167968385).abs() < 1e-12
+            && (d.upper - 0.2526345911663303).abs() < 1e-12
+    );
+    // The table names the outcomes and every variant.
+    let text = report.to_string();
+    assert!(text.contains("impressions") && text.contains("clicks") && text.contains("control"));
+    // The report is plain data: JSON round trip.
+    let json = serde_json::to_string(&report).expect("serialise");
+    let back: postab::analysis::Analysis = serde_json::from_str(&json).expect("deserialise");
+    assert_eq!(back, report);
+}
+
+#[test]
+fn analysis_is_right_at_ten_million_impressions() {
+    // beta_prob_b_beats_a at 10⁷ trials: compare the report with the engine.
+    let report = two_arm((10_000, 10_000_000), (10_300, 10_000_000))
+        .analyze(&Metric::click_through())
+        .expect("analysis");
+    let vs = report.variants[1].vs_control.as_ref().expect("compared");
+    assert!(vs.prob_beats_control > 0.98 && vs.prob_beats_control < 1.0);
+    assert!(!report.srm.mismatch);
+}
+
+#[test]
+fn count_per_exposure_metric_uses_gamma_poisson() {
+    let mut exp = Experiment::builder("replies")
+        .variant("broadcast", "Our new post: {link}")
+        .variant("question", "What do you think? {link}")
+        .control("broadcast")
+        .build()
+        .expect("valid");
+    exp.add_counts("broadcast", counts! { impressions: 40, replies: 3 })
+        .expect("counts");
+    exp.add_counts("question", counts! { impressions: 40, replies: 7 })
+        .expect("counts");
+    let metric = Metric::per_exposure(
+        "replies_per_impression",
+        vec![Outcome::Reply],
+        Outcome::Impression,
+    )
+    .expect("metric");
+    let report = exp.analyze(&metric).expect("analysis");
+    assert_eq!(report.model, Model::GammaPoisson);
+    let vs = report.variants[1].vs_control.as_ref().expect("compared");
+    // gamma_poisson_prob_b_beats_a-001: Gamma(4, 40) vs Gamma(8, 40) = 0.88671875 exactly.
+    assert!((vs.prob_beats_control - 0.88671875).abs() < 1e-12);
+    // Exact conditional test: 7 of 10 events in B at equal exposure, two-sided
+    // binomial p = 0.34375 (scipy.stats.binomtest(7, 10, 0.5).pvalue).
+    assert!((vs.p_value - 0.34375).abs() < 1e-12);
+    assert!(vs.ratio_interval.is_some());
+}
+
+#[test]
+fn zero_traffic_is_an_error_naming_the_variant() {
+    let exp = two_arm((0, 0), (3, 40));
+    match exp.analyze(&Metric::click_through()) {
+        Err(Error::ZeroTraffic { variant }) => assert_eq!(variant, "a"),
+        other => panic!("expected ZeroTraffic, got {other:?}"),
+    }
+}
+
+#[test]
+fn three_arms_are_holm_adjusted() {
+    let mut exp = Experiment::builder("three")
+        .variant("a", "a")
+        .variant("b", "b")
+        .variant("c", "c")
+        .control("a")
+        .build()
+        .expect("valid");
+    exp.add_counts("a", counts! { impressions: 10_000, clicks: 200 })
+        .expect("counts");
+    exp.add_counts("b", counts! { impressions: 10_000, clicks: 260 })
+        .expect("counts");
+    exp.add_counts("c", counts! { impressions: 10_000, clicks: 205 })
+        .expect("counts");
+    let report = exp.analyze(&Metric::click_through()).expect("analysis");
+    let p: Vec<f64> = report.variants[1..]
+        .iter()
+        .map(|v| v.vs_control.as_ref().expect("compared").p_value)
+        .collect();
+    let adj: Vec<f64> = report.variants[1..]
+        .iter()
+        .map(|v| v.vs_control.as_ref().expect("compared").adjusted_p_value)
+        .collect();
+    // Holm with m = 2: the smaller p doubles, the larger is max(2 p_min, p_max).
+    let (lo, hi) = if p[0] < p[1] { (0, 1) } else { (1, 0) };
+    assert!((adj[lo] - 2.0 * p[lo]).abs() < 1e-15);
+    assert!((adj[hi] - p[hi].max(2.0 * p[lo])).abs() < 1e-15);
+    let total: f64 = report.variants.iter().map(|v| v.prob_best).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+}

@@ -1,0 +1,174 @@
+//! Bandit policies: decisions, weights, bad input.
+
+use postab::Error;
+use postab::bandit::{
+    EpsilonGreedy, EvenSplit, FixedSplit, Policy, ThompsonBeta, ThompsonGamma, TopTwoThompson, Ucb1,
+};
+use postab::bayes::BetaPrior;
+use postab::sequential::Tally;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+fn rng() -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(2026)
+}
+
+fn arms() -> Vec<Tally> {
+    vec![
+        Tally::new(50, 1_000).unwrap(),
+        Tally::new(80, 1_000).unwrap(),
+        Tally::new(55, 1_000).unwrap(),
+    ]
+}
+
+fn check_weights<P: Policy>(p: &P) -> Vec<f64> {
+    let mut w = vec![0.0; 3];
+    p.weights(&arms(), &mut rng(), &mut w).unwrap();
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{w:?}");
+    assert!(w.iter().all(|&x| x >= 0.0));
+    w
+}
+
+#[test]
+fn every_policy_favours_the_best_arm() {
+    for w in [
+        check_weights(&ThompsonBeta::new()),
+        check_weights(&ThompsonBeta::new().with_prior(BetaPrior::jeffreys())),
+        check_weights(&ThompsonGamma::new()),
+        check_weights(&Ucb1),
+        check_weights(&EpsilonGreedy::new(0.1).unwrap()),
+    ] {
+        assert!(w[1] > 0.9, "{w:?}");
+    }
+    let tt = check_weights(&TopTwoThompson::new(0.5).unwrap());
+    assert!((tt[1] - 0.5).abs() < 0.06, "{tt:?}");
+    assert_eq!(check_weights(&EvenSplit), vec![1.0 / 3.0; 3]);
+    let mut r = rng();
+    let picks: Vec<usize> = (0..200)
+        .map(|_| ThompsonBeta::new().choose(&arms(), &mut r).unwrap())
+        .collect();
+    assert!(picks.iter().filter(|&&k| k == 1).count() > 190);
+}
+
+#[test]
+fn two_arm_thompson_weights_are_exact() {
+    let a = [
+        Tally::new(30, 1_000).unwrap(),
+        Tally::new(45, 1_000).unwrap(),
+    ];
+    let mut w = [0.0; 2];
+    ThompsonBeta::new().weights(&a, &mut rng(), &mut w).unwrap();
+    let post = |t: Tally| postab::bayes::BetaPosterior::from_counts(t.successes, t.trials).unwrap();
+    let exact = postab::bayes::prob_beats(&post(a[0]), &post(a[1]));
+    assert_eq!(w, [exact.a_beats_b, exact.b_beats_a]);
+}
+
+#[test]
+fn seeded_decisions_reproduce() {
+    let run = || {
+        let mut r = rng();
+        (0..50)
+            .map(|_| TopTwoThompson::default().choose(&arms(), &mut r).unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn bad_input() {
+    let one = [Tally::default()];
+    let mut r = rng();
+    assert_eq!(
+        ThompsonBeta::new().choose(&one, &mut r),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
+    );
+    assert_eq!(
+        ThompsonGamma::new().choose(&[], &mut r),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 0,
+            min: 2
+        })
+    );
+    assert_eq!(
+        Ucb1.choose(&one, &mut r),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
+    );
+    assert_eq!(
+        EvenSplit.choose(&one, &mut r),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
+    );
+    let bad = [
+        Tally {
+            successes: 5,
+            trials: 3,
+        },
+        Tally::default(),
+    ];
+    assert!(matches!(
+        ThompsonBeta::new().choose(&bad, &mut r),
+        Err(Error::SuccessesExceedTrials { .. })
+    ));
+    assert!(matches!(
+        Ucb1.choose(&bad, &mut r),
+        Err(Error::SuccessesExceedTrials { .. })
+    ));
+    // Events may exceed exposures for the Poisson policy.
+    assert!(ThompsonGamma::new().choose(&bad, &mut r).is_ok());
+    let mut w = [0.0; 3];
+    assert_eq!(
+        ThompsonBeta::new().weights(&[Tally::default(); 2], &mut r, &mut w),
+        Err(Error::LengthMismatch {
+            what: "weights vs arms",
+            left: 3,
+            right: 2
+        })
+    );
+    assert!(matches!(
+        EpsilonGreedy::new(1.5),
+        Err(Error::InvalidParameter {
+            name: "epsilon",
+            ..
+        })
+    ));
+    assert!(matches!(
+        TopTwoThompson::new(-0.1),
+        Err(Error::InvalidParameter { name: "beta", .. })
+    ));
+    assert!(matches!(
+        ThompsonBeta::new().with_draws(0),
+        Err(Error::InvalidParameter { name: "draws", .. })
+    ));
+    assert!(matches!(
+        ThompsonGamma::new().with_prior(0.0, 1.0),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert_eq!(
+        FixedSplit::new(vec![1.0]),
+        Err(Error::TooFew {
+            what: "arms",
+            got: 1,
+            min: 2
+        })
+    );
+    assert!(matches!(
+        FixedSplit::new(vec![1.0, -1.0]),
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert!(matches!(
+        FixedSplit::new(vec![0.0, 0.0]),
+        Err(Error::InvalidParameter { .. })
+    ));
+}

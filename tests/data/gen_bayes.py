@@ -1,0 +1,50 @@
+"""Reference P(B > A) for Beta posteriors at 10^6-10^9 trials and at zero
+successes, by Evan Miller's closed-form sum at 60 digits (mpmath).
+Run: python3 tests/data/gen_bayes.py > tests/data/bayes-mpmath.json
+Uniform prior: alpha = 1 + s, beta = 1 + n - s."""
+import json
+import mpmath as mp
+
+mp.mp.dps = 60
+
+
+def s25(x):
+    return mp.nstr(x, 25, min_fixed=1, max_fixed=0)
+
+
+def prob_b_beats_a(aA, bA, aB, bB):
+    aA, bA, aB, bB = map(mp.mpf, (aA, bA, aB, bB))
+    t = mp.exp(mp.loggamma(aA) + mp.loggamma(bA + bB) - mp.loggamma(aA + bA + bB)
+               - (mp.loggamma(aA) + mp.loggamma(bA) - mp.loggamma(aA + bA)))
+    total = mp.mpf(0)
+    c = aA + bA + bB
+    i = 0
+    n = int(aB)
+    while i < n:
+        total += t
+        t *= (aA + i) * (bB + i) / ((c + i) * (i + 1))
+        i += 1
+    return total
+
+
+cases = []
+for (sa, na, sb, nb) in [
+    (10_000, 100_000_000, 10_150, 100_000_000),      # 0.01 % at 10^8
+    (100_000, 1_000_000_000, 100_600, 1_000_000_000),  # 0.01 % at 10^9
+    (100_000, 1_000_000_000, 99_000, 1_000_000_000),   # B worse, tail
+    (1_000_000, 100_000_000, 1_003_000, 100_000_000),  # 1 % at 10^8
+    (0, 1_000_000_000, 3, 1_000_000_000),               # zero successes
+    (0, 1_000_000_000, 0, 1_000_000_000),               # both zero: 1/2
+    (0, 100_000_000, 40, 100_000_000),                  # far tail
+    (300_000, 1_000_000, 300_900, 1_000_000),           # 30 % at 10^6
+    (5, 1_000_000_000, 0, 200),                         # lopsided
+]:
+    aA, bA, aB, bB = 1 + sa, 1 + na - sa, 1 + sb, 1 + nb - sb
+    p = prob_b_beats_a(aA, bA, aB, bB)
+    cases.append({
+        "id": f"mpmath-{sa}-{na}-{sb}-{nb}", "kind": "beta_prob_b_beats_a",
+        "input": {"s_a": sa, "n_a": na, "s_b": sb, "n_b": nb, "alpha_a": aA, "beta_a": bA, "alpha_b": aB, "beta_b": bB},
+        "expected": {"prob_b_beats_a_hp": s25(p), "prob_a_beats_b_hp": s25(1 - p)},
+        "source": "mpmath 60 digits, Evan Miller sum",
+    })
+print(json.dumps(cases, indent=1))
