@@ -1,10 +1,12 @@
 //! Types and helpers shared by every test in [`crate::freq`]: arm counts,
 //! the alternative hypothesis, intervals, and input validation.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 
 use crate::interval::Interval;
-use crate::numeric::{normal_isf, normal_sf};
+use crate::numeric::{chi2_sf, normal_isf, normal_sf};
 pub(crate) use crate::validate::{check_finite, check_open_unit, check_positive};
 use crate::{Error, Result};
 
@@ -161,7 +163,54 @@ pub(crate) fn clip(ci: Interval, lo: f64, hi: f64) -> Interval {
 
 /// The two-sided critical value z = Φ⁻¹(1 − (1 − level)/2) of a confidence
 /// level in (0, 1).
+/// The last level asked for is cached per thread (analyses use one level
+/// over and over), which saves the quantile evaluation.
 pub(crate) fn z_for_level(level: f64) -> Result<f64> {
     check_open_unit("confidence level", level)?;
-    Ok(normal_isf((1.0 - level) / 2.0))
+    thread_local! {
+        static LAST: Cell<(f64, f64)> = const { Cell::new((f64::NAN, f64::NAN)) };
+    }
+    Ok(LAST.with(|last| {
+        let (l, z) = last.get();
+        if l == level {
+            z
+        } else {
+            let z = normal_isf((1.0 - level) / 2.0);
+            last.set((level, z));
+            z
+        }
+    }))
+}
+
+/// P(χ²_dof > x). For up to 40 degrees of freedom and x < 1200 it uses the
+/// finite closed forms of the upper incomplete gamma at integer and
+/// half-integer shape (sums of positive terms, so relative accuracy is kept):
+/// even dof = 2k: e^{−y} Σ_{j<k} y^j/j!; odd dof = 2k + 1:
+/// erfc(√y) + e^{−y} Σ_{j<k} y^{j+½}/Γ(j + 3/2), with y = x/2. Otherwise
+/// [`chi2_sf`].
+pub(crate) fn chi2_upper(x: f64, dof: u64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return 1.0;
+    }
+    if dof == 0 || dof > 40 || x >= 1200.0 {
+        return chi2_sf(x, dof as f64);
+    }
+    let y = x / 2.0;
+    let k = dof / 2;
+    let (mut sum, mut term, base) = if dof.is_multiple_of(2) {
+        (0.0, 1.0, 0.0)
+    } else {
+        // y^{1/2}/Γ(3/2)
+        (
+            0.0,
+            y.sqrt() / (0.5 * std::f64::consts::PI.sqrt()),
+            2.0 * normal_sf(x.sqrt()),
+        )
+    };
+    let half = if dof.is_multiple_of(2) { 0.0 } else { 0.5 };
+    for j in 0..k {
+        sum += term;
+        term *= y / (j as f64 + 1.0 + half);
+    }
+    (base + (-y).exp() * sum).min(1.0)
 }

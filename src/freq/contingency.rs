@@ -5,8 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::Proportion;
-use crate::numeric::chi2_sf;
+use super::common::{Proportion, chi2_upper};
 use crate::{Error, Result};
 
 /// Which statistic [`ContingencyTest`] holds.
@@ -127,8 +126,10 @@ pub fn g_test_arms(arms: &[Proportion]) -> Result<ContingencyTest> {
 struct Table {
     cols: usize,
     cells: Vec<u64>,
-    row_sums: Vec<u128>,
-    col_sums: Vec<u128>,
+    /// Row margins, exact and as `f64`.
+    row_sums: Vec<(u128, f64)>,
+    /// Column margins, exact and as `f64`.
+    col_sums: Vec<(u128, f64)>,
     total: u128,
 }
 
@@ -188,6 +189,8 @@ impl Table {
             col_sums[k % cols] += u128::from(c);
         }
         let total: u128 = row_sums.iter().sum();
+        let with_f64 =
+            |v: Vec<u128>| -> Vec<(u128, f64)> { v.into_iter().map(|s| (s, s as f64)).collect() };
         if total == 0 {
             return Err(Error::AllZero { what: "table" });
         }
@@ -202,8 +205,8 @@ impl Table {
         Ok(Self {
             cols,
             cells,
-            row_sums,
-            col_sums,
+            row_sums: with_f64(row_sums),
+            col_sums: with_f64(col_sums),
             total,
         })
     }
@@ -217,8 +220,8 @@ impl Table {
         let n = self.total as f64;
         self.cells.iter().enumerate().map(move |(k, &o)| {
             let (r, c) = (self.row_sums[k / self.cols], self.col_sums[k % self.cols]);
-            let e = (r as f64) * (c as f64) / n;
-            (deviation(o, r, c, self.total), e)
+            let e = r.1 * c.1 / n;
+            (deviation(o, r.0, c.0, self.total), e)
         })
     }
 
@@ -255,13 +258,23 @@ fn finish(statistic: f64, dof: u64, kind: ContingencyStatistic) -> ContingencyTe
     ContingencyTest {
         statistic,
         dof,
-        p_value: chi2_sf(statistic, dof as f64).clamp(0.0, 1.0),
+        p_value: chi2_upper(statistic, dof).clamp(0.0, 1.0),
         kind,
     }
 }
 
 /// O − R·C/N with a single rounding when N·O and R·C fit in 128 bits.
 pub(crate) fn deviation(o: u64, r: u128, c: u128, n: u128) -> f64 {
+    // Fast path: 64-bit products (tables up to ~10^9 per cell fit).
+    if let (Ok(n), Ok(r), Ok(c)) = (u64::try_from(n), u64::try_from(r), u64::try_from(c))
+        && let (Some(x), Some(y)) = (n.checked_mul(o), r.checked_mul(c))
+    {
+        return if x >= y {
+            (x - y) as f64 / n as f64
+        } else {
+            -((y - x) as f64 / n as f64)
+        };
+    }
     match (n.checked_mul(u128::from(o)), r.checked_mul(c)) {
         (Some(x), Some(y)) if x >= y => (x - y) as f64 / n as f64,
         (Some(x), Some(y)) => -((y - x) as f64 / n as f64),

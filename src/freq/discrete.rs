@@ -99,13 +99,12 @@ pub(crate) fn two_sided_p<D: Unimodal>(d: &D, x: u64) -> f64 {
     let p = if x < m {
         // Ties just above x belong to the lower tail too.
         let mut xl = x;
-        let mut ln = lx;
+        let mut rise = 0.0; // ln P(xl) − ln P(x)
         while xl + 1 < m {
-            let next = ln + d.ratio_up(xl).ln();
-            if next > thr {
+            rise += d.ratio_up(xl).ln();
+            if rise > tol {
                 break;
             }
-            ln = next;
             xl += 1;
         }
         let guess = m.saturating_mul(2).saturating_sub(x).clamp(m, hi);
@@ -113,13 +112,12 @@ pub(crate) fn two_sided_p<D: Unimodal>(d: &D, x: u64) -> f64 {
         d.cdf(xl) + upper
     } else {
         let mut xr = x;
-        let mut ln = lx;
+        let mut rise = 0.0; // ln P(xr) − ln P(x)
         while xr > m + 1 {
-            let next = ln + d.ratio_down(xr).ln();
-            if next > thr {
+            rise += d.ratio_down(xr).ln();
+            if rise > tol {
                 break;
             }
-            ln = next;
             xr -= 1;
         }
         let guess = (2 * u128::from(m)).saturating_sub(u128::from(x));
@@ -222,7 +220,9 @@ impl Hypergeometric {
 
 impl Unimodal for Hypergeometric {
     fn support(&self) -> (u64, u64) {
-        let lo = (self.draws + self.successes).saturating_sub(self.population);
+        let lo = (u128::from(self.draws) + u128::from(self.successes))
+            .saturating_sub(u128::from(self.population));
+        let lo = u64::try_from(lo).unwrap_or(u64::MAX);
         (lo, self.successes.min(self.draws))
     }
 

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::numeric::chi2_sf;
+use super::common::chi2_upper;
+
 use crate::{Error, Result};
 
 /// The p-value below which [`sample_ratio_mismatch`] flags a mismatch.
@@ -97,7 +98,7 @@ pub fn sample_ratio_mismatch(observed: &[u64], split: &[f64]) -> Result<SrmCheck
         })
         .sum();
     let dof = (observed.len() - 1) as u64;
-    let p_value = chi2_sf(statistic, dof as f64).clamp(0.0, 1.0);
+    let p_value = chi2_upper(statistic, dof).clamp(0.0, 1.0);
     Ok(SrmCheck {
         statistic,
         dof,

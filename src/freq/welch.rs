@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, check_finite, check_open_unit};
 use crate::interval::Interval;
-use crate::numeric::{beta_inc, beta_inc_inv_upper};
+use crate::numeric::{beta_inc, beta_inc_inv_upper, beta_inc_upper, ln_beta_pdf};
 use crate::{Error, Result};
 
 /// Mean, sample standard deviation (n − 1 denominator) and size of one arm.
@@ -152,9 +152,16 @@ pub fn welch_t_test(
     })
 }
 
-/// P(|T_ν| > |t|).
+/// P(|T_ν| > |t|) = I_x(ν/2, ½) with x = ν/(ν + t²). Whichever of x and
+/// 1 − x = t²/(ν + t²) is smaller is formed directly (at ν = 10⁹ the tail
+/// is sensitive to 1 − x, which `1 − x` would round away).
 fn t_two_tail(t: f64, nu: f64) -> f64 {
-    beta_inc(nu / 2.0, 0.5, nu / (nu + t * t))
+    let t2 = t * t;
+    if t2 < nu {
+        beta_inc_upper(0.5, nu / 2.0, t2 / (nu + t2))
+    } else {
+        beta_inc(nu / 2.0, 0.5, nu / (nu + t2))
+    }
 }
 
 /// P(T_ν > t).
@@ -165,7 +172,18 @@ fn t_upper(t: f64, nu: f64) -> f64 {
 
 /// The t with P(|T_ν| > t) = alpha: from 1 − I_y(½, ν/2) = alpha with
 /// y = t²/(ν + t²), so y keeps full accuracy when small.
+/// Two Newton steps on y polish the inverse at very large ν.
 fn t_isf_two_sided(alpha: f64, nu: f64) -> f64 {
-    let y = beta_inc_inv_upper(0.5, nu / 2.0, alpha);
+    let mut y = beta_inc_inv_upper(0.5, nu / 2.0, alpha);
+    for _ in 0..2 {
+        if !(y > 0.0 && y < 0.5) {
+            break;
+        }
+        let miss = beta_inc_upper(0.5, nu / 2.0, y) - alpha;
+        let density = ln_beta_pdf(0.5, nu / 2.0, y, 1.0 - y).exp();
+        if density > 0.0 && density.is_finite() {
+            y += miss / density;
+        }
+    }
     (nu * y / (1.0 - y)).sqrt()
 }
