@@ -336,6 +336,22 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
+    /// A report document is not valid JSON or does not match the schema.
+    #[error("invalid report document: {message}")]
+    InvalidReport {
+        /// What the JSON reader reported.
+        message: String,
+    },
+    /// A report document has a schema version this build cannot read.
+    #[error(
+        "report schema version {found} is not supported (this build reads version {supported})"
+    )]
+    UnsupportedSchemaVersion {
+        /// The document's `schema_version`.
+        found: u64,
+        /// The version this build writes and reads.
+        supported: u64,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

@@ -58,6 +58,8 @@
 //!   (cluster-robust) tests and a Beta–Binomial overdispersion model.
 //! * [`import`]: X/Twitter analytics exports (legacy tweet activity and the
 //!   account content export) into posts, variants and counts.
+//! * [`report`]: text, Markdown and versioned JSON reports of analyses,
+//!   slot comparisons and simulations; SVG plots with the `plot` feature.
 //! * [`numeric`]: the special functions underneath, accurate at any scale.
 //!
 //! # The models behind the numbers
@@ -89,6 +91,8 @@
 //! * `csv` (default): reading analytics exports with the `csv` crate
 //!   ([`import::read_export`] and friends). Without it the rest of
 //!   [`import`] (snowflake ids, grouping rules) is still available.
+//! * `plot` (off by default): SVG plots of reports ([`report`]), written by
+//!   hand in pure Rust (no system libraries).
 //!
 //! # Randomness
 //!
@@ -112,6 +116,7 @@ pub mod numeric;
 pub mod outcome;
 pub mod post;
 pub mod repeated;
+pub mod report;
 pub mod schedule;
 pub mod sequential;
 pub mod sim;

@@ -1,0 +1,185 @@
+//! Renderings of an experiment's [`Analysis`].
+
+use super::format::{Table, prob_words, significant};
+use super::{Body, Document, Render};
+use crate::analysis::{Analysis, Model, VariantAnalysis};
+use crate::interval::Interval;
+
+/// Posterior probability from which a comparison is called conclusive.
+const CONCLUSIVE: f64 = 0.95;
+
+/// An amount of the metric in words: percentage points for rates, raw
+/// units per denominator for counts.
+fn amount(a: &Analysis, x: f64) -> String {
+    match a.model {
+        Model::BetaBinomial => format!("{} points of {}", significant(100.0 * x, 2), a.metric),
+        _ => format!(
+            "{} {} per {} of {}",
+            significant(x, 2),
+            a.numerator,
+            a.denominator,
+            a.metric
+        ),
+    }
+}
+
+fn rate(a: &Analysis, x: f64) -> String {
+    match a.model {
+        Model::BetaBinomial => format!("{:.3}%", 100.0 * x),
+        _ => significant(x, 4),
+    }
+}
+
+fn interval(a: &Analysis, i: &Interval) -> String {
+    format!("{} – {}", rate(a, i.lower), rate(a, i.upper))
+}
+
+fn name(v: &VariantAnalysis) -> &str {
+    if v.label.is_empty() { &v.id } else { &v.label }
+}
+
+/// The plain-language verdict of an analysis, one paragraph.
+pub(crate) fn verdict(a: &Analysis) -> String {
+    let Some(best) = a
+        .variants
+        .iter()
+        .max_by(|x, y| x.prob_best.total_cmp(&y.prob_best))
+    else {
+        return "No variants to compare.".into();
+    };
+    let control = a.variants.iter().find(|v| v.id == a.control);
+    let control_name = control.map_or(a.control.as_str(), name);
+    let k = a.variants.len();
+    let mut out = match &best.vs_control {
+        Some(c) => {
+            let lead = if k == 2 {
+                format!(
+                    "{} beats {} with {} probability",
+                    name(best),
+                    control_name,
+                    prob_words(c.prob_beats_control)
+                )
+            } else {
+                format!(
+                    "{} is the best of {k} variants with {} probability and beats {} (control) with {} probability",
+                    name(best),
+                    prob_words(best.prob_best),
+                    control_name,
+                    prob_words(c.prob_beats_control)
+                )
+            };
+            let lead = if c.prob_beats_control >= CONCLUSIVE {
+                lead
+            } else {
+                format!("Not yet conclusive: {lead}")
+            };
+            format!(
+                "{lead}; choosing it risks losing {} on average.",
+                amount(a, best.expected_loss)
+            )
+        }
+        None => {
+            let challenger = a
+                .variants
+                .iter()
+                .filter_map(|v| v.vs_control.as_ref().map(|c| (v, c)))
+                .max_by(|x, y| x.1.prob_beats_control.total_cmp(&y.1.prob_beats_control));
+            let against = challenger.map_or(String::new(), |(v, c)| {
+                format!(
+                    "; the strongest challenger, {}, beats it with {} probability",
+                    name(v),
+                    prob_words(c.prob_beats_control)
+                )
+            });
+            format!(
+                "{} (control) stays ahead: it is the best with {} probability{against}. Keeping it risks losing {} on average.",
+                name(best),
+                prob_words(best.prob_best),
+                amount(a, best.expected_loss)
+            )
+        }
+    };
+    if a.srm.mismatch {
+        out.push_str(&format!(
+            " **Warning:** the traffic split differs from the plan (sample ratio mismatch, p = {:.2e}); check the allocation before trusting the comparison.",
+            a.srm.p_value
+        ));
+    }
+    out
+}
+
+fn table(a: &Analysis) -> Table {
+    let level = format!("{:.0}%", 100.0 * a.options.level);
+    let cmp = match a.model {
+        Model::BetaBinomial => format!("difference {level} CI"),
+        _ => format!("ratio {level} CI"),
+    };
+    let mut t = Table::new([
+        "variant".to_string(),
+        a.denominator.clone(),
+        a.numerator.clone(),
+        "rate".into(),
+        format!("{level} credible"),
+        "P(best)".into(),
+        "expected loss".into(),
+        "P(> control)".into(),
+        "lift".into(),
+        cmp,
+        "p (adjusted)".into(),
+    ]);
+    for v in &a.variants {
+        let c = v.vs_control.as_ref();
+        let dash = || "–".to_string();
+        t.row(vec![
+            name(v).to_string(),
+            v.denominator.to_string(),
+            v.numerator.to_string(),
+            rate(a, v.rate),
+            interval(a, &v.credible_interval),
+            format!("{:.4}", v.prob_best),
+            format!("{:.2e}", v.expected_loss),
+            c.map_or("control".into(), |c| format!("{:.4}", c.prob_beats_control)),
+            c.map_or_else(dash, |c| {
+                c.lift
+                    .map_or("n/a".into(), |l| format!("{:+.1}%", 100.0 * l))
+            }),
+            c.map_or_else(dash, |c| match (c.difference_interval, c.ratio_interval) {
+                (Some(d), _) => format!("{:+.3} – {:+.3} pp", 100.0 * d.lower, 100.0 * d.upper),
+                (None, Some(r)) => format!("{:.3} – {:.3}", r.lower, r.upper),
+                (None, None) => "n/a".into(),
+            }),
+            c.map_or_else(dash, |c| format!("{:.3e}", c.adjusted_p_value)),
+        ]);
+    }
+    t
+}
+
+impl Render for Analysis {
+    fn text(&self) -> String {
+        format!("{self}\n{}\n", verdict(self).replace("**", ""))
+    }
+
+    fn markdown(&self) -> String {
+        // The model and sample-ratio notes are the last two lines of the
+        // `Display` table, kept in one place.
+        let display = self.to_string();
+        let notes: Vec<&str> = display.lines().rev().take(2).collect();
+        let mut out = format!(
+            "## {}: {} ({} / {})\n\n{}\n\n{}\n",
+            self.experiment,
+            self.metric,
+            self.numerator,
+            self.denominator,
+            verdict(self),
+            table(self).markdown()
+        );
+        for n in notes.iter().rev() {
+            out.push_str(&format!("* {n}\n"));
+        }
+        out
+    }
+
+    fn document(&self) -> Document {
+        Document::new(Body::Analysis(self.clone()))
+    }
+}

@@ -1,0 +1,125 @@
+//! Number formatting and tables shared by the renderings.
+
+/// A probability as a rounded percentage for prose: "96%", "99.7%",
+/// ">99.9%", "<0.1%".
+pub(crate) fn prob_words(p: f64) -> String {
+    if p > 0.999 {
+        ">99.9%".into()
+    } else if p < 0.001 {
+        "<0.1%".into()
+    } else if (0.01..=0.99).contains(&p) {
+        format!("{:.0}%", 100.0 * p)
+    } else {
+        format!("{:.1}%", 100.0 * p)
+    }
+}
+
+/// A number with `sig` significant digits, without exponent for the
+/// magnitudes reports show (≥ 1e-6).
+pub(crate) fn significant(x: f64, sig: i32) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if mag < -6 {
+        return format!("{x:.1e}");
+    }
+    let decimals = (sig - 1 - mag).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// Escapes `|` so that a cell cannot break a Markdown table.
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// A table of string cells rendered as aligned text or Markdown.
+pub(crate) struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub(crate) fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// Columns padded to their widest cell, two spaces apart.
+    pub(crate) fn text(&self) -> String {
+        let widths: Vec<usize> = (0..self.header.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .chain([&self.header[i]])
+                    .map(|c| c.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| {
+            let s = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect::<Vec<_>>()
+                .join("  ");
+            format!("{}\n", s.trim_end())
+        };
+        let mut out = line(&self.header);
+        for r in &self.rows {
+            out.push_str(&line(r));
+        }
+        out
+    }
+
+    /// A GitHub-flavoured Markdown table.
+    pub(crate) fn markdown(&self) -> String {
+        let line = |cells: &[String]| {
+            let inner: Vec<String> = cells.iter().map(|c| md_cell(c)).collect();
+            format!("| {} |\n", inner.join(" | "))
+        };
+        let mut out = line(&self.header);
+        out.push_str(&format!("|{}\n", "---|".repeat(self.header.len())));
+        for r in &self.rows {
+            out.push_str(&line(r));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probabilities_in_words() {
+        assert_eq!(prob_words(0.9612), "96%");
+        assert_eq!(prob_words(0.9971), "99.7%");
+        assert_eq!(prob_words(0.99991), ">99.9%");
+        assert_eq!(prob_words(0.0004), "<0.1%");
+        assert_eq!(prob_words(0.004), "0.4%");
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(significant(0.0041234, 2), "0.0041");
+        assert_eq!(significant(12.34, 2), "12");
+        assert_eq!(significant(0.0, 2), "0");
+    }
+
+    #[test]
+    fn tables_align_and_escape() {
+        let mut t = Table::new(["a", "bb"]);
+        t.row(vec!["xyz".into(), "1|2".into()]);
+        assert_eq!(t.text(), "a    bb\nxyz  1|2\n");
+        assert_eq!(t.markdown(), "| a | bb |\n|---|---|\n| xyz | 1\\|2 |\n");
+    }
+}

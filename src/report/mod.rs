@@ -1,0 +1,195 @@
+//! Reports people read and programs parse: terminal text, Markdown with a
+//! plain-language verdict, and a versioned JSON [`Document`]; SVG plots with
+//! the `plot` feature ([`plot`]).
+//!
+//! Every reportable result implements [`Render`]:
+//!
+//! | result | text | Markdown | JSON body `kind` |
+//! |---|---|---|---|
+//! | [`Analysis`] (an experiment) | its `Display` table | table + verdict | `analysis` |
+//! | [`SlotReport`] (posting slots) | table | table + verdict | `slots` |
+//! | [`SimulationReport`] (harness) | summary | summary + stopping times | `simulation` |
+//!
+//! # JSON schema (version 1)
+//!
+//! A document is one JSON object:
+//!
+//! ```text
+//! {
+//!   "schema_version": 1,            // SCHEMA_VERSION; bumped on breaking changes
+//!   "generator": "postab 0.1.0",    // crate that wrote it (informative)
+//!   "kind": "analysis" | "slots" | "simulation",
+//!   "result": { ... }               // the result type, serialised with serde
+//! }
+//! ```
+//!
+//! `result` is the serde form of the result type named by `kind`:
+//!
+//! * `analysis`: [`Analysis`] — `experiment`, `metric`, `numerator`,
+//!   `denominator` (names), `model` (`"BetaBinomial"` | `"GammaPoisson"`),
+//!   `control` (variant id), `options`, `variants` (one object per variant:
+//!   `id`, `label`, `numerator`, `denominator`, `rate`, `posterior`
+//!   (`{"family": "beta", "alpha", "beta"}` or `{"family": "gamma", "shape",
+//!   "rate"}`), `credible_interval` and `confidence_interval`
+//!   (`{"lower", "upper"}`), `prob_best`, `expected_loss`,
+//!   `vs_control` (`null` for the control, else `prob_beats_control`,
+//!   `difference`, `difference_interval`, `ratio_interval`, `lift`,
+//!   `p_value`, `adjusted_p_value`)) and `srm` (sample-ratio check);
+//! * `slots`: [`SlotReport`] — `metric`, `tz` (IANA name), `scheme`,
+//!   `prior` (`{"alpha", "beta"}`), `rates` (per slot with data:
+//!   `label`, `successes`, `trials`, `rate`, `posts`), `prob_best`
+//!   (`[label, probability]` pairs), `control` and `vs_control` (per slot
+//!   with data: `label`, `control`, `prob_beats_control`, `expected_loss`
+//!   `{"choose_a", "choose_b"}`, `impression_level`, `post_level`). A slot
+//!   label is `{"hour": 8}`, `{"weekday": "Mon"}`, `{"hour_of_week": ["Mon",
+//!   8]}` or `{"window": "morning"}`;
+//! * `simulation`: [`SimulationReport`] — `true_rates`, `replications`,
+//!   `looks`, `seed`, `winners`, `no_winner`, `ended_at` (stopping-time
+//!   counts per look), `stopped`, `mean_regret`, `regret_by_look`,
+//!   `mean_impressions`, `mean_successes`, `outcomes`.
+//!
+//! Rates are fractions (0.031, not 3.1 %); probabilities are in \[0, 1\].
+//! New fields may be added within a version; readers should ignore fields
+//! they do not know. [`Document::from_json`] reads a document back into the
+//! result types and refuses other schema versions.
+//!
+//! # Example
+//!
+//! ```
+//! use postab::report::{Body, Document, Render};
+//! use postab::{counts, Experiment, Metric};
+//!
+//! let mut exp = Experiment::builder("launch-post")
+//!     .variant("question", "Is your posting schedule too rigid? {link}")
+//!     .variant("statement", "There is no single right way to run an account. {link}")
+//!     .control("question")
+//!     .build()?;
+//! exp.add_counts("question", counts! { impressions: 12_400, clicks: 310 })?;
+//! exp.add_counts("statement", counts! { impressions: 12_000, clicks: 352 })?;
+//! let analysis = exp.analyze(&Metric::click_through())?;
+//!
+//! let md = analysis.markdown();
+//! assert!(md.contains("beats"));
+//! let json = analysis.to_json()?;
+//! let back = Document::from_json(&json)?;
+//! assert_eq!(back.body, Body::Analysis(analysis));
+//! # Ok::<(), postab::Error>(())
+//! ```
+
+mod analysis;
+mod format;
+#[cfg(feature = "plot")]
+pub mod plot;
+mod simulation;
+mod slots;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::analysis::Analysis;
+use crate::error::{Error, Result};
+pub use crate::sim::SimulationReport;
+pub use slots::SlotReport;
+
+/// The JSON schema version this build writes and reads.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The result a [`Document`] carries, tagged by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "result", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Body {
+    /// An experiment's analysis.
+    Analysis(Analysis),
+    /// A comparison of posting slots.
+    Slots(SlotReport),
+    /// Operating characteristics from the simulation harness.
+    Simulation(SimulationReport),
+}
+
+/// A versioned JSON report document (see the [module docs](self) for the
+/// schema).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Document {
+    /// Schema version, [`SCHEMA_VERSION`] when written by this build.
+    pub schema_version: u64,
+    /// The crate and version that wrote the document, e.g. `"postab 0.1.0"`.
+    pub generator: String,
+    /// The result.
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// Only the version, read first so that other versions fail cleanly.
+#[derive(Deserialize)]
+struct VersionProbe {
+    schema_version: u64,
+}
+
+fn invalid(e: &serde_json::Error) -> Error {
+    Error::InvalidReport {
+        message: e.to_string(),
+    }
+}
+
+impl Document {
+    /// A document of the current [`SCHEMA_VERSION`] holding `body`.
+    pub fn new(body: Body) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            generator: concat!("postab ", env!("CARGO_PKG_VERSION")).to_string(),
+            body,
+        }
+    }
+
+    /// The document as pretty-printed JSON (ends with a newline).
+    ///
+    /// # Errors
+    /// [`Error::InvalidReport`] if a number cannot be written as JSON
+    /// (serde_json writes non-finite floats as `null`, so in practice none).
+    pub fn to_json(&self) -> Result<String> {
+        let mut s = serde_json::to_string_pretty(self).map_err(|e| invalid(&e))?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// Reads a document written by [`Document::to_json`].
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedSchemaVersion`] for another schema version;
+    /// [`Error::InvalidReport`] when the text is not a document.
+    ///
+    /// # Example
+    /// ```
+    /// use postab::report::Document;
+    /// let err = Document::from_json(r#"{"schema_version": 99, "kind": "slots"}"#).unwrap_err();
+    /// assert!(err.to_string().contains("99"));
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self> {
+        let probe: VersionProbe = serde_json::from_str(json).map_err(|e| invalid(&e))?;
+        if probe.schema_version != SCHEMA_VERSION {
+            return Err(Error::UnsupportedSchemaVersion {
+                found: probe.schema_version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        serde_json::from_str(json).map_err(|e| invalid(&e))
+    }
+}
+
+/// The three renderings of a result.
+pub trait Render {
+    /// Terminal text: an aligned table and a summary.
+    fn text(&self) -> String;
+    /// Markdown: a plain-language verdict and tables.
+    fn markdown(&self) -> String;
+    /// The result as a versioned [`Document`].
+    fn document(&self) -> Document;
+    /// Shorthand for `self.document().to_json()`.
+    ///
+    /// # Errors
+    /// As [`Document::to_json`].
+    fn to_json(&self) -> Result<String> {
+        self.document().to_json()
+    }
+}

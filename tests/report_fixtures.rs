@@ -1,0 +1,89 @@
+//! Fixed inputs shared by the report tests (included with `#[path]`).
+#![allow(dead_code)]
+
+use chrono::{Duration, TimeZone, Utc};
+use chrono_tz::Europe::London;
+use postab::analysis::Analysis;
+use postab::bayes::BetaPrior;
+use postab::post::Variant;
+use postab::report::SlotReport;
+use postab::schedule::{SlotLabel, Slots};
+use postab::sim::{NaivePeeking, Simulation, SimulationReport};
+use postab::{Counts, Experiment, Metric, counts};
+
+pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Two texts of the same post, the statement clearly ahead.
+pub fn two_variants() -> Res<Analysis> {
+    let mut exp = Experiment::builder("launch-post")
+        .variant_full(
+            Variant::new("question", "Is your posting schedule too rigid? {link}")?
+                .with_label("Question"),
+        )
+        .variant_full(
+            Variant::new(
+                "statement",
+                "There is no single right way to run an account. {link}",
+            )?
+            .with_label("Statement"),
+        )
+        .control("question")
+        .build()?;
+    exp.add_counts("question", counts! { impressions: 12_400, clicks: 310 })?;
+    exp.add_counts("statement", counts! { impressions: 12_000, clicks: 352 })?;
+    Ok(exp.analyze(&Metric::click_through())?)
+}
+
+/// Three variants where the control stays ahead.
+pub fn three_variants() -> Res<Analysis> {
+    let mut exp = Experiment::builder("cta")
+        .variant_full(Variant::new("plain", "New post: {link}")?.with_label("Plain"))
+        .variant_full(Variant::new("ask", "Read it and tell me: {link}")?.with_label("Ask"))
+        .variant_full(Variant::new("emoji", "New post {link} (fire)")?.with_label("Emoji"))
+        .control("plain")
+        .build()?;
+    exp.add_counts("plain", counts! { impressions: 8_000, clicks: 240 })?;
+    exp.add_counts("ask", counts! { impressions: 8_100, clicks: 230 })?;
+    exp.add_counts("emoji", counts! { impressions: 7_900, clicks: 205 })?;
+    Ok(exp.analyze(&Metric::click_through())?)
+}
+
+/// Hour-of-week slots in London: posts at 08, 12, 17 and 21 o'clock every
+/// day of one week, mornings best.
+pub fn slots() -> Res<SlotReport> {
+    let monday = Utc
+        .with_ymd_and_hms(2026, 1, 5, 0, 0, 0)
+        .single()
+        .ok_or("date")?;
+    let mut posts: Vec<(chrono::DateTime<Utc>, Counts)> = Vec::new();
+    for day in 0..7i64 {
+        for (hour, clicks) in [(8i64, 120u64), (12, 95), (17, 80), (21, 100)] {
+            let at = monday + Duration::days(day) + Duration::hours(hour);
+            let impressions = 3_000 + 100 * day as u64;
+            posts.push((
+                at,
+                counts! { impressions: impressions, clicks: clicks + 3 * day as u64 },
+            ));
+        }
+    }
+    let table = Slots::hour_of_week(London).bucket_posts(posts.iter().map(|(at, c)| (*at, c)))?;
+    let control = SlotLabel::HourOfWeek(chrono::Weekday::Mon, 17);
+    Ok(SlotReport::new(
+        &table,
+        &Metric::click_through(),
+        &BetaPrior::uniform(),
+        Some(&control),
+    )?)
+}
+
+/// Naive peeking at 12 looks of an A/B test with a real difference.
+pub fn simulation() -> Res<SimulationReport> {
+    Ok(Simulation::builder(vec![0.03, 0.036])
+        .traffic_per_look(1_000)
+        .looks(12)
+        .replications(60)
+        .seed(7)
+        .stopping(NaivePeeking::new(0.05)?)
+        .build()?
+        .run()?)
+}

@@ -1,0 +1,108 @@
+//! Snapshot tests of the text, Markdown and JSON renderings of reports.
+//!
+//! Each rendering is compared with a file in `tests/snapshots/`. After an
+//! intended change of a rendering, regenerate the files with
+//!
+//! ```text
+//! UPDATE_SNAPSHOTS=1 cargo test --test report_snapshots
+//! ```
+//!
+//! and review the diff (`git diff tests/snapshots`) before committing.
+
+#[path = "report_fixtures.rs"]
+mod fixtures;
+
+use std::path::PathBuf;
+
+use fixtures::Res;
+use postab::report::{Body, Document, Render, SCHEMA_VERSION};
+
+fn check(name: &str, actual: &str) -> Res<()> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual)?;
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{}: {e}; run `UPDATE_SNAPSHOTS=1 cargo test --test report_snapshots` to create it",
+            path.display()
+        )
+    })?;
+    assert!(
+        expected == actual,
+        "snapshot {name} differs; if the change is intended run \
+         `UPDATE_SNAPSHOTS=1 cargo test --test report_snapshots`.\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+    Ok(())
+}
+
+fn all_renderings<R: Render>(name: &str, r: &R) -> Res<Document> {
+    check(&format!("{name}.txt"), &r.text())?;
+    check(&format!("{name}.md"), &r.markdown())?;
+    let json = r.to_json()?;
+    check(&format!("{name}.json"), &json)?;
+    let doc = Document::from_json(&json)?;
+    assert_eq!(doc.schema_version, SCHEMA_VERSION);
+    assert_eq!(doc, r.document());
+    Ok(doc)
+}
+
+#[test]
+fn two_variant_analysis() -> Res<()> {
+    let a = fixtures::two_variants()?;
+    let doc = all_renderings("analysis_two", &a)?;
+    assert_eq!(doc.body, Body::Analysis(a.clone()));
+    assert!(a.markdown().contains("Statement beats Question with"));
+    Ok(())
+}
+
+#[test]
+fn three_variant_analysis() -> Res<()> {
+    let a = fixtures::three_variants()?;
+    let doc = all_renderings("analysis_three", &a)?;
+    assert_eq!(doc.body, Body::Analysis(a.clone()));
+    assert!(a.markdown().contains("Plain (control) stays ahead"));
+    Ok(())
+}
+
+#[test]
+fn slot_report() -> Res<()> {
+    let s = fixtures::slots()?;
+    let doc = all_renderings("slots", &s)?;
+    assert_eq!(doc.body, Body::Slots(s));
+    Ok(())
+}
+
+#[test]
+fn simulation_report() -> Res<()> {
+    let r = fixtures::simulation()?;
+    let doc = all_renderings("simulation", &r)?;
+    assert_eq!(doc.body, Body::Simulation(r));
+    Ok(())
+}
+
+#[test]
+fn other_schema_versions_are_refused() -> Res<()> {
+    let json = fixtures::two_variants()?.to_json()?;
+    let newer = json.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1);
+    let err = Document::from_json(&newer).map(|_| ()).unwrap_err();
+    assert!(matches!(
+        err,
+        postab::Error::UnsupportedSchemaVersion {
+            found: 2,
+            supported: 1
+        }
+    ));
+    assert!(matches!(
+        Document::from_json("{\"schema_version\": 1, \"kind\": \"nope\"}"),
+        Err(postab::Error::InvalidReport { .. })
+    ));
+    assert!(matches!(
+        Document::from_json("not json"),
+        Err(postab::Error::InvalidReport { .. })
+    ));
+    Ok(())
+}
