@@ -190,7 +190,7 @@ impl Chart {
             let y = TOP + 10.0 + 20.0 * i as f64;
             let _ = write!(
                 self.svg,
-                r#"<rect x="{x}" y="{:.2}" width="14" height="10" fill="{colour}"/>"#,
+                r##"<rect x="{x}" y="{:.2}" width="14" height="10" fill="{colour}" stroke="#999999" stroke-width="0.5"/>"##,
                 y - 9.0
             );
             self.text(x + 20.0, y, "start", name);
