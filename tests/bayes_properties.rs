@@ -62,3 +62,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The one-pass expected loss equals the size-biasing identity
+    /// `E[(A − B)⁺] = m_A P(A′ > B) − m_B P(A > B′)` evaluated with two
+    /// independent `P(· > ·)` sums.
+    #[test]
+    fn expected_loss_matches_size_biasing(a in counts(), b in counts()) {
+        let (pa, pb) = (post(a), post(b));
+        let up = |p: &BetaPosterior| BetaPosterior::new(p.alpha() + 1.0, p.beta()).expect("valid");
+        let (ma, mb) = (pa.alpha() / (pa.alpha() + pa.beta()), pb.alpha() / (pb.alpha() + pb.beta()));
+        let choose_b = ma * prob_beats(&pb, &up(&pa)).b_beats_a - mb * prob_beats(&up(&pb), &pa).b_beats_a;
+        let loss = postab::bayes::expected_loss(&pa, &pb);
+        let scale = ma.max(mb);
+        prop_assert!((loss.choose_b - choose_b.max(0.0)).abs() <= 1e-9 * choose_b.abs() + 1e-15 * scale,
+            "{loss:?} vs {choose_b}");
+        prop_assert!(loss.choose_a >= 0.0 && loss.choose_b >= 0.0);
+        prop_assert!(((loss.choose_a - loss.choose_b) - (mb - ma)).abs() <= 1e-12 * scale);
+    }
+}

@@ -34,28 +34,113 @@ const MAX_TERMS: f64 = 400_000.0;
 
 /// `(P(X > Y), P(Y > X))`.
 pub(crate) fn prob_greater(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
-    let (ax, bx, ay, by) = (x.alpha(), x.beta(), y.alpha(), y.beta());
-    // Four equivalent sums: index over X's or Y's first parameter, on the
-    // rates or on their complements (P(X > Y) = P(1 − Y > 1 − X)).
-    let options = [
-        (spread(ax, bx, ay, by), 0u8),
-        (spread(ay, by, ax, bx), 1),
-        (spread(by, ay, bx, ax), 2),
-        (spread(bx, ax, by, ay), 3),
-    ];
-    let (best_spread, which) =
-        options.iter().fold(
-            (f64::INFINITY, 0),
-            |acc, &(s, w)| if s < acc.0 { (s, w) } else { acc },
-        );
-    if best_spread * 12.0 > MAX_TERMS {
-        return quadrature(x, y);
+    match orient(x, y) {
+        Some((params, swapped)) => {
+            let r = sum_route(params[0], params[1], params[2], params[3]);
+            if swapped { swap(r) } else { r }
+        }
+        None => quadrature(x, y),
     }
-    match which {
-        0 => sum_route(ax, bx, ay, by),
-        1 => swap(sum_route(ay, by, ax, bx)),
-        2 => sum_route(by, ay, bx, ax),
-        _ => swap(sum_route(bx, ax, by, ay)),
+}
+
+/// Picks the cheapest of four equivalent sums: index over X's or Y's first
+/// parameter, on the rates or on their complements (`X > Y ⟺ 1 − Y > 1 − X`).
+/// Returns the `(a_x, b_x, a_y, b_y)` the core sums over and whether its two
+/// results come out swapped; `None` when every sum would be too long.
+fn orient(x: &BetaPosterior, y: &BetaPosterior) -> Option<([f64; 4], bool)> {
+    let (ax, bx, ay, by) = (x.alpha(), x.beta(), y.alpha(), y.beta());
+    let options = [
+        ([ax, bx, ay, by], false),
+        ([ay, by, ax, bx], true),
+        ([by, ay, bx, ax], false),
+        ([bx, ax, by, ay], true),
+    ];
+    let (best, choice) = options.iter().fold((f64::INFINITY, options[0]), |acc, o| {
+        let s = spread(o.0[1], o.0[2], o.0[3]);
+        if s < acc.0 { (s, *o) } else { acc }
+    });
+    (best * 12.0 <= MAX_TERMS).then_some(choice)
+}
+
+/// `(E[max(X − Y, 0)], E[max(Y − X, 0)])` from one sum over the same terms as
+/// [`prob_greater`]: with `w(a) = (a_y + a)/(a_y + b_y + b_x + a)`,
+/// `E[Y 1(X > Y)] = Σ_{a<a_x} T(a) w(a)` and `E[X 1(X > Y)] = m_X (P(X > Y) + T(a_x))`
+/// (size-biasing `Y` multiplies each term by `w(a)/m_Y`; size-biasing `X`
+/// adds one term). The side summed directly is the small one; the other
+/// follows from `E[(X − Y)⁺] − E[(Y − X)⁺] = m_X − m_Y`. `None` when the
+/// sum needs a non-closed base case or is too long (callers then use two
+/// [`prob_greater`] evaluations).
+pub(crate) fn expected_shortfalls(x: &BetaPosterior, y: &BetaPosterior) -> Option<(f64, f64)> {
+    let (params, swapped) = orient(x, y)?;
+    let r = loss_route(params[0], params[1], params[2], params[3])?;
+    Some(if swapped { swap(r) } else { r })
+}
+
+/// The core of [`expected_shortfalls`] for the orientation `(a_x, b_x, a_y, b_y)`.
+fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
+    let s = ay + by;
+    let (p, q) = (ay / s, by / s);
+    let c = bx + by;
+    let m = (ax.ceil() - 1.0).max(0.0);
+    let phi = ax - m;
+    let mx = ax / (ax + bx);
+    let my = ay / (ay + by);
+    let last = ax - 1.0;
+    // T(a_x), the first term beyond P(X > Y).
+    let t_ax = ln_term(ax, bx, ay, by, p, q).exp();
+    let w = |a: f64| (ay + a) / (ay + c + a);
+    let up_ratio = if m == 0.0 {
+        0.0
+    } else {
+        (ay + last) * (last + bx) / ((ay + c + last) * (last + 1.0))
+    };
+    if m > 0.0 && up_ratio >= 1.0 {
+        // Downward: E[(X − Y)⁺] = Σ_{a<a_x} T(a)(m_X − w(a)) + m_X T(a_x) + base.
+        let mut t = ln_term(last, bx, ay, by, p, q).exp();
+        let mut acc = 0.0;
+        let mut total = 0.0;
+        let mut a = last;
+        let mut reached_base = true;
+        while a >= phi - 0.5 {
+            acc += t * (mx - w(a));
+            total += t;
+            if a - 1.0 < phi - 0.5 {
+                break;
+            }
+            t *= a * (ay + c + a - 1.0) / ((ay + a - 1.0) * (a - 1.0 + bx));
+            a -= 1.0;
+            if t <= total * 1e-17 {
+                reached_base = false;
+                break;
+            }
+        }
+        if reached_base {
+            if phi != 1.0 {
+                return None;
+            }
+            // S(1) = T(0) in the limit; its size-biased twin has weight w(0).
+            let s1 = base(1.0, bx, ay, by).0;
+            acc += s1 * (mx - w(0.0));
+        }
+        let x_gt = acc + mx * t_ax;
+        Some((x_gt, x_gt - (mx - my)))
+    } else {
+        // Upward: E[(Y − X)⁺] = Σ_{a≥a_x} T(a)(w(a) − m_X) + m_X T(a_x).
+        let mut t = t_ax;
+        let mut acc = 0.0;
+        let mut total = 0.0;
+        let mut a = ax;
+        while t > total * 1e-17 && a < 1e15 {
+            // One division serves both the weight and the ratio.
+            let inv = 1.0 / ((ay + c + a) * (a + 1.0));
+            let num = ay + a;
+            acc += t * (num * (a + 1.0) * inv - mx);
+            total += t;
+            t *= num * (a + bx) * inv;
+            a += 1.0;
+        }
+        let y_gt = acc + mx * t_ax;
+        Some((y_gt + (mx - my), y_gt))
     }
 }
 
@@ -65,7 +150,7 @@ fn swap((p, q): (f64, f64)) -> (f64, f64) {
 
 /// Standard deviation of the summation index (negative binomial with
 /// `b_x` failures, success probability `Y`, mixed over `Y ~ Beta(a_y, b_y)`).
-fn spread(_ax: f64, bx: f64, ay: f64, by: f64) -> f64 {
+fn spread(bx: f64, ay: f64, by: f64) -> f64 {
     let s = ay + by;
     let (m, q) = (ay / s, by / s);
     let var_y = ay * by / (s * s * (s + 1.0));

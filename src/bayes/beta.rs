@@ -297,6 +297,11 @@ impl Posterior for BetaPosterior {
     }
 
     fn expected_losses(&self, other: &Self) -> (f64, f64) {
+        // One weighted sum where it applies (the common case), else two
+        // P(· > ·) evaluations on size-biased posteriors.
+        if let Some((self_gt, other_gt)) = super::beat::expected_shortfalls(self, other) {
+            return (other_gt.max(0.0), self_gt.max(0.0));
+        }
         let up = |d: &Self| Self {
             alpha: d.alpha + 1.0,
             beta: d.beta,

@@ -27,7 +27,37 @@ def prob_b_beats_a(aA, bA, aB, bB):
     return total
 
 
+def prob_a_beats_b_tail(aA, bA, aB, bB):
+    """P(A > B) = sum_{i >= aB} T(i) (the terms beyond Evan Miller's sum),
+    summed from the boundary at 60 digits until a term is below 1e-45 of the
+    sum; for cases where B is ahead, so the terms only decrease."""
+    aA, bA, aB, bB = map(mp.mpf, (aA, bA, aB, bB))
+    i = aB
+    t = mp.exp(mp.loggamma(aA + i) + mp.loggamma(bA + bB) - mp.loggamma(aA + bA + bB + i)
+               - mp.log(bB + i) - (mp.loggamma(1 + i) + mp.loggamma(bB) - mp.loggamma(1 + i + bB))
+               - (mp.loggamma(aA) + mp.loggamma(bA) - mp.loggamma(aA + bA)))
+    total = mp.mpf(0)
+    c = aA + bA + bB
+    while t > total * mp.mpf(10) ** -45:
+        total += t
+        t *= (aA + i) * (bB + i) / ((c + i) * (i + 1))
+        i += 1
+    return total
+
+
 cases = []
+for (sa, na, sb, nb) in [
+    (30_000_000, 100_000_000, 30_003_000, 100_000_000),       # 30 % at 10^8
+    (300_000_000, 1_000_000_000, 300_030_000, 1_000_000_000),  # 30 % at 10^9
+]:
+    aA, bA, aB, bB = 1 + sa, 1 + na - sa, 1 + sb, 1 + nb - sb
+    q = prob_a_beats_b_tail(aA, bA, aB, bB)
+    cases.append({
+        "id": f"mpmath-{sa}-{na}-{sb}-{nb}", "kind": "beta_prob_b_beats_a",
+        "input": {"s_a": sa, "n_a": na, "s_b": sb, "n_b": nb, "alpha_a": aA, "beta_a": bA, "alpha_b": aB, "beta_b": bB},
+        "expected": {"prob_b_beats_a_hp": s25(1 - q), "prob_a_beats_b_hp": s25(q)},
+        "source": "mpmath 60 digits, terms beyond Evan Miller's sum from the boundary",
+    })
 for (sa, na, sb, nb) in [
     (10_000, 100_000_000, 10_150, 100_000_000),      # 0.01 % at 10^8
     (100_000, 1_000_000_000, 100_600, 1_000_000_000),  # 0.01 % at 10^9
