@@ -8,6 +8,11 @@
 //! ```
 //!
 //! and review the diff (`git diff tests/snapshots`) before committing.
+//!
+//! Text and Markdown must match exactly. JSON must match in structure, strings
+//! and integers, and in floats to a relative 1e-9 (the crate's documented
+//! accuracy), so that last-digit changes of the numerics do not churn the
+//! snapshots.
 
 #[path = "report_fixtures.rs"]
 mod fixtures;
@@ -16,6 +21,40 @@ use std::path::PathBuf;
 
 use fixtures::Res;
 use postab::report::{Body, Document, Render, SCHEMA_VERSION};
+use serde_json::Value;
+
+/// JSON values equal up to a relative 1e-9 in floats.
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
+            match (x.as_f64(), y.as_f64()) {
+                (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()) + 1e-300,
+                _ => false,
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn same(name: &str, expected: &str, actual: &str) -> Res<bool> {
+    if expected == actual {
+        return Ok(true);
+    }
+    if name.ends_with(".json") {
+        let (e, a): (Value, Value) = (
+            serde_json::from_str(expected)?,
+            serde_json::from_str(actual)?,
+        );
+        return Ok(close(&e, &a));
+    }
+    Ok(false)
+}
 
 fn check(name: &str, actual: &str) -> Res<()> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +71,7 @@ fn check(name: &str, actual: &str) -> Res<()> {
         )
     })?;
     assert!(
-        expected == actual,
+        same(name, &expected, actual)?,
         "snapshot {name} differs; if the change is intended run \
          `UPDATE_SNAPSHOTS=1 cargo test --test report_snapshots`.\n--- expected\n{expected}\n--- actual\n{actual}"
     );
