@@ -1,7 +1,7 @@
 //! Writes a report of an A/B test of two post texts, a posting-slot
 //! comparison and a simulation of the decision rule to a folder:
 //! `report.md`, `report.json` (the experiment), `slots.json`,
-//! `simulation.json` and, with `--features plot`, SVG plots linked from the
+//! `simulation.json`, `monitoring.json` and, with `--features plot`, SVG plots linked from the
 //! Markdown.
 //!
 //! ```text
@@ -14,8 +14,9 @@ use chrono::{Duration, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use postab::bayes::BetaPrior;
 use postab::post::Variant;
-use postab::report::{Render, SlotReport};
+use postab::report::{MonitoringReport, Render, SlotReport};
 use postab::schedule::{SlotLabel, Slots};
+use postab::sequential::{Msprt, Tally};
 use postab::sim::{NaivePeeking, Simulation};
 use postab::{Counts, Experiment, Metric, counts};
 
@@ -78,17 +79,52 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?
         .run()?;
 
+    // 4. The same test watched day by day with an always-valid test.
+    let mut watch = MonitoringReport::new(
+        "launch-post",
+        "Question",
+        "Statement",
+        Msprt::new(0.05, 0.01)?,
+        BetaPrior::uniform(),
+    );
+    for day in 1..=6u64 {
+        let at = monday + Duration::days(day as i64 - 1) + Duration::hours(9);
+        let control = Tally::new(25 * day, 1_000 * day)?;
+        watch.look(
+            Some(at),
+            control,
+            Tally::new(31 * day + day * day, 1_000 * day)?,
+        )?;
+    }
+
+    // 5. How often peeking finds a difference that is not there.
+    let peeking = [1usize, 2, 4, 8, 16]
+        .into_iter()
+        .map(|looks| {
+            Simulation::builder(vec![0.03, 0.03])
+                .traffic_per_look(32_000 / looks as u64)
+                .looks(looks)
+                .replications(200)
+                .seed(11)
+                .stopping(NaivePeeking::new(0.05)?)
+                .build()?
+                .run()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
     let md = format!(
-        "# postab report\n\n{}\n{}\n{}{}",
+        "# postab report\n\n{}\n{}\n{}\n{}{}",
         analysis.markdown(),
         slots.markdown(),
         sim.markdown(),
-        plots(&dir, &analysis, &slots, &sim)?
+        watch.markdown(),
+        plots(&dir, &analysis, &slots, &sim, &watch, &peeking)?
     );
     std::fs::write(dir.join("report.md"), md)?;
     std::fs::write(dir.join("report.json"), analysis.to_json()?)?;
     std::fs::write(dir.join("slots.json"), slots.to_json()?)?;
     std::fs::write(dir.join("simulation.json"), sim.to_json()?)?;
+    std::fs::write(dir.join("monitoring.json"), watch.to_json()?)?;
     println!("{}", analysis.text());
     println!("report written to {}", dir.display());
     Ok(())
@@ -101,6 +137,8 @@ fn plots(
     analysis: &postab::analysis::Analysis,
     slots: &SlotReport,
     sim: &postab::sim::SimulationReport,
+    watch: &MonitoringReport,
+    peeking: &[postab::sim::SimulationReport],
 ) -> Result<String, Box<dyn std::error::Error>> {
     use postab::report::plot;
     let mut figures = vec![
@@ -110,6 +148,8 @@ fn plots(
         ),
         ("slots.svg".into(), plot::slot_heat_map(slots)?),
         ("stopping-times.svg".into(), plot::stopping_times(sim)?),
+        ("monitoring.svg".into(), plot::monitoring(watch)?),
+        ("peeking.svg".into(), plot::rejection_by_looks(peeking)?),
     ];
     for v in analysis.variants.iter().filter(|v| v.vs_control.is_some()) {
         let svg = plot::lift_density(analysis, &v.id)?;
@@ -130,6 +170,8 @@ fn plots(
     _analysis: &postab::analysis::Analysis,
     _slots: &SlotReport,
     _sim: &postab::sim::SimulationReport,
+    _watch: &MonitoringReport,
+    _peeking: &[postab::sim::SimulationReport],
 ) -> Result<String, Box<dyn std::error::Error>> {
     Ok(String::new())
 }

@@ -87,3 +87,46 @@ pub fn simulation() -> Res<SimulationReport> {
         .build()?
         .run()?)
 }
+
+/// Six daily looks at a test whose treatment pulls ahead.
+pub fn monitoring() -> Res<postab::report::MonitoringReport> {
+    use postab::report::MonitoringReport;
+    use postab::sequential::{Msprt, Tally};
+    let mut m = MonitoringReport::new(
+        "launch-post",
+        "Question",
+        "Statement",
+        Msprt::new(0.05, 0.01)?,
+        BetaPrior::uniform(),
+    );
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
+        .single()
+        .ok_or("date")?;
+    for k in 1..=6u64 {
+        let at = start + Duration::days(k as i64 - 1);
+        m.look(
+            Some(at),
+            Tally::new(25 * k, 1_000 * k)?,
+            Tally::new(31 * k + k * k, 1_000 * k)?,
+        )?;
+    }
+    Ok(m)
+}
+
+/// A/A simulations with naive peeking at 1, 4 and 12 looks.
+pub fn peeking() -> Res<Vec<SimulationReport>> {
+    [1usize, 4, 12]
+        .into_iter()
+        .map(|looks| {
+            Ok(Simulation::builder(vec![0.03, 0.03])
+                .traffic_per_look(12_000 / looks as u64)
+                .looks(looks)
+                .replications(80)
+                .seed(11)
+                .stopping(NaivePeeking::new(0.05)?)
+                .build()?
+                .run()?)
+        })
+        .collect()
+}

@@ -89,3 +89,18 @@ fn stopping_time_histogram_has_bars() -> Res<()> {
     let px = rasterise(&plot::stopping_times(&fixtures::simulation()?)?)?;
     assert_visible(&px, plot::colour(0), "bars")
 }
+
+#[test]
+fn monitoring_plot_shows_both_series() -> Res<()> {
+    let px = rasterise(&plot::monitoring(&fixtures::monitoring()?)?)?;
+    assert_visible(&px, plot::colour(0), "P(beat control)")?;
+    assert_visible(&px, plot::colour(1), "always-valid p-value")
+}
+
+#[test]
+fn rejection_by_looks_has_its_series() -> Res<()> {
+    let px = rasterise(&plot::rejection_by_looks(&fixtures::peeking()?)?)?;
+    assert_visible(&px, plot::colour(1), "false-positive rate")?;
+    assert!(plot::rejection_by_looks(&[]).is_err());
+    Ok(())
+}

@@ -124,6 +124,14 @@ fn simulation_report() -> Res<()> {
 }
 
 #[test]
+fn monitoring_report() -> Res<()> {
+    let m = fixtures::monitoring()?;
+    let doc = all_renderings("monitoring", &m)?;
+    assert_eq!(doc.body, Body::Monitoring(m));
+    Ok(())
+}
+
+#[test]
 fn other_schema_versions_are_refused() -> Res<()> {
     let json = fixtures::two_variants()?.to_json()?;
     let newer = json.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1);

@@ -9,6 +9,7 @@
 //! | [`Analysis`] (an experiment) | its `Display` table | table + verdict | `analysis` |
 //! | [`SlotReport`] (posting slots) | table | table + verdict | `slots` |
 //! | [`SimulationReport`] (harness) | summary | summary + stopping times | `simulation` |
+//! | [`MonitoringReport`] (sequential) | table | table + verdict | `monitoring` |
 //!
 //! # JSON schema (version 1)
 //!
@@ -18,7 +19,7 @@
 //! {
 //!   "schema_version": 1,            // SCHEMA_VERSION; bumped on breaking changes
 //!   "generator": "postab 0.1.0",    // crate that wrote it (informative)
-//!   "kind": "analysis" | "slots" | "simulation",
+//!   "kind": "analysis" | "slots" | "simulation" | "monitoring",
 //!   "result": { ... }               // the result type, serialised with serde
 //! }
 //! ```
@@ -46,7 +47,14 @@
 //! * `simulation`: [`SimulationReport`] — `true_rates`, `replications`,
 //!   `looks`, `seed`, `winners`, `no_winner`, `ended_at` (stopping-time
 //!   counts per look), `stopped`, `mean_regret`, `regret_by_look`,
-//!   `mean_impressions`, `mean_successes`, `outcomes`.
+//!   `mean_impressions`, `mean_successes`, `outcomes`;
+//! * `monitoring`: [`MonitoringReport`] — `experiment`, `control`,
+//!   `treatment` (arm names), `prior`, `monitor` (the running mSPRT state)
+//!   and `looks` (per look: `at` (RFC 3339 or `null`), `control` and
+//!   `treatment` (`{"successes", "trials"}`, cumulative),
+//!   `prob_beats_control`, `msprt` (`difference`, `variance`,
+//!   `log_likelihood_ratio`, `p_value` (running always-valid),
+//!   `confidence_sequence`, `reject`)).
 //!
 //! Rates are fractions (0.031, not 3.1 %); probabilities are in \[0, 1\].
 //! New fields may be added within a version; readers should ignore fields
@@ -78,6 +86,7 @@
 
 mod analysis;
 mod format;
+mod monitoring;
 #[cfg(feature = "plot")]
 pub mod plot;
 mod simulation;
@@ -88,6 +97,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::analysis::Analysis;
 use crate::error::{Error, Result};
 pub use crate::sim::SimulationReport;
+pub use monitoring::{MonitoringLook, MonitoringReport};
 pub use slots::SlotReport;
 
 /// The JSON schema version this build writes and reads.
@@ -104,6 +114,8 @@ pub enum Body {
     Slots(SlotReport),
     /// Operating characteristics from the simulation harness.
     Simulation(SimulationReport),
+    /// A test monitored look by look.
+    Monitoring(MonitoringReport),
 }
 
 /// A versioned JSON report document (see the [module docs](self) for the

@@ -7,7 +7,11 @@
 //!   control, the area of `lift > 0` shaded and `P(lift > 0)` marked;
 //! * [`slot_heat_map`]: rate per local weekday × hour;
 //! * [`stopping_times`]: histogram of the look at which simulated
-//!   replications stopped.
+//!   replications stopped;
+//! * [`rejection_by_looks`]: the false-positive rate (A/A) or power of
+//!   simulated designs against their number of looks;
+//! * [`monitoring`]: `P(treatment > control)` and the always-valid p-value
+//!   look by look.
 //!
 //! Variant `i` is drawn in [`colour`]`(i)`.
 //!
@@ -33,7 +37,7 @@
 
 use std::fmt::Write as _;
 
-use super::SlotReport;
+use super::{MonitoringReport, SlotReport};
 use crate::analysis::{Analysis, FittedPosterior, Model, VariantAnalysis};
 use crate::bayes::Posterior;
 use crate::error::{Error, Result};
@@ -566,6 +570,113 @@ pub fn stopping_times(r: &SimulationReport) -> Result<String> {
         tick_text(t, 1.0, "")
     });
     c.legend(&[(format!("mean {:.1} looks", r.mean_looks()), colour(0))]);
+    Ok(c.finish())
+}
+
+/// The rejection rate (false-positive rate for A/A scenarios, else the
+/// share of replications declaring any winner) of simulations of the same
+/// design with different numbers of looks, against the number of looks, in
+/// [`colour`]`(1)` with ±2 standard-error whiskers.
+///
+/// # Errors
+/// [`Error::TooFew`] with fewer than one simulation.
+pub fn rejection_by_looks(reports: &[SimulationReport]) -> Result<String> {
+    if reports.is_empty() {
+        return Err(Error::TooFew {
+            what: "simulations to plot",
+            got: 0,
+            min: 1,
+        });
+    }
+    let mut pts: Vec<(f64, f64, f64)> = reports
+        .iter()
+        .map(|r| (r.looks as f64, r.rejection_rate(), r.rejection_rate_se()))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (lo, hi) = (pts[0].0, pts[pts.len() - 1].0);
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 1.0, hi + 1.0)
+    };
+    let pad = 0.05 * (hi - lo);
+    let top = pts.iter().map(|p| p.1 + 2.0 * p.2).fold(0.0, f64::max);
+    let null = reports.iter().all(SimulationReport::is_null);
+    let what = if null {
+        "false-positive rate"
+    } else {
+        "rejection rate"
+    };
+    let mut c = Chart::new(
+        &format!("{what} against the number of looks"),
+        (lo - pad, hi + pad),
+        (0.0, (1.1 * top).clamp(0.01, 1.0)),
+    );
+    for &(x, y, se) in &pts {
+        let (px, y0, y1) = (c.px(x), c.py((y - 2.0 * se).max(0.0)), c.py(y + 2.0 * se));
+        let _ = write!(
+            c.svg,
+            r#"<line x1="{px:.2}" y1="{y0:.2}" x2="{px:.2}" y2="{y1:.2}" stroke="{}" stroke-width="1.5"/>"#,
+            colour(1)
+        );
+    }
+    let line: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
+    c.line(&line, colour(1));
+    for &(x, y) in &line {
+        let _ = write!(
+            c.svg,
+            r#"<circle cx="{:.2}" cy="{:.2}" r="4" fill="{}"/>"#,
+            c.px(x),
+            c.py(y),
+            colour(1)
+        );
+    }
+    c.axes("number of looks", what, |t| tick_text(t, 1.0, ""));
+    c.legend(&[(format!("{what} ± 2 s.e."), colour(1))]);
+    Ok(c.finish())
+}
+
+/// `P(treatment > control)` ([`colour`]`(0)`) and the running always-valid
+/// p-value ([`colour`]`(1)`) at every look of a monitored test, with the
+/// test's α dashed.
+///
+/// # Errors
+/// [`Error::TooFew`] without looks.
+pub fn monitoring(m: &MonitoringReport) -> Result<String> {
+    if m.looks.is_empty() {
+        return Err(Error::TooFew {
+            what: "looks to plot",
+            got: 0,
+            min: 1,
+        });
+    }
+    let n = m.looks.len() as f64;
+    let title = format!(
+        "{}: {} vs {} look by look",
+        m.experiment, m.treatment, m.control
+    );
+    let mut c = Chart::new(&title, (0.5, n.max(1.5) + 0.5), (0.0, 1.0));
+    let alpha = m.monitor.test().alpha();
+    let (x0, x1, ya) = (c.px(c.x.0), c.px(c.x.1), c.py(alpha));
+    let _ = write!(
+        c.svg,
+        r##"<line x1="{x0:.2}" y1="{ya:.2}" x2="{x1:.2}" y2="{ya:.2}" stroke="#555555" stroke-dasharray="5,4"/>"##
+    );
+    let series = |f: &dyn Fn(&super::MonitoringLook) -> f64| -> Vec<(f64, f64)> {
+        m.looks
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i as f64 + 1.0, f(l)))
+            .collect()
+    };
+    c.line(&series(&|l| l.prob_beats_control), colour(0));
+    c.line(&series(&|l| l.msprt.p_value), colour(1));
+    c.axes("look", "probability", |t| tick_text(t, 1.0, ""));
+    c.legend(&[
+        (format!("P({} > {})", m.treatment, m.control), colour(0)),
+        ("always-valid p-value".into(), colour(1)),
+        (format!("α = {alpha}"), "#555555"),
+    ]);
     Ok(c.finish())
 }
 
