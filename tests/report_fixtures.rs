@@ -130,3 +130,21 @@ pub fn peeking() -> Res<Vec<SimulationReport>> {
         })
         .collect()
 }
+
+/// Replies per impression (a count-per-exposure metric, Gamma posteriors).
+pub fn replies() -> Res<Analysis> {
+    use postab::Outcome;
+    let mut exp = Experiment::builder("reply-bait")
+        .variant_full(Variant::new("plain", "New post: {link}")?.with_label("Plain"))
+        .variant_full(Variant::new("ask", "What do you think? {link}")?.with_label("Ask"))
+        .control("plain")
+        .build()?;
+    exp.add_counts("plain", counts! { impressions: 9_000, replies: 18 })?;
+    exp.add_counts("ask", counts! { impressions: 9_200, replies: 41 })?;
+    let metric = Metric::per_exposure(
+        "replies_per_impression",
+        [Outcome::Reply],
+        Outcome::Impression,
+    )?;
+    Ok(exp.analyze(&metric)?)
+}

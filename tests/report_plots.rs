@@ -51,7 +51,11 @@ fn assert_visible(pixels: &[[u8; 3]], colour: &str, what: &str) -> Res<()> {
 
 #[test]
 fn posterior_densities_show_every_variant() -> Res<()> {
-    for a in [fixtures::two_variants()?, fixtures::three_variants()?] {
+    for a in [
+        fixtures::two_variants()?,
+        fixtures::three_variants()?,
+        fixtures::replies()?,
+    ] {
         let px = rasterise(&plot::posterior_densities(&a)?)?;
         for (i, v) in a.variants.iter().enumerate() {
             assert_visible(&px, plot::colour(i), &v.id)?;
@@ -73,6 +77,12 @@ fn lift_density_shows_the_variant() -> Res<()> {
     assert!(plot::lift_density(&a, "plain").is_err());
     assert!(plot::lift_density(&a, "nope").is_err());
     Ok(())
+}
+
+#[test]
+fn lift_density_of_a_count_metric() -> Res<()> {
+    let px = rasterise(&plot::lift_density(&fixtures::replies()?, "ask")?)?;
+    assert_visible(&px, plot::colour(1), "ask")
 }
 
 #[test]

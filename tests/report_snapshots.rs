@@ -108,6 +108,15 @@ fn three_variant_analysis() -> Res<()> {
 }
 
 #[test]
+fn count_metric_analysis() -> Res<()> {
+    let a = fixtures::replies()?;
+    let doc = all_renderings("analysis_replies", &a)?;
+    assert_eq!(doc.body, Body::Analysis(a.clone()));
+    assert!(a.markdown().contains("Ask beats Plain with"));
+    Ok(())
+}
+
+#[test]
 fn slot_report() -> Res<()> {
     let s = fixtures::slots()?;
     let doc = all_renderings("slots", &s)?;

@@ -14,11 +14,11 @@ fn amount(a: &Analysis, x: f64) -> String {
     match a.model {
         Model::BetaBinomial => format!("{} points of {}", significant(100.0 * x, 2), a.metric),
         _ => format!(
-            "{} {} per {} of {}",
+            "{} of {} ({} per unit of {})",
             significant(x, 2),
+            a.metric,
             a.numerator,
-            a.denominator,
-            a.metric
+            a.denominator
         ),
     }
 }

@@ -405,7 +405,16 @@ pub fn lift_density(a: &Analysis, id: &str) -> Result<String> {
         a.metric
     );
     let mut c = Chart::new(&title, (lo, hi), (0.0, 1.08 * top));
-    let positive: Vec<(f64, f64)> = curve.iter().copied().filter(|p| p.0 >= 0.0).collect();
+    // The shaded area starts exactly at lift 0 (interpolated between grid points).
+    let mut positive: Vec<(f64, f64)> = curve
+        .windows(2)
+        .find(|w| w[0].0 < 0.0 && w[1].0 >= 0.0)
+        .map(|w| {
+            let f = -w[0].0 / (w[1].0 - w[0].0);
+            vec![(0.0, w[0].1 + f * (w[1].1 - w[0].1))]
+        })
+        .unwrap_or_default();
+    positive.extend(curve.iter().copied().filter(|p| p.0 >= 0.0));
     c.area(&positive, colour(i), 0.3);
     c.line(&curve, colour(i));
     if lo < 0.0 && hi > 0.0 {
