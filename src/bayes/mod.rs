@@ -134,7 +134,7 @@ pub struct Ranking {
 /// For two posteriors every number comes from the exact sums of
 /// [`prob_beats`] and [`expected_loss`] (relative accuracy). For K ≥ 3 they
 /// are one-dimensional integrals `∫ f_k(t) Π_{j≠k} F_j(t) dt` evaluated by
-/// collocation quadrature in one sweep (absolute accuracy ~1e-12).
+/// collocation quadrature in one sweep (absolute accuracy ~1e-11).
 ///
 /// # Errors
 /// [`Error::TooFewVariants`] for fewer than 2 posteriors.

@@ -4,7 +4,7 @@
 //! # Method
 //!
 //! `P(k is best) = ∫ f_k(t) Π_{j≠k} F_j(t) dt`. The axis is cut into panels of
-//! about 1.5 posterior standard deviations of the narrowest posterior active
+//! about 2.5 posterior standard deviations of the narrowest posterior active
 //! there, over `[min_j(m_j − w_j sd_j), max_j(m_j + w_j sd_j)]` (`w_j = 9 + 15·|skewness_j|`) (geometrically
 //! refined towards 0 or 1 where a density is singular). On each panel a
 //! 12-point Gauss–Legendre rule integrates, and every `F_j` at the nodes is
@@ -13,11 +13,17 @@
 //! are evaluated in log space around a common point ([`SharedLnPdf`]: two
 //! `ln_1p` per node for all posteriors, then one `exp` each), so there is no
 //! simulation and no incomplete-beta evaluation per node. Absolute accuracy
-//! about 1e-12 (tested to 1e-9 against mpmath).
+//! about 1e-11 (tested to 1e-9 against mpmath).
 
 use super::kernel::{LnPdf, SharedLnPdf};
 use super::posterior::Posterior;
 use crate::numeric::quad::panel_rule;
+
+/// Panel width in standard deviations of the narrowest posterior covering
+/// the panel. With 12 Gauss–Legendre nodes, 2.5 sd keeps `P(best)` within
+/// 6e-12 (absolute) of a grid five times finer on realistic and skewed cases;
+/// 3.5 sd would lose 7e-10.
+const PANEL_WIDTH: f64 = 2.5;
 
 /// Half-width of the region around a posterior, in standard deviations:
 /// 9 for a symmetric one (normal tail mass beyond: 2e-19), widened with the
@@ -61,7 +67,7 @@ fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
         }
     }
     pts.sort_by(f64::total_cmp);
-    // Thin: keep a point when it is at least 1.5 sd (of the narrowest
+    // Thin: keep a point when it is at least PANEL_WIDTH sd (of the narrowest
     // posterior whose bulk covers it) from the last one kept.
     let local_sd = |x: f64| {
         ds.iter()
@@ -72,7 +78,7 @@ fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
     let mut kept = vec![pts[0]];
     for &x in &pts[1..pts.len() - 1] {
         let last = kept[kept.len() - 1];
-        if x - last >= 1.5 * local_sd(x).min(local_sd(last)) {
+        if x - last >= PANEL_WIDTH * local_sd(x).min(local_sd(last)) {
             kept.push(x);
         }
     }
