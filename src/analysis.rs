@@ -425,9 +425,10 @@ fn count_arms(
         )?;
         Ok(Frequentist {
             difference_interval: None,
+            // Variant ÷ control (freq's convention: B relative to A).
             ratio_interval: rate_ratio_ci(
-                counts[i],
                 c,
+                counts[i],
                 options.level,
                 RateRatioCiMethod::ExactConditional,
             )

@@ -134,3 +134,31 @@ fn three_arms_are_holm_adjusted() {
     let total: f64 = report.variants.iter().map(|v| v.prob_best).sum();
     assert!((total - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn rate_ratio_interval_is_variant_over_control() {
+    let mut exp = Experiment::builder("replies")
+        .variant("broadcast", "Our new post: {link}")
+        .variant("question", "What do you think? {link}")
+        .control("broadcast")
+        .build()
+        .expect("valid");
+    exp.add_counts("broadcast", counts! { impressions: 4_000, replies: 30 })
+        .expect("counts");
+    exp.add_counts("question", counts! { impressions: 4_000, replies: 70 })
+        .expect("counts");
+    let metric = Metric::per_exposure(
+        "replies_per_impression",
+        vec![Outcome::Reply],
+        Outcome::Impression,
+    )
+    .expect("metric");
+    let report = exp.analyze(&metric).expect("analysis");
+    let ci = report.variants[1]
+        .vs_control
+        .as_ref()
+        .and_then(|v| v.ratio_interval)
+        .expect("defined");
+    // Observed ratio 70/30 = 2.33 lies inside; the interval is above 1.
+    assert!(ci.contains(70.0 / 30.0) && ci.lower > 1.0, "{ci:?}");
+}
