@@ -78,9 +78,9 @@ impl SharedLnPdf {
         }
     }
 
-    /// Writes `f_j(t)` for every posterior `j` into `out[j * stride]`.
+    /// Passes `(j, f_j(t))` for every posterior `j` to `out`.
     #[inline]
-    pub(crate) fn densities(&self, t: f64, out: &mut [f64], stride: usize) {
+    pub(crate) fn densities(&self, t: f64, mut out: impl FnMut(usize, f64)) {
         let u = t - self.r;
         let left = if self.uses_left {
             (u / self.r).ln_1p()
@@ -100,7 +100,7 @@ impl SharedLnPdf {
             if *b1 != 0.0 {
                 v += b1 * right;
             }
-            out[j * stride] = (v + u * (c1 + c2 * u)).exp();
+            out(j, (v + u * (c1 + c2 * u)).exp());
         }
     }
 }

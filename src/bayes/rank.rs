@@ -17,7 +17,7 @@
 
 use super::kernel::{LnPdf, SharedLnPdf};
 use super::posterior::Posterior;
-use crate::numeric::quad::panel_rule;
+use crate::numeric::quad::{PANEL_NODES, panel_rule};
 
 /// Panel width in standard deviations of the narrowest posterior covering
 /// the panel. With 12 Gauss–Legendre nodes, 2.5 sd keeps `P(best)` within
@@ -45,20 +45,27 @@ pub(crate) struct Sweep {
 
 fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
     let (support_lo, support_hi) = ds[0].support();
-    let lo = ds
+    // (mean, sd, half-width of the bulk) per posterior, computed once.
+    let bulk: Vec<(f64, f64, f64)> = ds
         .iter()
-        .map(|d| d.mean() - span(d) * d.std_dev())
+        .map(|d| {
+            let sd = d.std_dev();
+            (d.mean(), sd, span(d) * sd)
+        })
+        .collect();
+    let lo = bulk
+        .iter()
+        .map(|&(m, _, w)| m - w)
         .fold(f64::INFINITY, f64::min)
         .max(support_lo);
-    let hi = ds
+    let hi = bulk
         .iter()
-        .map(|d| d.mean() + span(d) * d.std_dev())
+        .map(|&(m, _, w)| m + w)
         .fold(f64::NEG_INFINITY, f64::max)
         .min(support_hi);
     let mut pts = vec![lo, hi];
-    for d in ds {
-        let (m, sd) = (d.mean(), d.std_dev());
-        let k = span(d).ceil() as i32;
+    for &(m, sd, w) in &bulk {
+        let k = (w / sd).ceil() as i32;
         for u in -k..=k {
             let x = m + f64::from(u) * sd;
             if x > lo && x < hi {
@@ -70,16 +77,19 @@ fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
     // Thin: keep a point when it is at least PANEL_WIDTH sd (of the narrowest
     // posterior whose bulk covers it) from the last one kept.
     let local_sd = |x: f64| {
-        ds.iter()
-            .filter(|d| (x - d.mean()).abs() <= span(*d) * d.std_dev())
-            .map(|d| d.std_dev())
+        bulk.iter()
+            .filter(|&&(m, _, w)| (x - m).abs() <= w)
+            .map(|&(_, sd, _)| sd)
             .fold(f64::INFINITY, f64::min)
     };
     let mut kept = vec![pts[0]];
+    let mut last_sd = local_sd(pts[0]);
     for &x in &pts[1..pts.len() - 1] {
         let last = kept[kept.len() - 1];
-        if x - last >= PANEL_WIDTH * local_sd(x).min(local_sd(last)) {
+        let sd = local_sd(x);
+        if x - last >= PANEL_WIDTH * sd.min(last_sd) {
             kept.push(x);
+            last_sd = sd;
         }
     }
     if hi > kept[kept.len() - 1] {
@@ -102,7 +112,7 @@ fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
 pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
     let k = ds.len();
     let rule = panel_rule();
-    let n = rule.nodes.len();
+    let n = PANEL_NODES;
     let kernels: Vec<LnPdf> = ds.iter().map(Posterior::ln_pdf_kernel).collect();
     let (support_lo, support_hi) = ds[0].support();
     let pts = breakpoints(ds);
@@ -117,8 +127,8 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         bottom_mean: vec![0.0; k],
     };
     // Scratch: densities f[j][r], cumulative F[j][r].
-    let mut f = vec![0.0; k * n];
-    let mut big_f = vec![0.0; k * n];
+    let mut f = vec![[0.0; PANEL_NODES]; k];
+    let mut big_f = vec![[0.0; PANEL_NODES]; k];
     let mut prefix = vec![0.0; k + 1];
     let mut suffix = vec![0.0; k + 1];
     let mut prefix_s = vec![0.0; k + 1];
@@ -130,19 +140,18 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         for (r, &xi) in rule.nodes.iter().enumerate() {
             let t = mid + half * xi;
             if t > support_lo && t < support_hi {
-                pdfs.densities(t, &mut f[r..], n);
+                pdfs.densities(t, |j, v| f[j][r] = v);
             } else {
-                (0..k).for_each(|j| f[j * n + r] = 0.0);
+                f.iter_mut().for_each(|row| row[r] = 0.0);
             }
         }
-        for j in 0..k {
-            let row = &f[j * n..(j + 1) * n];
-            for r in 0..n {
-                let acc: f64 = rule.cumulative[r].iter().zip(row).map(|(c, v)| c * v).sum();
-                big_f[j * n + r] = (cdf[j] + half * acc).min(1.0);
+        for ((row, cum), start) in f.iter().zip(big_f.iter_mut()).zip(cdf.iter_mut()) {
+            for (c, weights) in cum.iter_mut().zip(&rule.cumulative) {
+                let acc: f64 = weights.iter().zip(row).map(|(w, v)| w * v).sum();
+                *c = (*start + half * acc).min(1.0);
             }
-            let total: f64 = rule.weights.iter().zip(row).map(|(c, v)| c * v).sum();
-            cdf[j] = (cdf[j] + half * total).min(1.0);
+            let total: f64 = rule.weights.iter().zip(row).map(|(w, v)| w * v).sum();
+            *start = (*start + half * total).min(1.0);
         }
         for r in 0..n {
             let t = mid + half * rule.nodes[r];
@@ -150,17 +159,17 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
             prefix[0] = 1.0;
             prefix_s[0] = 1.0;
             for j in 0..k {
-                prefix[j + 1] = prefix[j] * big_f[j * n + r];
-                prefix_s[j + 1] = prefix_s[j] * (1.0 - big_f[j * n + r]);
+                prefix[j + 1] = prefix[j] * big_f[j][r];
+                prefix_s[j + 1] = prefix_s[j] * (1.0 - big_f[j][r]);
             }
             suffix[k] = 1.0;
             suffix_s[k] = 1.0;
             for j in (0..k).rev() {
-                suffix[j] = suffix[j + 1] * big_f[j * n + r];
-                suffix_s[j] = suffix_s[j + 1] * (1.0 - big_f[j * n + r]);
+                suffix[j] = suffix[j + 1] * big_f[j][r];
+                suffix_s[j] = suffix_s[j + 1] * (1.0 - big_f[j][r]);
             }
             for j in 0..k {
-                let dens = wr * f[j * n + r];
+                let dens = wr * f[j][r];
                 let top = dens * prefix[j] * suffix[j + 1];
                 let bottom = dens * prefix_s[j] * suffix_s[j + 1];
                 out.best[j] += top;

@@ -160,11 +160,12 @@ pub fn integrate(
 /// integration matrix, for cumulative integrals (`F(x_r) = Σ_s W_rs f(x_s)`).
 pub(crate) struct PanelRule {
     /// Nodes on `[−1, 1]`.
-    pub nodes: Vec<f64>,
+    pub nodes: [f64; PANEL_NODES],
     /// Quadrature weights on `[−1, 1]`.
-    pub weights: Vec<f64>,
-    /// `cumulative[r][s] = ∫_{−1}^{x_r} ℓ_s(t) dt` for the Lagrange basis `ℓ_s`.
-    pub cumulative: Vec<Vec<f64>>,
+    pub weights: [f64; PANEL_NODES],
+    /// `cumulative[r][s] = ∫_{−1}^{x_r} ℓ_s(t) dt` for the Lagrange basis `ℓ_s`
+    /// (fixed-size rows so that the products vectorise).
+    pub cumulative: [[f64; PANEL_NODES]; PANEL_NODES],
 }
 
 /// Nodes per panel of [`PanelRule`].
@@ -174,25 +175,24 @@ pub(crate) const PANEL_NODES: usize = 12;
 pub(crate) fn panel_rule() -> &'static PanelRule {
     static RULE: OnceLock<PanelRule> = OnceLock::new();
     RULE.get_or_init(|| {
-        let (nodes, weights) = gauss_legendre(PANEL_NODES);
-        let n = nodes.len();
+        let (nodes_v, weights_v) = gauss_legendre(PANEL_NODES);
+        let mut nodes = [0.0; PANEL_NODES];
+        let mut weights = [0.0; PANEL_NODES];
+        nodes.copy_from_slice(&nodes_v);
+        weights.copy_from_slice(&weights_v);
         // ∫_{−1}^{x_r} ℓ_s: map the same Gauss rule onto [−1, x_r] (exact for
         // the degree n − 1 polynomial ℓ_s).
-        let cumulative = nodes
-            .iter()
-            .map(|&xr| {
-                let half = 0.5 * (xr + 1.0);
-                (0..n)
-                    .map(|s| {
-                        nodes
-                            .iter()
-                            .zip(&weights)
-                            .map(|(&t, &w)| w * half * lagrange(&nodes, s, -1.0 + half * (t + 1.0)))
-                            .sum()
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut cumulative = [[0.0; PANEL_NODES]; PANEL_NODES];
+        for (row, &xr) in cumulative.iter_mut().zip(&nodes) {
+            let half = 0.5 * (xr + 1.0);
+            for (s, cell) in row.iter_mut().enumerate() {
+                *cell = nodes
+                    .iter()
+                    .zip(&weights)
+                    .map(|(&t, &w)| w * half * lagrange(&nodes, s, -1.0 + half * (t + 1.0)))
+                    .sum();
+            }
+        }
         PanelRule {
             nodes,
             weights,
