@@ -9,7 +9,8 @@
 //! refined towards 0 or 1 where a density is singular). On each panel a
 //! 12-point Gauss–Legendre rule integrates, and every `F_j` at the nodes is
 //! obtained from the densities at the same nodes by the rule's spectral
-//! integration matrix, starting from an exact `F_j` at the left end. Densities
+//! integration matrix, starting from 0 at the left end (the mass outside the
+//! region, below 1e-18 per posterior, is neglected at both ends). Densities
 //! are evaluated in log space around a common point ([`SharedLnPdf`]: two
 //! `ln_1p` per node for all posteriors, then one `exp` each), so there is no
 //! simulation and no incomplete-beta evaluation per node. Absolute accuracy
@@ -119,7 +120,10 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
     // Common reference point: the mean of the means (inside the support).
     let reference = ds.iter().map(|d| d.mean()).sum::<f64>() / k as f64;
     let pdfs = SharedLnPdf::new(&kernels, reference);
-    let mut cdf: Vec<f64> = ds.iter().map(|d| d.cdf(pts[0])).collect();
+    // Every posterior's mass below the region's start is beyond its own
+    // `span` (or the start is the end of the support): neglected exactly as
+    // the mass above the region's end is, so each F_j starts at 0.
+    let mut cdf = vec![0.0; k];
     let mut out = Sweep {
         best: vec![0.0; k],
         worst: vec![0.0; k],
