@@ -17,6 +17,33 @@ fn two_arm(a: (u64, u64), b: (u64, u64)) -> Experiment {
     exp
 }
 
+/// Replies per impression for a broadcast (control) and a question post.
+fn replies_report(control: (u64, u64), question: (u64, u64)) -> postab::analysis::Analysis {
+    let mut exp = Experiment::builder("replies")
+        .variant("broadcast", "Our new post: {link}")
+        .variant("question", "What do you think? {link}")
+        .control("broadcast")
+        .build()
+        .expect("valid");
+    exp.add_counts(
+        "broadcast",
+        counts! { impressions: control.1, replies: control.0 },
+    )
+    .expect("counts");
+    exp.add_counts(
+        "question",
+        counts! { impressions: question.1, replies: question.0 },
+    )
+    .expect("counts");
+    let metric = Metric::per_exposure(
+        "replies_per_impression",
+        vec![Outcome::Reply],
+        Outcome::Impression,
+    )
+    .expect("metric");
+    exp.analyze(&metric).expect("analysis")
+}
+
 #[test]
 fn rate_analysis_matches_golden_values() {
     // golden-public.json: ztest_2prop_pooled-001, beta_prob_b_beats_a-001 (3/40 vs 7/40),
@@ -67,23 +94,7 @@ fn analysis_is_right_at_ten_million_impressions() {
 
 #[test]
 fn count_per_exposure_metric_uses_gamma_poisson() {
-    let mut exp = Experiment::builder("replies")
-        .variant("broadcast", "Our new post: {link}")
-        .variant("question", "What do you think? {link}")
-        .control("broadcast")
-        .build()
-        .expect("valid");
-    exp.add_counts("broadcast", counts! { impressions: 40, replies: 3 })
-        .expect("counts");
-    exp.add_counts("question", counts! { impressions: 40, replies: 7 })
-        .expect("counts");
-    let metric = Metric::per_exposure(
-        "replies_per_impression",
-        vec![Outcome::Reply],
-        Outcome::Impression,
-    )
-    .expect("metric");
-    let report = exp.analyze(&metric).expect("analysis");
+    let report = replies_report((3, 40), (7, 40));
     assert_eq!(report.model, Model::GammaPoisson);
     let vs = report.variants[1].vs_control.as_ref().expect("compared");
     // gamma_poisson_prob_b_beats_a-001: Gamma(4, 40) vs Gamma(8, 40) = 0.88671875 exactly.
@@ -137,23 +148,7 @@ fn three_arms_are_holm_adjusted() {
 
 #[test]
 fn rate_ratio_interval_is_variant_over_control() {
-    let mut exp = Experiment::builder("replies")
-        .variant("broadcast", "Our new post: {link}")
-        .variant("question", "What do you think? {link}")
-        .control("broadcast")
-        .build()
-        .expect("valid");
-    exp.add_counts("broadcast", counts! { impressions: 4_000, replies: 30 })
-        .expect("counts");
-    exp.add_counts("question", counts! { impressions: 4_000, replies: 70 })
-        .expect("counts");
-    let metric = Metric::per_exposure(
-        "replies_per_impression",
-        vec![Outcome::Reply],
-        Outcome::Impression,
-    )
-    .expect("metric");
-    let report = exp.analyze(&metric).expect("analysis");
+    let report = replies_report((30, 4_000), (70, 4_000));
     let ci = report.variants[1]
         .vs_control
         .as_ref()

@@ -5,28 +5,8 @@
 use postab::bayes::*;
 use serde_json::Value;
 
-fn cases(file: &str, kind: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
-    let all: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("reference file"))
-            .expect("JSON");
-    all.into_iter().filter(|c| c["kind"] == kind).collect()
-}
-
-fn num(v: &Value) -> f64 {
-    match v {
-        Value::String(s) => s.parse().expect("decimal"),
-        other => other.as_f64().expect("number"),
-    }
-}
-
-fn rel(got: f64, want: f64) -> f64 {
-    if want == 0.0 {
-        got.abs()
-    } else {
-        (got / want - 1.0).abs()
-    }
-}
+mod common;
+use common::{cases, num, rel};
 
 fn posterior(c: &Value, side: &str) -> BetaPosterior {
     BetaPosterior::new(

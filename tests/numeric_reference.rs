@@ -5,29 +5,11 @@ use postab::numeric::*;
 use serde_json::Value;
 
 fn cases(kind: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/numeric-mpmath.json"
-    ))
-    .expect("reference file");
-    let all: Vec<Value> = serde_json::from_str(&text).expect("valid JSON");
-    all.into_iter().filter(|c| c["kind"] == kind).collect()
+    common::cases("numeric-mpmath.json", kind)
 }
 
-fn num(v: &Value) -> f64 {
-    match v {
-        Value::String(s) => s.parse().expect("decimal string"),
-        other => other.as_f64().expect("number"),
-    }
-}
-
-fn rel(got: f64, want: f64) -> f64 {
-    if want == 0.0 {
-        got.abs()
-    } else {
-        (got / want - 1.0).abs()
-    }
-}
+mod common;
+use common::{num, rel};
 
 #[test]
 fn incomplete_beta_both_tails() {

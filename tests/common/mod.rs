@@ -1,0 +1,29 @@
+//! Helpers shared by the reference-value tests.
+#![allow(dead_code)]
+
+use serde_json::Value;
+
+/// All cases of `kind` in `tests/data/<file>`.
+pub fn cases(file: &str, kind: &str) -> Vec<Value> {
+    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("reference file");
+    let all: Vec<Value> = serde_json::from_str(&text).expect("valid JSON");
+    all.into_iter().filter(|c| c["kind"] == kind).collect()
+}
+
+/// A number stored as a JSON number or as a decimal string (`*_hp` fields).
+pub fn num(v: &Value) -> f64 {
+    match v {
+        Value::String(s) => s.parse().expect("decimal string"),
+        other => other.as_f64().expect("number"),
+    }
+}
+
+/// Relative error (absolute when the reference is 0).
+pub fn rel(got: f64, want: f64) -> f64 {
+    if want == 0.0 {
+        got.abs()
+    } else {
+        (got / want - 1.0).abs()
+    }
+}
