@@ -63,8 +63,7 @@ impl Default for AnalysisOptions {
     fn default() -> Self {
         Self {
             prior: BetaPrior::uniform(),
-            gamma_prior: GammaPrior::new(1.0, 0.0)
-                .unwrap_or_else(|_| unreachable!("valid constants")),
+            gamma_prior: GammaPrior::flat(),
             level: 0.95,
             correction: Correction::Holm,
             split: None,

@@ -38,6 +38,15 @@ impl GammaPrior {
         Ok(Self { shape, rate })
     }
 
+    /// Gamma(1, 0): flat on the rate (improper; the posterior after any
+    /// exposure is proper).
+    pub const fn flat() -> Self {
+        Self {
+            shape: 1.0,
+            rate: 0.0,
+        }
+    }
+
     /// Shape.
     pub fn shape(&self) -> f64 {
         self.shape
