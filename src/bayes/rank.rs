@@ -5,12 +5,12 @@
 //!
 //! `P(k is best) = ∫ f_k(t) Π_{j≠k} F_j(t) dt`. The axis is cut into panels of
 //! about 2.5 posterior standard deviations of the narrowest posterior active
-//! there, over `[min_j(m_j − w_j sd_j), max_j(m_j + w_j sd_j)]` (`w_j = 9 + 15·|skewness_j|`) (geometrically
+//! there, over `[min_j(m_j − w_j sd_j), max_j(m_j + w_j sd_j)]` (`w_j = 8.5 + 15·|skewness_j|`) (geometrically
 //! refined towards 0 or 1 where a density is singular). On each panel a
 //! 12-point Gauss–Legendre rule integrates, and every `F_j` at the nodes is
 //! obtained from the densities at the same nodes by the rule's spectral
 //! integration matrix, starting from 0 at the left end (the mass outside the
-//! region, below 1e-18 per posterior, is neglected at both ends). Densities
+//! region, about 1e-17 per posterior, is neglected at both ends). Densities
 //! are evaluated in log space around a common point ([`SharedLnPdf`]: two
 //! `ln_1p` per node for all posteriors, then one `exp` each), so there is no
 //! simulation and no incomplete-beta evaluation per node. Absolute accuracy
@@ -27,11 +27,11 @@ use crate::numeric::quad::{PANEL_NODES, panel_rule};
 const PANEL_WIDTH: f64 = 2.5;
 
 /// Half-width of the region around a posterior, in standard deviations:
-/// 9 for a symmetric one (normal tail mass beyond: 2e-19), widened with the
+/// 8.5 for a symmetric one (normal tail mass beyond: 1e-17), widened with the
 /// skewness because skewed posteriors (few successes) have exponential, not
 /// Gaussian, tails: Beta(1, 61) needs 37 sd for a tail below 1e-17.
 fn span<P: Posterior>(d: &P) -> f64 {
-    9.0 + 15.0 * d.skewness().abs()
+    8.5 + 15.0 * d.skewness().abs()
 }
 
 /// Integrals accumulated per posterior.
