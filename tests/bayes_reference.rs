@@ -259,3 +259,21 @@ fn bad_bayesian_inputs_are_specific_errors() {
         })
     ));
 }
+
+#[test]
+fn tiny_expected_loss_keeps_relative_accuracy_at_zero_successes() {
+    // 0/376,373 vs 27,409/24,243,532: shipping B loses E[(A − B)⁺] ≈ 9e-190.
+    // It was once formed as a difference of numbers of order 1e-3 (1.8e-17).
+    let a = BetaPosterior::from_counts(0, 376_373).expect("valid");
+    let b = BetaPosterior::from_counts(27_409, 24_243_532).expect("valid");
+    let loss = expected_loss(&a, &b);
+    assert!(loss.choose_b > 0.0 && loss.choose_b < 1e-150, "{loss:?}");
+    // Two independent evaluations of the same quantity by size-biasing agree.
+    let up = |p: &BetaPosterior| BetaPosterior::new(p.alpha() + 1.0, p.beta()).expect("valid");
+    let (ma, mb) = (a.mean(), b.mean());
+    let direct = ma * prob_beats(&b, &up(&a)).b_beats_a - mb * prob_beats(&up(&b), &a).b_beats_a;
+    assert!(
+        (loss.choose_b / direct - 1.0).abs() < 1e-9,
+        "{loss:?} vs {direct:e}"
+    );
+}

@@ -29,18 +29,21 @@ use super::posterior::Posterior;
 use crate::numeric::ln_beta_dev;
 use crate::numeric::quad::integrate;
 
+/// Most terms any sum may take before it gives way to quadrature (the
+/// spread estimate misjudges a few lopsided pairs).
+const TERM_CAP: f64 = 2_000_000.0;
+
 /// Above this estimated number of terms the quadrature route is used.
 const MAX_TERMS: f64 = 400_000.0;
 
 /// `(P(X > Y), P(Y > X))`.
 pub(crate) fn prob_greater(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
-    match orient(x, y) {
-        Some((params, swapped)) => {
-            let r = sum_route(params[0], params[1], params[2], params[3]);
-            if swapped { swap(r) } else { r }
-        }
-        None => quadrature(x, y),
-    }
+    orient(x, y)
+        .and_then(|(params, swapped)| {
+            let r = sum_route(params[0], params[1], params[2], params[3])?;
+            Some(if swapped { swap(r) } else { r })
+        })
+        .unwrap_or_else(|| quadrature(x, y))
 }
 
 /// Picks the cheapest of four equivalent sums: index over X's or Y's first
@@ -67,17 +70,23 @@ fn orient(x: &BetaPosterior, y: &BetaPosterior) -> Option<([f64; 4], bool)> {
 /// `E[Y 1(X > Y)] = Σ_{a<a_x} T(a) w(a)` and `E[X 1(X > Y)] = m_X (P(X > Y) + T(a_x))`
 /// (size-biasing `Y` multiplies each term by `w(a)/m_Y`; size-biasing `X`
 /// adds one term). The side summed directly is the small one; the other
-/// follows from `E[(X − Y)⁺] − E[(Y − X)⁺] = m_X − m_Y`. `None` when the
-/// sum needs a non-closed base case or is too long (callers then use two
-/// [`prob_greater`] evaluations).
-pub(crate) fn expected_shortfalls(x: &BetaPosterior, y: &BetaPosterior) -> Option<(f64, f64)> {
+/// follows from `E[(X − Y)⁺] − E[(Y − X)⁺] = m_X − m_Y`. The same pass sums
+/// the plain terms, so `P(X > Y)` and `P(Y > X)` come with it. Returns
+/// `((P(X > Y), P(Y > X)), (E[(X − Y)⁺], E[(Y − X)⁺]))`, or `None` when the
+/// sum needs a non-closed base case or is too long (callers then use
+/// [`prob_greater`] on size-biased posteriors).
+pub(crate) fn probabilities_and_shortfalls(
+    x: &BetaPosterior,
+    y: &BetaPosterior,
+) -> Option<((f64, f64), (f64, f64))> {
     let (params, swapped) = orient(x, y)?;
-    let r = loss_route(params[0], params[1], params[2], params[3])?;
-    Some(if swapped { swap(r) } else { r })
+    let (p, l) = loss_route(params[0], params[1], params[2], params[3])?;
+    Some(if swapped { (swap(p), swap(l)) } else { (p, l) })
 }
 
-/// The core of [`expected_shortfalls`] for the orientation `(a_x, b_x, a_y, b_y)`.
-fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
+/// The core of [`probabilities_and_shortfalls`] for the orientation
+/// `(a_x, b_x, a_y, b_y)`.
+fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f64))> {
     let s = ay + by;
     let (p, q) = (ay / s, by / s);
     let c = bx + by;
@@ -89,6 +98,16 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
     // T(a_x), the first term beyond P(X > Y).
     let t_ax = ln_term(ax, bx, ay, by, p, q).exp();
     let w = |a: f64| (ay + a) / (ay + c + a);
+    if m == 0.0 && phi == 1.0 {
+        // a_x = 1: P(X > Y) = S(1) in closed form. When it is the smaller
+        // side, E[(X − Y)⁺] = S(1)(m_X − w(0)) + m_X T(1) directly (the
+        // upward sum would leave it as a difference of large numbers).
+        let s1 = base(1.0, bx, ay, by).0;
+        if s1 <= 0.5 {
+            let x_gt = s1 * (mx - w(0.0)) + mx * t_ax;
+            return Some(((s1, 1.0 - s1), (x_gt, x_gt - (mx - my))));
+        }
+    }
     let up_ratio = if m == 0.0 {
         0.0
     } else {
@@ -102,6 +121,9 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
         let mut a = last;
         let mut reached_base = true;
         while a >= phi - 0.5 {
+            if last - a > TERM_CAP {
+                return None;
+            }
             acc += t * (mx - w(a));
             total += t;
             if a - 1.0 < phi - 0.5 {
@@ -121,16 +143,20 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
             // S(1) = T(0) in the limit; its size-biased twin has weight w(0).
             let s1 = base(1.0, bx, ay, by).0;
             acc += s1 * (mx - w(0.0));
+            total += s1;
         }
         let x_gt = acc + mx * t_ax;
-        Some((x_gt, x_gt - (mx - my)))
+        Some(((total, 1.0 - total), (x_gt, x_gt - (mx - my))))
     } else {
         // Upward: E[(Y − X)⁺] = Σ_{a≥a_x} T(a)(w(a) − m_X) + m_X T(a_x).
         let mut t = t_ax;
         let mut acc = 0.0;
         let mut total = 0.0;
         let mut a = ax;
-        while t > total * 1e-17 && a < 1e15 {
+        while t > total * 1e-17 {
+            if a - ax > TERM_CAP {
+                return None;
+            }
             // One division serves both the weight and the ratio.
             let inv = 1.0 / ((ay + c + a) * (a + 1.0));
             let num = ay + a;
@@ -140,7 +166,7 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
             a += 1.0;
         }
         let y_gt = acc + mx * t_ax;
-        Some((y_gt + (mx - my), y_gt))
+        Some(((1.0 - total, total), (y_gt + (mx - my), y_gt)))
     }
 }
 
@@ -167,14 +193,14 @@ fn ln_term(a: f64, bx: f64, ay: f64, by: f64, p: f64, q: f64) -> f64 {
 }
 
 /// `(P(X > Y), P(Y > X))` by the sum over `X`'s first parameter.
-fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
+fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
     let s = ay + by;
     let (p, q) = (ay / s, by / s);
     let c = bx + by;
     let m = (ax.ceil() - 1.0).max(0.0);
     let phi = ax - m;
     if m == 0.0 {
-        return base(phi, bx, ay, by);
+        return Some(base(phi, bx, ay, by));
     }
     let last = ax - 1.0; // the last term of P(X > Y)
     let up_ratio = (ay + last) * (last + bx) / ((ay + c + last) * (last + 1.0));
@@ -189,12 +215,15 @@ fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
             d2: last - 1.0 + bx,
             step: -1.0,
         };
-        let (mut sum, complete) = series.sum(first, m);
+        let (mut sum, complete) = series.sum(first, m.min(TERM_CAP));
         if complete {
+            if m > TERM_CAP {
+                return None;
+            }
             // Reached a = φ: add the base case S(φ).
             sum += base(phi, bx, ay, by).0;
         }
-        (sum, 1.0 - sum)
+        Some((sum, 1.0 - sum))
     } else {
         // Terms shrink through the boundary: sum P(Y > X) upward from a = a_x,
         // with T(a + 1) = T(a)·(a_y + a)(a + b_x)/((a_y + c + a)(a + 1)).
@@ -206,8 +235,11 @@ fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
             d2: ax + 1.0,
             step: 1.0,
         };
-        let (sum, _) = series.sum(first, 1e15);
-        (1.0 - sum, sum)
+        let (sum, capped) = series.sum(first, TERM_CAP);
+        if capped {
+            return None;
+        }
+        Some((1.0 - sum, sum))
     }
 }
 

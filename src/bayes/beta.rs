@@ -297,16 +297,25 @@ impl Posterior for BetaPosterior {
     }
 
     fn expected_losses(&self, other: &Self) -> (f64, f64) {
-        // One weighted sum where it applies (the common case), else two
+        self.compare(other).1
+    }
+
+    fn compare(&self, other: &Self) -> ((f64, f64), (f64, f64)) {
+        // One weighted sum where it applies (the common case), else
         // P(· > ·) evaluations on size-biased posteriors.
-        if let Some((self_gt, other_gt)) = super::beat::expected_shortfalls(self, other) {
-            return (other_gt.max(0.0), self_gt.max(0.0));
+        if let Some((probs, (self_gt, other_gt))) =
+            super::beat::probabilities_and_shortfalls(self, other)
+        {
+            return (probs, (other_gt.max(0.0), self_gt.max(0.0)));
         }
         let up = |d: &Self| Self {
             alpha: d.alpha + 1.0,
             beta: d.beta,
         };
-        losses_by_size_bias(self, other, &up(self), &up(other))
+        (
+            self.prob_greater(other),
+            losses_by_size_bias(self, other, &up(self), &up(other)),
+        )
     }
 
     fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {

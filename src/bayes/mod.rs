@@ -157,13 +157,13 @@ pub fn rank<P: Posterior>(posteriors: &[P]) -> Result<Ranking> {
         return Err(Error::TooFewVariants { got: k });
     }
     if let [a, b] = posteriors {
-        let p = prob_beats(a, b);
-        let loss = expected_loss(a, b);
+        // One pass gives both the probabilities and the losses.
+        let ((a_gt, b_gt), (choose_a, choose_b)) = a.compare(b);
         return Ok(Ranking {
-            prob_best: vec![p.a_beats_b, p.b_beats_a],
-            prob_worst: vec![p.b_beats_a, p.a_beats_b],
-            expected_loss: vec![loss.choose_a, loss.choose_b],
-            expected_loss_lower_better: vec![loss.choose_b, loss.choose_a],
+            prob_best: vec![a_gt, b_gt],
+            prob_worst: vec![b_gt, a_gt],
+            expected_loss: vec![choose_a, choose_b],
+            expected_loss_lower_better: vec![choose_b, choose_a],
         });
     }
     let s = rank::sweep(posteriors);

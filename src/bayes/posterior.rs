@@ -35,6 +35,13 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
     /// `(E[max(other − self, 0)], E[max(self − other, 0)])`: the expected loss
     /// of choosing `self`, and of choosing `other`.
     fn expected_losses(&self, other: &Self) -> (f64, f64);
+    /// `((P(self > other), P(other > self)), (loss of choosing self, loss of
+    /// choosing other))` in one call: [`Posterior::prob_greater`] and
+    /// [`Posterior::expected_losses`] together, which some families (Beta)
+    /// compute in a single pass.
+    fn compare(&self, other: &Self) -> ((f64, f64), (f64, f64)) {
+        (self.prob_greater(other), self.expected_losses(other))
+    }
     /// One random draw from the posterior (for [`monte_carlo`](super::monte_carlo)).
     fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64;
 
