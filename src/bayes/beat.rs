@@ -153,10 +153,8 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f
         let mut acc = 0.0;
         let mut total = 0.0;
         let mut a = ax;
-        while t > total * 1e-17 {
-            if a - ax > TERM_CAP {
-                return None;
-            }
+        let stop = ax + TERM_CAP;
+        while t > total * 1e-17 && a <= stop {
             // One division serves both the weight and the ratio.
             let inv = 1.0 / ((ay + c + a) * (a + 1.0));
             let num = ay + a;
@@ -164,6 +162,9 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f
             total += t;
             t *= num * (a + bx) * inv;
             a += 1.0;
+        }
+        if a > stop {
+            return None;
         }
         let y_gt = acc + mx * t_ax;
         Some(((1.0 - total, total), (y_gt + (mx - my), y_gt)))
