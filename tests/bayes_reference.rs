@@ -44,14 +44,12 @@ fn prob_b_beats_a_public_reference() {
     assert_eq!(check_beat("golden-public.json"), 15);
 }
 
-#[test]
-fn expected_loss_public_reference() {
-    let cs = cases("golden-public.json", "beta_expected_loss");
-    assert_eq!(cs.len(), 10);
+/// README tolerance: 1e-9 relative on both losses.
+fn check_loss(file: &str) -> usize {
+    let cs = cases(file, "beta_expected_loss");
     for c in &cs {
         let (a, b) = (posterior(c, "a"), posterior(c, "b"));
         let loss = expected_loss(&a, &b);
-        // README tolerance: 1e-9 relative.
         let (wb, wa) = (
             num(&c["expected"]["loss_choose_b_hp"]),
             num(&c["expected"]["loss_choose_a_hp"]),
@@ -77,6 +75,19 @@ fn expected_loss_public_reference() {
             );
         }
     }
+    cs.len()
+}
+
+#[test]
+fn expected_loss_public_reference() {
+    assert_eq!(check_loss("golden-public.json"), 10);
+}
+
+#[test]
+fn expected_loss_mpmath_large_counts() {
+    // 2·10⁶ to 10⁹ trials (both benchmark sizes), a 1e-22 loss, zero
+    // successes, a lopsided pair with a 1e-274 loss (tests/data/gen_bayes.py).
+    assert_eq!(check_loss("bayes-mpmath.json"), 7);
 }
 
 #[test]
@@ -176,7 +187,22 @@ fn gamma_poisson_public_reference() {
 fn prob_b_beats_a_mpmath_extremes() {
     // 10⁸–10⁹ trials at 0.01 %, 1 % and 30 %, zero successes, a lopsided pair
     // (tests/data/gen_bayes.py: Evan Miller's sum at 60 digits).
-    assert_eq!(check_beat("bayes-mpmath.json"), 11);
+    // Plus the tails beside the loss cases, down to 1e-270.
+    assert_eq!(check_beat("bayes-mpmath.json"), 18);
+}
+
+#[test]
+fn deep_tail_agrees_across_routes() {
+    // P(B > A) = 8.76e-270 for 116/120 against 3,488,894/797,059,951: the
+    // four-terms-per-division sum (prob_beats) once lost 6e-12 here to a
+    // subnormal intermediate, and the one-pass sum with losses (rank) must
+    // give the same tail. mpmath (90 digits): 8.760071090759712022e-270.
+    let big = BetaPosterior::from_counts(3_488_894, 797_059_951).expect("valid");
+    let small = BetaPosterior::from_counts(116, 120).expect("valid");
+    let want = 8.760_071_090_759_712e-270;
+    assert!(rel(prob_beats(&small, &big).b_beats_a, want) < 1e-13);
+    let ranked = rank(&[big, small]).expect("two arms");
+    assert!(rel(ranked.prob_best[0], want) < 1e-13);
 }
 
 #[test]

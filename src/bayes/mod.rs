@@ -25,12 +25,18 @@
 //!   returned, each with relative accuracy, so a tail of 1e-60 is reported as
 //!   such rather than as `1 − 1`.
 //! * Expected loss `E[max(p_A − p_B, 0)]` of shipping B: by the identity
-//!   `E[p_A 1(p_A > p_B)] = m_A P(A′ > B)` with `A′ ~ Beta(α_A + 1, β_A)`, so
-//!   the loss is two `P(·>·)` evaluations ([`expected_loss`]).
+//!   `E[p_A 1(p_A > p_B)] = m_A P(A′ > B)` with `A′ ~ Beta(α_A + 1, β_A)`
+//!   ([`expected_loss`]). For Beta posteriors both losses come from one
+//!   weighted pass over the terms of `P(B > A)` (each term's weight formed
+//!   without cancellation), so a loss of 1e-22 keeps its digits.
+//! * At large counts the long tails of these sums are summed in `O(1)` by
+//!   Euler–Maclaurin over the terms' smooth continuation: `P(B > A)` and both
+//!   losses in about 2 µs at 2·10⁸ impressions, to ~1e-14 relative.
 
 mod beat;
 mod beta;
 mod decision;
+mod euler_maclaurin;
 mod gamma;
 mod kernel;
 mod lift;
@@ -97,8 +103,11 @@ pub struct ExpectedLoss {
 
 /// Expected loss (in the metric's units) of shipping A or B, exact. For Beta
 /// and Gamma posteriors: `E[max(A − B, 0)] = m_A P(A′ > B) − m_B P(A > B′)`
-/// with the size-biased `A′ ~ Beta(α_A + 1, β_A)` (Gamma(α_A + 1, r_A)), so
-/// two exact `P(· > ·)` evaluations; for Normal posteriors the closed form
+/// with the size-biased `A′ ~ Beta(α_A + 1, β_A)` (Gamma(α_A + 1, r_A)): for
+/// Beta posteriors one weighted pass over the terms of `P(B > A)` gives both
+/// losses (the `P(· > ·)` pair serves where that pass does not apply, e.g.
+/// non-integer priors), for Gamma two exact `P(· > ·)` evaluations; for
+/// Normal posteriors the closed form
 /// `σ φ(δ/σ) + δ Φ(δ/σ)`.
 ///
 /// # Example
