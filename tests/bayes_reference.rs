@@ -206,6 +206,50 @@ fn deep_tail_agrees_across_routes() {
 }
 
 #[test]
+fn gamma_prob_best_and_density_mpmath() {
+    // tests/data/gen_gamma.py: P(best) among 3–4 Gamma posteriors by mpmath
+    // quadrature (equal and unequal exposures, 1–3 events, 10⁶ exposures),
+    // and log-densities up to shape 3·10⁶.
+    let best = cases("gamma-mpmath.json", "gamma_prob_best");
+    assert_eq!(best.len(), 4);
+    for c in &best {
+        let arms: Vec<GammaPosterior> = c["input"]["shapes"]
+            .as_array()
+            .expect("shapes")
+            .iter()
+            .zip(c["input"]["rates"].as_array().expect("rates"))
+            .map(|(a, r)| GammaPosterior::new(num(a), num(r)).expect("valid"))
+            .collect();
+        let got = rank(&arms).expect("K >= 2").prob_best;
+        for (g, want) in got
+            .iter()
+            .zip(c["expected"]["prob_best_hp"].as_array().expect("list"))
+        {
+            assert!((g - num(want)).abs() < 1e-10, "{}: {g} vs {want}", c["id"]);
+        }
+    }
+    let dens = cases("gamma-mpmath.json", "gamma_ln_pdf");
+    assert_eq!(dens.len(), 3);
+    for c in &dens {
+        let d = GammaPosterior::new(num(&c["input"]["shape"]), num(&c["input"]["rate"]))
+            .expect("valid");
+        for (t, want) in c["input"]["t"]
+            .as_array()
+            .expect("points")
+            .iter()
+            .zip(c["expected"]["ln_pdf_hp"].as_array().expect("list"))
+        {
+            let (t, want) = (num(t), num(want));
+            assert!(
+                (d.ln_pdf(t) - want).abs() < 1e-12 * want.abs().max(1.0),
+                "{}: at {t}",
+                c["id"]
+            );
+        }
+    }
+}
+
+#[test]
 fn gamma_and_normal_intervals_round_trip() {
     let g = GammaPosterior::new(8.0, 40.0).expect("valid");
     let ci = g.credible_interval(0.95).expect("level");

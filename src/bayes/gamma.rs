@@ -164,7 +164,8 @@ impl Posterior for GammaPosterior {
 
     fn ln_pdf_kernel(&self) -> LnPdf {
         // ln f(m) with m = α/r: α ln r + (α − 1) ln m − α − ln Γ(α)
-        //   = ln r − ln m + [α ln α − α − ln Γ(α)] = ln r − ln m + ½ ln(α/2π) − δ(α).
+        //   = −ln m + [α ln α − α − ln Γ(α)] = −ln m + ½ ln(α/2π) − δ(α)
+        // (α ln r + α ln m = α ln α).
         let (a, r) = (self.shape, self.rate);
         let m = a / r;
         let core = if a >= 15.0 {
@@ -173,7 +174,7 @@ impl Posterior for GammaPosterior {
             a * a.ln() - a - ln_gamma(a)
         };
         LnPdf {
-            at_mean: r.ln() - m.ln() + core,
+            at_mean: -m.ln() + core,
             mean: m,
             mean_c: 1.0,
             a1: a - 1.0,
