@@ -17,7 +17,7 @@ fn identical_results_with_one_and_two_threads() {
             .replications(301) // uneven chunks
             .seed(99)
             .threads(threads)
-            .policy(ThompsonBeta::new().with_draws(200).unwrap())
+            .policy(ThompsonBeta::new())
             .stopping(MsprtRule(Msprt::new(0.05, 0.01).unwrap()))
             .build()
             .unwrap()

@@ -26,7 +26,7 @@
 //! let next = ThompsonBeta::new().choose(&arms, &mut rng)?;
 //! assert!(next < 3);
 //! let mut w = [0.0; 3];
-//! ThompsonBeta::new().weights(&arms, &mut rng, &mut w)?; // P(arm is best), estimated
+//! ThompsonBeta::new().weights(&arms, &mut rng, &mut w)?; // P(arm is best), exact
 //! assert!(w[1] > w[0]);
 //! # Ok::<(), postab::Error>(())
 //! ```
@@ -130,26 +130,4 @@ pub(crate) fn one_hot(weights: &mut [f64], pick: usize) {
         .iter_mut()
         .enumerate()
         .for_each(|(i, w)| *w = if i == pick { 1.0 } else { 0.0 });
-}
-
-/// Weights as the frequencies of `draws` calls of `pick`.
-pub(crate) fn frequencies(weights: &mut [f64], draws: usize, mut pick: impl FnMut() -> usize) {
-    weights.iter_mut().for_each(|w| *w = 0.0);
-    for _ in 0..draws {
-        weights[pick()] += 1.0;
-    }
-    weights.iter_mut().for_each(|w| *w /= draws as f64);
-}
-
-/// Checks a Monte Carlo draw count is positive.
-pub(crate) fn check_draws(draws: usize) -> Result<usize> {
-    if draws == 0 {
-        Err(Error::InvalidParameter {
-            name: "draws",
-            value: 0.0,
-            expected: "at least 1 Monte Carlo draw",
-        })
-    } else {
-        Ok(draws)
-    }
 }

@@ -3,15 +3,9 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Policy, Tally, argmax, check_arms, check_binomial_arms, check_draws, check_weights,
-    frequencies, sample,
-};
-use crate::bayes::{BetaPosterior, BetaPrior, prob_beats};
+use super::{Policy, Tally, argmax, check_arms, check_binomial_arms, check_weights, sample};
+use crate::bayes::{BetaPosterior, BetaPrior, GammaPosterior, rank};
 use crate::error::{Error, Result};
-
-/// Default Monte Carlo draws behind [`Policy::weights`] for more than two arms.
-const DEFAULT_DRAWS: usize = 1_000;
 
 /// Thompson sampling for binomial rates (clicks per impression).
 ///
@@ -23,9 +17,8 @@ const DEFAULT_DRAWS: usize = 1_000;
 /// `p̃_k` from each posterior and plays the largest, so each arm is played
 /// with its posterior probability of being best.
 ///
-/// [`weights`](Policy::weights) returns those probabilities `P(p_k is best)`:
-/// exactly for two arms (via [`prob_beats`]), by `draws` seeded Thompson
-/// draws for more (Monte Carlo standard error `≤ 0.5/√draws`).
+/// [`weights`](Policy::weights) returns those probabilities `P(p_k is best)`
+/// exactly, for any number of arms (via [`rank`]; no simulation).
 ///
 /// # Example
 /// ```
@@ -42,7 +35,6 @@ const DEFAULT_DRAWS: usize = 1_000;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ThompsonBeta {
     prior: BetaPrior,
-    draws: usize,
 }
 
 impl Default for ThompsonBeta {
@@ -56,7 +48,6 @@ impl ThompsonBeta {
     pub fn new() -> Self {
         Self {
             prior: BetaPrior::uniform(),
-            draws: DEFAULT_DRAWS,
         }
     }
 
@@ -64,16 +55,6 @@ impl ThompsonBeta {
     pub fn with_prior(mut self, prior: BetaPrior) -> Self {
         self.prior = prior;
         self
-    }
-
-    /// Monte Carlo draws used by [`Policy::weights`] with more than two arms
-    /// (default 1000).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `draws` is 0.
-    pub fn with_draws(mut self, draws: usize) -> Result<Self> {
-        self.draws = check_draws(draws)?;
-        Ok(self)
     }
 
     /// The prior.
@@ -95,6 +76,15 @@ impl ThompsonBeta {
     fn posterior(&self, t: &Tally) -> Result<BetaPosterior> {
         self.prior.update(t.successes, t.trials)
     }
+
+    /// `P(p_k is best)` for every arm, exactly.
+    fn prob_best(&self, arms: &[Tally]) -> Result<Vec<f64>> {
+        let posteriors = arms
+            .iter()
+            .map(|t| self.posterior(t))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(rank(&posteriors)?.prob_best)
+    }
 }
 
 impl Policy for ThompsonBeta {
@@ -106,18 +96,12 @@ impl Policy for ThompsonBeta {
     fn weights<R: Rng + ?Sized>(
         &self,
         arms: &[Tally],
-        rng: &mut R,
+        _rng: &mut R,
         weights: &mut [f64],
     ) -> Result<()> {
         check_weights(arms, weights)?;
         check_binomial_arms(arms)?;
-        if arms.len() == 2 {
-            let p = prob_beats(&self.posterior(&arms[0])?, &self.posterior(&arms[1])?);
-            weights[0] = p.a_beats_b;
-            weights[1] = p.b_beats_a;
-        } else {
-            frequencies(weights, self.draws, || self.draw_best(arms, rng));
-        }
+        weights.copy_from_slice(&self.prob_best(arms)?);
         Ok(())
     }
 }
@@ -132,8 +116,8 @@ impl Policy for ThompsonBeta {
 /// after `c_k` events in `e_k` exposures the posterior is
 /// Gamma(a₀ + c_k, b₀ + e_k). A [`Tally`] here holds events in `successes` and
 /// exposures in `trials`; events may exceed exposures.
-/// [`weights`](Policy::weights) estimates `P(λ_k is best)` from `draws`
-/// Thompson draws.
+/// [`weights`](Policy::weights) returns `P(λ_k is best)` exactly (via
+/// [`rank`]; no simulation).
 ///
 /// # Example
 /// ```
@@ -150,7 +134,6 @@ impl Policy for ThompsonBeta {
 pub struct ThompsonGamma {
     shape: f64,
     rate: f64,
-    draws: usize,
 }
 
 impl Default for ThompsonGamma {
@@ -165,7 +148,6 @@ impl ThompsonGamma {
         Self {
             shape: 1.0,
             rate: 1.0,
-            draws: DEFAULT_DRAWS,
         }
     }
 
@@ -179,15 +161,6 @@ impl ThompsonGamma {
         let rate = crate::validate::check_positive("prior rate", rate)?;
         self.shape = shape;
         self.rate = rate;
-        Ok(self)
-    }
-
-    /// Monte Carlo draws used by [`Policy::weights`] (default 1000).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `draws` is 0.
-    pub fn with_draws(mut self, draws: usize) -> Result<Self> {
-        self.draws = check_draws(draws)?;
         Ok(self)
     }
 
@@ -211,11 +184,17 @@ impl Policy for ThompsonGamma {
     fn weights<R: Rng + ?Sized>(
         &self,
         arms: &[Tally],
-        rng: &mut R,
+        _rng: &mut R,
         weights: &mut [f64],
     ) -> Result<()> {
         check_weights(arms, weights)?;
-        frequencies(weights, self.draws, || self.draw_best(arms, rng));
+        let posteriors = arms
+            .iter()
+            .map(|t| {
+                GammaPosterior::new(self.shape + t.successes as f64, self.rate + t.trials as f64)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        weights.copy_from_slice(&rank(&posteriors)?.prob_best);
         Ok(())
     }
 }
@@ -229,15 +208,21 @@ impl Policy for ThompsonGamma {
 /// Beta–Binomial posteriors as in [`ThompsonBeta`]. Draw rates from the
 /// posteriors; the largest is the leader `I`. With probability β (default ½)
 /// play `I`; otherwise redraw until another arm `J ≠ I` is largest and play
-/// `J` (after 1000 redraws without one, play the runner-up of the last draw).
-/// [`weights`](Policy::weights) are the frequencies of `draws` such choices.
+/// `J`. After 1000 redraws without one (`I` is all but certainly best), `J`
+/// is drawn from its exact conditional law `P(J best)/(1 − P(I best))` (the
+/// arm with the highest posterior mean if those probabilities underflow), so
+/// the redraw loop is bounded without changing the policy.
+///
+/// [`weights`](Policy::weights) are the exact probabilities of each choice,
+/// `w_k = β p_k + (1 − β) Σ_{i≠k} p_i p_k/(1 − p_i)` with `p = P(best)` from
+/// [`rank`] (no simulation).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TopTwoThompson {
     thompson: ThompsonBeta,
     beta: f64,
 }
 
-/// Redraws before top-two Thompson settles for the runner-up.
+/// Redraws before top-two Thompson draws the challenger from its exact law.
 const MAX_REDRAWS: usize = 1_000;
 
 impl Default for TopTwoThompson {
@@ -288,19 +273,10 @@ impl TopTwoThompson {
         self
     }
 
-    /// Monte Carlo draws used by [`Policy::weights`] (default 1000).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] when `draws` is 0.
-    pub fn with_draws(mut self, draws: usize) -> Result<Self> {
-        self.thompson = self.thompson.with_draws(draws)?;
-        Ok(self)
-    }
-
-    fn pick<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> usize {
+    fn pick<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {
         let leader = self.thompson.draw_best(arms, rng);
         if sample::uniform(rng) < self.beta {
-            return leader;
+            return Ok(leader);
         }
         let mut draws = vec![0.0; arms.len()];
         for _ in 0..MAX_REDRAWS {
@@ -310,33 +286,95 @@ impl TopTwoThompson {
                 .for_each(|(d, t)| *d = self.thompson.draw(t, rng));
             let best = argmax(draws.iter().copied());
             if best != leader {
-                return best;
+                return Ok(best);
             }
         }
-        argmax(
-            draws
+        // The law the redraws follow, drawn directly.
+        let law = challenger_law(
+            &self.thompson.prob_best(arms)?,
+            leader,
+            arms,
+            &self.thompson,
+        )?;
+        let u = sample::uniform(rng);
+        let mut cumulative = 0.0;
+        for (j, &w) in law.iter().enumerate() {
+            cumulative += w;
+            if u < cumulative {
+                return Ok(j);
+            }
+        }
+        Ok(argmax(law.iter().copied()))
+    }
+}
+
+/// `P(J = j)` for the challenger of leader `i`: `p_j / Σ_{k≠i} p_k` for
+/// `j ≠ i`, or all mass on the other arm with the highest posterior mean when
+/// every `p_k` (`k ≠ i`) underflows to 0.
+fn challenger_law(
+    p: &[f64],
+    leader: usize,
+    arms: &[Tally],
+    thompson: &ThompsonBeta,
+) -> Result<Vec<f64>> {
+    let others: f64 = p
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != leader)
+        .map(|(_, &x)| x)
+        .sum();
+    let mut law = vec![0.0; p.len()];
+    if others > 0.0 {
+        for (j, w) in law.iter_mut().enumerate() {
+            if j != leader {
+                *w = p[j] / others;
+            }
+        }
+    } else {
+        let means = arms
+            .iter()
+            .map(|t| {
+                thompson
+                    .posterior(t)
+                    .map(|d| crate::bayes::Posterior::mean(&d))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let runner_up = argmax(
+            means
                 .iter()
                 .enumerate()
-                .map(|(i, &d)| if i == leader { f64::NEG_INFINITY } else { d }),
-        )
+                .map(|(j, &m)| if j == leader { f64::NEG_INFINITY } else { m }),
+        );
+        law[runner_up] = 1.0;
     }
+    Ok(law)
 }
 
 impl Policy for TopTwoThompson {
     fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {
         check_binomial_arms(arms)?;
-        Ok(self.pick(arms, rng))
+        self.pick(arms, rng)
     }
 
     fn weights<R: Rng + ?Sized>(
         &self,
         arms: &[Tally],
-        rng: &mut R,
+        _rng: &mut R,
         weights: &mut [f64],
     ) -> Result<()> {
         check_weights(arms, weights)?;
         check_binomial_arms(arms)?;
-        frequencies(weights, self.thompson.draws, || self.pick(arms, rng));
+        let p = self.thompson.prob_best(arms)?;
+        weights
+            .iter_mut()
+            .zip(&p)
+            .for_each(|(w, &pk)| *w = self.beta * pk);
+        for leader in 0..arms.len() {
+            let law = challenger_law(&p, leader, arms, &self.thompson)?;
+            for (w, challenger) in weights.iter_mut().zip(law) {
+                *w += (1.0 - self.beta) * p[leader] * challenger;
+            }
+        }
         Ok(())
     }
 }
