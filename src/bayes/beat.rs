@@ -19,7 +19,7 @@
 //! change the sum, each one multiplication and one (pipelined) division. A
 //! longer tail (`O(√a_x)` terms: 10⁴ at 2·10⁸ trials) is summed in `O(1)` by
 //! Euler–Maclaurin over the smooth continuation of `T`
-//! ([`super::euler_maclaurin`]). The first term is formed in log space by
+//! ([`crate::numeric::euler_maclaurin`]). The first term is formed in log space by
 //! [`ln_beta_dev`] around a common point, so no `ln Γ` of 10⁹ is ever
 //! subtracted. Both probabilities keep relative
 //! accuracy (tails down to 1e-300). `S(1) = B(a_y, b_y + b_x)/B(a_y, b_y)` is
@@ -28,8 +28,8 @@
 //! terms) use adaptive Gauss–Kronrod quadrature of `∫ f(t) F(t) dt` instead.
 
 use super::beta::BetaPosterior;
-use super::euler_maclaurin::{Weight, product_difference, tail_sums};
 use super::posterior::Posterior;
+use crate::numeric::euler_maclaurin::{Terms, Weight, product_difference, tail_sums};
 use crate::numeric::ln_beta_dev;
 use crate::numeric::quad::integrate;
 
@@ -127,7 +127,7 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f
             u1: bx / (ax + bx),
             d0: ay + c + last,
         };
-        if let Some((total, acc)) = tail_sums(t, last, -1.0, (bx, ay, by), Some(weight), m - 1.0) {
+        if let Some((total, acc)) = long_tail(t, last, -1.0, (bx, ay, by), Some(weight), m - 1.0) {
             let x_gt = acc + mx * t_ax;
             return Some(((total, 1.0 - total), (x_gt, x_gt - (mx - my))));
         }
@@ -170,7 +170,7 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f
             u1: bx / (ax + bx),
             d0: ay + c + ax,
         };
-        if let Some((total, acc)) = tail_sums(t_ax, ax, 1.0, (bx, ay, by), Some(weight), TERM_CAP) {
+        if let Some((total, acc)) = long_tail(t_ax, ax, 1.0, (bx, ay, by), Some(weight), TERM_CAP) {
             let y_gt = acc + mx * t_ax;
             return Some(((1.0 - total, total), (y_gt + (mx - my), y_gt)));
         }
@@ -194,6 +194,35 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f
         let y_gt = acc + mx * t_ax;
         Some(((1.0 - total, total), (y_gt + (mx - my), y_gt)))
     }
+}
+
+/// `(Σ_{k≥0} T(a₀ + σk), Σ_{k≥0} T(a₀ + σk) h(k))` with `T(a₀) = first`, by
+/// Euler–Maclaurin when the tail is long (see
+/// [`crate::numeric::euler_maclaurin`]): `ln T(a)` is
+/// `ln Γ(a_y + a) + ln Γ(a + b_x) − ln Γ(a_y + c + a) − ln Γ(a + 1)` plus a
+/// constant, and the leading part of its slope is `ln` of the exact ratio
+/// `(a_y + a₀)(a₀ + b_x)/((a_y + c + a₀)(a₀ + 1))` (an error-free product
+/// difference over the denominator).
+fn long_tail(
+    first: f64,
+    a0: f64,
+    sigma: f64,
+    (bx, ay, by): (f64, f64, f64),
+    weight: Option<Weight>,
+    max_index: f64,
+) -> Option<(f64, f64)> {
+    let c = bx + by;
+    let plus = [ay + a0, a0 + bx];
+    let minus = [ay + c + a0, a0 + 1.0];
+    let ratio_less_one =
+        product_difference(plus[0], plus[1], minus[0], minus[1]) / (minus[0] * minus[1]);
+    let terms = Terms {
+        sigma,
+        plus: &plus,
+        minus: &minus,
+        log_slope: sigma * ratio_less_one.ln_1p(),
+    };
+    tail_sums(first, terms, weight, max_index)
 }
 
 fn swap((p, q): (f64, f64)) -> (f64, f64) {
@@ -234,7 +263,7 @@ fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
         // Terms grow through the boundary: sum P(X > Y) downward from a = a_x − 1
         // to a = φ, with T(a − 1) = T(a)·a(a_y + c + a − 1)/((a_y + a − 1)(a − 1 + b_x)).
         let first = ln_term(last, bx, ay, by, p, q).exp();
-        if let Some((sum, _)) = tail_sums(first, last, -1.0, (bx, ay, by), None, m - 1.0) {
+        if let Some((sum, _)) = long_tail(first, last, -1.0, (bx, ay, by), None, m - 1.0) {
             return Some((sum, 1.0 - sum));
         }
         let series = RatioSeries {
@@ -257,7 +286,7 @@ fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
         // Terms shrink through the boundary: sum P(Y > X) upward from a = a_x,
         // with T(a + 1) = T(a)·(a_y + a)(a + b_x)/((a_y + c + a)(a + 1)).
         let first = ln_term(ax, bx, ay, by, p, q).exp();
-        if let Some((sum, _)) = tail_sums(first, ax, 1.0, (bx, ay, by), None, TERM_CAP) {
+        if let Some((sum, _)) = long_tail(first, ax, 1.0, (bx, ay, by), None, TERM_CAP) {
             return Some((1.0 - sum, sum));
         }
         let series = RatioSeries {
@@ -441,5 +470,72 @@ mod tests {
             checked += 1;
         }
         assert_eq!(checked, 16);
+    }
+
+    #[test]
+    fn matches_high_precision_sums() {
+        // Σ_k F(k)/F(0) and Σ_k F(k) h(k)/F(0) with h(k) = (0.3 + 0.5k)/(d₀ + σk),
+        // d₀ = a_y + b_x + b_y + a₀, summed term by term at 40 digits (mpmath,
+        // exact ratio recurrence until a term is below 1e-30): tails at 2·10⁶,
+        // 2·10⁸ and 10⁶ trials, near the mode and far out, both directions.
+        let cases = [
+            (
+                30_501.0,
+                1.0,
+                (1_969_500.0, 30_001.0, 1_970_001.0),
+                103.430_753_109_887_77,
+                0.001_186_213_060_716_271_5,
+            ),
+            (
+                3_020_001.0,
+                1.0,
+                (196_980_000.0, 3_000_001.0, 197_000_001.0),
+                297.708_863_550_322_3,
+                0.000_109_137_754_350_939_27,
+            ),
+            (
+                30_000.0,
+                -1.0,
+                (1_970_001.0, 30_501.0, 1_969_501.0),
+                102.583_604_226_868_15,
+                0.001_163_696_458_260_563,
+            ),
+            (
+                3_000_000.0,
+                -1.0,
+                (197_000_001.0, 3_020_001.0, 196_980_001.0),
+                296.723_240_014_119,
+                0.000_108_405_605_775_589_25,
+            ),
+            (
+                30_001.0,
+                1.0,
+                (1_970_001.0, 30_001.0, 1_970_001.0),
+                309.333_249_224_056,
+                0.007_637_661_968_189_931_5,
+            ),
+            (
+                300_001.0,
+                1.0,
+                (700_001.0, 299_001.0, 701_001.0),
+                468.762_101_262_195_5,
+                0.046_908_169_997_005_773,
+            ),
+        ];
+        for (a0, sigma, p, plain, weighted) in cases {
+            let w = Weight {
+                u0: 0.3,
+                u1: 0.5,
+                d0: p.1 + p.0 + p.2 + a0,
+            };
+            let (em_plain, em_weighted) =
+                long_tail(1.0, a0, sigma, p, Some(w), f64::INFINITY).expect("long tail");
+            let rel = |x: f64, y: f64| ((x - y) / y).abs();
+            assert!(rel(em_plain, plain) < 1e-14, "{a0}: {em_plain} vs {plain}");
+            assert!(
+                rel(em_weighted, weighted) < 1e-14,
+                "{a0}: {em_weighted} vs {weighted}"
+            );
+        }
     }
 }

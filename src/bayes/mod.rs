@@ -36,7 +36,6 @@
 mod beat;
 mod beta;
 mod decision;
-mod euler_maclaurin;
 mod gamma;
 mod kernel;
 mod lift;

@@ -1,5 +1,6 @@
 //! Regularized incomplete beta function, its complement and inverses.
 
+use super::euler_maclaurin::{Terms, tail_sums};
 use super::normal::normal_quantile;
 use super::stirling::ln_beta_dev;
 
@@ -41,7 +42,7 @@ fn beta_cf(a: f64, b: f64, x: f64, y: f64) -> f64 {
     const TINY: f64 = 1e-300;
     let max_terms = (5.0 * (a + b).sqrt()) as usize + 500;
     let s = a + b;
-    let lambda = if x <= 0.5 { a - s * x } else { s * y - b };
+    let lambda = lambda(a, b, x, y);
     let base = s * (a - 1.0);
     let guard = |v: f64| if v.abs() < TINY { TINY.copysign(v) } else { v };
     // Modified Lentz for f = B₀ + N₁/(B₁ + N₂/(B₂ + …)).
@@ -67,6 +68,37 @@ fn beta_cf(a: f64, b: f64, x: f64, y: f64) -> f64 {
     1.0 / f
 }
 
+/// `λ = a − (a + b)x` from whichever of `x`, `y = 1 − x` is exact, rounded
+/// once (FMA: at `a + b = 10⁹` a rounded product would cost 3e-8 absolutely).
+fn lambda(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    let s = a + b;
+    if x <= 0.5 {
+        (-s).mul_add(x, a)
+    } else {
+        s.mul_add(y, -b)
+    }
+}
+
+/// `I_x(a, b) · a B(a, b) / (x^a y^b) = Σ_{k≥0} (a + b)_k x^k / (a + 1)_k` for
+/// `x < (a + 1)/(a + b + 2)`: by Euler–Maclaurin over the terms' continuation
+/// when the series is long (large `a`, where it needs `O(√a)` terms and the
+/// continued fraction as many iterations), else by the continued fraction.
+/// The terms are `ln Γ(a + b + k) − ln Γ(a + 1 + k) + k ln x` plus a constant;
+/// the leading part of their slope, `ln((a + b)x/(a + 1))`, is
+/// `ln_1p(−(λ + 1)/(a + 1))`.
+fn beta_series(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    let terms = Terms {
+        sigma: 1.0,
+        plus: &[a + b],
+        minus: &[a + 1.0],
+        log_slope: (-(lambda(a, b, x, y) + 1.0) / (a + 1.0)).ln_1p(),
+    };
+    match tail_sums(1.0, terms, None, f64::INFINITY) {
+        Some((sum, _)) => sum,
+        None => beta_cf(a, b, x, y),
+    }
+}
+
 /// `(I_x(a, b), 1 − I_x(a, b))` with `y = 1 − x` given separately; the smaller
 /// of the two is computed directly (relative accuracy to 1e-300), the other
 /// as one minus it.
@@ -81,10 +113,10 @@ pub(crate) fn beta_inc_pair(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
         return (1.0, 0.0);
     }
     if x * (a + b + 2.0) < a + 1.0 {
-        let lower = (-ln_beta_dev(a, b, x, y)).exp() / a * beta_cf(a, b, x, y);
+        let lower = (-ln_beta_dev(a, b, x, y)).exp() / a * beta_series(a, b, x, y);
         (lower, 1.0 - lower)
     } else {
-        let upper = (-ln_beta_dev(b, a, y, x)).exp() / b * beta_cf(b, a, y, x);
+        let upper = (-ln_beta_dev(b, a, y, x)).exp() / b * beta_series(b, a, y, x);
         (1.0 - upper, upper)
     }
 }
@@ -179,6 +211,11 @@ fn newton(a: f64, b: f64, target: f64, upper: bool, x0: f64) -> f64 {
         let slope = (ln_beta_pdf(a, b, x, y) - tail.ln()).exp();
         let step = (tail.ln() - ln_t) / if upper { -slope } else { slope };
         let mut next = x - step;
+        if (next - x).abs() <= 4.0 * f64::EPSILON * x {
+            // Converged (checked before the bracket test: a step below one
+            // ulp may land on the bracket's end and must not trigger a bisection).
+            return next.clamp(lo, hi);
+        }
         if !(next > lo && next < hi && next.is_finite()) {
             // Bisect, geometrically when the bracket spans decades.
             next = if lo > 0.0 && hi / lo > 16.0 {
@@ -189,7 +226,7 @@ fn newton(a: f64, b: f64, target: f64, upper: bool, x0: f64) -> f64 {
                 0.5 * (lo + hi)
             };
         }
-        if (next - x).abs() <= 4.0 * f64::EPSILON * x || hi - lo <= 4.0 * f64::EPSILON * hi {
+        if hi - lo <= 4.0 * f64::EPSILON * hi {
             return next;
         }
         x = next;

@@ -1,5 +1,6 @@
 //! Regularized incomplete gamma functions.
 
+use super::euler_maclaurin::{Terms, tail_sums};
 use super::stirling::{LN_SQRT_2PI, bd0, stirlerr};
 
 /// Iteration cap: the series and the continued fraction need `O(√a)` terms.
@@ -27,7 +28,19 @@ fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
     let pre = ln_prefactor(a, x);
     let tiny = 1e-300;
     if x < a + 1.0 {
-        // P = x^a e^{-x}/Γ(a+1) · Σ x^n / ((a+1)…(a+n))
+        // P = x^a e^{-x}/Γ(a+1) · Σ_k x^k / ((a+1)…(a+k)): by Euler–Maclaurin
+        // when long (terms: k ln x − ln Γ(a + 1 + k) + const; leading slope
+        // ln(x/(a + 1)) = ln_1p((x − a − 1)/(a + 1))), else term by term.
+        let terms = Terms {
+            sigma: 1.0,
+            plus: &[],
+            minus: &[a + 1.0],
+            log_slope: ((x - a - 1.0) / (a + 1.0)).ln_1p(),
+        };
+        if let Some((sum, _)) = tail_sums(1.0, terms, None, f64::INFINITY) {
+            let p = (pre - a.ln()).exp() * sum;
+            return (p, 1.0 - p);
+        }
         let mut term = 1.0;
         let mut sum = 1.0;
         let mut ap = a;
@@ -42,6 +55,20 @@ fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
         let p = (pre - a.ln()).exp() * sum;
         (p, 1.0 - p)
     } else {
+        // Q = Σ_{k≥0} x^(a−1−k) e^{−x}/Γ(a − k) while the terms die out before
+        // a − k gets small (Q(a, x) = Q(a − 1, x) + x^(a−1) e^{−x}/Γ(a)): the
+        // terms are −k ln x − ln Γ(a − k) + const, leading slope
+        // ln(a/x) = ln_1p((a − x)/x); Euler–Maclaurin when long.
+        let terms = Terms {
+            sigma: -1.0,
+            plus: &[],
+            minus: &[a],
+            log_slope: ((a - x) / x).ln_1p(),
+        };
+        if let Some((sum, _)) = tail_sums(1.0, terms, None, a - 1.0) {
+            let q = pre.exp() / x * sum;
+            return (1.0 - q, q);
+        }
         // Lentz's continued fraction for Q (Numerical Recipes form).
         let mut b = x + 1.0 - a;
         let mut c = 1.0 / tiny;
@@ -160,6 +187,11 @@ fn gamma_solve(a: f64, target: f64, upper: bool) -> f64 {
         let slope = (ln_prefactor(a, x) - x.ln() - tail.ln()).exp();
         let step = (tail.ln() - ln_t) / if upper { -slope } else { slope };
         let mut next = x - step;
+        if (next - x).abs() <= 4.0 * f64::EPSILON * x {
+            // Converged (checked before the bracket test: a step below one
+            // ulp may land on the bracket's end and must not trigger a bisection).
+            return next.clamp(lo, hi);
+        }
         if !(next > lo && next < hi && next.is_finite()) {
             next = if hi.is_infinite() {
                 2.0 * x.max(lo)
@@ -171,7 +203,7 @@ fn gamma_solve(a: f64, target: f64, upper: bool) -> f64 {
                 0.5 * (lo + hi)
             };
         }
-        if (next - x).abs() <= 4.0 * f64::EPSILON * x {
+        if hi.is_finite() && hi - lo <= 4.0 * f64::EPSILON * hi {
             return next;
         }
         x = next;

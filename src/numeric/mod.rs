@@ -21,6 +21,7 @@
 
 mod beta_inc;
 mod binomial;
+pub(crate) mod euler_maclaurin;
 mod gamma_inc;
 mod normal;
 mod optimize;
