@@ -50,6 +50,18 @@ def ibeta(a, b, x):
         return 1 - up, up
 
 
+def gamma_p_series(a, x):
+    """P(a, x) = x^a e^-x / Gamma(a + 1) * sum_k x^k / ((a+1)...(a+k)) at 80
+    digits, until a term is below 1e-60 of the sum."""
+    with mp.workdps(80):
+        term, total, k = mp.mpf(1), mp.mpf(0), 0
+        while term > total * mp.mpf(10) ** -60:
+            total += term
+            k += 1
+            term *= x / (a + k)
+        return mp.exp(a * mp.log(x) - x - mp.loggamma(a + 1)) * total
+
+
 cases = []
 # Incomplete beta: small, realistic and extreme parameters, both tails.
 for a, b, x in [
@@ -63,19 +75,31 @@ for a, b, x in [
     # small a, huge b, x beyond the switch point: the complement of x near 1
     # must not cost b·1e-16 (Welch t tails, Jeffreys prior at 0 successes)
     (0.5, 1e9, 1.9e-9), (0.5, 1e9, 2e-8), (0.5, 1e8, 6e-7), (3.5, 1e9, 2e-8), (1e9, 0.5, 1 - 1.9e-9),
+    # around the switch between the continued fraction and Euler–Maclaurin
+    # summation (long series: a above ~100, x within a few sd of the mean)
+    (150, 5000, 0.0252), (150, 5000, 0.0335), (99.5, 1e4, 0.0085), (2000, 2000, 0.48),
+    (1000, 1e9, 9e-7), (1000, 1e9, 1.1e-6), (5e6, 5e6, 0.4999), (1234.5, 98765.25, 0.0118),
+    (1234.5, 98765.25, 0.0131), (4e4, 6e4, 0.4), (4e4, 6e4, 0.396),
 ]:
     if max(a, b) < 1e4:  # independent cross-check of the continued fraction
-        q = mp.quad(lambda t: t ** (a - 1) * (1 - t) ** (b - 1), [0, x]) / mp.beta(a, b)
+        q = mp.betainc(a, b, 0, x, regularized=True)  # mpmath's hypergeometric route
         assert abs(q / ibeta(a, b, x)[0] - 1) < 1e-20, (a, b, x)
     lo, up = ibeta(a, b, x)
     cases.append({"kind": "beta_inc", "a": a, "b": b, "x": x, "lower": s(lo), "upper": s(up)})
 
 # Incomplete gamma / chi-square.
 for a, x in [(0.5, 0.1), (0.5, 30.0), (1, 1e-3), (4, 40), (10, 3), (100, 150), (1e4, 1e4 + 300),
-             (1e6, 1e6 - 5e3), (1e6, 1e6 + 1e3), (2, 500), (0.5, 250)]:
+             (1e6, 1e6 - 5e3), (1e6, 1e6 + 1e3), (2, 500), (0.5, 250),
+             # around the switch to Euler–Maclaurin summation of either series
+             (150, 130), (150, 175), (1e8, 1e8 - 3e4), (1e8, 1e8 + 5e4), (2000.5, 1900),
+             (5e5, 5e5 + 2000), (300, 300)]:
     a_, x_ = mp.mpf(a), mp.mpf(x)
-    p = mp.gammainc(a_, 0, x_, regularized=True)
-    q = mp.gammainc(a_, x_, mp.inf, regularized=True)
+    if a < 1e7:
+        p = mp.gammainc(a_, 0, x_, regularized=True)
+        q = mp.gammainc(a_, x_, mp.inf, regularized=True)
+    else:  # mpmath's hypergeometric sum gives up: sum the series ourselves
+        p = gamma_p_series(a_, x_)
+        q = 1 - p
     cases.append({"kind": "gamma_inc", "a": a, "x": x, "lower": s(p), "upper": s(q)})
 
 # Normal tails.
