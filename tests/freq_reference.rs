@@ -73,18 +73,21 @@ fn ztest_variants() {
 #[test]
 fn ztest_margin_farrington_manning() {
     let (a, b) = (prop(120, 5000), prop(130, 5000));
-    // statsmodels test_proportions_2indep(130,5000,120,5000,value=-0.002,method='score',
-    //   correction=False,compare='diff',alternative='larger') -> (1.279167753282333, 0.10041899436262597)
+    // mpmath (50 digits): the restricted MLE by bisection on the score
+    // equation, z = (p̂_B − p̂_A − δ₀)/√(p̃_A(1 − p̃_A)/n_A + p̃_B(1 − p̃_B)/n_B).
+    // (statsmodels' test_proportions_2indep(method='score') gives 1.279167753282333
+    // here: its closed-form cubic has c₀ where n₀ belongs in one coefficient,
+    // statsmodels issue #10269; postab had copied that cubic.)
     let o = ZTestOptions::default()
         .with_alternative(Alternative::Larger)
         .with_null_difference(-0.002);
     let t = z(a, b, o);
-    close("FM z", t.statistic, 1.279167753282333, 1e-10);
-    close("FM p", t.p_value, 0.10041899436262597, 1e-9);
-    // same with value=0.003, two-sided -> (-0.3201153607559233, 0.748880881671641)
+    close("FM z", t.statistic, 1.279_116_177_089_54, 1e-12);
+    close("FM p", t.p_value, 0.100_428_073_866_660_27, 1e-11);
+    // same with δ₀ = 0.003, two-sided
     let t = z(a, b, ZTestOptions::default().with_null_difference(0.003));
-    close("FM2 z", t.statistic, -0.3201153607559233, 1e-10);
-    close("FM2 p", t.p_value, 0.748880881671641, 1e-10);
+    close("FM2 z", t.statistic, -0.320_089_001_145_629_17, 1e-12);
+    close("FM2 p", t.p_value, 0.748_900_863_212_088_87, 1e-11);
 }
 
 #[test]

@@ -200,15 +200,17 @@ pub(crate) fn arm_variance(x: f64, y: f64, n: f64) -> f64 {
 }
 
 /// Maximum-likelihood rates (p_A, p_B) restricted to p_B − p_A = δ₀
-/// (Farrington & Manning 1990; the closed-form cubic root of Miettinen &
-/// Nurminen 1985, as in statsmodels).
+/// (Farrington & Manning 1990; the closed-form root of the score equation's
+/// cubic, Miettinen & Nurminen 1985). The cubic's linear coefficient is
+/// `(n_A δ₀ − n − 2s_A) δ₀ + s_A + s_B` (statsmodels 0.14.6 has `s_A` for
+/// the first `n_A`, its issue #10269).
 fn restricted_mle(a: Proportion, b: Proportion, delta0: f64) -> (f64, f64) {
     let (n1, n0, c0) = (b.n(), a.n(), a.s());
     let n = n0 + n1;
     let c = a.s() + b.s();
     let t3 = n;
     let t2 = (n1 + 2.0 * n0) * delta0 - n - c;
-    let t1 = (c0 * delta0 - n - 2.0 * c0) * delta0 + c;
+    let t1 = (n0 * delta0 - n - 2.0 * c0) * delta0 + c;
     let t0 = c0 * delta0 * (1.0 - delta0);
     let u = t2 / (3.0 * t3);
     let q = u * u * u - t1 * t2 / (6.0 * t3 * t3) + t0 / (2.0 * t3);
