@@ -1,19 +1,116 @@
 //! The relative lift `(B − A)/A` of two positive posteriors.
 //!
-//! `P(lift > t) = P(B > (1 + t) A) = ∫ f_A(x) P(B > (1 + t) x) dx`, a
-//! one-dimensional integral evaluated by adaptive Gauss–Kronrod quadrature
-//! over A's density (relative tolerance 1e-12), with `P(B > ·)` from the
-//! exact incomplete beta/gamma. Both tails are integrated directly, so small
-//! probabilities keep relative accuracy. The credible interval solves
-//! `P(lift ≤ t) = (1 ∓ level)/2` by safeguarded secant steps.
+//! `P(lift ≤ t) = P(B ≤ cA) = ∫ f_A(x) P(B/c ≤ x) dx` with `c = 1 + t`, a
+//! one-dimensional integral. It is first taken by one collocation sweep as in
+//! [`super::rank`]: 12-point Gauss–Legendre panels over the bulks of A and
+//! B/c, with `P(B/c ≤ x)` accumulated from the density `c f_B(cx)` on the
+//! same nodes (no incomplete beta per node; absolute accuracy ~1e-12). When
+//! either probability comes out below 1e-3 (or a density is singular) both
+//! tails are instead integrated directly by adaptive Gauss–Kronrod quadrature
+//! over A's density (relative tolerance 1e-12) with the exact incomplete
+//! beta/gamma, so small probabilities keep relative accuracy. The credible
+//! interval solves `P(lift ≤ t) = (1 ∓ level)/2` by safeguarded secant steps.
 
 use super::posterior::Posterior;
+use super::rank::{bulk, panel_ends};
 use crate::error::{Error, Result};
 use crate::interval::Interval;
-use crate::numeric::quad::integrate;
+use crate::numeric::quad::{PANEL_NODES, integrate, panel_rule};
+
+/// Below this, a tail from the sweep (absolute error ~1e-12) is recomputed
+/// with relative accuracy; above it the sweep's relative error is below 1e-9.
+const SWEEP_FLOOR: f64 = 1e-3;
 
 /// `(P(lift ≤ t), P(lift > t))` for `lift = (B − A)/A`, `t > −1`.
 fn lift_tails<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
+    let c = 1.0 + t;
+    if !singular(a, b) {
+        let (below, above) = lift_sweep(a, b, c);
+        if below.min(above) >= SWEEP_FLOOR {
+            return (below, above);
+        }
+    }
+    lift_quadrature(a, b, t)
+}
+
+/// Skewness above which the sweep's panels are halved.
+const SKEWED: f64 = 0.25;
+
+/// Every panel split in two.
+fn halve(ends: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(2 * ends.len());
+    out.push(ends[0]);
+    for e in ends.windows(2) {
+        out.push(0.5 * (e[0] + e[1]));
+        out.push(e[1]);
+    }
+    out
+}
+
+/// Whether either density is unbounded at an end of its support (the sweep's
+/// polynomial panels would not resolve it).
+fn singular<P: Posterior>(a: &P, b: &P) -> bool {
+    let (sa, sb) = (a.singular_ends(), b.singular_ends());
+    sa.0 || sa.1 || sb.0 || sb.1
+}
+
+/// `(P(B ≤ cA), P(B > cA))` by one collocation sweep (absolute accuracy).
+fn lift_sweep<P: Posterior>(a: &P, b: &P, c: f64) -> (f64, f64) {
+    let (ka, kb) = (a.ln_pdf_kernel(), b.ln_pdf_kernel());
+    let (m, sd, w) = bulk(b);
+    let coarse = panel_ends(
+        &[bulk(a), (m / c, sd / c, w / c)],
+        a.support(),
+        (false, false),
+    );
+    // Skewed (few-event) posteriors need finer panels: at the rank sweep's
+    // width the lift of 4/300 vs 9/280 at +40 % was off by 3e-10, halved 3e-15.
+    let pts = if a.skewness().abs().max(b.skewness().abs()) > SKEWED {
+        halve(&coarse)
+    } else {
+        coarse
+    };
+    let ((a_lo, a_hi), (b_lo, b_hi)) = (a.support(), b.support());
+    let rule = panel_rule();
+    let (mut below, mut mass_a, mut mass_b) = (0.0, 0.0, 0.0);
+    let mut fa = [0.0; PANEL_NODES];
+    let mut gb = [0.0; PANEL_NODES];
+    for ends in pts.windows(2) {
+        let (mid, half) = (0.5 * (ends[0] + ends[1]), 0.5 * (ends[1] - ends[0]));
+        for ((&node, fa), gb) in rule.nodes.iter().zip(&mut fa).zip(&mut gb) {
+            let x = mid + half * node;
+            *fa = if x > a_lo && x < a_hi {
+                ka.eval(x).exp()
+            } else {
+                0.0
+            };
+            let u = c * x;
+            *gb = if u > b_lo && u < b_hi {
+                c * kb.eval(u).exp()
+            } else {
+                0.0
+            };
+        }
+        for ((row, &wr), &far) in rule.cumulative.iter().zip(&rule.weights).zip(&fa) {
+            let within: f64 = row.iter().zip(&gb).map(|(w, g)| w * g).sum();
+            below += half * wr * far * (mass_b + half * within);
+            mass_a += half * wr * far;
+        }
+        mass_b += half
+            * rule
+                .weights
+                .iter()
+                .zip(&gb)
+                .map(|(w, g)| w * g)
+                .sum::<f64>();
+    }
+    // Normalise both quadratures' masses (each 1 to ~1e-14).
+    let p = (below / (mass_a * mass_b)).clamp(0.0, 1.0);
+    (p, 1.0 - p)
+}
+
+/// `(P(lift ≤ t), P(lift > t))` by adaptive quadrature of both tails.
+fn lift_quadrature<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
     let kernel = a.ln_pdf_kernel();
     let (m, sd) = (a.mean(), a.std_dev());
     let (lo, hi) = a.support();
@@ -100,7 +197,16 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
     let cv = (a.std_dev() / a.mean()).hypot(b.std_dev() / b.mean());
     let solve = |target: f64, start: f64| -> f64 {
         // Find t with P(lift ≤ t) = target: bracket, then secant/bisection.
-        let f = |t: f64| lift_tails(a, b, t).0 - target;
+        // The sweep's absolute accuracy (~1e-12) is what a quantile needs.
+        let sweep = !singular(a, b);
+        let f = |t: f64| {
+            let below = if sweep {
+                lift_sweep(a, b, 1.0 + t).0
+            } else {
+                lift_tails(a, b, t).0
+            };
+            below - target
+        };
         let (mut lo, mut hi) = (start - cv * ratio, start + cv * ratio);
         lo = lo.max(-1.0 + 1e-12);
         let (mut flo, mut fhi) = (f(lo), f(hi));
@@ -152,4 +258,45 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
     let lower = solve(tail, ratio * (1.0 - z * cv) - 1.0);
     let upper = solve(1.0 - tail, ratio * (1.0 + z * cv) - 1.0);
     Ok(Interval::new(lower, upper))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bayes::{BetaPosterior, GammaPosterior};
+
+    #[test]
+    fn sweep_agrees_with_adaptive_quadrature() {
+        // Beta at 2·10⁴, 2·10⁶ and 2·10⁸ trials, a few clicks, and Gamma; lifts
+        // from −30 % to +40 %: the sweep within 1e-12 (absolute) of the
+        // adaptive route with the exact incomplete beta / gamma (without the
+        // halved panels for skewed posteriors: 3.3e-10 at 4/300 vs 9/280,
+        // +40 %, where mpmath sides with the adaptive route).
+        let beta = |s, n| BetaPosterior::from_counts(s, n).expect("valid");
+        let pairs = [
+            (beta(300, 20_000), beta(360, 20_000)),
+            (beta(30_000, 2_000_000), beta(30_500, 2_000_000)),
+            (beta(3_000_000, 200_000_000), beta(3_020_000, 200_000_000)),
+            (beta(4, 300), beta(9, 280)),
+        ];
+        for (a, b) in pairs {
+            for t in [-0.3, -0.05, 0.0, 0.02, 0.1, 0.4] {
+                let (s_lo, s_hi) = lift_sweep(&a, &b, 1.0 + t);
+                let (q_lo, q_hi) = lift_quadrature(&a, &b, t);
+                assert!(
+                    (s_lo - q_lo).abs() < 1e-12 && (s_hi - q_hi).abs() < 1e-12,
+                    "{a:?} {b:?} {t}: {s_lo} vs {q_lo}"
+                );
+            }
+        }
+        let (a, b) = (
+            GammaPosterior::new(41.0, 15.0).expect("valid"),
+            GammaPosterior::new(60.0, 16.0).expect("valid"),
+        );
+        for t in [-0.2, 0.0, 0.3, 0.8] {
+            let (s_lo, _) = lift_sweep(&a, &b, 1.0 + t);
+            let (q_lo, _) = lift_quadrature(&a, &b, t);
+            assert!((s_lo - q_lo).abs() < 1e-12, "gamma {t}: {s_lo} vs {q_lo}");
+        }
+    }
 }

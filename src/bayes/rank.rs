@@ -44,16 +44,33 @@ pub(crate) struct Sweep {
     pub bottom_mean: Vec<f64>,
 }
 
+/// Where a posterior's mass is: `(mean, sd, half-width of the region)`.
+pub(crate) type Bulk = (f64, f64, f64);
+
+/// The bulk of a posterior: mean ± [`span`] standard deviations.
+pub(crate) fn bulk<P: Posterior>(d: &P) -> Bulk {
+    let sd = d.std_dev();
+    (d.mean(), sd, span(d) * sd)
+}
+
 fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
-    let (support_lo, support_hi) = ds[0].support();
-    // (mean, sd, half-width of the bulk) per posterior, computed once.
-    let bulk: Vec<(f64, f64, f64)> = ds
-        .iter()
-        .map(|d| {
-            let sd = d.std_dev();
-            (d.mean(), sd, span(d) * sd)
-        })
-        .collect();
+    let bulks: Vec<Bulk> = ds.iter().map(bulk).collect();
+    let singular = (
+        ds.iter().any(|d| d.singular_ends().0),
+        ds.iter().any(|d| d.singular_ends().1),
+    );
+    panel_ends(&bulks, ds[0].support(), singular)
+}
+
+/// Panel ends covering every bulk: panels of about [`PANEL_WIDTH`] standard
+/// deviations of the narrowest posterior whose bulk covers them, inside
+/// `support`, refined geometrically towards an end where a density is
+/// singular (`singular` = (at the lower end, at the upper end)).
+pub(crate) fn panel_ends(
+    bulk: &[Bulk],
+    (support_lo, support_hi): (f64, f64),
+    singular: (bool, bool),
+) -> Vec<f64> {
     let lo = bulk
         .iter()
         .map(|&(m, _, w)| m - w)
@@ -65,7 +82,7 @@ fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
         .fold(f64::NEG_INFINITY, f64::max)
         .min(support_hi);
     let mut pts = vec![lo, hi];
-    for &(m, sd, w) in &bulk {
+    for &(m, sd, w) in bulk {
         let k = (w / sd).ceil() as i32;
         for u in -k..=k {
             let x = m + f64::from(u) * sd;
@@ -97,11 +114,11 @@ fn breakpoints<P: Posterior>(ds: &[P]) -> Vec<f64> {
         kept.push(hi);
     }
     // Singular densities at an end (α < 1 or β < 1): refine geometrically.
-    if lo == support_lo && ds.iter().any(|d| d.singular_ends().0) && kept.len() > 1 {
+    if lo == support_lo && singular.0 && kept.len() > 1 {
         let gap = kept[1] - lo;
         kept.extend((1..=60).map(|i| lo + gap * 0.5f64.powi(i)));
     }
-    if hi == support_hi && ds.iter().any(|d| d.singular_ends().1) && kept.len() > 1 {
+    if hi == support_hi && singular.1 && kept.len() > 1 {
         let gap = hi - kept[kept.len() - 2];
         kept.extend((1..=60).map(|i| hi - gap * 0.5f64.powi(i)));
     }
