@@ -29,12 +29,12 @@ impl LnPdf {
         let left = if self.a1 == 0.0 {
             0.0
         } else {
-            self.a1 * (u / self.mean).ln_1p()
+            self.a1 * ln_ratio(t, u, self.mean)
         };
         let right = if self.b1 == 0.0 {
             0.0
         } else {
-            self.b1 * (-u / self.mean_c).ln_1p()
+            self.b1 * ln_ratio(self.mean_c - u, -u, self.mean_c)
         };
         self.at_mean + left + right + u * (self.c1 + self.c2 * u)
     }
@@ -83,12 +83,13 @@ impl SharedLnPdf {
     pub(crate) fn densities(&self, t: f64, mut out: impl FnMut(usize, f64)) {
         let u = t - self.r;
         let left = if self.uses_left {
-            (u / self.r).ln_1p()
+            ln_ratio(t, u, self.r)
         } else {
             0.0
         };
         let right = if self.uses_right {
-            (-u / self.rc).ln_1p()
+            // 1 − t is exact where it matters (t ≥ ½).
+            ln_ratio(1.0 - t, -u, self.rc)
         } else {
             0.0
         };
@@ -102,5 +103,18 @@ impl SharedLnPdf {
             }
             out(j, (v + u * (c1 + c2 * u)).exp());
         }
+    }
+}
+
+/// `ln(x/m)` given `x` and `d = x − m`: `ln_1p(d/m)` near `m` (no cancellation
+/// there), `ln(x/m)` once `x < m/2`, where `d` would have lost the digits of a
+/// small `x` (a density far below its mean, or at quadrature nodes refined
+/// towards a singular end at 0).
+#[inline]
+fn ln_ratio(x: f64, d: f64, m: f64) -> f64 {
+    if d < -0.5 * m {
+        (x / m).ln()
+    } else {
+        (d / m).ln_1p()
     }
 }

@@ -104,8 +104,9 @@ fn lift_sweep<P: Posterior>(a: &P, b: &P, c: f64) -> (f64, f64) {
                 .map(|(w, g)| w * g)
                 .sum::<f64>();
     }
-    // Normalise both quadratures' masses (each 1 to ~1e-14).
-    let p = (below / (mass_a * mass_b)).clamp(0.0, 1.0);
+    // Normalise A's mass (1 to ~1e-14). B/c's is not: for c < 1 part of it
+    // may lie beyond A's support, where P(B/c ≤ x) must not count it.
+    let p = (below / mass_a).clamp(0.0, 1.0);
     (p, 1.0 - p)
 }
 

@@ -163,10 +163,13 @@ fn gamma_solve(a: f64, target: f64, upper: bool) -> f64 {
     let ln_t = target.ln();
     // Start: Wilson–Hilferty for a ≥ 1, the small-x power law otherwise.
     let z = super::normal::normal_quantile(if upper { 1.0 - target } else { target });
-    let mut x = if a >= 1.0 {
-        let c = 1.0 / (9.0 * a);
-        (a * (1.0 - c + z * c.sqrt()).powi(3)).max(1e-300)
+    let c = 1.0 / (9.0 * a);
+    let base = 1.0 - c + z * c.sqrt();
+    let mut x = if a >= 1.0 && base > 0.0 {
+        a * base.powi(3)
     } else {
+        // Far lower tail (Wilson–Hilferty's cube root base ≤ 0) or a < 1:
+        // P(a, x) ≈ x^a/Γ(a + 1).
         ((ln_t + super::stirling::ln_gamma(a + 1.0)) / a)
             .exp()
             .max(1e-300)
