@@ -1,6 +1,9 @@
-//! Speed of the Bayesian engine at the sizes of issue 3.
+//! Speed of the Bayesian engine at the sizes of issue 3 (plus the highest-density
+//! interval and the relative lift, which have no target).
 use criterion::{Criterion, criterion_group, criterion_main};
-use postab::bayes::{BetaPosterior, Posterior, expected_loss, prob_beats, rank};
+use postab::bayes::{
+    BetaPosterior, Posterior, expected_loss, lift_interval, prob_beats, prob_lift_above, rank,
+};
 use std::hint::black_box;
 
 const SIZES: [(&str, [(u64, u64); 2]); 3] = [
@@ -33,6 +36,15 @@ fn bench(c: &mut Criterion) {
         });
         c.bench_function(&format!("credible_interval/{name}"), |bench| {
             bench.iter(|| black_box(&b).credible_interval(0.95))
+        });
+        c.bench_function(&format!("hdi/{name}"), |bench| {
+            bench.iter(|| black_box(&b).hdi(0.95))
+        });
+        c.bench_function(&format!("prob_lift_above_1pct/{name}"), |bench| {
+            bench.iter(|| prob_lift_above(black_box(&a), black_box(&b), 0.01))
+        });
+        c.bench_function(&format!("lift_interval/{name}"), |bench| {
+            bench.iter(|| lift_interval(black_box(&a), black_box(&b), 0.95))
         });
         for k in [2usize, 4, 10] {
             let ds = arms(size, k);
