@@ -16,8 +16,8 @@ fn posterior(c: &Value, side: &str) -> BetaPosterior {
     .expect("valid")
 }
 
-/// README tolerance: 1e-10 relative on the smaller of the two probabilities.
-fn check_beat(file: &str) -> usize {
+/// Relative error `tol` on the smaller of the two probabilities (README: 1e-10).
+fn check_beat(file: &str, tol: f64) -> usize {
     let cs = cases(file, "beta_prob_b_beats_a");
     for c in &cs {
         let (a, b) = (posterior(c, "a"), posterior(c, "b"));
@@ -29,7 +29,7 @@ fn check_beat(file: &str) -> usize {
         } else {
             (p.a_beats_b, want_a)
         };
-        assert!(rel(got, want) < 1e-10, "{}: {got:e} vs {want:e}", c["id"]);
+        assert!(rel(got, want) < tol, "{}: {got:e} vs {want:e}", c["id"]);
         assert!(
             (p.b_beats_a + p.a_beats_b - 1.0).abs() < 1e-14,
             "{}",
@@ -41,11 +41,11 @@ fn check_beat(file: &str) -> usize {
 
 #[test]
 fn prob_b_beats_a_public_reference() {
-    assert_eq!(check_beat("golden-public.json"), 15);
+    assert_eq!(check_beat("golden-public.json", 1e-10), 15);
 }
 
-/// README tolerance: 1e-9 relative on both losses.
-fn check_loss(file: &str) -> usize {
+/// Relative error `tol` on both losses (README: 1e-9).
+fn check_loss(file: &str, tol: f64) -> usize {
     let cs = cases(file, "beta_expected_loss");
     for c in &cs {
         let (a, b) = (posterior(c, "a"), posterior(c, "b"));
@@ -55,7 +55,7 @@ fn check_loss(file: &str) -> usize {
             num(&c["expected"]["loss_choose_a_hp"]),
         );
         assert!(
-            rel(loss.choose_b, wb) < 1e-9,
+            rel(loss.choose_b, wb) < tol,
             "{}: {:e} vs {wb:e}",
             c["id"],
             loss.choose_b
@@ -68,7 +68,7 @@ fn check_loss(file: &str) -> usize {
             assert!(loss.choose_a >= 0.0 && loss.choose_a < 1e-50, "{}", c["id"]);
         } else {
             assert!(
-                rel(loss.choose_a, wa) < 1e-9,
+                rel(loss.choose_a, wa) < tol,
                 "{}: {:e} vs {wa:e}",
                 c["id"],
                 loss.choose_a
@@ -80,14 +80,16 @@ fn check_loss(file: &str) -> usize {
 
 #[test]
 fn expected_loss_public_reference() {
-    assert_eq!(check_loss("golden-public.json"), 10);
+    assert_eq!(check_loss("golden-public.json", 1e-9), 10);
 }
 
 #[test]
 fn expected_loss_mpmath_large_counts() {
     // 2·10⁶ to 10⁹ trials (both benchmark sizes), a 1e-22 loss, zero
     // successes, a lopsided pair with a 1e-274 loss (tests/data/gen_bayes.py).
-    assert_eq!(check_loss("bayes-mpmath.json"), 7);
+    // Held to 1e-10: worst seen 1.0e-11, the 1e-274 loss of the lopsided
+    // pair, formed as a difference (4 digits cancel); the others ≤ 3e-13.
+    assert_eq!(check_loss("bayes-mpmath.json", 1e-10), 7);
 }
 
 #[test]
@@ -188,7 +190,8 @@ fn prob_b_beats_a_mpmath_extremes() {
     // 10⁸–10⁹ trials at 0.01 %, 1 % and 30 %, zero successes, a lopsided pair
     // (tests/data/gen_bayes.py: Evan Miller's sum at 60 digits).
     // Plus the tails beside the loss cases, down to 1e-270.
-    assert_eq!(check_beat("bayes-mpmath.json"), 18);
+    // Our own cases are held to 1e-13 (worst seen: 1.2e-14).
+    assert_eq!(check_beat("bayes-mpmath.json", 1e-13), 18);
 }
 
 #[test]

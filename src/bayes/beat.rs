@@ -381,6 +381,15 @@ impl RatioSeries {
 fn base(phi: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
     if phi == 1.0 {
         // E[(1 − Y)^b_x] = B(a_y, b_y + b_x) / B(a_y, b_y)
+        if ay.fract() == 0.0 && ay <= 200.0 {
+            // = Π_{j<a_y} (b_y + j)/(b_y + b_x + j): its log as a sum of
+            // ln_1p, so that 1 − S(1) (e.g. 1.2e-6 for 5/10⁹ against 0/200)
+            // keeps relative accuracy through expm1.
+            let ln_v: f64 = (0..ay as u32)
+                .map(|j| (-bx / (by + bx + f64::from(j))).ln_1p())
+                .sum();
+            return (ln_v.exp(), -ln_v.exp_m1());
+        }
         let s = ay + by;
         let (p, q) = (ay / s, by / s);
         // ln q from the smaller of p, q (q = 1 − p rounded would cost b_x·1e-16).
