@@ -42,12 +42,12 @@ pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<f64> {
 }
 
 /// Checks that a probability lies in the closed interval [0, 1].
-pub(crate) fn check_probability(value: f64) -> Result<f64> {
+pub(crate) fn check_probability(name: &'static str, value: f64) -> Result<f64> {
     if (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
         Err(Error::InvalidParameter {
-            name: "probability",
+            name,
             value,
             expected: "a probability in [0, 1]",
         })

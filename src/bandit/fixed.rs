@@ -80,15 +80,7 @@ impl FixedSplit {
 impl Policy for FixedSplit {
     fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {
         check_weights(arms, &self.weights)?;
-        let u = sample::uniform(rng);
-        let mut acc = 0.0;
-        for (i, w) in self.weights.iter().enumerate() {
-            acc += w;
-            if u < acc {
-                return Ok(i);
-            }
-        }
-        Ok(self.weights.iter().rposition(|&w| w > 0.0).unwrap_or(0))
+        Ok(sample::weighted_index(rng, &self.weights))
     }
 
     fn weights<R: Rng + ?Sized>(

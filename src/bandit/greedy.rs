@@ -4,7 +4,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{Policy, Tally, argmax, check_binomial_arms, check_weights, sample};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// ε-greedy: with probability ε play a uniformly random arm, otherwise the arm
 /// with the highest observed rate (untried arms count as best, lowest index
@@ -32,16 +32,11 @@ impl EpsilonGreedy {
     /// ε-greedy with exploration probability `epsilon`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `epsilon` is not in [0, 1].
+    /// [`crate::Error::InvalidParameter`] when `epsilon` is not in [0, 1].
     pub fn new(epsilon: f64) -> Result<Self> {
-        if !(0.0..=1.0).contains(&epsilon) {
-            return Err(Error::InvalidParameter {
-                name: "epsilon",
-                value: epsilon,
-                expected: "a probability in [0, 1]",
-            });
-        }
-        Ok(Self { epsilon })
+        Ok(Self {
+            epsilon: crate::validate::check_probability("epsilon", epsilon)?,
+        })
     }
 
     /// The exploration probability ε.

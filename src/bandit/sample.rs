@@ -41,6 +41,20 @@ pub(crate) fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// Index `i` with probability `weights[i]` (non-negative, summing to 1); the
+/// last positive weight absorbs rounding in the cumulative sum.
+pub(crate) fn weighted_index<R: Rng + ?Sized>(rng: &mut R, weights: &[f64]) -> usize {
+    let u = uniform(rng);
+    let mut acc = 0.0;
+    for (i, w) in weights.iter().enumerate() {
+        acc += w;
+        if u < acc {
+            return i;
+        }
+    }
+    weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
+}
+
 /// Uniform index in `0..n` (`n ≥ 1`), by Lemire's multiply-shift (bias below 2⁻⁵⁰ for n < 2¹⁴).
 pub(crate) fn index<R: Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
     ((rng.next_u64() as u128 * n as u128) >> 64) as usize

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Policy, Tally, argmax, check_arms, check_binomial_arms, check_weights, sample};
 use crate::bayes::{BetaPosterior, BetaPrior, GammaPosterior, rank};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Thompson sampling for binomial rates (clicks per impression).
 ///
@@ -154,7 +154,7 @@ impl ThompsonGamma {
     /// The same with a Gamma(shape, rate) prior (mean `shape / rate`).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `shape` or `rate` is not finite and
+    /// [`crate::Error::InvalidParameter`] when `shape` or `rate` is not finite and
     /// positive.
     pub fn with_prior(mut self, shape: f64, rate: f64) -> Result<Self> {
         let shape = crate::validate::check_positive("prior shape", shape)?;
@@ -239,7 +239,7 @@ impl TopTwoThompson {
     /// uniform prior.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `beta` is not in [0, 1].
+    /// [`crate::Error::InvalidParameter`] when `beta` is not in [0, 1].
     ///
     /// # Example
     /// ```
@@ -254,16 +254,9 @@ impl TopTwoThompson {
     /// # Ok::<(), postab::Error>(())
     /// ```
     pub fn new(beta: f64) -> Result<Self> {
-        if !(0.0..=1.0).contains(&beta) {
-            return Err(Error::InvalidParameter {
-                name: "beta",
-                value: beta,
-                expected: "a probability in [0, 1]",
-            });
-        }
         Ok(Self {
             thompson: ThompsonBeta::new(),
-            beta,
+            beta: crate::validate::check_probability("beta", beta)?,
         })
     }
 
@@ -296,15 +289,7 @@ impl TopTwoThompson {
             arms,
             &self.thompson,
         )?;
-        let u = sample::uniform(rng);
-        let mut cumulative = 0.0;
-        for (j, &w) in law.iter().enumerate() {
-            cumulative += w;
-            if u < cumulative {
-                return Ok(j);
-            }
-        }
-        Ok(argmax(law.iter().copied()))
+        Ok(sample::weighted_index(rng, &law))
     }
 }
 

@@ -305,7 +305,7 @@ impl Posterior for BetaPosterior {
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {
-        crate::validate::check_probability(p)?;
+        crate::validate::check_probability("probability", p)?;
         Ok(if p <= 0.5 {
             beta_inc_inv(self.alpha, self.beta, p)
         } else {

@@ -145,7 +145,7 @@ impl Posterior for GammaPosterior {
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {
-        crate::validate::check_probability(p)?;
+        crate::validate::check_probability("probability", p)?;
         let z = if p <= 0.5 {
             gamma_inc_inv(self.shape, p)
         } else {

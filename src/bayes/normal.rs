@@ -98,7 +98,7 @@ impl Posterior for NormalPosterior {
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {
-        crate::validate::check_probability(p)?;
+        crate::validate::check_probability("probability", p)?;
         Ok(self.mean + self.sd * normal_quantile(p))
     }
 
