@@ -3,6 +3,7 @@
 use super::euler_maclaurin::{Terms, tail_sums};
 use super::normal::normal_quantile;
 use super::stirling::ln_beta_dev;
+use super::tail_root::solve_tail;
 
 /// `ln` of the Beta(a, b) density at `x` (`y = 1 − x` passed separately so
 /// that points near 1 keep their precision).
@@ -194,44 +195,11 @@ fn solve(a: f64, b: f64, target: f64, upper: bool) -> f64 {
 /// Safeguarded Newton iteration on `ln tail(x) − ln target` from `x0`, with a
 /// bisection fallback; `x` is the variable nearer zero.
 fn newton(a: f64, b: f64, target: f64, upper: bool, x0: f64) -> f64 {
-    let ln_t = target.ln();
-    // Bracket [lo, hi]: the tail decreases (upper) or increases (lower) in x.
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    let mut x = x0;
-    for _ in 0..300 {
+    solve_tail(target, upper, x0, (0.0, 1.0), |x| {
         let y = 1.0 - x;
         let (lower, up) = beta_inc_pair(a, b, x, y);
-        let tail = if upper { up } else { lower };
-        if (tail < target) != upper {
-            lo = x;
-        } else {
-            hi = x;
-        }
-        // d ln tail / dx = ± pdf / tail.
-        let slope = (ln_beta_pdf(a, b, x, y) - tail.ln()).exp();
-        let step = (tail.ln() - ln_t) / if upper { -slope } else { slope };
-        let mut next = x - step;
-        if (next - x).abs() <= 4.0 * f64::EPSILON * x {
-            // Converged (checked before the bracket test: a step below one
-            // ulp may land on the bracket's end and must not trigger a bisection).
-            return next.clamp(lo, hi);
-        }
-        if !(next > lo && next < hi && next.is_finite()) {
-            // Bisect, geometrically when the bracket spans decades.
-            next = if lo > 0.0 && hi / lo > 16.0 {
-                (lo * hi).sqrt()
-            } else if lo == 0.0 && hi < 1e-3 {
-                hi * 1e-3
-            } else {
-                0.5 * (lo + hi)
-            };
-        }
-        if hi - lo <= 4.0 * f64::EPSILON * hi {
-            return next;
-        }
-        x = next;
-    }
-    x
+        (if upper { up } else { lower }, ln_beta_pdf(a, b, x, y))
+    })
 }
 
 /// A starting point: the normal approximation for large parameters, the

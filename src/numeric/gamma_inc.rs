@@ -2,6 +2,7 @@
 
 use super::euler_maclaurin::{Terms, tail_sums};
 use super::stirling::{LN_SQRT_2PI, bd0, stirlerr};
+use super::tail_root::solve_tail;
 
 /// Iteration cap: the series and the continued fraction need `O(√a)` terms.
 fn max_terms(a: f64) -> usize {
@@ -177,39 +178,9 @@ fn gamma_solve(a: f64, target: f64, upper: bool) -> f64 {
     if upper && a < 1.0 {
         x = x.max(1.0);
     }
-    let (mut lo, mut hi) = (0.0f64, f64::INFINITY);
-    for _ in 0..300 {
+    solve_tail(target, upper, x, (0.0, f64::INFINITY), |x| {
         let (p, q) = gamma_pair(a, x);
-        let tail = if upper { q } else { p };
-        if (tail < target) != upper {
-            lo = x;
-        } else {
-            hi = x;
-        }
-        // d ln tail / dx = ± density / tail, density = e^{pre}/x.
-        let slope = (ln_prefactor(a, x) - x.ln() - tail.ln()).exp();
-        let step = (tail.ln() - ln_t) / if upper { -slope } else { slope };
-        let mut next = x - step;
-        if (next - x).abs() <= 4.0 * f64::EPSILON * x {
-            // Converged (checked before the bracket test: a step below one
-            // ulp may land on the bracket's end and must not trigger a bisection).
-            return next.clamp(lo, hi);
-        }
-        if !(next > lo && next < hi && next.is_finite()) {
-            next = if hi.is_infinite() {
-                2.0 * x.max(lo)
-            } else if lo > 0.0 && hi / lo > 16.0 {
-                (lo * hi).sqrt()
-            } else if lo == 0.0 {
-                hi * 1e-3
-            } else {
-                0.5 * (lo + hi)
-            };
-        }
-        if hi.is_finite() && hi - lo <= 4.0 * f64::EPSILON * hi {
-            return next;
-        }
-        x = next;
-    }
-    x
+        // The density is e^{pre}/x.
+        (if upper { q } else { p }, ln_prefactor(a, x) - x.ln())
+    })
 }

@@ -27,6 +27,7 @@ mod normal;
 mod optimize;
 pub mod quad;
 mod stirling;
+mod tail_root;
 
 pub use beta_inc::{beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper, ln_beta_pdf};
 pub use binomial::{ln_binom_pmf, ln_hypergeom_pmf};
