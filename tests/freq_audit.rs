@@ -17,7 +17,7 @@ use postab::{Experiment, Metric, Outcome, counts};
 use serde_json::Value;
 
 mod common;
-use common::{cases, num};
+use common::{cases, int as u, num, table};
 
 const FILE: &str = "audit-freq.json";
 
@@ -104,10 +104,6 @@ impl Audit {
 
 fn id(c: &Value) -> String {
     c["id"].as_str().expect("id").to_string()
-}
-
-fn u(v: &Value) -> u64 {
-    v.as_u64().expect("integer")
 }
 
 fn alt(v: &Value) -> Alternative {
@@ -287,12 +283,7 @@ fn g_test_cases() {
     let mut a = Audit::new("g_test");
     for c in cases(FILE, "g_test") {
         let (i, e, cid) = (&c["input"], &c["expected"], id(&c));
-        let rows: Vec<Vec<u64>> = i["table"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r.as_array().unwrap().iter().map(u).collect())
-            .collect();
+        let rows = table(&i["table"]);
         let t = g_test(&rows).unwrap();
         a.close(&cid, "G", t.statistic, num(&e["statistic"]), 1e-11, 0.0);
         a.same(&cid, "dof", t.dof, u(&e["dof"]));

@@ -8,27 +8,14 @@ use postab::freq::{
 };
 use serde_json::Value;
 
+mod common;
+use common::{int as u, num as f, table};
+
+/// The cases of `kind` in the golden file (at least one).
 fn cases(kind: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/golden-public.json"
-    ))
-    .expect("golden file");
-    let all: Vec<Value> = serde_json::from_str(&text).expect("valid JSON");
-    let v: Vec<Value> = all.into_iter().filter(|c| c["kind"] == kind).collect();
+    let v = common::cases("golden-public.json", kind);
     assert!(!v.is_empty(), "no cases of kind {kind}");
     v
-}
-
-fn f(v: &Value) -> f64 {
-    match v {
-        Value::String(s) => s.parse().expect("number string"),
-        _ => v.as_f64().expect("number"),
-    }
-}
-
-fn u(v: &Value) -> u64 {
-    v.as_u64().expect("integer")
 }
 
 /// |a − e| ≤ rel·|e| or ≤ abs.
@@ -126,12 +113,7 @@ fn chi2_contingency() {
     for c in cases("chi2_contingency") {
         let id = c["id"].as_str().unwrap();
         let i = &c["input"];
-        let rows: Vec<Vec<u64>> = i["table"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r.as_array().unwrap().iter().map(u).collect())
-            .collect();
+        let rows = table(&i["table"]);
         let t = chi_square_test(&rows, i["correction"].as_bool().unwrap()).unwrap();
         let e = &c["expected"];
         close(

@@ -27,3 +27,17 @@ pub fn rel(got: f64, want: f64) -> f64 {
         (got / want - 1.0).abs()
     }
 }
+
+/// A JSON integer.
+pub fn int(v: &Value) -> u64 {
+    v.as_u64().expect("integer")
+}
+
+/// A contingency table stored as a JSON array of rows of integers.
+pub fn table(v: &Value) -> Vec<Vec<u64>> {
+    v.as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r.as_array().expect("row").iter().map(int).collect())
+        .collect()
+}
