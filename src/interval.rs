@@ -2,14 +2,47 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
+
 /// An interval `[lower, upper]`: a credible interval (Bayesian) or a
 /// confidence interval (frequentist); the producing function says which.
+///
+/// In JSON the ends are numbers, or the strings `"inf"` / `"-inf"` for an
+/// unbounded end; reading checks `lower ≤ upper` (and refuses NaN).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "IntervalRepr")]
 pub struct Interval {
     /// Lower end.
+    #[serde(with = "crate::serde_float")]
     pub lower: f64,
     /// Upper end.
+    #[serde(with = "crate::serde_float")]
     pub upper: f64,
+}
+
+/// The serialised form of [`Interval`], checked on the way in.
+#[derive(Deserialize)]
+struct IntervalRepr {
+    #[serde(with = "crate::serde_float")]
+    lower: f64,
+    #[serde(with = "crate::serde_float")]
+    upper: f64,
+}
+
+impl TryFrom<IntervalRepr> for Interval {
+    type Error = Error;
+
+    fn try_from(r: IntervalRepr) -> Result<Self> {
+        if r.lower <= r.upper {
+            Ok(Interval::new(r.lower, r.upper))
+        } else {
+            Err(Error::InvalidParameter {
+                name: "interval lower end",
+                value: r.lower,
+                expected: "a number not above the upper end (and not NaN)",
+            })
+        }
+    }
 }
 
 impl Interval {

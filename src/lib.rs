@@ -127,6 +127,7 @@ pub mod repeated;
 pub mod report;
 pub mod schedule;
 pub mod sequential;
+mod serde_float;
 pub mod sim;
 pub mod tracker;
 mod validate;
