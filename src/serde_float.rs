@@ -15,9 +15,8 @@
 //! Reading accepts a number or one of those three strings (also
 //! `"infinity"`, `"+inf"`, case-insensitive); anything else is an error.
 //!
-//! Use on a field as `#[serde(with = "crate::serde_float")]`, on an
-//! `Option<f64>` as `#[serde(with = "crate::serde_float::option")]` and on a
-//! `Vec<f64>` as `#[serde(with = "crate::serde_float::vec")]`.
+//! Use on a field as `#[serde(with = "crate::serde_float")]`; inside
+//! containers (`Option<f64>`, `Vec<f64>`) use [`ExtF64`] as the element.
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -87,41 +86,6 @@ pub(crate) fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error>
 /// Reads one `f64` in the extended form.
 pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     ExtF64::deserialize(d).map(|x| x.0)
-}
-
-/// The extended form for `Option<f64>` (`None` is `null`).
-pub(crate) mod option {
-    use super::ExtF64;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    /// Serialises an optional `f64`.
-    pub(crate) fn serialize<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-        x.map(ExtF64).serialize(s)
-    }
-
-    /// Reads an optional `f64`.
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-        Ok(Option::<ExtF64>::deserialize(d)?.map(|x| x.0))
-    }
-}
-
-/// The extended form for `Vec<f64>`.
-pub(crate) mod vec {
-    use super::ExtF64;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// Serialises a slice of `f64`.
-    pub(crate) fn serialize<S: Serializer>(xs: &[f64], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(xs.iter().map(|&x| ExtF64(x)))
-    }
-
-    /// Reads a vector of `f64`.
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-        Ok(Vec::<ExtF64>::deserialize(d)?
-            .into_iter()
-            .map(|x| x.0)
-            .collect())
-    }
 }
 
 #[cfg(test)]
