@@ -1124,13 +1124,7 @@ fn sequential_target(fz: &mut Fuzz) {
             fz.call(
                 || format!("{spending:?}.spent({alpha:e}, {t:e})"),
                 || spending.spent(alpha, t),
-                |&s| {
-                    if alpha.is_finite() && (0.0..1.0).contains(&alpha) && t.is_finite() {
-                        prob("spent", s)
-                    } else {
-                        Ok(())
-                    }
-                },
+                |r| result(r, |&s| prob("spent", s)),
             );
             if let Ok(gs) = GroupSequential::new(alpha, spending) {
                 let mut looks: Vec<f64> = match fz.rng.random_range(0..4) {

@@ -156,9 +156,56 @@ impl Alternative {
     }
 }
 
-/// `[lower, upper]` clipped to `[lo, hi]`.
-pub(crate) fn clip(ci: Interval, lo: f64, hi: f64) -> Interval {
-    Interval::new(ci.lower.clamp(lo, hi), ci.upper.clamp(lo, hi))
+/// The range of the parameter an interval estimates. Every interval of
+/// [`crate::freq`] is built through [`Range::interval`], so it always lies
+/// inside its parameter's range with `lower ≤ upper`, whatever rounding did
+/// to the formula's ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Range {
+    /// A rate, in [0, 1].
+    Proportion,
+    /// A difference of two rates, in [−1, 1].
+    Difference,
+    /// A ratio (rate ratio, odds ratio), in [0, +∞].
+    Ratio,
+    /// Any real number, in [−∞, +∞].
+    Real,
+}
+
+impl Range {
+    /// The closed range `(low, high)`.
+    pub(crate) fn bounds(self) -> (f64, f64) {
+        match self {
+            Range::Proportion => (0.0, 1.0),
+            Range::Difference => (-1.0, 1.0),
+            Range::Ratio => (0.0, f64::INFINITY),
+            Range::Real => (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+
+    /// `[lo, hi]` clamped into the range, ends put in order (a formula
+    /// whose ends cross by rounding, e.g. by one ulp, gives the degenerate
+    /// interval at their midpoint). A NaN end is replaced by the range's
+    /// end on that side (the uninformative answer).
+    pub(crate) fn interval(self, lo: f64, hi: f64) -> Interval {
+        let (low, high) = self.bounds();
+        let lo = if lo.is_nan() {
+            low
+        } else {
+            lo.clamp(low, high)
+        };
+        let hi = if hi.is_nan() {
+            high
+        } else {
+            hi.clamp(low, high)
+        };
+        if lo <= hi {
+            Interval::new(lo, hi)
+        } else {
+            let mid = (0.5 * lo + 0.5 * hi).clamp(low, high);
+            Interval::new(mid, mid)
+        }
+    }
 }
 
 /// The two-sided critical value z = Φ⁻¹(1 − (1 − level)/2) of a confidence

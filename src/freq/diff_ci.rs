@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Proportion, z_for_level};
+use super::common::{Proportion, Range, z_for_level};
 use super::proportion_ci::wilson;
 use super::ztest::{arm_variance, rate_difference};
 use crate::interval::Interval;
@@ -14,7 +14,7 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum DifferenceCiMethod {
-    /// Wald: d ± z√(p_A q_A/n_A + p_B q_B/n_B), not clipped; [0, 0] when
+    /// Wald: d ± z√(p_A q_A/n_A + p_B q_B/n_B), clipped to [−1, 1]; [0, 0] when
     /// both arms are 0/n (statsmodels `confint_proportions_2indep(method="wald")`).
     Wald,
     /// Agresti–Caffo (2000): add one success and one failure to each arm,
@@ -29,6 +29,10 @@ pub enum DifferenceCiMethod {
 }
 
 /// Confidence interval for the difference p_B − p_A at `level`.
+///
+/// Every method's interval lies in [−1, 1] with lower ≤ upper (ends that a
+/// formula puts outside by rounding or by construction, as Wald and
+/// Agresti–Caffo do near 0/n vs n/n, are clamped).
 ///
 /// # Errors
 ///
@@ -58,21 +62,21 @@ pub fn difference_ci(
             let d = rate_difference(a, b);
             let half =
                 z * (arm_variance(a.s(), a.f(), a.n()) + arm_variance(b.s(), b.f(), b.n())).sqrt();
-            Interval::new(d - half, d + half)
+            Range::Difference.interval(d - half, d + half)
         }
         DifferenceCiMethod::AgrestiCaffo => {
             let (xa, ya, na) = (a.s() + 1.0, a.f() + 1.0, a.n() + 2.0);
             let (xb, yb, nb) = (b.s() + 1.0, b.f() + 1.0, b.n() + 2.0);
             let d = xb / nb - xa / na;
             let half = z * (arm_variance(xa, ya, na) + arm_variance(xb, yb, nb)).sqrt();
-            Interval::new(d - half, d + half)
+            Range::Difference.interval(d - half, d + half)
         }
         DifferenceCiMethod::Newcombe => {
             let d = rate_difference(a, b);
             let (pa, pb) = (a.rate(), b.rate());
             let wa = wilson(a.s(), a.f(), a.n(), z);
             let wb = wilson(b.s(), b.f(), b.n(), z);
-            Interval::new(
+            Range::Difference.interval(
                 d - (pb - wb.lower).hypot(wa.upper - pa),
                 d + (wb.upper - pb).hypot(pa - wa.lower),
             )
@@ -116,7 +120,7 @@ pub fn ratio_ci(a: Proportion, b: Proportion, level: f64) -> Result<Interval> {
     }
     let ln_r = ((b.s() / a.s()) * (a.n() / b.n())).ln();
     let se = (a.f() / (a.s() * a.n()) + b.f() / (b.s() * b.n())).sqrt();
-    Ok(Interval::new((ln_r - z * se).exp(), (ln_r + z * se).exp()))
+    Ok(Range::Ratio.interval((ln_r - z * se).exp(), (ln_r + z * se).exp()))
 }
 
 /// Logit (Woolf) interval for the odds ratio (odds of B)/(odds of A):
@@ -153,8 +157,5 @@ pub fn odds_ratio_ci(a: Proportion, b: Proportion, level: f64) -> Result<Interva
     }
     let ln_or = ((b.s() / a.s()) * (a.f() / b.f())).ln();
     let se = (1.0 / a.s() + 1.0 / a.f() + 1.0 / b.s() + 1.0 / b.f()).sqrt();
-    Ok(Interval::new(
-        (ln_or - z * se).exp(),
-        (ln_or + z * se).exp(),
-    ))
+    Ok(Range::Ratio.interval((ln_or - z * se).exp(), (ln_or + z * se).exp()))
 }

@@ -4,13 +4,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Alternative, check_positive, z_for_level};
+use super::common::{Alternative, Range, z_for_level};
 use super::discrete::{Binomial, Unimodal, two_sided_p};
 use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
 use crate::{Error, Result};
 
 /// An event count over an exposure (any positive unit, fractional allowed).
+///
+/// # Supported range
+///
+/// Any count; an exposure in [10⁻¹⁰⁰, 10¹⁰⁰] ([`MIN_EXPOSURE`],
+/// [`MAX_EXPOSURE`]), so rates, exposure ratios and their products with
+/// counts stay finite. Deserialisation checks the same.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawRate")]
 pub struct RateCount {
@@ -31,15 +37,30 @@ impl TryFrom<RawRate> for RateCount {
     }
 }
 
+/// Smallest exposure of a [`RateCount`].
+pub const MIN_EXPOSURE: f64 = 1e-100;
+/// Largest exposure of a [`RateCount`].
+pub const MAX_EXPOSURE: f64 = 1e100;
+/// Smallest null rate ratio of [`poisson_rate_test`].
+pub const MIN_NULL_RATIO: f64 = 1e-100;
+/// Largest null rate ratio of [`poisson_rate_test`].
+pub const MAX_NULL_RATIO: f64 = 1e100;
+
 impl RateCount {
     /// `count` events over `exposure`.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] (name `exposure`) unless `exposure` is
-    /// positive and finite.
+    /// in [10⁻¹⁰⁰, 10¹⁰⁰].
     pub fn new(count: u64, exposure: f64) -> Result<Self> {
-        check_positive("exposure", exposure)?;
+        if !(MIN_EXPOSURE..=MAX_EXPOSURE).contains(&exposure) {
+            return Err(Error::InvalidParameter {
+                name: "exposure",
+                value: exposure,
+                expected: "an exposure in [1e-100, 1e100]",
+            });
+        }
         Ok(Self { count, exposure })
     }
 
@@ -92,10 +113,19 @@ pub struct PoissonRateTest {
 
 /// Tests H0: λ_B/λ_A = `null_ratio` (1 for "no difference").
 ///
+/// # Supported range
+///
+/// `null_ratio` in [10⁻¹⁰⁰, 10¹⁰⁰] ([`MIN_NULL_RATIO`], [`MAX_NULL_RATIO`]);
+/// any counts whose total fits in a `u64`. The exact test evaluates the
+/// binomial of the smaller-probability arm (so π = r/(1 + r) never rounds
+/// to 1) and the score statistic is formed as (c_B/√r − c_A√r)/√n, so
+/// neither overflows.
+///
 /// # Errors
 ///
-/// [`Error::InvalidParameter`] if `null_ratio` is not positive and finite;
-/// [`Error::Undefined`] for the score test when both counts are 0.
+/// [`Error::InvalidParameter`] if `null_ratio` is outside its range or the
+/// total count exceeds `u64::MAX`; [`Error::Undefined`] for the score test
+/// when both counts are 0.
 ///
 /// # Example
 ///
@@ -115,8 +145,15 @@ pub fn poisson_rate_test(
     alternative: Alternative,
     method: PoissonTestMethod,
 ) -> Result<PoissonRateTest> {
-    check_positive("null rate ratio", null_ratio)?;
-    let r = null_ratio * b.exposure / a.exposure;
+    if !(MIN_NULL_RATIO..=MAX_NULL_RATIO).contains(&null_ratio) {
+        return Err(Error::InvalidParameter {
+            name: "null rate ratio",
+            value: null_ratio,
+            expected: "a ratio in [1e-100, 1e100]",
+        });
+    }
+    // r = R₀e_B/e_A lies in [1e-300, 1e300].
+    let r = null_ratio * (b.exposure / a.exposure);
     let total = a
         .count
         .checked_add(b.count)
@@ -127,14 +164,19 @@ pub fn poisson_rate_test(
         })?;
     let (statistic, p_value) = match method {
         PoissonTestMethod::ExactConditional => {
-            let d = Binomial {
-                n: total,
-                p: r / (1.0 + r),
+            // c_B ~ Binomial(n, r/(1 + r)); equivalently c_A ~ Binomial(n,
+            // 1/(1 + r)). Use the arm whose probability is at most ½, so
+            // that it is formed without rounding to 1.
+            let (x, p, larger_is_up) = if r <= 1.0 {
+                (b.count, r / (1.0 + r), true)
+            } else {
+                (a.count, 1.0 / (1.0 + r), false)
             };
-            let p = match alternative {
-                Alternative::TwoSided => two_sided_p(&d, b.count),
-                Alternative::Larger => d.sf(b.count),
-                Alternative::Smaller => d.cdf(b.count),
+            let d = Binomial { n: total, p };
+            let p = match (alternative, larger_is_up) {
+                (Alternative::TwoSided, _) => two_sided_p(&d, x),
+                (Alternative::Larger, true) | (Alternative::Smaller, false) => d.sf(x),
+                (Alternative::Larger, false) | (Alternative::Smaller, true) => d.cdf(x),
             };
             (None, p)
         }
@@ -145,7 +187,8 @@ pub fn poisson_rate_test(
                     reason: "both counts are 0".into(),
                 });
             }
-            let z = (b.count as f64 - a.count as f64 * r) / (total as f64 * r).sqrt();
+            let root_r = r.sqrt();
+            let z = (b.count as f64 / root_r - a.count as f64 * root_r) / (total as f64).sqrt();
             (Some(z), alternative.normal_p_value(z))
         }
     };
@@ -221,7 +264,7 @@ pub fn rate_ratio_ci(
             } else {
                 beta_inc_inv_upper(cb + 1.0, ca, half) / beta_inc_inv(ca, cb + 1.0, half)
             };
-            Ok(Interval::new(lower * scale, upper * scale))
+            Ok(Range::Ratio.interval(lower * scale, upper * scale))
         }
         RateRatioCiMethod::WaldLog => {
             if a.count == 0 || b.count == 0 {
@@ -229,7 +272,7 @@ pub fn rate_ratio_ci(
             }
             let ln_r = (cb / ca * scale).ln();
             let se = (1.0 / ca + 1.0 / cb).sqrt();
-            Ok(Interval::new((ln_r - z * se).exp(), (ln_r + z * se).exp()))
+            Ok(Range::Ratio.interval((ln_r - z * se).exp(), (ln_r + z * se).exp()))
         }
     }
 }
@@ -260,5 +303,5 @@ pub fn poisson_rate_ci(rate: RateCount, level: f64) -> Result<Interval> {
         crate::numeric::gamma_inc_inv(k, tail)
     };
     let upper = crate::numeric::gamma_inc_inv_upper(k + 1.0, tail);
-    Ok(Interval::new(lower / rate.exposure, upper / rate.exposure))
+    Ok(Range::Ratio.interval(lower / rate.exposure, upper / rate.exposure))
 }

@@ -51,6 +51,15 @@ pub enum Mde {
 
 /// The fixed parts of a planned two-proportion test.
 ///
+/// # Supported range
+///
+/// Baseline rate in (0, 1); α in [10⁻³⁰⁰, 1) ([`MIN_ALPHA`]; below, the
+/// critical value is not finite); allocation ratio k in [10⁻⁹, 10⁹]
+/// ([`MIN_ALLOCATION_RATIO`], [`MAX_ALLOCATION_RATIO`]); power in (α, 1). Values outside are
+/// [`Error::InvalidParameter`]; a sample size that is not a finite number
+/// (an effect too small for any test) is [`Error::Infeasible`]. The fields
+/// are public and checked when used.
+///
 /// # Example
 ///
 /// ```
@@ -78,6 +87,13 @@ pub struct TestDesign {
     /// The formula (default [`SampleSizeFormula::PooledNullUnpooledAlt`]).
     pub formula: SampleSizeFormula,
 }
+
+/// Smallest significance level α of a [`TestDesign`].
+pub const MIN_ALPHA: f64 = 1e-300;
+/// Smallest allocation ratio k = n_B/n_A of a [`TestDesign`].
+pub const MIN_ALLOCATION_RATIO: f64 = 1e-9;
+/// Largest allocation ratio k = n_B/n_A of a [`TestDesign`].
+pub const MAX_ALLOCATION_RATIO: f64 = 1e9;
 
 /// Impressions needed per arm; see [`TestDesign::sample_size`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,10 +218,11 @@ impl TestDesign {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] if the baseline, α or power is not in
-    /// (0, 1), power ≤ α, the ratio is not positive, or the MDE is 0, not
-    /// finite, pushes the rate outside [0, 1] (name `mde`) or points
-    /// against a one-sided alternative.
+    /// [`Error::InvalidParameter`] if the baseline or power is not in
+    /// (0, 1), α is not in [10⁻³⁰⁰, 1), power ≤ α, the ratio is not in
+    /// [10⁻⁹, 10⁹], or the MDE is 0, not finite, pushes the rate outside
+    /// [0, 1] (name `mde`) or points against a one-sided alternative;
+    /// [`Error::Infeasible`] if the sample size is not a finite number.
     ///
     /// # Example
     ///
@@ -238,6 +255,15 @@ impl TestDesign {
             }
         };
         let variant = control * s.ratio;
+        if !(control.is_finite() && variant.is_finite()) {
+            return Err(Error::Infeasible {
+                what: "sample size",
+                reason: format!(
+                    "the effect {mde:?} on a baseline of {} is too small: the sample size is not a finite number",
+                    s.p1
+                ),
+            });
+        }
         Ok(SampleSize {
             control,
             variant,
@@ -350,9 +376,28 @@ impl TestDesign {
         })
     }
 
+    /// Checks α and the allocation ratio against the supported range.
+    fn check_design(&self) -> Result<()> {
+        if !(MIN_ALPHA..1.0).contains(&self.alpha) {
+            return Err(Error::InvalidParameter {
+                name: "alpha",
+                value: self.alpha,
+                expected: "a significance level in [1e-300, 1)",
+            });
+        }
+        if !(MIN_ALLOCATION_RATIO..=MAX_ALLOCATION_RATIO).contains(&self.ratio) {
+            return Err(Error::InvalidParameter {
+                name: "allocation ratio",
+                value: self.ratio,
+                expected: "a ratio n_B/n_A in [1e-9, 1e9]",
+            });
+        }
+        Ok(())
+    }
+
     fn z_beta(&self, power: f64) -> Result<f64> {
         check_open_unit("power", power)?;
-        check_open_unit("alpha", self.alpha)?;
+        self.check_design()?;
         if power <= self.alpha {
             return Err(Error::InvalidParameter {
                 name: "power",
@@ -365,8 +410,7 @@ impl TestDesign {
 
     fn setting(&self, mde: Mde) -> Result<Setting> {
         let p1 = check_open_unit("baseline rate", self.baseline)?;
-        check_open_unit("alpha", self.alpha)?;
-        check_positive("allocation ratio", self.ratio)?;
+        self.check_design()?;
         let (value, p2) = match mde {
             Mde::Absolute(d) => (d, p1 + d),
             Mde::Relative(r) => (r, p1 * (1.0 + r)),

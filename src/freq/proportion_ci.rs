@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Proportion, clip, z_for_level};
+use super::common::{Proportion, Range, z_for_level};
 use crate::Result;
 use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
@@ -84,7 +84,7 @@ pub fn proportion_ci(p: Proportion, level: f64, method: ProportionCiMethod) -> R
             },
         ),
     };
-    Ok(clip(ci, 0.0, 1.0))
+    Ok(Range::Proportion.interval(ci.lower, ci.upper))
 }
 
 /// Wald interval for x successes, y failures of n, clipped later.

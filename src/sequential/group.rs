@@ -16,6 +16,14 @@ const Z_CAP: f64 = 9.0;
 const NODES_PER_PANEL: usize = 10;
 /// Panels are at most this many standard deviations of the increment wide.
 const PANEL_SDS: f64 = 0.5;
+/// A look must add at least this fraction of its own information fraction
+/// (`t_k − t_{k−1} ≥ 10⁻³·t_k`): closer looks carry no usable new
+/// information, and the integration grid (sized by the increment) stays at
+/// most a few thousand nodes.
+pub const MIN_RELATIVE_INCREMENT: f64 = 1e-3;
+/// The convolution ignores masses further than this many increment standard
+/// deviations from a node (`φ(10) ≈ 7.7·10⁻²³`).
+const KERNEL_SDS: f64 = 10.0;
 
 /// A two-sided group-sequential design with Lan–DeMets alpha spending.
 ///
@@ -42,6 +50,17 @@ const PANEL_SDS: f64 = 0.5;
 /// so unplanned and unequally spaced looks are handled as they come
 /// ([`SpendingMonitor`]).
 ///
+/// # Supported range
+///
+/// Information fractions are finite and positive, and each look adds at
+/// least [`MIN_RELATIVE_INCREMENT`] (10⁻³) of its own fraction
+/// (`t_k − t_{k−1} ≥ 10⁻³·t_k`); closer looks are an [`Error::InvalidLook`].
+/// Within that range each look costs a bounded amount of work (grids of at
+/// most about 11,000 nodes), so the time is proportional to the number of
+/// looks.
+///
+/// Deserialisation runs the checks of [`GroupSequential::new`].
+///
 /// # Example
 /// ```
 /// use postab::sequential::{GroupSequential, SpendingFunction};
@@ -51,9 +70,25 @@ const PANEL_SDS: f64 = 0.5;
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "GroupSequentialRepr")]
 pub struct GroupSequential {
     alpha: f64,
     spending: SpendingFunction,
+}
+
+/// The serialised form of [`GroupSequential`], checked on the way in.
+#[derive(Deserialize)]
+struct GroupSequentialRepr {
+    alpha: f64,
+    spending: SpendingFunction,
+}
+
+impl TryFrom<GroupSequentialRepr> for GroupSequential {
+    type Error = Error;
+
+    fn try_from(r: GroupSequentialRepr) -> Result<Self> {
+        GroupSequential::new(r.alpha, r.spending)
+    }
 }
 
 /// Boundaries of a group-sequential design at a sequence of looks.
@@ -79,9 +114,7 @@ impl GroupSequential {
     /// family exponent is not finite and positive.
     pub fn new(alpha: f64, spending: SpendingFunction) -> Result<Self> {
         let alpha = check_alpha(alpha)?;
-        if let SpendingFunction::Power { rho } = spending {
-            crate::validate::check_positive("rho", rho)?;
-        }
+        spending.check()?;
         Ok(Self { alpha, spending })
     }
 
@@ -103,7 +136,8 @@ impl GroupSequential {
     ///
     /// # Errors
     /// [`Error::NoLooks`] for an empty slice; [`Error::InvalidLook`] when a
-    /// fraction is not finite and positive or not above the previous one.
+    /// fraction is not finite and positive or adds less than
+    /// [`MIN_RELATIVE_INCREMENT`] of itself to the previous one.
     pub fn boundaries(&self, information_fractions: &[f64]) -> Result<Boundaries> {
         if information_fractions.is_empty() {
             return Err(Error::NoLooks);
@@ -164,11 +198,47 @@ struct State {
 /// assert_eq!(m.spent(), 0.05);
 /// # Ok::<(), postab::Error>(())
 /// ```
+///
+/// Deserialisation does not trust the stored grid: it replays the stored
+/// looks (fractions and cumulative α) through the design, so a monitor read
+/// back is exactly one that [`SpendingMonitor::next_boundary`] and
+/// [`SpendingMonitor::final_boundary`] could have produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SpendingMonitorRepr")]
 pub struct SpendingMonitor {
     design: GroupSequential,
     looks: Vec<Look>,
     state: Option<State>,
+}
+
+/// The serialised form of [`SpendingMonitor`]; only the design and the
+/// looks' fractions and cumulative α are used.
+#[derive(Deserialize)]
+struct SpendingMonitorRepr {
+    design: GroupSequential,
+    looks: Vec<Look>,
+    #[allow(dead_code)]
+    state: Option<serde::de::IgnoredAny>,
+}
+
+impl TryFrom<SpendingMonitorRepr> for SpendingMonitor {
+    type Error = Error;
+
+    fn try_from(r: SpendingMonitorRepr) -> Result<Self> {
+        let mut m = r.design.monitor();
+        for look in &r.looks {
+            let target = look.cumulative_alpha;
+            if !(0.0..=m.design.alpha).contains(&target) || target < m.spent() {
+                return Err(Error::InvalidParameter {
+                    name: "cumulative alpha",
+                    value: target,
+                    expected: "non-decreasing over looks, within [0, alpha]",
+                });
+            }
+            m.add_look(look.t, target)?;
+        }
+        Ok(m)
+    }
 }
 
 impl SpendingMonitor {
@@ -176,10 +246,12 @@ impl SpendingMonitor {
     /// critical value (`+∞` when the look spends no α).
     ///
     /// # Errors
-    /// [`Error::InvalidLook`] when `t` is not finite and positive or not
-    /// above the previous look's fraction.
+    /// [`Error::InvalidLook`] when `t` is not finite and positive or adds
+    /// less than [`MIN_RELATIVE_INCREMENT`] of itself to the previous look's
+    /// fraction.
     pub fn next_boundary(&mut self, t: f64) -> Result<f64> {
-        let target = self.design.spending.spent(self.design.alpha, t);
+        self.check_look(t)?;
+        let target = self.design.spending.spent(self.design.alpha, t)?;
         self.add_look(t, target)
     }
 
@@ -207,15 +279,23 @@ impl SpendingMonitor {
         }
     }
 
-    fn add_look(&mut self, t: f64, cumulative_target: f64) -> Result<f64> {
+    /// Checks that a look at `t` may follow the looks taken.
+    fn check_look(&self, t: f64) -> Result<()> {
         let previous_t = self.looks.last().map_or(0.0, |l| l.t);
-        if !(t.is_finite() && t > previous_t) {
-            return Err(Error::InvalidLook {
+        if t.is_finite() && t > 0.0 && t - previous_t >= MIN_RELATIVE_INCREMENT * t {
+            Ok(())
+        } else {
+            Err(Error::InvalidLook {
                 index: self.looks.len(),
                 value: t,
                 previous: previous_t,
-            });
+            })
         }
+    }
+
+    fn add_look(&mut self, t: f64, cumulative_target: f64) -> Result<f64> {
+        self.check_look(t)?;
+        let previous_t = self.looks.last().map_or(0.0, |l| l.t);
         let increment = (cumulative_target - self.spent()).max(0.0);
         let delta = t - previous_t;
         // Sub-density of the score at the previous look (point mass at 0 first).
@@ -262,12 +342,23 @@ fn advance(state: &State, next_delta: f64) -> Vec<(f64, f64)> {
     let (x, w) = rule();
     let h = 2.0 * half / panels as f64;
     let mut out = Vec::with_capacity(panels * x.len());
+    // Masses are in increasing order of node and so are the new nodes: the
+    // masses within KERNEL_SDS standard deviations form a sliding window.
+    let masses = &state.masses;
+    let reach = KERNEL_SDS * sd;
+    let (mut first, mut last) = (0, 0);
     for p in 0..panels {
         let mid = -half + (p as f64 + 0.5) * h;
         for (&xi, &wi) in x.iter().zip(w) {
             let s = mid + 0.5 * h * xi;
-            let density: f64 = state
-                .masses
+            while first < masses.len() && masses[first].0 < s - reach {
+                first += 1;
+            }
+            last = last.max(first);
+            while last < masses.len() && masses[last].0 <= s + reach {
+                last += 1;
+            }
+            let density: f64 = masses[first..last]
                 .iter()
                 .map(|&(u, m)| m * normal_pdf((s - u) / sd))
                 .sum::<f64>()
@@ -293,29 +384,56 @@ fn crossing(masses: &[(f64, f64)], sd: f64, b: f64) -> f64 {
         .sum()
 }
 
+/// The crossing probability at `b` and its derivative in `b`.
+fn crossing_and_slope(masses: &[(f64, f64)], sd: f64, b: f64) -> (f64, f64) {
+    masses.iter().fold((0.0, 0.0), |(c, d), &(u, m)| {
+        let (hi, lo) = ((b + u) / sd, (b - u) / sd);
+        (
+            c + m * (normal_sf(hi) + normal_sf(lo)),
+            d - m * (normal_pdf(hi) + normal_pdf(lo)) / sd,
+        )
+    })
+}
+
 /// The score-scale bound `b` whose crossing probability is `target`
-/// (bisection to full precision; `cap` when nothing is to be spent).
+/// (`cap` when nothing is to be spent): Newton's method on
+/// `ln crossing(b) − ln target`, safeguarded by a bracket that every
+/// evaluation shrinks (a step leaving it is replaced by bisection), so it
+/// ends within 200 evaluations and usually within 10.
 fn solve_bound(masses: &[(f64, f64)], sd: f64, target: f64, cap: f64) -> f64 {
-    if target <= 0.0 || crossing(masses, sd, cap) >= target {
+    if target.is_nan() || target <= 0.0 || crossing(masses, sd, cap) >= target {
         return cap;
     }
     let (mut lo, mut hi) = (0.0, cap);
     if crossing(masses, sd, lo) <= target {
         return lo;
     }
+    let ln_target = target.ln();
     // crossing() decreases in b: keep crossing(lo) > target ≥ crossing(hi).
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        if crossing(masses, sd, mid) > target {
-            lo = mid;
+    let mut b = 0.5 * (lo + hi);
+    for _ in 0..200 {
+        let (c, slope) = crossing_and_slope(masses, sd, b);
+        if c > target {
+            lo = b;
         } else {
-            hi = mid;
+            hi = b;
         }
+        let newton = if c > 0.0 && slope < 0.0 {
+            b - (c.ln() - ln_target) * c / slope
+        } else {
+            f64::NAN
+        };
+        let next = if newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        if (next - b).abs() <= 1e-15 * b || hi - lo <= 1e-15 * hi {
+            return next;
+        }
+        b = next;
     }
-    0.5 * (lo + hi)
+    b
 }
 
 #[cfg(test)]

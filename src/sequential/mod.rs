@@ -44,8 +44,8 @@ mod group;
 mod msprt;
 mod spending;
 
-pub use group::{Boundaries, GroupSequential, SpendingMonitor};
-pub use msprt::{Msprt, MsprtLook, MsprtMonitor};
+pub use group::{Boundaries, GroupSequential, MIN_RELATIVE_INCREMENT, SpendingMonitor};
+pub use msprt::{MAX_TAU, MIN_TAU, Msprt, MsprtLook, MsprtMonitor};
 pub use spending::SpendingFunction;
 
 use serde::{Deserialize, Serialize};
@@ -130,7 +130,7 @@ pub(crate) fn pooled_z(a: Tally, b: Tally) -> f64 {
         return 0.0;
     }
     let (na, nb) = (a.trials as f64, b.trials as f64);
-    let pooled = (a.successes + b.successes) as f64 / (na + nb);
+    let pooled = (a.successes as f64 + b.successes as f64) / (na + nb);
     let var = pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb);
     if var <= 0.0 {
         return 0.0;

@@ -52,6 +52,12 @@ use crate::interval::Interval;
 /// A τ much larger than real effects delays detection; much smaller widens
 /// the confidence sequence at large counts.
 ///
+/// # Supported range
+///
+/// `alpha` in (0, 1), `τ` in [10⁻¹⁰⁰, 10¹⁰⁰] ([`MIN_TAU`], [`MAX_TAU`]; beyond
+/// that `τ²` under- or overflows), the null difference in (−1, 1); any
+/// tallies. Deserialisation runs the same checks.
+///
 /// # Example
 /// ```
 /// use postab::sequential::{Msprt, Tally};
@@ -62,10 +68,32 @@ use crate::interval::Interval;
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MsprtRepr")]
 pub struct Msprt {
     alpha: f64,
     tau: f64,
     null_difference: f64,
+}
+
+/// Smallest mixing scale τ accepted by [`Msprt::new`].
+pub const MIN_TAU: f64 = 1e-100;
+/// Largest mixing scale τ accepted by [`Msprt::new`].
+pub const MAX_TAU: f64 = 1e100;
+
+/// The serialised form of [`Msprt`], checked on the way in.
+#[derive(Deserialize)]
+struct MsprtRepr {
+    alpha: f64,
+    tau: f64,
+    null_difference: f64,
+}
+
+impl TryFrom<MsprtRepr> for Msprt {
+    type Error = Error;
+
+    fn try_from(r: MsprtRepr) -> Result<Self> {
+        Msprt::new(r.alpha, r.tau)?.with_null_difference(r.null_difference)
+    }
 }
 
 /// What an [`Msprt`] says at one look.
@@ -94,10 +122,16 @@ impl Msprt {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when `alpha` is not in (0, 1) or `tau` is
-    /// not finite and positive.
+    /// not in [[`MIN_TAU`], [`MAX_TAU`]] = [10⁻¹⁰⁰, 10¹⁰⁰].
     pub fn new(alpha: f64, tau: f64) -> Result<Self> {
         let alpha = check_alpha(alpha)?;
-        let tau = crate::validate::check_positive("tau", tau)?;
+        if !(MIN_TAU..=MAX_TAU).contains(&tau) {
+            return Err(Error::InvalidParameter {
+                name: "tau",
+                value: tau,
+                expected: "a mixing scale in [1e-100, 1e100]",
+            });
+        }
         Ok(Self {
             alpha,
             tau,
@@ -112,7 +146,9 @@ impl Msprt {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when `alpha` or `baseline_rate` is not in
-    /// (0, 1); [`Error::NoTraffic`] when `max_trials_per_arm` is 0.
+    /// (0, 1), or the resulting τ is outside [10⁻¹⁰⁰, 10¹⁰⁰] (a baseline rate
+    /// within about 10⁻¹⁸⁰ of 0 or 1); [`Error::NoTraffic`] when
+    /// `max_trials_per_arm` is 0.
     ///
     /// # Example
     /// ```
@@ -272,12 +308,47 @@ fn difference_and_variance(a: Tally, b: Tally) -> (f64, f64) {
 /// assert!(second.confidence_sequence.width() <= first.confidence_sequence.width());
 /// # Ok::<(), postab::Error>(())
 /// ```
+///
+/// Deserialisation checks the test (as [`Msprt::new`]), the p-value (in
+/// [0, 1]) and the interval (within [−1, 1]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MsprtMonitorRepr")]
 pub struct MsprtMonitor {
     test: Msprt,
     looks: u64,
     p_value: f64,
     interval: Interval,
+}
+
+/// The serialised form of [`MsprtMonitor`], checked on the way in.
+#[derive(Deserialize)]
+struct MsprtMonitorRepr {
+    test: Msprt,
+    looks: u64,
+    p_value: f64,
+    interval: Interval,
+}
+
+impl TryFrom<MsprtMonitorRepr> for MsprtMonitor {
+    type Error = Error;
+
+    fn try_from(r: MsprtMonitorRepr) -> Result<Self> {
+        crate::validate::check_probability("p-value", r.p_value)?;
+        let iv = r.interval;
+        if !(-1.0 <= iv.lower && iv.upper <= 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "confidence sequence end",
+                value: if iv.lower < -1.0 { iv.lower } else { iv.upper },
+                expected: "an interval within [-1, 1]",
+            });
+        }
+        Ok(Self {
+            test: r.test,
+            looks: r.looks,
+            p_value: r.p_value,
+            interval: iv,
+        })
+    }
 }
 
 impl MsprtMonitor {
@@ -301,12 +372,23 @@ impl MsprtMonitor {
     /// trials.
     pub fn update(&mut self, control: Tally, treatment: Tally) -> Result<MsprtLook> {
         let mut look = self.test.look(control, treatment)?;
-        self.looks += 1;
+        self.looks = self.looks.saturating_add(1);
         self.p_value = self.p_value.min(look.p_value);
         let cs = look.confidence_sequence;
-        self.interval = Interval {
-            lower: self.interval.lower.max(cs.lower),
-            upper: self.interval.upper.min(cs.upper),
+        let (lower, upper) = (
+            self.interval.lower.max(cs.lower),
+            self.interval.upper.min(cs.upper),
+        );
+        self.interval = if lower <= upper {
+            Interval { lower, upper }
+        } else {
+            // Disjoint: collapse to the middle of the gap (see
+            // `confidence_sequence`).
+            let mid = 0.5 * lower + 0.5 * upper;
+            Interval {
+                lower: mid,
+                upper: mid,
+            }
         };
         look.p_value = self.p_value;
         look.confidence_sequence = self.interval;
@@ -319,9 +401,12 @@ impl MsprtMonitor {
         self.p_value
     }
 
-    /// The running confidence sequence (an empty interval, `lower > upper`,
-    /// can only occur with probability at most α and signals that the model
-    /// does not fit, e.g. rates drifting over time).
+    /// The running confidence sequence: the intersection of the looks'
+    /// intervals. When a look's interval is disjoint from the running one
+    /// (possible only with probability at most α, and a sign that the model
+    /// does not fit, e.g. rates drifting over time), the sequence collapses
+    /// to the single point in the middle of the gap between them, so it is
+    /// never empty: `lower ≤ upper` always, within [−1, 1].
     pub fn confidence_sequence(&self) -> Interval {
         self.interval
     }

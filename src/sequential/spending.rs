@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::numeric::{normal_isf, normal_sf};
+use crate::validate::{check_open_unit, check_positive};
 
 /// How much of the type-I error α a group-sequential design may have spent
 /// by information fraction `t` (Lan & DeMets 1983, "Discrete sequential
@@ -28,12 +30,17 @@ use crate::numeric::{normal_isf, normal_sf};
 /// # Example
 /// ```
 /// use postab::sequential::SpendingFunction;
-/// let half = SpendingFunction::OBrienFleming.spent(0.05, 0.5);
+/// let half = SpendingFunction::OBrienFleming.spent(0.05, 0.5)?;
 /// // 4 − 4Φ(z_{0.0125}/√0.5) = 4 − 4Φ(2.241403/0.707107)
 /// assert!((half - 0.003_050_646).abs() < 1e-8);
-/// assert_eq!(SpendingFunction::Pocock.spent(0.05, 1.0), 0.05);
+/// assert_eq!(SpendingFunction::Pocock.spent(0.05, 1.0)?, 0.05);
+/// assert!(SpendingFunction::Pocock.spent(0.05, f64::NAN).is_err());
+/// # Ok::<(), postab::Error>(())
 /// ```
+///
+/// Deserialisation checks `rho` as [`SpendingFunction::spent`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SpendingRepr")]
 #[non_exhaustive]
 pub enum SpendingFunction {
     /// O'Brien–Fleming-type: `2 − 2Φ(z_{a/2}/√t)` per side at `a = α/2`,
@@ -53,21 +60,67 @@ pub enum SpendingFunction {
     },
 }
 
+/// The serialised form of [`SpendingFunction`], checked on the way in.
+#[derive(Deserialize)]
+enum SpendingRepr {
+    OBrienFleming,
+    Pocock,
+    Power { rho: f64 },
+}
+
+impl TryFrom<SpendingRepr> for SpendingFunction {
+    type Error = Error;
+
+    fn try_from(r: SpendingRepr) -> Result<Self> {
+        let f = match r {
+            SpendingRepr::OBrienFleming => SpendingFunction::OBrienFleming,
+            SpendingRepr::Pocock => SpendingFunction::Pocock,
+            SpendingRepr::Power { rho } => SpendingFunction::Power { rho },
+        };
+        f.check()?;
+        Ok(f)
+    }
+}
+
 impl SpendingFunction {
-    /// Cumulative two-sided α spent by information fraction `t` (clamped to
-    /// `[0, 1]`) in a symmetric design of overall level `alpha`.
-    pub fn spent(&self, alpha: f64, t: f64) -> f64 {
-        if t.is_nan() || t <= 0.0 {
-            return 0.0;
+    /// Cumulative two-sided α spent by information fraction `t` in a
+    /// symmetric design of overall level `alpha`. Fractions at or below 0
+    /// spend nothing and fractions at or above 1 spend all of `alpha`; the
+    /// result always lies in `[0, alpha]`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when `alpha` is not in (0, 1), `t` is NaN,
+    /// or the power family's `rho` is not finite and positive.
+    pub fn spent(&self, alpha: f64, t: f64) -> Result<f64> {
+        self.check()?;
+        check_open_unit("alpha", alpha)?;
+        if t.is_nan() {
+            return Err(Error::InvalidParameter {
+                name: "information fraction",
+                value: t,
+                expected: "a number (fractions <= 0 spend nothing, >= 1 spend all)",
+            });
+        }
+        if t <= 0.0 {
+            return Ok(0.0);
         }
         if t >= 1.0 {
-            return alpha;
+            return Ok(alpha);
         }
         let spent = match *self {
             SpendingFunction::OBrienFleming => 4.0 * normal_sf(normal_isf(0.25 * alpha) / t.sqrt()),
             SpendingFunction::Pocock => alpha * ((std::f64::consts::E - 1.0) * t).ln_1p(),
             SpendingFunction::Power { rho } => alpha * t.powf(rho),
         };
-        spent.clamp(0.0, alpha)
+        // max/min rather than clamp: NaN-safe, and alpha > 0 here.
+        Ok(spent.max(0.0).min(alpha))
+    }
+
+    /// Checks the function's own parameter (the power family's `rho`).
+    pub(crate) fn check(&self) -> Result<()> {
+        if let SpendingFunction::Power { rho } = *self {
+            check_positive("rho", rho)?;
+        }
+        Ok(())
     }
 }

@@ -11,6 +11,18 @@ use super::rules::{Decision, FixedHorizon, Look, StoppingRule};
 use crate::bandit::{EvenSplit, Policy, Tally, sample};
 use crate::error::{Error, Result};
 
+/// Most replications a simulation may run (10⁷).
+pub const MAX_REPLICATIONS: usize = 10_000_000;
+/// Most `looks × arms` cells of a simulation (10⁷): the regret curve keeps
+/// one sum per cell.
+pub const MAX_LOOK_CELLS: usize = 10_000_000;
+/// Most impressions one replication may show, `traffic_per_look × looks`
+/// (2⁵³): every count stays exact in an `f64` and no tally can overflow.
+pub const MAX_REPLICATION_IMPRESSIONS: u64 = 1 << 53;
+/// Most worker threads a run starts (more are capped to this; results do
+/// not depend on the thread count).
+pub const MAX_THREADS: usize = 256;
+
 /// How a look's traffic reaches the arms.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -40,6 +52,16 @@ pub enum Allocation {
 /// draw; the stopping rule then sees the cumulative tallies. Aggregates are
 /// reduced in replication order (integer sums for the regret curve), so
 /// reports are bit-identical for any thread count.
+///
+/// # Supported range
+///
+/// At most [`MAX_REPLICATIONS`] (10⁷) replications, `looks × arms` at most
+/// [`MAX_LOOK_CELLS`] (10⁷) and `traffic_per_look × looks` at most
+/// [`MAX_REPLICATION_IMPRESSIONS`] (2⁵³) impressions per replication; beyond
+/// these [`SimulationBuilder::build`] returns [`Error::TooLarge`]. The run
+/// time is proportional to `replications × looks × arms` (and to the cost of
+/// the policy and stopping rule), which the caller chooses; memory is
+/// proportional to `replications + looks × arms`.
 ///
 /// # Example
 /// ```
@@ -129,8 +151,10 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
         self
     }
 
-    /// Worker threads (default: the available cores). Results do not depend
-    /// on it.
+    /// Worker threads (default: the available cores; at most
+    /// [`MAX_THREADS`], at most one per replication, and fewer for very
+    /// large `looks × arms`, are started). Results
+    /// do not depend on it.
     pub fn threads(mut self, threads: usize) -> Self {
         self.sim.threads = Some(threads);
         self
@@ -186,6 +210,9 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
     /// * [`Error::NoTraffic`] for 0 impressions per look;
     /// * [`Error::NoLooks`] for 0 looks;
     /// * [`Error::InvalidParameter`] for 0 replications or 0 threads;
+    /// * [`Error::TooLarge`] for more than [`MAX_REPLICATIONS`] replications,
+    ///   more than [`MAX_LOOK_CELLS`] looks × arms, or more than
+    ///   [`MAX_REPLICATION_IMPRESSIONS`] impressions per replication;
     /// * whatever the policy returns for empty tallies of this many arms
     ///   (e.g. [`Error::LengthMismatch`] for a [`crate::bandit::FixedSplit`]
     ///   of another length).
@@ -221,6 +248,41 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
                 expected: "at least 1 replication",
             });
         }
+        if s.replications > MAX_REPLICATIONS {
+            return Err(Error::TooLarge {
+                what: "simulation",
+                reason: format!(
+                    "{} replications exceed the maximum of {MAX_REPLICATIONS}",
+                    s.replications
+                ),
+            });
+        }
+        if s.looks
+            .checked_mul(s.true_rates.len())
+            .is_none_or(|cells| cells > MAX_LOOK_CELLS)
+        {
+            return Err(Error::TooLarge {
+                what: "simulation",
+                reason: format!(
+                    "{} looks x {} arms exceed the maximum of {MAX_LOOK_CELLS} cells",
+                    s.looks,
+                    s.true_rates.len()
+                ),
+            });
+        }
+        if u64::try_from(s.looks)
+            .ok()
+            .and_then(|l| l.checked_mul(s.traffic))
+            .is_none_or(|n| n > MAX_REPLICATION_IMPRESSIONS)
+        {
+            return Err(Error::TooLarge {
+                what: "simulation",
+                reason: format!(
+                    "{} impressions per look x {} looks exceed the maximum of 2^53 impressions per replication",
+                    s.traffic, s.looks
+                ),
+            });
+        }
         if s.threads == Some(0) {
             return Err(Error::InvalidParameter {
                 name: "threads",
@@ -236,6 +298,18 @@ impl<P: Policy, S: StoppingRule> SimulationBuilder<P, S> {
         s.policy.choose(&empty, &mut probe)?;
         Ok(s)
     }
+}
+
+/// A vector of `len` copies of `value`, or [`Error::TooLarge`] when the
+/// memory cannot be had.
+fn zeroed<T: Clone>(len: usize, value: T) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| Error::TooLarge {
+        what: "simulation",
+        reason: format!("cannot allocate {len} result cells; use fewer replications or looks"),
+    })?;
+    v.resize(len, value);
+    Ok(v)
 }
 
 /// The `index`-th output of a SplitMix64 stream started at `seed`.
@@ -270,7 +344,8 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
         let threads = self
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
-            .clamp(1, self.replications);
+            .min(MAX_THREADS)
+            .clamp(1, self.replications.max(1));
         let k = self.true_rates.len();
         let placeholder = ReplicationOutcome {
             looks: 0,
@@ -280,7 +355,10 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
             successes: 0,
             regret: 0.0,
         };
-        let mut outcomes = vec![placeholder; self.replications];
+        // Each thread keeps its own looks × arms sums: bound their total.
+        let cells = self.looks.saturating_mul(k).max(1);
+        let threads = threads.min((2 * MAX_LOOK_CELLS / cells).max(1));
+        let mut outcomes = zeroed(self.replications, placeholder)?;
         let chunk = self.replications.div_ceil(threads);
         let results: Vec<(Result<()>, Accumulator)> = std::thread::scope(|scope| {
             let handles: Vec<_> = outcomes
@@ -296,7 +374,7 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
                 })
                 .collect()
         });
-        let mut impressions = vec![0u128; self.looks * k];
+        let mut impressions = zeroed(self.looks * k, 0u128)?;
         for (result, acc) in results {
             result?; // chunks are in replication order: the first error wins
             impressions
@@ -311,7 +389,17 @@ impl<P: Policy, S: StoppingRule> Simulation<P, S> {
     fn run_chunk(&self, first: usize, out: &mut [ReplicationOutcome]) -> (Result<()>, Accumulator) {
         let k = self.true_rates.len();
         let mut acc = Accumulator {
-            impressions: vec![0; self.looks * k],
+            impressions: match zeroed(self.looks * k, 0) {
+                Ok(v) => v,
+                Err(e) => {
+                    return (
+                        Err(e),
+                        Accumulator {
+                            impressions: vec![],
+                        },
+                    );
+                }
+            },
         };
         let mut scratch = Scratch {
             tallies: vec![Tally::default(); k],
@@ -461,17 +549,19 @@ fn split(total: u64, weights: &[f64], counts: &mut [u64]) {
         *c = ((share(w) * total as f64).floor() as u64).min(total - assigned);
         assigned += *c;
     }
-    let mut left = total - assigned;
-    while left > 0 {
-        // At most K − 1 rounds: give one to the largest remainder.
-        let pick = crate::bandit::argmax(
-            counts
-                .iter()
-                .zip(weights)
-                .map(|(&c, &w)| share(w) * total as f64 - c as f64),
-        );
-        counts[pick] += 1;
-        left -= 1;
+    let left = total - assigned;
+    if left == 0 || k == 0 {
+        return;
+    }
+    // Give one impression each to the largest remainders (ties to the lower
+    // index), cycling if rounding left more than K over: O(K log K).
+    let remainder = |j: usize| share(weights[j]) * total as f64 - counts[j] as f64;
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&i, &j| remainder(j).total_cmp(&remainder(i)).then(i.cmp(&j)));
+    let rounds = left / k as u64;
+    let extra = (left % k as u64) as usize;
+    for (rank, &j) in order.iter().enumerate() {
+        counts[j] += rounds + u64::from(rank < extra);
     }
 }
 

@@ -29,7 +29,10 @@ mod harness;
 mod report;
 mod rules;
 
-pub use harness::{Allocation, Simulation, SimulationBuilder};
+pub use harness::{
+    Allocation, MAX_LOOK_CELLS, MAX_REPLICATION_IMPRESSIONS, MAX_REPLICATIONS, MAX_THREADS,
+    Simulation, SimulationBuilder,
+};
 pub use report::{ReplicationOutcome, SimulationReport};
 pub use rules::{
     Decision, ExpectedLossRule, FixedHorizon, FnRule, Look, MsprtRule, NaivePeeking, RunToHorizon,

@@ -91,7 +91,7 @@ where
 /// 0): the significantly better treatment with the highest observed rate; else
 /// the control if it is significantly better than some treatment; else none.
 fn winner_vs_control(arms: &[Tally], significant: impl Fn(Tally, Tally) -> bool) -> Option<usize> {
-    let control = arms[0];
+    let control = *arms.first()?;
     let mut best: Option<usize> = None;
     let mut control_wins = false;
     for (j, &arm) in arms.iter().enumerate().skip(1) {
@@ -114,10 +114,30 @@ fn winner_vs_control(arms: &[Tally], significant: impl Fn(Tally, Tally) -> bool)
 ///
 /// The statistic is `(p̂_B − p̂_A)/√(p̄(1 − p̄)(1/n_A + 1/n_B))` with the pooled
 /// rate `p̄`; significant when `|z| ≥ z_{α/2}`.
+///
+/// Deserialisation runs [`FixedHorizon::new`] on `alpha` (and recomputes the
+/// critical value).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FixedHorizonRepr")]
 pub struct FixedHorizon {
     alpha: f64,
     critical: f64,
+}
+
+/// The serialised form of [`FixedHorizon`], checked on the way in.
+#[derive(Deserialize)]
+struct FixedHorizonRepr {
+    alpha: f64,
+    #[allow(dead_code)]
+    critical: serde::de::IgnoredAny,
+}
+
+impl TryFrom<FixedHorizonRepr> for FixedHorizon {
+    type Error = crate::Error;
+
+    fn try_from(r: FixedHorizonRepr) -> Result<Self> {
+        FixedHorizon::new(r.alpha)
+    }
 }
 
 impl FixedHorizon {
@@ -215,10 +235,29 @@ impl StoppingRule for MsprtRule {
 /// scenario it eventually ships one of the equal arms, so its "false-positive
 /// rate" is not bounded by any α — the price of a wrong pick is what is
 /// bounded.
+///
+/// Deserialisation runs [`ExpectedLossRule::new`] on `threshold` (the prior
+/// is checked by its own deserialisation).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ExpectedLossRuleRepr")]
 pub struct ExpectedLossRule {
     threshold: f64,
     prior: BetaPrior,
+}
+
+/// The serialised form of [`ExpectedLossRule`], checked on the way in.
+#[derive(Deserialize)]
+struct ExpectedLossRuleRepr {
+    threshold: f64,
+    prior: BetaPrior,
+}
+
+impl TryFrom<ExpectedLossRuleRepr> for ExpectedLossRule {
+    type Error = crate::Error;
+
+    fn try_from(r: ExpectedLossRuleRepr) -> Result<Self> {
+        Ok(ExpectedLossRule::new(r.threshold)?.with_prior(r.prior))
+    }
 }
 
 impl ExpectedLossRule {
