@@ -591,3 +591,86 @@ fn simulation_report_checks_on_deserialisation() {
         .map(|_| ())
         .unwrap()));
 }
+
+// ---- results read back by reports -------------------------------------------
+
+#[test]
+fn srm_shares_and_checks_read_back() {
+    // A share of 5e-324 gave an expected count of 0 and a NaN statistic.
+    let r = freq::sample_ratio_mismatch(&[0, 100], &[5e-324, 1.0]);
+    assert!(matches!(
+        r,
+        Err(Error::InvalidParameter {
+            name: "split share",
+            ..
+        })
+    ));
+    let ok = freq::sample_ratio_mismatch(&[0, 100], &[2e-12, 1.0]).unwrap();
+    assert!((0.0..=1.0).contains(&ok.p_value) && ok.statistic.is_finite());
+    let json = serde_json::to_value(&ok).unwrap();
+    assert_eq!(
+        serde_json::from_value::<freq::SrmCheck>(json.clone()).unwrap(),
+        ok
+    );
+    for (field, value) in [
+        ("p_value", serde_json::json!(5.0)),
+        ("statistic", serde_json::json!(-1.0)),
+        ("dof", serde_json::json!(7)),
+        ("expected", serde_json::json!([1.0])),
+        ("mismatch", serde_json::json!(!ok.mismatch)),
+    ] {
+        let mut v = json.clone();
+        v[field] = value;
+        assert!(
+            serde_json::from_value::<freq::SrmCheck>(v).is_err(),
+            "{field}"
+        );
+    }
+}
+
+#[test]
+fn msprt_look_round_trips_an_infinite_variance() {
+    let t = Msprt::new(0.05, 0.01).unwrap();
+    let look = t.look(Tally::default(), Tally::new(3, 3).unwrap()).unwrap();
+    assert!(look.variance.is_infinite());
+    let json = serde_json::to_string(&look).unwrap();
+    let back: postab::sequential::MsprtLook = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, look);
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["p_value"] = 5.0.into();
+    assert!(serde_json::from_value::<postab::sequential::MsprtLook>(v.clone()).is_err());
+    v["p_value"] = 1.0.into();
+    v["difference"] = 3.0.into();
+    assert!(serde_json::from_value::<postab::sequential::MsprtLook>(v).is_err());
+}
+
+#[test]
+fn exact_proportion_bounds_at_huge_n_match_mpmath() {
+    // The inverse incomplete beta returned 0 at b ≈ 4.5e15 (so Jeffreys
+    // crossed itself); the bounds are checked against their tails and
+    // re-solved. Reference: tests/data/jeffreys_huge_n.py.
+    #[derive(serde::Deserialize)]
+    struct Row {
+        method: String,
+        successes: u64,
+        trials: u64,
+        level: f64,
+        lower: f64,
+        upper: f64,
+    }
+    let rows: Vec<Row> = serde_json::from_str(include_str!("data/jeffreys_huge_n.json")).unwrap();
+    for r in rows {
+        let m = match r.method.as_str() {
+            "Jeffreys" => ProportionCiMethod::Jeffreys,
+            _ => ProportionCiMethod::ClopperPearson,
+        };
+        let p = Proportion::new(r.successes, r.trials).unwrap();
+        let ci = freq::proportion_ci(p, r.level, m).unwrap();
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y;
+        assert!(
+            close(ci.lower, r.lower) && close(ci.upper, r.upper),
+            "{} {ci:?}",
+            r.method
+        );
+    }
+}

@@ -6,7 +6,9 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 
 use crate::interval::Interval;
-use crate::numeric::{chi2_sf, normal_isf, normal_sf};
+use crate::numeric::{
+    beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper, chi2_sf, normal_isf, normal_sf,
+};
 pub(crate) use crate::validate::{check_finite, check_open_unit, check_positive};
 use crate::{Error, Result};
 
@@ -206,6 +208,52 @@ impl Range {
             Interval::new(mid, mid)
         }
     }
+}
+
+/// The x with I_x(a, b) = p: [`beta_inc_inv`], checked against the lower
+/// tail and re-solved when it misses (see [`checked_quantile`]).
+pub(crate) fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
+    checked_quantile(p, beta_inc_inv(a, b, p), |x| beta_inc(a, b, x), false)
+}
+
+/// The x with 1 − I_x(a, b) = p: [`beta_inc_inv_upper`], checked against
+/// the upper tail and re-solved when it misses (see [`checked_quantile`]).
+pub(crate) fn beta_quantile_upper(a: f64, b: f64, p: f64) -> f64 {
+    checked_quantile(
+        p,
+        beta_inc_inv_upper(a, b, p),
+        |x| beta_inc_upper(a, b, x),
+        true,
+    )
+}
+
+/// A quantile `x0` of a distribution on [0, 1] with tail function `tail`
+/// (decreasing in x for an upper tail), kept when its tail is within 10⁻⁹
+/// (relative) of `p`, otherwise re-solved by bisection on ln x over
+/// [5·10⁻³²⁴, 1] (at most 200 tail evaluations). The inverse incomplete
+/// beta function has returned 0 for b ≳ 10¹⁶ (e.g. 1 − I_x(½, 10¹⁶) = 0.025
+/// at x = 2.512·10⁻¹⁶); this keeps the intervals right whatever the state of
+/// the inverse, since the tails themselves are accurate there.
+fn checked_quantile(p: f64, x0: f64, tail: impl Fn(f64) -> f64, upper: bool) -> f64 {
+    if (0.0..=1.0).contains(&x0) && (tail(x0) - p).abs() <= 1e-9 * p {
+        return x0;
+    }
+    // ln of the smallest subnormal, and of 1.
+    let (mut lo, mut hi) = ((5e-324f64).ln(), 0.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        let t = tail(mid.exp());
+        let below_root = if upper { t > p } else { t < p };
+        if below_root {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (0.5 * (lo + hi)).exp()
 }
 
 /// The two-sided critical value z = Φ⁻¹(1 − (1 − level)/2) of a confidence

@@ -88,6 +88,6 @@ pub use power::{
     SampleSizeFormula, TestDesign, days_needed,
 };
 pub use proportion_ci::{ProportionCiMethod, proportion_ci};
-pub use srm::{SRM_THRESHOLD, SrmCheck, sample_ratio_mismatch};
+pub use srm::{MIN_SPLIT_SHARE, SRM_THRESHOLD, SrmCheck, sample_ratio_mismatch};
 pub use welch::{SampleSummary, WelchTest, welch_t_test};
 pub use ztest::{Variance, ZTest, ZTestOptions, two_proportion_ztest};

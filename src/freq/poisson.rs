@@ -4,10 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Alternative, Range, z_for_level};
+use super::common::{Alternative, Range, beta_quantile, beta_quantile_upper, z_for_level};
 use super::discrete::{Binomial, Unimodal, two_sided_p};
 use crate::interval::Interval;
-use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
 use crate::{Error, Result};
 
 /// An event count over an exposure (any positive unit, fractional allowed).
@@ -257,12 +256,12 @@ pub fn rate_ratio_ci(
             let lower = if b.count == 0 {
                 0.0
             } else {
-                beta_inc_inv(cb, ca + 1.0, half) / beta_inc_inv_upper(ca + 1.0, cb, half)
+                beta_quantile(cb, ca + 1.0, half) / beta_quantile_upper(ca + 1.0, cb, half)
             };
             let upper = if a.count == 0 {
                 f64::INFINITY
             } else {
-                beta_inc_inv_upper(cb + 1.0, ca, half) / beta_inc_inv(ca, cb + 1.0, half)
+                beta_quantile_upper(cb + 1.0, ca, half) / beta_quantile(ca, cb + 1.0, half)
             };
             Ok(Range::Ratio.interval(lower * scale, upper * scale))
         }

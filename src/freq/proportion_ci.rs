@@ -2,10 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Proportion, Range, z_for_level};
+use super::common::{Proportion, Range, beta_quantile, beta_quantile_upper, z_for_level};
 use crate::Result;
 use crate::interval::Interval;
-use crate::numeric::{beta_inc_inv, beta_inc_inv_upper};
 
 /// Method of [`proportion_ci`]. x successes of n, p̂ = x/n, q̂ = 1 − p̂,
 /// z = Φ⁻¹(1 − α/2) with α = 1 − level.
@@ -68,19 +67,19 @@ pub fn proportion_ci(p: Proportion, level: f64, method: ProportionCiMethod) -> R
         ProportionCiMethod::WilsonCorrected => wilson_corrected(x, y, n, z),
         ProportionCiMethod::AgrestiCoull => agresti_coull(x, n, z),
         ProportionCiMethod::Jeffreys => Interval::new(
-            beta_inc_inv(x + 0.5, y + 0.5, half_alpha),
-            beta_inc_inv_upper(x + 0.5, y + 0.5, half_alpha),
+            beta_quantile(x + 0.5, y + 0.5, half_alpha),
+            beta_quantile_upper(x + 0.5, y + 0.5, half_alpha),
         ),
         ProportionCiMethod::ClopperPearson => Interval::new(
             if x == 0.0 {
                 0.0
             } else {
-                beta_inc_inv(x, y + 1.0, half_alpha)
+                beta_quantile(x, y + 1.0, half_alpha)
             },
             if y == 0.0 {
                 1.0
             } else {
-                beta_inc_inv_upper(x + 1.0, y, half_alpha)
+                beta_quantile_upper(x + 1.0, y, half_alpha)
             },
         ),
     };

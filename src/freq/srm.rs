@@ -10,8 +10,18 @@ use crate::{Error, Result};
 /// The p-value below which [`sample_ratio_mismatch`] flags a mismatch.
 pub const SRM_THRESHOLD: f64 = 0.001;
 
+/// Smallest share of the total a variant's split may have
+/// (`wᵢ/Σw ≥ 10⁻¹²`): below it the expected count can round to 0.
+pub const MIN_SPLIT_SHARE: f64 = 1e-12;
+
 /// Result of [`sample_ratio_mismatch`].
+///
+/// Deserialisation checks that the statistic is finite and non-negative,
+/// the p-value in [0, 1], one expected count (finite, non-negative) per
+/// variant with `dof` = variants − 1 ≥ 1, and `mismatch` consistent with the
+/// p-value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SrmCheckRepr")]
 #[non_exhaustive]
 pub struct SrmCheck {
     /// Pearson's goodness-of-fit X² = Σ (O − E)²/E.
@@ -27,6 +37,56 @@ pub struct SrmCheck {
     pub mismatch: bool,
 }
 
+/// The serialised form of [`SrmCheck`], checked on the way in.
+#[derive(Deserialize)]
+struct SrmCheckRepr {
+    statistic: f64,
+    dof: u64,
+    p_value: f64,
+    expected: Vec<f64>,
+    mismatch: bool,
+}
+
+impl TryFrom<SrmCheckRepr> for SrmCheck {
+    type Error = Error;
+
+    fn try_from(r: SrmCheckRepr) -> Result<Self> {
+        let bad = |name, value, expected| Error::InvalidParameter {
+            name,
+            value,
+            expected,
+        };
+        if !(r.statistic.is_finite() && r.statistic >= 0.0) {
+            return Err(bad("SRM statistic", r.statistic, "a finite number >= 0"));
+        }
+        crate::validate::check_probability("SRM p-value", r.p_value)?;
+        if let Some(&e) = r.expected.iter().find(|e| !(e.is_finite() && **e >= 0.0)) {
+            return Err(bad("SRM expected count", e, "a finite number >= 0"));
+        }
+        if r.expected.len() < 2 || r.dof != (r.expected.len() - 1) as u64 {
+            return Err(bad(
+                "SRM degrees of freedom",
+                r.dof as f64,
+                "one less than the number of expected counts (at least 2)",
+            ));
+        }
+        if r.mismatch != (r.p_value < SRM_THRESHOLD) {
+            return Err(bad(
+                "SRM p-value",
+                r.p_value,
+                "a p-value consistent with the mismatch flag (below 0.001 exactly when flagged)",
+            ));
+        }
+        Ok(SrmCheck {
+            statistic: r.statistic,
+            dof: r.dof,
+            p_value: r.p_value,
+            expected: r.expected,
+            mismatch: r.mismatch,
+        })
+    }
+}
+
 /// Chi-square goodness-of-fit test of the observed impressions (or users)
 /// per variant against the intended split. `split` holds the relative
 /// shares (any positive scale: `[1, 1]`, `[0.5, 0.5]` and `[50, 50]` are the
@@ -36,9 +96,10 @@ pub struct SrmCheck {
 ///
 /// [`Error::TooFew`] for fewer than 2 variants; [`Error::LengthMismatch`]
 /// if the lengths differ; [`Error::InvalidParameter`] if a share is not a
-/// positive finite number (name `split share`) or the shares do not sum to a
-/// positive finite total (name `split total`); [`Error::AllZero`] if no
-/// impressions were observed.
+/// positive finite number (name `split share`), the shares do not sum to a
+/// positive finite total (name `split total`), or a share is below
+/// [`MIN_SPLIT_SHARE`] (10⁻¹²) of the total (name `split share`);
+/// [`Error::AllZero`] if no impressions were observed.
 ///
 /// # Example
 ///
@@ -79,6 +140,13 @@ pub fn sample_ratio_mismatch(observed: &[u64], split: &[f64]) -> Result<SrmCheck
             name: "split total",
             value: total_share,
             expected: "a positive finite total",
+        });
+    }
+    if let Some(&w) = split.iter().find(|&&w| w / total_share < MIN_SPLIT_SHARE) {
+        return Err(Error::InvalidParameter {
+            name: "split share",
+            value: w,
+            expected: "a share of at least 1e-12 of the total",
         });
     }
     let n: u128 = observed.iter().map(|&o| u128::from(o)).sum();

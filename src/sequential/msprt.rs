@@ -97,13 +97,21 @@ impl TryFrom<MsprtRepr> for Msprt {
 }
 
 /// What an [`Msprt`] says at one look.
+///
+/// In JSON an infinite `variance` is the string `"inf"` (see
+/// [`crate::serde_float`]). Deserialisation checks the difference (in
+/// [−1, 1]), the variance (positive, possibly infinite), the log likelihood
+/// ratio (finite), the p-value (in [0, 1]) and the confidence sequence
+/// (within [−1, 1]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MsprtLookRepr")]
 #[non_exhaustive]
 pub struct MsprtLook {
     /// Observed difference `θ̂ = p̂_B − p̂_A` (treatment minus control).
     pub difference: f64,
     /// Plug-in variance `V` of `θ̂` (see [`Msprt`]); infinite before both arms
     /// have a trial.
+    #[serde(with = "crate::serde_float")]
     pub variance: f64,
     /// `ln Λ(θ₀)`, the log mixture likelihood ratio against the null difference.
     pub log_likelihood_ratio: f64,
@@ -115,6 +123,75 @@ pub struct MsprtLook {
     pub confidence_sequence: Interval,
     /// `p_value ≤ α`: the null difference is rejected.
     pub reject: bool,
+}
+
+/// The serialised form of [`MsprtLook`], checked on the way in.
+#[derive(Deserialize)]
+struct MsprtLookRepr {
+    difference: f64,
+    #[serde(with = "crate::serde_float")]
+    variance: f64,
+    log_likelihood_ratio: f64,
+    p_value: f64,
+    confidence_sequence: Interval,
+    reject: bool,
+}
+
+impl TryFrom<MsprtLookRepr> for MsprtLook {
+    type Error = Error;
+
+    fn try_from(r: MsprtLookRepr) -> Result<Self> {
+        let bad = |name, value, expected| Error::InvalidParameter {
+            name,
+            value,
+            expected,
+        };
+        if !(-1.0..=1.0).contains(&r.difference) {
+            return Err(bad(
+                "mSPRT difference",
+                r.difference,
+                "a difference of rates in [-1, 1]",
+            ));
+        }
+        if r.variance.is_nan() || r.variance <= 0.0 {
+            return Err(bad(
+                "mSPRT variance",
+                r.variance,
+                "a positive variance (or inf)",
+            ));
+        }
+        if !r.log_likelihood_ratio.is_finite() {
+            return Err(bad(
+                "mSPRT log likelihood ratio",
+                r.log_likelihood_ratio,
+                "a finite number",
+            ));
+        }
+        crate::validate::check_probability("mSPRT p-value", r.p_value)?;
+        check_difference_interval(&r.confidence_sequence)?;
+        Ok(MsprtLook {
+            difference: r.difference,
+            variance: r.variance,
+            log_likelihood_ratio: r.log_likelihood_ratio,
+            p_value: r.p_value,
+            confidence_sequence: r.confidence_sequence,
+            reject: r.reject,
+        })
+    }
+}
+
+/// Checks a confidence sequence lies within [−1, 1] (lower ≤ upper is
+/// checked by [`Interval`]'s own deserialisation).
+fn check_difference_interval(iv: &Interval) -> Result<()> {
+    if -1.0 <= iv.lower && iv.upper <= 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "confidence sequence end",
+            value: if iv.lower < -1.0 { iv.lower } else { iv.upper },
+            expected: "an interval within [-1, 1]",
+        })
+    }
 }
 
 impl Msprt {
@@ -334,19 +411,12 @@ impl TryFrom<MsprtMonitorRepr> for MsprtMonitor {
 
     fn try_from(r: MsprtMonitorRepr) -> Result<Self> {
         crate::validate::check_probability("p-value", r.p_value)?;
-        let iv = r.interval;
-        if !(-1.0 <= iv.lower && iv.upper <= 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "confidence sequence end",
-                value: if iv.lower < -1.0 { iv.lower } else { iv.upper },
-                expected: "an interval within [-1, 1]",
-            });
-        }
+        check_difference_interval(&r.interval)?;
         Ok(Self {
             test: r.test,
             looks: r.looks,
             p_value: r.p_value,
-            interval: iv,
+            interval: r.interval,
         })
     }
 }
