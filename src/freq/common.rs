@@ -213,41 +213,78 @@ impl Range {
 /// The x with I_x(a, b) = p: [`beta_inc_inv`], checked against the lower
 /// tail and re-solved when it misses (see [`checked_quantile`]).
 pub(crate) fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
-    checked_quantile(p, beta_inc_inv(a, b, p), |x| beta_inc(a, b, x), false)
+    let mean = a / (a + b);
+    checked_quantile(p, beta_inc_inv(a, b, p), mean, |x| beta_inc(a, b, x), false)
 }
 
 /// The x with 1 − I_x(a, b) = p: [`beta_inc_inv_upper`], checked against
 /// the upper tail and re-solved when it misses (see [`checked_quantile`]).
 pub(crate) fn beta_quantile_upper(a: f64, b: f64, p: f64) -> f64 {
+    let mean = a / (a + b);
     checked_quantile(
         p,
         beta_inc_inv_upper(a, b, p),
+        mean,
         |x| beta_inc_upper(a, b, x),
         true,
     )
 }
 
 /// A quantile `x0` of a distribution on [0, 1] with tail function `tail`
-/// (decreasing in x for an upper tail), kept when its tail is within 10⁻⁹
-/// (relative) of `p`, otherwise re-solved by bisection on ln x over
-/// [5·10⁻³²⁴, 1] (at most 200 tail evaluations). The inverse incomplete
-/// beta function has returned 0 for b ≳ 10¹⁶ (e.g. 1 − I_x(½, 10¹⁶) = 0.025
-/// at x = 2.512·10⁻¹⁶); this keeps the intervals right whatever the state of
+/// (decreasing in x for an upper tail), kept when the tail at x0·(1 ∓ 10⁻⁹)
+/// brackets `p` (x0 is within 10⁻⁹ relative of the root), otherwise
+/// re-solved on ln x: galloping from x0 (or from the mean `start` when x0 is
+/// 0, 1 or NaN) until the root is bracketed, then bisection (at most about
+/// 250 tail evaluations, all near the root). The inverse incomplete beta
+/// function has returned 0 for b ≳ 10¹⁶ (e.g. 1 − I_x(½, 10¹⁶) = 0.025 at
+/// x = 2.512·10⁻¹⁶); this keeps the intervals right whatever the state of
 /// the inverse, since the tails themselves are accurate there.
-fn checked_quantile(p: f64, x0: f64, tail: impl Fn(f64) -> f64, upper: bool) -> f64 {
-    if (0.0..=1.0).contains(&x0) && (tail(x0) - p).abs() <= 1e-9 * p {
+fn checked_quantile(p: f64, x0: f64, start: f64, tail: impl Fn(f64) -> f64, upper: bool) -> f64 {
+    // Whether the root lies above x.
+    let below_root = |x: f64| {
+        let t = tail(x);
+        if upper { t > p } else { t < p }
+    };
+    if x0 > 0.0 && x0 < 1.0 && below_root(x0 * (1.0 - 1e-9)) && !below_root(x0 * (1.0 + 1e-9)) {
         return x0;
     }
-    // ln of the smallest subnormal, and of 1.
-    let (mut lo, mut hi) = ((5e-324f64).ln(), 0.0f64);
+    let floor = (5e-324f64).ln();
+    let guess = if x0 > 0.0 && x0 < 1.0 { x0 } else { start };
+    let s = if guess > 0.0 && guess < 1.0 {
+        guess.ln()
+    } else {
+        -1.0
+    };
+    // Bracket [lo, hi] in ln x with the root above lo and at or below hi.
+    let (mut lo, mut hi);
+    let mut step = 1e-9f64.max(1e-9 * s.abs());
+    if below_root(s.exp()) {
+        lo = s;
+        loop {
+            hi = (lo + step).min(0.0);
+            if hi >= 0.0 || !below_root(hi.exp()) {
+                break;
+            }
+            lo = hi;
+            step *= 4.0;
+        }
+    } else {
+        hi = s;
+        loop {
+            lo = (hi - step).max(floor);
+            if lo <= floor || below_root(lo.exp()) {
+                break;
+            }
+            hi = lo;
+            step *= 4.0;
+        }
+    }
     for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
         if mid <= lo || mid >= hi {
             break;
         }
-        let t = tail(mid.exp());
-        let below_root = if upper { t > p } else { t < p };
-        if below_root {
+        if below_root(mid.exp()) {
             lo = mid;
         } else {
             hi = mid;
