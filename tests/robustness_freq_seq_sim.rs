@@ -341,6 +341,15 @@ fn looks_too_close_together_are_an_invalid_look() {
         "{r:?}"
     );
     assert!(took < SLOW);
+    // Found by the fuzz harness: a repeated subnormal look (1e-3·t rounds
+    // to 0) was a zero increment and a "capacity overflow" panic.
+    let mut m = d.monitor();
+    m.next_boundary(5e-324).unwrap();
+    assert!(matches!(
+        m.next_boundary(5e-324),
+        Err(Error::InvalidLook { index: 1, .. })
+    ));
+    assert!(m.next_boundary(1.0).is_ok());
     // The closest allowed spacing is computed, quickly.
     let looks = [0.5, 0.5 / (1.0 - 1e-3), 1.0];
     let (b, took) = timed(|| d.boundaries(&looks));

@@ -21,6 +21,8 @@ const PANEL_SDS: f64 = 1.0;
 /// information, and the integration grid (sized by the increment) stays at
 /// most a few thousand nodes.
 pub const MIN_RELATIVE_INCREMENT: f64 = 1e-3;
+/// Guard on the panels of one grid (the look spacing keeps them below 600).
+const MAX_PANELS: usize = 1_000;
 /// The convolution ignores masses further than this many increment standard
 /// deviations from a node (`φ(10) ≈ 7.7·10⁻²³`).
 const KERNEL_SDS: f64 = 10.0;
@@ -283,7 +285,10 @@ impl SpendingMonitor {
     fn check_look(&self, t: f64) -> Result<()> {
         let previous_t = self.looks.last().map_or(0.0, |l| l.t);
         // (1 − 1e-9): looks spaced at exactly the minimum pass despite rounding.
-        if t.is_finite() && t > 0.0 && t - previous_t >= MIN_RELATIVE_INCREMENT * t * (1.0 - 1e-9) {
+        if t.is_finite()
+            && t > previous_t
+            && t - previous_t >= MIN_RELATIVE_INCREMENT * t * (1.0 - 1e-9)
+        {
             Ok(())
         } else {
             Err(Error::InvalidLook {
@@ -339,7 +344,14 @@ fn advance(state: &State, next_delta: f64) -> Vec<(f64, f64)> {
         + Z_CAP * sd;
     let half = state.bound.min(reach);
     let width = PANEL_SDS * sd.min(next_delta.sqrt());
-    let panels = ((2.0 * half / width).ceil() as usize).max(1);
+    // At most 2·9/(10⁻³/(1 + 10⁻³))^½ ≈ 570 panels within the supported
+    // spacing; the cap only guards against a zero width.
+    let panels = (2.0 * half / width).ceil();
+    let panels = if panels.is_finite() {
+        (panels as usize).clamp(1, MAX_PANELS)
+    } else {
+        MAX_PANELS
+    };
     let (x, w) = rule();
     let h = 2.0 * half / panels as f64;
     let mut out = Vec::with_capacity(panels * x.len());
