@@ -683,3 +683,51 @@ fn exact_proportion_bounds_at_huge_n_match_mpmath() {
         );
     }
 }
+
+#[test]
+fn exact_poisson_methods_beyond_2_pow_53_events_are_too_large() {
+    // The hang: an exact test with 9,007,199,254,740,993 events.
+    let a = RateCount::new(10_000_000_000, 1445720046.7087762).unwrap();
+    let b = RateCount::new(9_007_199_254_740_993, 418.75984173914514).unwrap();
+    let (r, took) = timed(|| {
+        freq::poisson_rate_test(
+            a,
+            b,
+            1.0,
+            Alternative::Smaller,
+            PoissonTestMethod::ExactConditional,
+        )
+    });
+    assert!(matches!(r, Err(Error::TooLarge { .. })), "{r:?}");
+    assert!(took < SLOW);
+    let a = RateCount::new(0, 1.0).unwrap();
+    let b = RateCount::new(9_007_199_254_740_993, 1.0).unwrap();
+    for alt in [
+        Alternative::TwoSided,
+        Alternative::Larger,
+        Alternative::Smaller,
+    ] {
+        let r = freq::poisson_rate_test(a, b, 1.0, alt, PoissonTestMethod::ExactConditional);
+        assert!(matches!(r, Err(Error::TooLarge { .. })));
+        let s = freq::poisson_rate_test(a, b, 1.0, alt, PoissonTestMethod::Score).unwrap();
+        assert!((0.0..=1.0).contains(&s.p_value));
+    }
+    assert!(matches!(
+        freq::rate_ratio_ci(b, b, 0.95, RateRatioCiMethod::ExactConditional),
+        Err(Error::TooLarge { .. })
+    ));
+    // At exactly 2^53 events the exact test answers.
+    let a = RateCount::new(1 << 52, 1.0).unwrap();
+    let b = RateCount::new(1 << 52, 1.0).unwrap();
+    let (t, took) = timed(|| {
+        freq::poisson_rate_test(
+            a,
+            b,
+            1.0,
+            Alternative::TwoSided,
+            PoissonTestMethod::ExactConditional,
+        )
+    });
+    assert_eq!(t.unwrap().p_value, 1.0);
+    assert!(took < SLOW);
+}

@@ -80,8 +80,9 @@ pub use fisher::{FisherExact, fisher_exact, fisher_exact_table};
 pub use multiple::{Adjusted, Correction, adjust_p_values, multiple_comparisons};
 pub use pairwise::{PairwiseComparison, PairwiseOptions, PairwiseTest, compare_to_control};
 pub use poisson::{
-    MAX_EXPOSURE, MAX_NULL_RATIO, MIN_EXPOSURE, MIN_NULL_RATIO, PoissonRateTest, PoissonTestMethod,
-    RateCount, RateRatioCiMethod, poisson_rate_ci, poisson_rate_test, rate_ratio_ci,
+    MAX_EXACT_EVENTS, MAX_EXPOSURE, MAX_NULL_RATIO, MIN_EXPOSURE, MIN_NULL_RATIO, PoissonRateTest,
+    PoissonTestMethod, RateCount, RateRatioCiMethod, poisson_rate_ci, poisson_rate_test,
+    rate_ratio_ci,
 };
 pub use power::{
     DetectableEffect, MAX_ALLOCATION_RATIO, MIN_ALLOCATION_RATIO, MIN_ALPHA, Mde, SampleSize,

@@ -40,6 +40,22 @@ impl TryFrom<RawRate> for RateCount {
 pub const MIN_EXPOSURE: f64 = 1e-100;
 /// Largest exposure of a [`RateCount`].
 pub const MAX_EXPOSURE: f64 = 1e100;
+/// Most events (c_A + c_B) of the exact conditional methods of
+/// [`poisson_rate_test`] and [`rate_ratio_ci`] (2⁵³, beyond which counts
+/// are not exact in an `f64`); the score test and the Wald interval take
+/// any counts.
+pub const MAX_EXACT_EVENTS: u64 = 1 << 53;
+
+/// The error for an exact method given more than [`MAX_EXACT_EVENTS`].
+fn too_many_events(total: u128, alternative: &str) -> Error {
+    Error::TooLarge {
+        what: "exact conditional Poisson method",
+        reason: format!(
+            "{total} events exceed 2^53 = {MAX_EXACT_EVENTS}; use the {alternative} (accurate at such counts)"
+        ),
+    }
+}
+
 /// Smallest null rate ratio of [`poisson_rate_test`].
 pub const MIN_NULL_RATIO: f64 = 1e-100;
 /// Largest null rate ratio of [`poisson_rate_test`].
@@ -115,7 +131,8 @@ pub struct PoissonRateTest {
 /// # Supported range
 ///
 /// `null_ratio` in [10⁻¹⁰⁰, 10¹⁰⁰] ([`MIN_NULL_RATIO`], [`MAX_NULL_RATIO`]);
-/// any counts whose total fits in a `u64`. The exact test evaluates the
+/// any counts whose total fits in a `u64` for the score test, at most
+/// [`MAX_EXACT_EVENTS`] (2⁵³) events for the exact test. The exact test evaluates the
 /// binomial of the smaller-probability arm (so π = r/(1 + r) never rounds
 /// to 1) and the score statistic is formed as (c_B/√r − c_A√r)/√n, so
 /// neither overflows.
@@ -123,8 +140,9 @@ pub struct PoissonRateTest {
 /// # Errors
 ///
 /// [`Error::InvalidParameter`] if `null_ratio` is outside its range or the
-/// total count exceeds `u64::MAX`; [`Error::Undefined`] for the score test
-/// when both counts are 0.
+/// total count exceeds `u64::MAX`; [`Error::TooLarge`] for the exact test
+/// beyond 2⁵³ events; [`Error::Undefined`] for the score test when both
+/// counts are 0.
 ///
 /// # Example
 ///
@@ -163,6 +181,9 @@ pub fn poisson_rate_test(
         })?;
     let (statistic, p_value) = match method {
         PoissonTestMethod::ExactConditional => {
+            if total > MAX_EXACT_EVENTS {
+                return Err(too_many_events(total.into(), "score test"));
+            }
             // c_B ~ Binomial(n, r/(1 + r)); equivalently c_A ~ Binomial(n,
             // 1/(1 + r)). Use the arm whose probability is at most ½, so
             // that it is formed without rounding to 1.
@@ -219,7 +240,9 @@ pub enum RateRatioCiMethod {
 /// # Errors
 ///
 /// [`Error::InvalidParameter`] for a bad `level`; [`Error::Undefined`] if
-/// both counts are 0, or for `WaldLog` if either count is 0.
+/// both counts are 0, or for `WaldLog` if either count is 0;
+/// [`Error::TooLarge`] for `ExactConditional` beyond [`MAX_EXACT_EVENTS`]
+/// (2⁵³) events.
 ///
 /// # Example
 ///
@@ -249,6 +272,10 @@ pub fn rate_ratio_ci(
         RateRatioCiMethod::ExactConditional => {
             if a.count == 0 && b.count == 0 {
                 return Err(undefined("both counts are 0"));
+            }
+            let total = u128::from(a.count) + u128::from(b.count);
+            if total > u128::from(MAX_EXACT_EVENTS) {
+                return Err(too_many_events(total, "WaldLog interval"));
             }
             let half = (1.0 - level) / 2.0;
             // Odds π/(1 − π) of each Clopper–Pearson bound, with 1 − π from
