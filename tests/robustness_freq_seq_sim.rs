@@ -731,3 +731,35 @@ fn exact_poisson_methods_beyond_2_pow_53_events_are_too_large() {
     assert_eq!(t.unwrap().p_value, 1.0);
     assert!(took < SLOW);
 }
+
+#[test]
+fn boundaries_round_trip_infinite_critical_values_and_check_on_reading() {
+    let d = GroupSequential::new(0.05, SpendingFunction::OBrienFleming).unwrap();
+    let b = d.boundaries(&[1e-6, 0.5, 1.0]).unwrap();
+    assert!(b.z[0].is_infinite());
+    let json = serde_json::to_string(&b).unwrap();
+    let back: postab::sequential::Boundaries = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, b);
+    let mut m = d.monitor();
+    m.next_boundary(1e-6).unwrap();
+    m.next_boundary(1.0).unwrap();
+    let back: SpendingMonitor = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+    assert_eq!(back.boundaries(), m.boundaries());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for (field, index, value) in [
+        ("information_fractions", 1, serde_json::json!(1e-7)),
+        ("z", 2, serde_json::json!(-1.0)),
+        ("nominal_alpha", 2, serde_json::json!(3.0)),
+        ("cumulative_alpha", 2, serde_json::json!(0.0)),
+    ] {
+        let mut w = v.clone();
+        w[field][index] = value;
+        assert!(
+            serde_json::from_value::<postab::sequential::Boundaries>(w).is_err(),
+            "{field}"
+        );
+    }
+    let mut w = v.clone();
+    w["z"].as_array_mut().unwrap().pop();
+    assert!(serde_json::from_value::<postab::sequential::Boundaries>(w).is_err());
+}

@@ -94,18 +94,117 @@ impl TryFrom<GroupSequentialRepr> for GroupSequential {
 }
 
 /// Boundaries of a group-sequential design at a sequence of looks.
+///
+/// In JSON an infinite critical value is the string `"inf"` (see
+/// [`crate::serde_float`]). Deserialisation checks one entry per look in
+/// every list, fractions finite, positive and increasing, critical values
+/// positive (possibly `+∞`), and nominal and cumulative α in [0, 1] (the
+/// cumulative non-decreasing).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BoundariesRepr")]
 #[non_exhaustive]
 pub struct Boundaries {
     /// Information fraction of each look.
     pub information_fractions: Vec<f64>,
     /// Two-sided critical value: reject at look `k` when `|Z_k| ≥ z[k]`
     /// (`+∞` when the look spends no α).
+    #[serde(with = "ext_vec")]
     pub z: Vec<f64>,
     /// Nominal two-sided p-value threshold `2(1 − Φ(z[k]))` of each look.
     pub nominal_alpha: Vec<f64>,
     /// α spent up to and including each look.
     pub cumulative_alpha: Vec<f64>,
+}
+
+/// `Vec<f64>` in the extended float form of [`crate::serde_float`].
+mod ext_vec {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::serde_float::ExtF64;
+
+    pub(super) fn serialize<S: Serializer>(xs: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        xs.iter()
+            .map(|&x| ExtF64(x))
+            .collect::<Vec<_>>()
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        Ok(Vec::<ExtF64>::deserialize(d)?
+            .into_iter()
+            .map(|x| x.0)
+            .collect())
+    }
+}
+
+/// The serialised form of [`Boundaries`], checked on the way in.
+#[derive(Deserialize)]
+struct BoundariesRepr {
+    information_fractions: Vec<f64>,
+    #[serde(with = "ext_vec")]
+    z: Vec<f64>,
+    nominal_alpha: Vec<f64>,
+    cumulative_alpha: Vec<f64>,
+}
+
+impl TryFrom<BoundariesRepr> for Boundaries {
+    type Error = Error;
+
+    fn try_from(r: BoundariesRepr) -> Result<Self> {
+        let k = r.information_fractions.len();
+        for (what, len) in [
+            ("critical values per look", r.z.len()),
+            ("nominal alpha per look", r.nominal_alpha.len()),
+            ("cumulative alpha per look", r.cumulative_alpha.len()),
+        ] {
+            if len != k {
+                return Err(Error::LengthMismatch {
+                    what,
+                    left: len,
+                    right: k,
+                });
+            }
+        }
+        let mut previous = 0.0;
+        for (index, &t) in r.information_fractions.iter().enumerate() {
+            if !(t.is_finite() && t > previous) {
+                return Err(Error::InvalidLook {
+                    index,
+                    value: t,
+                    previous,
+                });
+            }
+            previous = t;
+        }
+        let bad = |name, value, expected| Error::InvalidParameter {
+            name,
+            value,
+            expected,
+        };
+        if let Some(&z) = r.z.iter().find(|z| z.is_nan() || **z <= 0.0) {
+            return Err(bad("critical value", z, "a positive number (or inf)"));
+        }
+        if let Some(&a) = r.nominal_alpha.iter().find(|a| !(0.0..=1.0).contains(*a)) {
+            return Err(bad("nominal alpha", a, "a probability in [0, 1]"));
+        }
+        let mut spent = 0.0;
+        for &a in &r.cumulative_alpha {
+            if !(spent..=1.0).contains(&a) {
+                return Err(bad(
+                    "cumulative alpha",
+                    a,
+                    "a non-decreasing probability in [0, 1]",
+                ));
+            }
+            spent = a;
+        }
+        Ok(Boundaries {
+            information_fractions: r.information_fractions,
+            z: r.z,
+            nominal_alpha: r.nominal_alpha,
+            cumulative_alpha: r.cumulative_alpha,
+        })
+    }
 }
 
 impl GroupSequential {
@@ -165,6 +264,7 @@ impl GroupSequential {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 struct Look {
     t: f64,
+    #[serde(with = "crate::serde_float")]
     z: f64,
     cumulative_alpha: f64,
 }
