@@ -763,3 +763,59 @@ fn boundaries_round_trip_infinite_critical_values_and_check_on_reading() {
     w["z"].as_array_mut().unwrap().pop();
     assert!(serde_json::from_value::<postab::sequential::Boundaries>(w).is_err());
 }
+
+#[test]
+fn freq_results_check_p_values_on_reading() {
+    fn check<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        v: &T,
+        field: &str,
+    ) {
+        let json = serde_json::to_value(v).unwrap();
+        assert_eq!(&serde_json::from_value::<T>(json.clone()).unwrap(), v);
+        let mut bad = json;
+        bad[field] = 5.0.into();
+        assert!(serde_json::from_value::<T>(bad).is_err(), "{field}");
+    }
+    let (a, b) = (
+        Proportion::new(30, 1000).unwrap(),
+        Proportion::new(45, 1000).unwrap(),
+    );
+    check(
+        &freq::two_proportion_ztest(a, b, Default::default()).unwrap(),
+        "p_value",
+    );
+    check(
+        &freq::fisher_exact(a, b, Alternative::TwoSided).unwrap(),
+        "p_value",
+    );
+    check(&freq::chi_square_arms(&[a, b], false).unwrap(), "p_value");
+    let (ra, rb) = (
+        RateCount::new(30, 10.0).unwrap(),
+        RateCount::new(55, 10.0).unwrap(),
+    );
+    check(
+        &freq::poisson_rate_test(ra, rb, 1.0, Alternative::TwoSided, PoissonTestMethod::Score)
+            .unwrap(),
+        "p_value",
+    );
+    let (sa, sb) = (
+        SampleSummary::new(1.0, 2.0, 30).unwrap(),
+        SampleSummary::new(2.0, 2.0, 30).unwrap(),
+    );
+    check(
+        &freq::welch_t_test(sa, sb, Alternative::TwoSided, 0.95).unwrap(),
+        "p_value",
+    );
+    let c = freq::compare_to_control(&[a, b], 0, Default::default()).unwrap();
+    check(&c[0], "p_value");
+    check(&c[0], "adjusted_p_value");
+    let adj = freq::multiple_comparisons(&[0.01, 0.2], freq::Correction::Holm, 0.05).unwrap();
+    let json = serde_json::to_value(&adj).unwrap();
+    assert_eq!(
+        serde_json::from_value::<freq::Adjusted>(json.clone()).unwrap(),
+        adj
+    );
+    let mut bad = json;
+    bad["adjusted"][1] = 5.0.into();
+    assert!(serde_json::from_value::<freq::Adjusted>(bad).is_err());
+}

@@ -12,6 +12,36 @@ use crate::numeric::{
 pub(crate) use crate::validate::{check_finite, check_open_unit, check_positive};
 use crate::{Error, Result};
 
+/// Makes a result struct's deserialisation go through a private repr with
+/// the same fields and a check: `validated!(Ty, Repr { field: type, ... },
+/// |r| { checks returning Result<()> })`. The struct needs
+/// `#[serde(try_from = "Repr")]`.
+macro_rules! validated {
+    ($ty:ident, $repr:ident { $($f:ident : $t:ty),* $(,)? }, |$r:ident| $check:block) => {
+        /// The serialised form, checked on the way in.
+        #[derive(serde::Deserialize)]
+        struct $repr {
+            $($f: $t),*
+        }
+
+        impl TryFrom<$repr> for $ty {
+            type Error = crate::Error;
+
+            fn try_from($r: $repr) -> crate::Result<Self> {
+                let check = || -> crate::Result<()> { $check };
+                check()?;
+                Ok($ty { $($f: $r.$f),* })
+            }
+        }
+    };
+}
+pub(crate) use validated;
+
+/// Checks a p-value read back is a probability.
+pub(crate) fn check_p(name: &'static str, p: f64) -> Result<()> {
+    crate::validate::check_probability(name, p).map(|_| ())
+}
+
 /// Successes out of trials for one arm (for example clicks out of impressions).
 ///
 /// Construction checks `successes <= trials` and `trials >= 1`, so every

@@ -21,7 +21,10 @@ pub enum ContingencyStatistic {
 }
 
 /// Result of a test of independence.
+///
+/// Deserialisation checks the p-value is in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ContingencyTestRepr")]
 #[non_exhaustive]
 pub struct ContingencyTest {
     /// The statistic (≥ 0).
@@ -303,3 +306,14 @@ fn xlogx_excess(t: f64) -> f64 {
         (1.0 + t) * t.ln_1p() - t
     }
 }
+
+super::common::validated!(
+    ContingencyTest,
+    ContingencyTestRepr {
+        statistic: f64,
+        dof: u64,
+        p_value: f64,
+        kind: ContingencyStatistic
+    },
+    |r| { super::common::check_p("contingency p-value", r.p_value) }
+);

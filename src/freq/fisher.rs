@@ -11,7 +11,10 @@ use crate::{Error, Result};
 const MAX_STD_DEV: f64 = 1e6;
 
 /// Result of [`fisher_exact`].
+///
+/// Deserialisation checks the p-value is in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FisherExactRepr")]
 #[non_exhaustive]
 pub struct FisherExact {
     /// The p-value for the chosen alternative.
@@ -118,3 +121,12 @@ pub fn fisher_exact_table(table: [[u64; 2]; 2], alternative: Alternative) -> Res
     };
     fisher_exact(row(table[0])?, row(table[1])?, alternative)
 }
+
+super::common::validated!(
+    FisherExact,
+    FisherExactRepr {
+        p_value: f64,
+        alternative: Alternative
+    },
+    |r| { super::common::check_p("Fisher p-value", r.p_value) }
+);

@@ -34,7 +34,10 @@ pub enum Correction {
 }
 
 /// Adjusted p-values and rejections at a level α.
+///
+/// Deserialisation checks every adjusted p-value is in [0, 1] and one flag per value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AdjustedRepr")]
 #[non_exhaustive]
 pub struct Adjusted {
     /// Adjusted p-values, in input order.
@@ -152,3 +155,5 @@ pub fn multiple_comparisons(
         alpha,
     })
 }
+
+super::common::validated!(Adjusted, AdjustedRepr { adjusted: Vec<f64>, reject: Vec<bool>, correction: Correction, alpha: f64 }, |r| { r.adjusted.iter().try_for_each(|&p| super::common::check_p("adjusted p-value", p))?; if r.reject.len() == r.adjusted.len() { Ok(()) } else { Err(crate::Error::LengthMismatch { what: "reject flags vs adjusted p-values", left: r.reject.len(), right: r.adjusted.len() }) } });

@@ -71,7 +71,10 @@ impl PairwiseOptions {
 }
 
 /// One variant compared with the control.
+///
+/// Deserialisation checks both p-values are in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PairwiseComparisonRepr")]
 #[non_exhaustive]
 pub struct PairwiseComparison {
     /// Index of the variant in the input slice.
@@ -159,3 +162,19 @@ pub fn compare_to_control(
     }
     Ok(out)
 }
+
+super::common::validated!(
+    PairwiseComparison,
+    PairwiseComparisonRepr {
+        variant: usize,
+        difference: f64,
+        interval: Interval,
+        p_value: f64,
+        adjusted_p_value: f64,
+        reject: bool
+    },
+    |r| {
+        super::common::check_p("p-value", r.p_value)?;
+        super::common::check_p("adjusted p-value", r.adjusted_p_value)
+    }
+);

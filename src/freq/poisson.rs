@@ -111,7 +111,10 @@ pub enum PoissonTestMethod {
 }
 
 /// Result of [`poisson_rate_test`].
+///
+/// Deserialisation checks the p-value is in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PoissonRateTestRepr")]
 #[non_exhaustive]
 pub struct PoissonRateTest {
     /// The score statistic (B over A orientation); `None` for the exact test.
@@ -331,3 +334,5 @@ pub fn poisson_rate_ci(rate: RateCount, level: f64) -> Result<Interval> {
     let upper = crate::numeric::gamma_inc_inv_upper(k + 1.0, tail);
     Ok(Range::Ratio.interval(lower / rate.exposure, upper / rate.exposure))
 }
+
+super::common::validated!(PoissonRateTest, PoissonRateTestRepr { statistic: Option<f64>, p_value: f64, ratio: Option<f64>, null_ratio: f64, alternative: Alternative }, |r| { super::common::check_p("Poisson p-value", r.p_value) });

@@ -81,7 +81,10 @@ impl SampleSummary {
 }
 
 /// Result of [`welch_t_test`].
+///
+/// Deserialisation checks the p-value is in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "WelchTestRepr")]
 #[non_exhaustive]
 pub struct WelchTest {
     /// t = (mean_B − mean_A)/se, B minus A.
@@ -227,3 +230,16 @@ fn t_isf_two_sided(alpha: f64, nu: f64) -> f64 {
     }
     (nu * y / (1.0 - y)).sqrt()
 }
+
+super::common::validated!(
+    WelchTest,
+    WelchTestRepr {
+        statistic: f64,
+        dof: f64,
+        p_value: f64,
+        difference: f64,
+        std_error: f64,
+        interval: Interval
+    },
+    |r| { super::common::check_p("Welch p-value", r.p_value) }
+);

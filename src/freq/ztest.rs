@@ -81,7 +81,10 @@ impl ZTestOptions {
 }
 
 /// Result of [`two_proportion_ztest`].
+///
+/// Deserialisation checks the p-value is in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ZTestRepr")]
 #[non_exhaustive]
 pub struct ZTest {
     /// z = (d − δ₀ [− correction]) / se, oriented **B minus A**: positive
@@ -224,3 +227,15 @@ fn restricted_mle(a: Proportion, b: Proportion, delta0: f64) -> (f64, f64) {
     let pa = pa.clamp((-delta0).max(0.0), (1.0 - delta0).min(1.0));
     (pa, pa + delta0)
 }
+
+super::common::validated!(
+    ZTest,
+    ZTestRepr {
+        statistic: f64,
+        p_value: f64,
+        difference: f64,
+        std_error: f64,
+        options: ZTestOptions
+    },
+    |r| { super::common::check_p("z-test p-value", r.p_value) }
+);
