@@ -96,7 +96,7 @@ impl TryFrom<GroupSequentialRepr> for GroupSequential {
 /// Boundaries of a group-sequential design at a sequence of looks.
 ///
 /// In JSON an infinite critical value is the string `"inf"` (see
-/// [`crate::serde_float`]). Deserialisation checks one entry per look in
+/// the crate's float convention). Deserialisation checks one entry per look in
 /// every list, fractions finite, positive and increasing, critical values
 /// positive (possibly `+∞`), and nominal and cumulative α in [0, 1] (the
 /// cumulative non-decreasing).

@@ -17,6 +17,20 @@
 //!   z statistics (Brownian motion in information time), computed by recursive
 //!   numerical integration; looks may be unequally spaced or unplanned.
 //!
+//! # Supported ranges
+//!
+//! * [`Msprt`]: α in (0, 1), τ in [10⁻¹⁰⁰, 10¹⁰⁰] ([`MIN_TAU`], [`MAX_TAU`]),
+//!   null difference in (−1, 1), any tallies.
+//! * [`GroupSequential`]: α in (0, 1); information fractions finite and
+//!   positive, each look adding at least 10⁻³ of its own fraction
+//!   ([`MIN_RELATIVE_INCREMENT`]); each look then costs a bounded amount of
+//!   work (under 30 ms in release builds).
+//! * [`SpendingFunction::spent`]: α in (0, 1), any non-NaN fraction
+//!   (clamped to [0, 1]), the power family's ρ finite and positive.
+//!
+//! Every type here that can be deserialised runs its constructor's checks
+//! (a [`SpendingMonitor`] is replayed from its looks).
+//!
 //! # Which to use
 //!
 //! The mSPRT lets you stop at any moment, but spends power for that freedom.

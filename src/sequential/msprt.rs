@@ -99,7 +99,7 @@ impl TryFrom<MsprtRepr> for Msprt {
 /// What an [`Msprt`] says at one look.
 ///
 /// In JSON an infinite `variance` is the string `"inf"` (see
-/// [`crate::serde_float`]). Deserialisation checks the difference (in
+/// the crate's float convention). Deserialisation checks the difference (in
 /// [−1, 1]), the variance (positive, possibly infinite), the log likelihood
 /// ratio (finite), the p-value (in [0, 1]) and the confidence sequence
 /// (within [−1, 1]).

@@ -13,6 +13,15 @@
 //! [`ExpectedLossRule`] (Bayesian, [`crate::bayes::expected_loss`]),
 //! [`RunToHorizon`], or your own via [`StoppingRule`] / [`FnRule`].
 //!
+//! # Supported range
+//!
+//! At most [`MAX_REPLICATIONS`] (10⁷) replications, [`MAX_LOOK_CELLS`] (10⁷)
+//! looks × arms and [`MAX_REPLICATION_IMPRESSIONS`] (2⁵³) impressions per
+//! replication ([`crate::Error::TooLarge`] beyond, from `build`). A run takes
+//! time proportional to replications × looks × arms times the cost of the
+//! policy and stopping rule. A [`SimulationReport`] read from JSON is checked
+//! to be one a run could have produced.
+//!
 //! # Example
 //! ```
 //! use postab::sequential::Msprt;
