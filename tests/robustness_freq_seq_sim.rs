@@ -819,3 +819,19 @@ fn freq_results_check_p_values_on_reading() {
     bad["adjusted"][1] = 5.0.into();
     assert!(serde_json::from_value::<freq::Adjusted>(bad).is_err());
 }
+
+#[test]
+fn welch_far_tail_at_huge_n_is_zero_quickly() {
+    // Found by the fuzz harness: > 2 s in the incomplete beta function.
+    let a = SampleSummary::new(9.060399629209435, 1.75e-5, 9223372036854775807).unwrap();
+    let b = SampleSummary::new(-1.7474945511845483, 0.0018376522765336909, u64::MAX).unwrap();
+    for (alt, p) in [
+        (Alternative::Larger, 1.0),
+        (Alternative::Smaller, 0.0),
+        (Alternative::TwoSided, 0.0),
+    ] {
+        let (t, took) = timed(|| freq::welch_t_test(a, b, alt, 0.8));
+        assert_eq!(t.unwrap().p_value, p);
+        assert!(took < SLOW);
+    }
+}

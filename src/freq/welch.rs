@@ -182,8 +182,16 @@ pub fn welch_t_test(
 /// P(|T_ν| > |t|) = I_x(ν/2, ½) with x = ν/(ν + t²). Whichever of x and
 /// 1 − x = t²/(ν + t²) is smaller is formed directly (at ν = 10⁹ the tail
 /// is sensitive to 1 − x, which `1 − x` would round away).
+///
+/// Above [`CORNISH_FISHER_DOF`], when (ν + 1)/2·ln(1 + t²/ν) > 2000 the
+/// tail is below e⁻¹²⁰⁰ (far below the smallest `f64`) and 0 is returned
+/// without evaluating the incomplete beta function at such extreme
+/// arguments.
 fn t_two_tail(t: f64, nu: f64) -> f64 {
     let t2 = t * t;
+    if nu > CORNISH_FISHER_DOF && 0.5 * (nu + 1.0) * (t2 / nu).ln_1p() > 2000.0 {
+        return 0.0;
+    }
     if t2 < nu {
         beta_inc_upper(0.5, nu / 2.0, t2 / (nu + t2))
     } else {
