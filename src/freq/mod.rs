@@ -44,7 +44,7 @@
 //! * [`RateCount`] exposure in [10⁻¹⁰⁰, 10¹⁰⁰] ([`MIN_EXPOSURE`],
 //!   [`MAX_EXPOSURE`]); [`poisson_rate_test`] null ratio in [10⁻¹⁰⁰, 10¹⁰⁰]
 //!   ([`MIN_NULL_RATIO`], [`MAX_NULL_RATIO`]); the exact conditional test
-//!   and interval up to 2⁵³ events ([`MAX_EXACT_EVENTS`]).
+//!   and interval up to 2⁵² events ([`MAX_EXACT_EVENTS`]).
 //! * [`welch_t_test`]: any finite summaries (variances formed in units of
 //!   the larger standard deviation); a difference of means or t statistic
 //!   beyond the `f64` range is [`Error::TooLarge`](crate::Error::TooLarge).
