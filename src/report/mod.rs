@@ -85,7 +85,8 @@
 //! ```
 
 mod analysis;
-mod format;
+pub(crate) mod checks;
+pub(crate) mod format;
 mod monitoring;
 #[cfg(feature = "plot")]
 pub mod plot;

@@ -370,11 +370,19 @@ pub(crate) mod label_pairs {
         serializer.collect_seq(map.iter())
     }
 
+    /// Reads the pairs; a label given twice is an error (not "last wins").
     pub(crate) fn deserialize<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
         deserializer: D,
     ) -> Result<BTreeMap<SlotLabel, V>, D::Error> {
-        Ok(Vec::<(SlotLabel, V)>::deserialize(deserializer)?
-            .into_iter()
-            .collect())
+        let mut map = BTreeMap::new();
+        for (label, value) in Vec::<(SlotLabel, V)>::deserialize(deserializer)? {
+            let text = label.to_string();
+            if map.insert(label, value).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "slot {text:?} given twice"
+                )));
+            }
+        }
+        Ok(map)
     }
 }

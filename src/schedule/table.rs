@@ -12,6 +12,7 @@ use crate::counts::in_variant;
 use crate::freq::Proportion;
 use crate::metric::MetricData;
 use crate::repeated::{RateComparison, naive_binomial_test, post_level_test, post_proportions};
+use crate::report::checks;
 use crate::{Counts, Error, Experiment, Metric, Outcome, Result};
 
 /// One slot's data: summed counts, and each post's counts when bucketed
@@ -62,7 +63,12 @@ impl SlotBucket {
 ///   test that treats posts, not impressions, as independent.
 /// * [`SlotCounts::to_experiment`] turns slots into an [`Experiment`] whose
 ///   variant ids are the slot labels.
+///
+/// Reading from serde checks what bucketing guarantees: a valid scheme,
+/// exactly the scheme's slots, exact (not overflowed) counts, and each
+/// slot's counts equal to the sum of its posts' when posts are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SlotCountsRepr")]
 pub struct SlotCounts {
     tz: Tz,
     scheme: SlotScheme,
@@ -71,8 +77,65 @@ pub struct SlotCounts {
     unassigned: SlotBucket,
 }
 
+#[derive(Deserialize)]
+struct SlotCountsRepr {
+    tz: Tz,
+    scheme: SlotScheme,
+    #[serde(with = "super::slot::label_pairs")]
+    slots: BTreeMap<SlotLabel, SlotBucket>,
+    unassigned: SlotBucket,
+}
+
+impl TryFrom<SlotCountsRepr> for SlotCounts {
+    type Error = Error;
+
+    fn try_from(r: SlotCountsRepr) -> Result<Self> {
+        let slots = Slots::new(r.tz, r.scheme)?;
+        if let Some(label) = r.slots.keys().find(|l| !slots.labels().contains(l)) {
+            return Err(Error::UnknownSlot {
+                label: label.to_string(),
+            });
+        }
+        if let Some(label) = slots.labels().iter().find(|l| !r.slots.contains_key(l)) {
+            return Err(checks::inconsistent(
+                "slot counts",
+                format!("slot {label:?} of the scheme is missing"),
+            ));
+        }
+        for (label, bucket) in r
+            .slots
+            .iter()
+            .map(|(l, b)| (l.to_string(), b))
+            .chain([("unassigned".to_string(), &r.unassigned)])
+        {
+            if !bucket.posts.is_empty() {
+                let mut sum = Counts::new();
+                for p in &bucket.posts {
+                    sum = sum.checked_add(p).map_err(|e| in_variant(e, &label))?;
+                }
+                if sum != bucket.counts {
+                    return Err(checks::inconsistent(
+                        "slot counts",
+                        format!("slot {label:?}: counts differ from the sum of its posts"),
+                    ));
+                }
+            }
+        }
+        let buckets = slots
+            .labels()
+            .iter()
+            .map(|l| r.slots.get(l).cloned().unwrap_or_default())
+            .collect();
+        SlotCounts::assemble(&slots, buckets, r.unassigned)
+    }
+}
+
 /// A slot's rate for a metric.
+///
+/// Reading from serde checks successes not above trials and a rate in
+/// [0, 1] (NaN, written `"NaN"`, only with no trials).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SlotRateRepr")]
 #[non_exhaustive]
 pub struct SlotRate {
     /// The slot.
@@ -81,14 +144,54 @@ pub struct SlotRate {
     pub successes: u64,
     /// Summed denominator (e.g. impressions).
     pub trials: u64,
-    /// `successes / trials` (NaN with no trials).
+    /// `successes / trials` (NaN with no trials; `"NaN"` in JSON).
+    #[serde(with = "crate::serde_float")]
     pub rate: f64,
     /// Posts in the slot (0 when bucketed from events).
     pub posts: usize,
 }
 
+#[derive(Deserialize)]
+struct SlotRateRepr {
+    label: SlotLabel,
+    successes: u64,
+    trials: u64,
+    #[serde(with = "crate::serde_float")]
+    rate: f64,
+    posts: usize,
+}
+
+impl TryFrom<SlotRateRepr> for SlotRate {
+    type Error = Error;
+
+    fn try_from(r: SlotRateRepr) -> Result<Self> {
+        if r.successes > r.trials {
+            return Err(Error::SuccessesExceedTrials {
+                variant: r.label.to_string(),
+                successes: r.successes,
+                trials: r.trials,
+            });
+        }
+        if !(r.trials == 0 && r.rate.is_nan()) {
+            checks::prob("slot rate", r.rate)?;
+        }
+        Ok(SlotRate {
+            label: r.label,
+            successes: r.successes,
+            trials: r.trials,
+            rate: r.rate,
+            posts: r.posts,
+        })
+    }
+}
+
 /// One slot compared with the control slot.
+///
+/// Reading from serde checks a slot other than the control, `P(beats
+/// control)` in [0, 1] and finite non-negative expected losses (and each
+/// test as [`RateComparison`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SlotVsControlRepr")]
 #[non_exhaustive]
 pub struct SlotVsControl {
     /// The slot.
@@ -105,6 +208,40 @@ pub struct SlotVsControl {
     /// The post-level test (posts as units); `None` unless both slots hold
     /// at least 2 posts with trials.
     pub post_level: Option<RateComparison>,
+}
+
+#[derive(Deserialize)]
+struct SlotVsControlRepr {
+    label: SlotLabel,
+    control: SlotLabel,
+    prob_beats_control: f64,
+    expected_loss: ExpectedLoss,
+    impression_level: Option<RateComparison>,
+    post_level: Option<RateComparison>,
+}
+
+impl TryFrom<SlotVsControlRepr> for SlotVsControl {
+    type Error = Error;
+
+    fn try_from(r: SlotVsControlRepr) -> Result<Self> {
+        if r.label == r.control {
+            return Err(checks::inconsistent(
+                "slot comparison",
+                format!("slot {:?} is compared with itself", r.label.to_string()),
+            ));
+        }
+        checks::prob("P(beats control)", r.prob_beats_control)?;
+        checks::non_negative("expected loss of the control", r.expected_loss.choose_a)?;
+        checks::non_negative("expected loss of the slot", r.expected_loss.choose_b)?;
+        Ok(SlotVsControl {
+            label: r.label,
+            control: r.control,
+            prob_beats_control: r.prob_beats_control,
+            expected_loss: r.expected_loss,
+            impression_level: r.impression_level,
+            post_level: r.post_level,
+        })
+    }
 }
 
 impl SlotCounts {
