@@ -552,6 +552,32 @@ fn repeated_results_are_checked_when_read() {
     assert!(serde_json::from_value::<OverdispersedComparison>(v).is_err());
 }
 
+/// Trials beyond 2⁵³ per group: the fit's likelihood cannot be resolved,
+/// so the fit is refused rather than returning a mean of 6e-16 for a 69 %
+/// rate (input from the fuzz sweep).
+#[test]
+fn overdispersion_fit_beyond_2_pow_53_trials_is_a_typed_error() {
+    use postab::freq::Proportion;
+    use postab::repeated::{compare_overdispersed, fit_beta_binomial};
+    let p = |s, n| Proportion::new(s, n).unwrap();
+    let a = [
+        p(6373172579952092160, 9223372036854775807),
+        p(4338667, 34105754),
+        p(0, 100),
+        p(51, 161),
+        p(1028, 3232),
+        p(54011339, 100000000),
+    ];
+    let b = [p(12667663609, 20656486609), p(93208, 104195), p(88, 193)];
+    assert!(matches!(fit_beta_binomial(&a), Err(Error::TooLarge { .. })));
+    assert!(matches!(
+        compare_overdispersed(&a, &b, &BetaPrior::uniform()),
+        Err(Error::TooLarge { .. })
+    ));
+    let fit = timed("fit_beta_binomial", || fit_beta_binomial(&b).unwrap());
+    assert!((fit.mean - 0.62).abs() < 0.1, "{fit:?}");
+}
+
 // ---------------------------------------------------------------------------
 // The Markdown verdict never prints NaN
 // ---------------------------------------------------------------------------

@@ -95,6 +95,12 @@ impl BetaBinomialFit {
                 trials: self.trials,
             });
         }
+        if self.trials > MAX_FIT_TRIALS {
+            return Err(Error::TooLarge {
+                what: "Beta-Binomial fit",
+                reason: format!("{} trials; at most 2^53 are supported", self.trials),
+            });
+        }
         checks::prob("mean", self.mean)?;
         checks::prob("intra-post correlation", self.intra_post_correlation)?;
         if !(self.concentration > 0.0 && self.concentration <= MAX_CONCENTRATION) {
@@ -131,7 +137,13 @@ impl BetaBinomialFit {
 ///
 /// # Errors
 ///
-/// [`Error::TooFewPosts`] (group `"A"`) if fewer than 2 posts have trials.
+/// [`Error::TooFewPosts`] (group `"A"`) if fewer than 2 posts have trials;
+/// [`Error::TooLarge`] above [`MAX_FIT_TRIALS`] (2⁵³) trials in total.
+///
+/// # Supported range
+///
+/// Up to 2⁵³ trials in total; the cost is proportional to the number of
+/// posts (about 3,000 likelihood evaluations over them).
 ///
 /// # Example
 ///
@@ -231,7 +243,8 @@ impl TryFrom<OverdispersedComparisonRepr> for OverdispersedComparison {
 /// # Errors
 ///
 /// [`Error::TooFewPosts`] naming group `"A"` or `"B"` if either has fewer
-/// than 2 posts with trials.
+/// than 2 posts with trials; [`Error::TooLarge`] if either has more than
+/// [`MAX_FIT_TRIALS`] (2⁵³) trials in total.
 ///
 /// # Example
 ///
@@ -270,6 +283,11 @@ pub fn compare_overdispersed(
     })
 }
 
+/// The most trials a group may have in total for the Beta-Binomial fit:
+/// 2⁵³, up to which every count is exact in `f64` and the log-likelihood is
+/// resolved finely enough to locate its maximum.
+pub const MAX_FIT_TRIALS: u64 = 1 << 53;
+
 fn used_posts(posts: &[Proportion], group: &str) -> Result<Vec<Proportion>> {
     let used: Vec<Proportion> = posts.iter().copied().filter(|p| p.trials() > 0).collect();
     if used.len() < 2 {
@@ -277,6 +295,15 @@ fn used_posts(posts: &[Proportion], group: &str) -> Result<Vec<Proportion>> {
             group: group.to_string(),
             got: used.len(),
             need: 2,
+        });
+    }
+    let trials: u128 = used.iter().map(|p| u128::from(p.trials())).sum();
+    if trials > u128::from(MAX_FIT_TRIALS) {
+        return Err(Error::TooLarge {
+            what: "Beta-Binomial fit",
+            reason: format!(
+                "group {group:?} has {trials} trials in total; the fit supports up to 2^53 = {MAX_FIT_TRIALS} per group (use post_level_test beyond)"
+            ),
         });
     }
     Ok(used)

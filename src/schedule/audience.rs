@@ -11,9 +11,11 @@ use crate::{Error, Result};
 
 /// One scheduled post as two audiences see it.
 ///
-/// Read from serde only inside an [`AudienceComparison`], which checks the
-/// local times against the zones.
+/// Reading from serde checks the offset difference against the local
+/// times; inside an [`AudienceComparison`] the local times are also checked
+/// against the instant and the zones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ScheduledPostRepr")]
 #[non_exhaustive]
 pub struct ScheduledPost {
     /// The posting instant.
@@ -45,6 +47,40 @@ pub struct AudienceComparison {
     pub zone_b: Tz,
     /// Every post, in the order given.
     pub posts: Vec<ScheduledPost>,
+}
+
+#[derive(Deserialize)]
+struct ScheduledPostRepr {
+    at: DateTime<Utc>,
+    local_a: NaiveDateTime,
+    slot_a: Option<SlotLabel>,
+    local_b: NaiveDateTime,
+    slot_b: Option<SlotLabel>,
+    offset_difference_minutes: i64,
+}
+
+impl TryFrom<ScheduledPostRepr> for ScheduledPost {
+    type Error = Error;
+
+    fn try_from(r: ScheduledPostRepr) -> Result<Self> {
+        if (r.local_b - r.local_a).num_minutes() != r.offset_difference_minutes {
+            return Err(checks::inconsistent(
+                "scheduled post",
+                format!(
+                    "offset difference {} min does not match local times {} and {}",
+                    r.offset_difference_minutes, r.local_a, r.local_b
+                ),
+            ));
+        }
+        Ok(ScheduledPost {
+            at: r.at,
+            local_a: r.local_a,
+            slot_a: r.slot_a,
+            local_b: r.local_b,
+            slot_b: r.slot_b,
+            offset_difference_minutes: r.offset_difference_minutes,
+        })
+    }
 }
 
 #[derive(Deserialize)]

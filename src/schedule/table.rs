@@ -1,6 +1,6 @@
 //! [`SlotCounts`]: per-slot counts, and their analysis as variants.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -428,9 +428,18 @@ impl SlotCounts {
         let control_post = prior.update(cs, cn)?;
         let control_posts = post_counts(metric, control, &base.posts)?;
         let mut out = Vec::new();
+        // Slots with the same (successes, trials) (above all the empty ones)
+        // have the same posterior: each distinct one is compared once.
+        let mut bayes: HashMap<(u64, u64), (f64, ExpectedLoss)> = HashMap::new();
         for (label, bucket) in self.slots.iter().filter(|(l, _)| *l != control) {
             let (s, n) = binomial(metric, label, &bucket.counts)?;
             let post = prior.update(s, n)?;
+            let (prob_beats_control, loss) = *bayes.entry((s, n)).or_insert_with(|| {
+                (
+                    prob_beats(&control_post, &post).b_beats_a,
+                    expected_loss(&control_post, &post),
+                )
+            });
             let posts = post_counts(metric, label, &bucket.posts)?;
             let has_trials = |c: &[Proportion]| c.iter().any(|p| p.trials() > 0);
             let impression_level = if cn > 0 && n > 0 {
@@ -446,8 +455,8 @@ impl SlotCounts {
             out.push(SlotVsControl {
                 label: label.clone(),
                 control: control.clone(),
-                prob_beats_control: prob_beats(&control_post, &post).b_beats_a,
-                expected_loss: expected_loss(&control_post, &post),
+                prob_beats_control,
+                expected_loss: loss,
                 impression_level,
                 post_level,
             });
