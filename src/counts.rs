@@ -490,6 +490,44 @@ impl<'de> Visitor<'de> for CountsVisitor {
     }
 }
 
+/// Reads a JSON object into a map keyed by string, refusing a key given
+/// twice (serde's maps keep the last silently). For
+/// `#[serde(deserialize_with = "crate::counts::unique_keys")]`.
+pub(crate) fn unique_keys<'de, D, V>(
+    deserializer: D,
+) -> std::result::Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct UniqueVisitor<V>(std::marker::PhantomData<V>);
+
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueVisitor<V> {
+        type Value = BTreeMap<String, V>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map with distinct keys")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format!("duplicate key {key:?}")));
+                }
+                let value = map.next_value::<V>()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+
+    deserializer.deserialize_map(UniqueVisitor(std::marker::PhantomData))
+}
+
 /// Builds [`Counts`] from built-in outcome names:
 /// `counts! { impressions: 12_400, clicks: 310, reposts: 41 }`.
 ///

@@ -72,7 +72,7 @@ struct ExperimentRepr {
     control: Option<String>,
     #[serde(default)]
     metrics: Vec<Metric>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::counts::unique_keys")]
     counts: BTreeMap<String, Counts>,
     #[serde(default)]
     events: Option<Tracker>,

@@ -287,6 +287,7 @@ impl VariantLog {
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct TrackerState {
     fixed: bool,
+    #[serde(deserialize_with = "crate::counts::unique_keys")]
     events: BTreeMap<String, Vec<EventRecord>>,
 }
 

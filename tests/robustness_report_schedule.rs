@@ -432,6 +432,20 @@ fn counts_with_duplicate_keys_are_refused() {
     assert!(serde_json::from_str::<Counts>(r#"{"retweets": 2, "reposts": 3}"#).is_err());
     let c: Counts = serde_json::from_str(r#"{"clicks": 5, "impressions": 7}"#).unwrap();
     assert_eq!((c.clicks(), c.impressions()), (5, 7));
+    // A variant's counts (or events) given twice in an experiment.
+    let exp = r#"{"name": "x", "variants": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
+        "control": "a", "counts": {"a": {"clicks": 5}, "a": {"clicks": 7}}}"#;
+    let err = serde_json::from_str::<Experiment>(exp).unwrap_err();
+    assert!(err.to_string().contains("duplicate key"), "{err}");
+    let ok = exp.replace(r#", "a": {"clicks": 7}"#, "");
+    assert_eq!(
+        serde_json::from_str::<Experiment>(&ok)
+            .unwrap()
+            .counts("a")
+            .unwrap()
+            .clicks(),
+        5
+    );
 }
 
 #[test]
