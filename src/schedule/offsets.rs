@@ -6,8 +6,8 @@ use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// How far apart the offset probes are: a day. Two transitions less than a
-/// day apart that cancel out (which no zone of the bundled database has)
-/// would be missed.
+/// day apart that cancel out would be missed; no zone of the bundled
+/// database has such a pair (checked over its whole transition table).
 const PROBE_SECONDS: i64 = 86_400;
 
 /// Start of the probed years: 1800-01-01T00:00:00Z. The bundled time-zone
@@ -100,7 +100,7 @@ impl UtcOffsets {
         let mut current = tz_offset(tz, t);
         if t > from && t < stop && current != offsets[0] {
             // Unreachable with the bundled database (no change before
-            // 1844); kept exact should it change.
+            // 1844); should one appear, it is placed at 1800.
             starts.push(t);
             offsets.push(current);
         }
