@@ -17,11 +17,45 @@ use crate::{Counts, Error, Experiment, Metric, Outcome, Result};
 
 /// One slot's data: summed counts, and each post's counts when bucketed
 /// from posts.
+///
+/// Reading from serde checks that, when posts are listed, the summed
+/// counts equal the sum of the posts' counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SlotBucketRepr")]
 pub struct SlotBucket {
     counts: Counts,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     posts: Vec<Counts>,
+}
+
+#[derive(Deserialize)]
+struct SlotBucketRepr {
+    counts: Counts,
+    #[serde(default)]
+    posts: Vec<Counts>,
+}
+
+impl TryFrom<SlotBucketRepr> for SlotBucket {
+    type Error = Error;
+
+    fn try_from(r: SlotBucketRepr) -> Result<Self> {
+        if !r.posts.is_empty() {
+            let mut sum = Counts::new();
+            for p in &r.posts {
+                sum = sum.checked_add(p)?;
+            }
+            if sum != r.counts {
+                return Err(checks::inconsistent(
+                    "slot bucket",
+                    format!("counts {} differ from the sum of its posts {sum}", r.counts),
+                ));
+            }
+        }
+        Ok(SlotBucket {
+            counts: r.counts,
+            posts: r.posts,
+        })
+    }
 }
 
 impl SlotBucket {
@@ -101,25 +135,6 @@ impl TryFrom<SlotCountsRepr> for SlotCounts {
                 "slot counts",
                 format!("slot {label:?} of the scheme is missing"),
             ));
-        }
-        for (label, bucket) in r
-            .slots
-            .iter()
-            .map(|(l, b)| (l.to_string(), b))
-            .chain([("unassigned".to_string(), &r.unassigned)])
-        {
-            if !bucket.posts.is_empty() {
-                let mut sum = Counts::new();
-                for p in &bucket.posts {
-                    sum = sum.checked_add(p).map_err(|e| in_variant(e, &label))?;
-                }
-                if sum != bucket.counts {
-                    return Err(checks::inconsistent(
-                        "slot counts",
-                        format!("slot {label:?}: counts differ from the sum of its posts"),
-                    ));
-                }
-            }
         }
         let buckets = slots
             .labels()
