@@ -95,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .iter()
     .map(|s| s.parse())
     .collect::<Result<_, _>>()?;
-    let cmp = compare_audiences(&schedule, &Slots::hour_of_day(Los_Angeles), London);
+    let cmp = compare_audiences(&schedule, &Slots::hour_of_day(Los_Angeles), London)?;
     println!("\nMidnight Pacific, seen from London:");
     for p in &cmp.posts {
         println!(

@@ -39,9 +39,16 @@ use crate::freq::{
     two_proportion_ztest,
 };
 use crate::interval::Interval;
+use crate::report::checks;
+use crate::report::format::{fixed, percent, sci, signed, signed_percent};
+use crate::validate::{check_open_unit, check_positive};
 
 /// Settings of an analysis; `Default` gives the documented defaults.
+///
+/// Reading from serde checks what [`analyze_arms`] checks: a level in
+/// (0, 1) and split shares that are finite and positive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AnalysisOptionsRepr")]
 #[non_exhaustive]
 pub struct AnalysisOptions {
     /// Prior of every variant's rate for rate metrics (default Beta(1, 1)).
@@ -57,6 +64,44 @@ pub struct AnalysisOptions {
     /// Intended share of the denominator per variant for the SRM check, in
     /// variant order (default: equal).
     pub split: Option<Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+struct AnalysisOptionsRepr {
+    prior: BetaPrior,
+    gamma_prior: GammaPrior,
+    level: f64,
+    correction: Correction,
+    split: Option<Vec<f64>>,
+}
+
+impl TryFrom<AnalysisOptionsRepr> for AnalysisOptions {
+    type Error = Error;
+
+    fn try_from(r: AnalysisOptionsRepr) -> Result<Self> {
+        let options = AnalysisOptions {
+            prior: r.prior,
+            gamma_prior: r.gamma_prior,
+            level: r.level,
+            correction: r.correction,
+            split: r.split,
+        };
+        options.check()?;
+        Ok(options)
+    }
+}
+
+impl AnalysisOptions {
+    /// The level is in (0, 1) and every split share finite and positive.
+    fn check(&self) -> Result<()> {
+        check_open_unit("level", self.level)?;
+        if let Some(split) = &self.split {
+            for &w in split {
+                check_positive("split share", w)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for AnalysisOptions {
@@ -93,7 +138,11 @@ pub enum FittedPosterior {
 }
 
 /// One variant compared with the control.
+///
+/// Reading from serde checks that the probabilities are in [0, 1], the
+/// difference and lift finite and the ratio interval non-negative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "VsControlRepr")]
 #[non_exhaustive]
 pub struct VsControl {
     /// `P(variant > control)` under the posteriors.
@@ -115,8 +164,61 @@ pub struct VsControl {
     pub adjusted_p_value: f64,
 }
 
+#[derive(Deserialize)]
+struct VsControlRepr {
+    prob_beats_control: f64,
+    difference: f64,
+    difference_interval: Option<Interval>,
+    ratio_interval: Option<Interval>,
+    lift: Option<f64>,
+    p_value: f64,
+    adjusted_p_value: f64,
+}
+
+impl TryFrom<VsControlRepr> for VsControl {
+    type Error = Error;
+
+    fn try_from(r: VsControlRepr) -> Result<Self> {
+        let c = VsControl {
+            prob_beats_control: r.prob_beats_control,
+            difference: r.difference,
+            difference_interval: r.difference_interval,
+            ratio_interval: r.ratio_interval,
+            lift: r.lift,
+            p_value: r.p_value,
+            adjusted_p_value: r.adjusted_p_value,
+        };
+        c.check()?;
+        Ok(c)
+    }
+}
+
+impl VsControl {
+    fn check(&self) -> Result<()> {
+        checks::prob("P(beats control)", self.prob_beats_control)?;
+        checks::prob("p-value", self.p_value)?;
+        checks::prob("adjusted p-value", self.adjusted_p_value)?;
+        checks::finite("difference", self.difference)?;
+        if let Some(l) = self.lift {
+            checks::finite("lift", l)?;
+        }
+        if let Some(r) = &self.ratio_interval {
+            checks::within("ratio interval", r, 0.0, f64::INFINITY)?;
+        }
+        if let Some(d) = &self.difference_interval {
+            checks::within("difference interval", d, f64::MIN, f64::MAX)?;
+        }
+        Ok(())
+    }
+}
+
 /// The analysis of one variant.
+///
+/// Reading from serde checks `P(best)` in [0, 1], a finite non-negative
+/// expected loss, a non-empty id, a positive denominator, a finite
+/// non-negative rate and non-negative intervals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "VariantAnalysisRepr")]
 #[non_exhaustive]
 pub struct VariantAnalysis {
     /// Variant id.
@@ -143,9 +245,128 @@ pub struct VariantAnalysis {
     pub vs_control: Option<VsControl>,
 }
 
+#[derive(Deserialize)]
+struct VariantAnalysisRepr {
+    id: String,
+    label: String,
+    numerator: u64,
+    denominator: u64,
+    rate: f64,
+    posterior: FittedPosterior,
+    credible_interval: Interval,
+    confidence_interval: Interval,
+    prob_best: f64,
+    expected_loss: f64,
+    vs_control: Option<VsControl>,
+}
+
+impl TryFrom<VariantAnalysisRepr> for VariantAnalysis {
+    type Error = Error;
+
+    fn try_from(r: VariantAnalysisRepr) -> Result<Self> {
+        let v = VariantAnalysis {
+            id: r.id,
+            label: r.label,
+            numerator: r.numerator,
+            denominator: r.denominator,
+            rate: r.rate,
+            posterior: r.posterior,
+            credible_interval: r.credible_interval,
+            confidence_interval: r.confidence_interval,
+            prob_best: r.prob_best,
+            expected_loss: r.expected_loss,
+            vs_control: r.vs_control,
+        };
+        v.check()?;
+        Ok(v)
+    }
+}
+
+impl VariantAnalysis {
+    fn check(&self) -> Result<()> {
+        if self.id.is_empty() {
+            return Err(Error::EmptyVariantId);
+        }
+        if self.denominator == 0 {
+            return Err(Error::ZeroTraffic {
+                variant: self.id.clone(),
+            });
+        }
+        checks::non_negative("rate", self.rate)?;
+        checks::prob("P(best)", self.prob_best)?;
+        checks::non_negative("expected loss", self.expected_loss)?;
+        checks::within(
+            "credible interval",
+            &self.credible_interval,
+            0.0,
+            f64::INFINITY,
+        )?;
+        checks::within(
+            "confidence interval",
+            &self.confidence_interval,
+            0.0,
+            f64::INFINITY,
+        )
+    }
+
+    /// The checks that depend on the model: rates and intervals in [0, 1],
+    /// successes not above trials, a Beta posterior and a difference
+    /// interval for rates; a Gamma posterior and no difference interval for
+    /// counts.
+    fn check_model(&self, model: Model) -> Result<()> {
+        let family_ok = matches!(
+            (model, &self.posterior),
+            (Model::BetaBinomial, FittedPosterior::Beta(_))
+                | (Model::GammaPoisson, FittedPosterior::Gamma(_))
+        );
+        if !family_ok {
+            return Err(checks::inconsistent(
+                "analysis",
+                format!(
+                    "variant {:?}: posterior family does not match {model:?}",
+                    self.id
+                ),
+            ));
+        }
+        if model == Model::BetaBinomial {
+            if self.numerator > self.denominator {
+                return Err(Error::SuccessesExceedTrials {
+                    variant: self.id.clone(),
+                    successes: self.numerator,
+                    trials: self.denominator,
+                });
+            }
+            checks::prob("rate", self.rate)?;
+            checks::within("credible interval", &self.credible_interval, 0.0, 1.0)?;
+            checks::within("confidence interval", &self.confidence_interval, 0.0, 1.0)?;
+            checks::prob("expected loss", self.expected_loss)?;
+            if let Some(c) = &self.vs_control {
+                if !(-1.0..=1.0).contains(&c.difference) {
+                    return Err(Error::InvalidParameter {
+                        name: "difference",
+                        value: c.difference,
+                        expected: "a difference of rates in [-1, 1]",
+                    });
+                }
+                if let Some(d) = &c.difference_interval {
+                    checks::within("difference interval", d, -1.0, 1.0)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Result of [`crate::Experiment::analyze`]: plain data, serialisable, and
 /// printable as a table with `Display`.
+///
+/// Reading from serde checks every invariant of a computed analysis: at
+/// least 2 variants with unique ids, the control among them (and the only
+/// one without a comparison), `P(best)` summing to 1 (within 1e-9), losses
+/// finite and ≥ 0, probabilities in [0, 1], intervals inside their range,
+/// valid options and a split of the right length.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AnalysisRepr")]
 #[non_exhaustive]
 pub struct Analysis {
     /// Experiment name.
@@ -166,6 +387,82 @@ pub struct Analysis {
     pub variants: Vec<VariantAnalysis>,
     /// Sample-ratio-mismatch check on the denominators.
     pub srm: SrmCheck,
+}
+
+#[derive(Deserialize)]
+struct AnalysisRepr {
+    experiment: String,
+    metric: String,
+    numerator: String,
+    denominator: String,
+    model: Model,
+    control: String,
+    options: AnalysisOptions,
+    variants: Vec<VariantAnalysis>,
+    srm: SrmCheck,
+}
+
+impl TryFrom<AnalysisRepr> for Analysis {
+    type Error = Error;
+
+    fn try_from(r: AnalysisRepr) -> Result<Self> {
+        let a = Analysis {
+            experiment: r.experiment,
+            metric: r.metric,
+            numerator: r.numerator,
+            denominator: r.denominator,
+            model: r.model,
+            control: r.control,
+            options: r.options,
+            variants: r.variants,
+            srm: r.srm,
+        };
+        a.check()?;
+        Ok(a)
+    }
+}
+
+impl Analysis {
+    /// The invariants of a computed analysis (see the type docs).
+    fn check(&self) -> Result<()> {
+        if self.variants.len() < 2 {
+            return Err(Error::TooFewVariants {
+                got: self.variants.len(),
+            });
+        }
+        let mut ids = std::collections::HashSet::with_capacity(self.variants.len());
+        for v in &self.variants {
+            if !ids.insert(v.id.as_str()) {
+                return Err(Error::DuplicateVariant { id: v.id.clone() });
+            }
+            v.check_model(self.model)?;
+            if (v.id == self.control) != v.vs_control.is_none() {
+                return Err(checks::inconsistent(
+                    "analysis",
+                    format!(
+                        "variant {:?}: only the control ({:?}) has no comparison with the control",
+                        v.id, self.control
+                    ),
+                ));
+            }
+        }
+        if !ids.contains(self.control.as_str()) {
+            return Err(Error::UnknownControl {
+                id: self.control.clone(),
+            });
+        }
+        checks::distribution("P(best)", self.variants.iter().map(|v| v.prob_best))?;
+        if let Some(split) = &self.options.split
+            && split.len() != self.variants.len()
+        {
+            return Err(Error::LengthMismatch {
+                what: "split shares vs variants",
+                left: split.len(),
+                right: self.variants.len(),
+            });
+        }
+        checks::prob("sample ratio p-value", self.srm.p_value)
+    }
 }
 
 /// Per-variant input of [`analyze_arms`].
@@ -451,14 +748,14 @@ fn count_arms(
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.3}%", 100.0 * x)
+    percent(x, 3)
 }
 
 impl Analysis {
     fn rate_text(&self, x: f64) -> String {
         match self.model {
             Model::BetaBinomial => pct(x),
-            _ => format!("{x:.5}"),
+            _ => fixed(x, 5),
         }
     }
 
@@ -468,8 +765,12 @@ impl Analysis {
 
     fn comparison_text(&self, c: &VsControl) -> String {
         match (c.difference_interval, c.ratio_interval) {
-            (Some(d), _) => format!("[{:+.3}, {:+.3}] pp", 100.0 * d.lower, 100.0 * d.upper),
-            (None, Some(r)) => format!("ratio [{:.3}, {:.3}]", r.lower, r.upper),
+            (Some(d), _) => format!(
+                "[{}, {}] pp",
+                signed(100.0 * d.lower, 3),
+                signed(100.0 * d.upper, 3)
+            ),
+            (None, Some(r)) => format!("ratio [{}, {}]", fixed(r.lower, 3), fixed(r.upper, 3)),
             (None, None) => "n/a".into(),
         }
     }
@@ -477,7 +778,7 @@ impl Analysis {
 
 impl fmt::Display for Analysis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = format!("{:.0}%", 100.0 * self.options.level);
+        let level = percent(self.options.level, 0);
         let (ci_name, cmp_name) = match self.model {
             Model::BetaBinomial => ("Wilson", "diff"),
             _ => ("exact", "vs control"),
@@ -513,16 +814,15 @@ impl fmt::Display for Analysis {
                     self.rate_text(v.rate),
                     self.interval_text(&v.credible_interval),
                     self.interval_text(&v.confidence_interval),
-                    format!("{:.4}", v.prob_best),
-                    format!("{:.2e}", v.expected_loss),
-                    c.map_or("control".into(), |c| format!("{:.4}", c.prob_beats_control)),
+                    fixed(v.prob_best, 4),
+                    sci(v.expected_loss, 2),
+                    c.map_or("control".into(), |c| fixed(c.prob_beats_control, 4)),
                     c.map_or("-".into(), |c| {
-                        c.lift
-                            .map_or("n/a".into(), |l| format!("{:+.1}%", 100.0 * l))
+                        c.lift.map_or("n/a".into(), |l| signed_percent(l, 1))
                     }),
                     c.map_or("-".into(), |c| self.comparison_text(c)),
                     c.map_or("-".into(), |c| {
-                        format!("{:.3e} ({:.3e})", c.p_value, c.adjusted_p_value)
+                        format!("{} ({})", sci(c.p_value, 3), sci(c.adjusted_p_value, 3))
                     }),
                 ]
             })
@@ -550,8 +850,8 @@ impl fmt::Display for Analysis {
         }
         writeln!(
             f,
-            "sample ratio check: chi-square p = {:.4}{}",
-            self.srm.p_value,
+            "sample ratio check: chi-square p = {}{}",
+            fixed(self.srm.p_value, 4),
             if self.srm.mismatch {
                 "  << MISMATCH: traffic split differs from the plan (p < 0.001)"
             } else {

@@ -451,17 +451,81 @@ impl<'de> Visitor<'de> for CountsVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Counts, A::Error> {
         let mut counts = Counts::new();
+        // Each outcome (under any of its names) and the overflow mark may
+        // appear once: a repeated key is an error, not a sum.
+        let mut seen: BTreeMap<Outcome, String> = BTreeMap::new();
+        let mut overflow_seen = false;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == OVERFLOW_KEY {
-                counts.overflow = Some(Box::new(map.next_value::<Overflow>()?));
+                if overflow_seen {
+                    return Err(de::Error::custom(format!("duplicate key {OVERFLOW_KEY:?}")));
+                }
+                overflow_seen = true;
+                let o = map.next_value::<Overflow>()?;
+                if o.current.checked_add(o.added).is_some() {
+                    return Err(de::Error::custom(format!(
+                        "{OVERFLOW_KEY}: {} + {} does not exceed u64::MAX",
+                        o.current, o.added
+                    )));
+                }
+                counts.overflow = Some(Box::new(o));
             } else {
                 let outcome = Outcome::from_key(&key).map_err(de::Error::custom)?;
+                if let Some(first) = seen.get(&outcome) {
+                    return Err(de::Error::custom(if *first == key {
+                        format!("duplicate key {key:?}")
+                    } else {
+                        format!(
+                            "outcome {} given twice, as {first:?} and as {key:?}",
+                            outcome.name()
+                        )
+                    }));
+                }
                 let n = map.next_value::<u64>()?;
                 counts.add_count(&outcome, n).map_err(de::Error::custom)?;
+                seen.insert(outcome, key.into_owned());
             }
         }
         Ok(counts)
     }
+}
+
+/// Reads a JSON object into a map keyed by string, refusing a key given
+/// twice (serde's maps keep the last silently). For
+/// `#[serde(deserialize_with = "crate::counts::unique_keys")]`.
+pub(crate) fn unique_keys<'de, D, V>(
+    deserializer: D,
+) -> std::result::Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct UniqueVisitor<V>(std::marker::PhantomData<V>);
+
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueVisitor<V> {
+        type Value = BTreeMap<String, V>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map with distinct keys")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format!("duplicate key {key:?}")));
+                }
+                let value = map.next_value::<V>()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+
+    deserializer.deserialize_map(UniqueVisitor(std::marker::PhantomData))
 }
 
 /// Builds [`Counts`] from built-in outcome names:
@@ -544,8 +608,10 @@ mod tests {
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(json, r#"{"impressions":12400,"clicks":310,"signups":4}"#);
         assert_eq!(serde_json::from_str::<Counts>(&json).unwrap(), c);
-        let aliased: Counts = serde_json::from_str(r#"{"retweets":2,"reposts":3}"#).unwrap();
-        assert_eq!(aliased.reposts(), 5);
+        let aliased: Counts = serde_json::from_str(r#"{"retweets":2}"#).unwrap();
+        assert_eq!(aliased.reposts(), 2);
+        assert!(serde_json::from_str::<Counts>(r#"{"retweets":2,"reposts":3}"#).is_err());
+        assert!(serde_json::from_str::<Counts>(r#"{"clicks":5,"clicks":7}"#).is_err());
         assert!(serde_json::from_str::<Counts>(r#"{"":1}"#).is_err());
     }
 

@@ -352,6 +352,16 @@ pub enum Error {
         /// The version this build writes and reads.
         supported: u64,
     },
+    /// An instant's local time in a time zone falls outside the dates
+    /// chrono can represent (years −262143 to 262142), so it has no
+    /// wall-clock time there.
+    #[error("{at} has no local time in {zone}: the local date is outside years -262143..=262142")]
+    LocalTimeOutOfRange {
+        /// The instant (UTC).
+        at: chrono::DateTime<chrono::Utc>,
+        /// The IANA zone name.
+        zone: String,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -287,6 +287,7 @@ impl VariantLog {
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct TrackerState {
     fixed: bool,
+    #[serde(deserialize_with = "crate::counts::unique_keys")]
     events: BTreeMap<String, Vec<EventRecord>>,
 }
 
@@ -681,8 +682,8 @@ impl Tracker {
             .logs
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let ids: Vec<&str> = ids.into_iter().collect();
-        if let Some(extra) = logs.keys().find(|id| !ids.contains(&id.as_str())) {
+        let ids: HashSet<&str> = ids.into_iter().collect();
+        if let Some(extra) = logs.keys().find(|id| !ids.contains(id.as_str())) {
             return Err(Error::UnknownVariant { id: extra.clone() });
         }
         for id in ids {

@@ -1322,7 +1322,12 @@ fn schedule_target(fz: &mut Fuzz) {
             let at = fz.time();
             fz.call(
                 || format!("{sdesc}.index_of/local_time({at})"),
-                || (slots.index_of(at), slots.local_time(at)),
+                || {
+                    (
+                        slots.index_of(at),
+                        slots.local_time(at).map(|t| t.naive_local()),
+                    )
+                },
                 any,
             );
         }
@@ -1354,7 +1359,7 @@ fn schedule_target(fz: &mut Fuzz) {
             fz.call(
                 || format!("compare_audiences({times:?}, {sdesc}, {other})"),
                 || postab::schedule::compare_audiences(&times, &slots, other),
-                any,
+                |r| result(r, any),
             );
         }
         _ => {

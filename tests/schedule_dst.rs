@@ -283,7 +283,7 @@ fn audiences_compare_across_dst_mismatch() {
                 .with_timezone(&Utc)
         })
         .collect();
-    let cmp = compare_audiences(&schedule, &pacific, London);
+    let cmp = compare_audiences(&schedule, &pacific, London).unwrap();
     assert_eq!(cmp.count_in(&SlotLabel::Hour(9)).0, 30);
     let (_, at_16) = cmp.count_in(&SlotLabel::Hour(16));
     let (_, at_17) = cmp.count_in(&SlotLabel::Hour(17));

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Proportion, UnitOfAnalysis};
 use crate::bayes::{BetaPosterior, BetaPrior, ExpectedLoss, expected_loss, prob_beats};
 use crate::numeric::ln_beta;
+use crate::report::checks;
 use crate::{Error, Result};
 
 /// The largest concentration `κ` the fit reports: at this value posts are
@@ -20,7 +21,12 @@ const INNER_STEPS: usize = 60;
 const LOGIT_BOUND: f64 = 35.0;
 
 /// A Beta-Binomial fit of one variant's posts (see the [module docs](super)).
+///
+/// Reading from serde checks at least 2 posts, successes not above trials,
+/// the mean and correlation in [0, 1], a concentration in (0,
+/// [`MAX_CONCENTRATION`]] and finite likelihood and effective trials.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BetaBinomialFitRepr")]
 #[non_exhaustive]
 pub struct BetaBinomialFit {
     /// Posts with at least one trial.
@@ -42,7 +48,72 @@ pub struct BetaBinomialFit {
     pub effective_trials: f64,
 }
 
+#[derive(Deserialize)]
+struct BetaBinomialFitRepr {
+    posts: usize,
+    successes: u64,
+    trials: u64,
+    mean: f64,
+    concentration: f64,
+    intra_post_correlation: f64,
+    log_likelihood: f64,
+    effective_trials: f64,
+}
+
+impl TryFrom<BetaBinomialFitRepr> for BetaBinomialFit {
+    type Error = Error;
+
+    fn try_from(r: BetaBinomialFitRepr) -> Result<Self> {
+        let fit = BetaBinomialFit {
+            posts: r.posts,
+            successes: r.successes,
+            trials: r.trials,
+            mean: r.mean,
+            concentration: r.concentration,
+            intra_post_correlation: r.intra_post_correlation,
+            log_likelihood: r.log_likelihood,
+            effective_trials: r.effective_trials,
+        };
+        fit.check()?;
+        Ok(fit)
+    }
+}
+
 impl BetaBinomialFit {
+    fn check(&self) -> Result<()> {
+        if self.posts < 2 {
+            return Err(Error::TooFewPosts {
+                group: "A".into(),
+                got: self.posts,
+                need: 2,
+            });
+        }
+        if self.successes > self.trials {
+            return Err(Error::SuccessesExceedTrials {
+                variant: "A".into(),
+                successes: self.successes,
+                trials: self.trials,
+            });
+        }
+        if self.trials > MAX_FIT_TRIALS {
+            return Err(Error::TooLarge {
+                what: "Beta-Binomial fit",
+                reason: format!("{} trials; at most 2^53 are supported", self.trials),
+            });
+        }
+        checks::prob("mean", self.mean)?;
+        checks::prob("intra-post correlation", self.intra_post_correlation)?;
+        if !(self.concentration > 0.0 && self.concentration <= MAX_CONCENTRATION) {
+            return Err(Error::InvalidParameter {
+                name: "concentration",
+                value: self.concentration,
+                expected: "in (0, 1e9]",
+            });
+        }
+        checks::finite("log-likelihood", self.log_likelihood)?;
+        checks::non_negative("effective trials", self.effective_trials)
+    }
+
     /// The approximate posterior of the mean rate:
     /// `Beta(α₀ + μ̂ n_eff, β₀ + (1 − μ̂) n_eff)`.
     ///
@@ -66,7 +137,13 @@ impl BetaBinomialFit {
 ///
 /// # Errors
 ///
-/// [`Error::TooFewPosts`] (group `"A"`) if fewer than 2 posts have trials.
+/// [`Error::TooFewPosts`] (group `"A"`) if fewer than 2 posts have trials;
+/// [`Error::TooLarge`] above [`MAX_FIT_TRIALS`] (2⁵³) trials in total.
+///
+/// # Supported range
+///
+/// Up to 2⁵³ trials in total; the cost is proportional to the number of
+/// posts (about 3,000 likelihood evaluations over them).
 ///
 /// # Example
 ///
@@ -91,7 +168,12 @@ pub fn fit_beta_binomial(posts: &[Proportion]) -> Result<BetaBinomialFit> {
 }
 
 /// A Bayesian comparison of two variants under the Beta-Binomial model.
+///
+/// Reading from serde checks both fits (as [`BetaBinomialFit`]), a shared
+/// concentration equal to theirs, `P(B > A)` in [0, 1] and finite
+/// non-negative expected losses.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "OverdispersedComparisonRepr")]
 #[non_exhaustive]
 pub struct OverdispersedComparison {
     /// Always [`UnitOfAnalysis::Post`].
@@ -112,6 +194,47 @@ pub struct OverdispersedComparison {
     pub expected_loss: ExpectedLoss,
 }
 
+#[derive(Deserialize)]
+struct OverdispersedComparisonRepr {
+    unit: UnitOfAnalysis,
+    concentration: f64,
+    fit_a: BetaBinomialFit,
+    fit_b: BetaBinomialFit,
+    posterior_a: BetaPosterior,
+    posterior_b: BetaPosterior,
+    prob_b_beats_a: f64,
+    expected_loss: ExpectedLoss,
+}
+
+impl TryFrom<OverdispersedComparisonRepr> for OverdispersedComparison {
+    type Error = Error;
+
+    fn try_from(r: OverdispersedComparisonRepr) -> Result<Self> {
+        if r.fit_a.concentration != r.concentration || r.fit_b.concentration != r.concentration {
+            return Err(checks::inconsistent(
+                "overdispersed comparison",
+                format!(
+                    "fits' concentrations {} and {} differ from the shared {}",
+                    r.fit_a.concentration, r.fit_b.concentration, r.concentration
+                ),
+            ));
+        }
+        checks::prob("P(B > A)", r.prob_b_beats_a)?;
+        checks::non_negative("expected loss of A", r.expected_loss.choose_a)?;
+        checks::non_negative("expected loss of B", r.expected_loss.choose_b)?;
+        Ok(OverdispersedComparison {
+            unit: r.unit,
+            concentration: r.concentration,
+            fit_a: r.fit_a,
+            fit_b: r.fit_b,
+            posterior_a: r.posterior_a,
+            posterior_b: r.posterior_b,
+            prob_b_beats_a: r.prob_b_beats_a,
+            expected_loss: r.expected_loss,
+        })
+    }
+}
+
 /// Compares two variants' mean rates with posts as the unit: one
 /// concentration `κ` is fitted jointly (each variant keeps its own mean),
 /// each mean gets the effective-sample-size Beta posterior, and `P(B > A)`
@@ -120,7 +243,8 @@ pub struct OverdispersedComparison {
 /// # Errors
 ///
 /// [`Error::TooFewPosts`] naming group `"A"` or `"B"` if either has fewer
-/// than 2 posts with trials.
+/// than 2 posts with trials; [`Error::TooLarge`] if either has more than
+/// [`MAX_FIT_TRIALS`] (2⁵³) trials in total.
 ///
 /// # Example
 ///
@@ -159,6 +283,11 @@ pub fn compare_overdispersed(
     })
 }
 
+/// The most trials a group may have in total for the Beta-Binomial fit:
+/// 2⁵³, up to which every count is exact in `f64` and the log-likelihood is
+/// resolved finely enough to locate its maximum.
+pub const MAX_FIT_TRIALS: u64 = 1 << 53;
+
 fn used_posts(posts: &[Proportion], group: &str) -> Result<Vec<Proportion>> {
     let used: Vec<Proportion> = posts.iter().copied().filter(|p| p.trials() > 0).collect();
     if used.len() < 2 {
@@ -166,6 +295,15 @@ fn used_posts(posts: &[Proportion], group: &str) -> Result<Vec<Proportion>> {
             group: group.to_string(),
             got: used.len(),
             need: 2,
+        });
+    }
+    let trials: u128 = used.iter().map(|p| u128::from(p.trials())).sum();
+    if trials > u128::from(MAX_FIT_TRIALS) {
+        return Err(Error::TooLarge {
+            what: "Beta-Binomial fit",
+            reason: format!(
+                "group {group:?} has {trials} trials in total; the fit supports up to 2^53 = {MAX_FIT_TRIALS} per group (use post_level_test beyond)"
+            ),
         });
     }
     Ok(used)
@@ -178,7 +316,7 @@ fn totals(posts: &[Proportion]) -> (f64, f64) {
 }
 
 fn summarise(posts: &[Proportion], mean: f64, kappa: f64) -> BetaBinomialFit {
-    let (s, n) = totals(posts);
+    let (_, n) = totals(posts);
     let rho = 1.0 / (1.0 + kappa);
     let denom: f64 = posts
         .iter()
@@ -187,10 +325,14 @@ fn summarise(posts: &[Proportion], mean: f64, kappa: f64) -> BetaBinomialFit {
             ni * (1.0 + (ni - 1.0) * rho)
         })
         .sum();
+    // Exact totals (the f64 sums above are for the model only).
+    let (s_exact, n_exact) = posts.iter().fold((0u128, 0u128), |(s, n), p| {
+        (s + u128::from(p.successes()), n + u128::from(p.trials()))
+    });
     BetaBinomialFit {
         posts: posts.len(),
-        successes: s as u64,
-        trials: n as u64,
+        successes: u64::try_from(s_exact).unwrap_or(u64::MAX),
+        trials: u64::try_from(n_exact).unwrap_or(u64::MAX),
         mean,
         concentration: kappa,
         intra_post_correlation: rho,

@@ -82,8 +82,8 @@ mod beta_binomial;
 mod ratio;
 
 pub use beta_binomial::{
-    BetaBinomialFit, MAX_CONCENTRATION, OverdispersedComparison, compare_overdispersed,
-    fit_beta_binomial,
+    BetaBinomialFit, MAX_CONCENTRATION, MAX_FIT_TRIALS, OverdispersedComparison,
+    compare_overdispersed, fit_beta_binomial,
 };
 pub use ratio::{
     RateComparison, RatioEstimate, naive_binomial_test, post_level_test, ratio_estimate,

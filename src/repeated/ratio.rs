@@ -8,11 +8,16 @@ use crate::freq::{
     DifferenceCiMethod, Proportion, ZTestOptions, difference_ci, two_proportion_ztest,
 };
 use crate::numeric::{normal_quantile, normal_sf};
+use crate::report::checks;
 use crate::{Error, Interval, Result};
 
 /// A variant's rate over its posts, `Σ successes / Σ trials`, with its
 /// cluster-robust standard error (see the [module docs](super)).
+///
+/// Reading from serde checks at least 2 posts, successes not above trials,
+/// a rate in [0, 1] and finite non-negative errors.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RatioEstimateRepr")]
 #[non_exhaustive]
 pub struct RatioEstimate {
     /// Posts with at least one trial (the clusters).
@@ -32,6 +37,51 @@ pub struct RatioEstimate {
     /// the variance (1 when posts differ no more than chance allows; 1 when
     /// the binomial error is 0).
     pub design_effect: f64,
+}
+
+#[derive(Deserialize)]
+struct RatioEstimateRepr {
+    posts: usize,
+    successes: u64,
+    trials: u64,
+    rate: f64,
+    std_error: f64,
+    binomial_std_error: f64,
+    design_effect: f64,
+}
+
+impl TryFrom<RatioEstimateRepr> for RatioEstimate {
+    type Error = Error;
+
+    fn try_from(r: RatioEstimateRepr) -> Result<Self> {
+        if r.posts < 2 {
+            return Err(Error::TooFewPosts {
+                group: "A".into(),
+                got: r.posts,
+                need: 2,
+            });
+        }
+        if r.successes > r.trials {
+            return Err(Error::SuccessesExceedTrials {
+                variant: "A".into(),
+                successes: r.successes,
+                trials: r.trials,
+            });
+        }
+        checks::prob("rate", r.rate)?;
+        checks::non_negative("standard error", r.std_error)?;
+        checks::non_negative("binomial standard error", r.binomial_std_error)?;
+        checks::non_negative("design effect", r.design_effect)?;
+        Ok(RatioEstimate {
+            posts: r.posts,
+            successes: r.successes,
+            trials: r.trials,
+            rate: r.rate,
+            std_error: r.std_error,
+            binomial_std_error: r.binomial_std_error,
+            design_effect: r.design_effect,
+        })
+    }
 }
 
 /// The rate of a variant from its posts, with a cluster-robust standard error.
@@ -98,7 +148,13 @@ pub(crate) fn estimate(posts: &[Proportion], group: &str) -> Result<RatioEstimat
 
 /// A two-sided z-test of `rate_B − rate_A`, saying which unit it treated as
 /// independent.
+///
+/// `z` is ±∞ when the standard error is 0 and the rates differ (written
+/// `"inf"` / `"-inf"` in JSON, see [`crate::report`]). Reading from serde
+/// checks rates and the p-value in [0, 1], the difference and its interval
+/// in [−1, 1], a finite non-negative standard error and a z that is not NaN.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RateComparisonRepr")]
 #[non_exhaustive]
 pub struct RateComparison {
     /// Impressions (naive) or posts (cluster-robust) as independent units.
@@ -112,7 +168,8 @@ pub struct RateComparison {
     /// Standard error of the difference used by the test (pooled under H0
     /// for the naive test, cluster-robust for the post-level test).
     pub std_error: f64,
-    /// The z statistic.
+    /// The z statistic (±∞ for a zero standard error and different rates).
+    #[serde(with = "crate::serde_float")]
     pub z: f64,
     /// Two-sided p-value `2 P(Z > |z|)`.
     pub p_value: f64,
@@ -122,6 +179,66 @@ pub struct RateComparison {
     pub posts_a: usize,
     /// Posts with trials in B (0 for the naive test).
     pub posts_b: usize,
+}
+
+#[derive(Deserialize)]
+struct RateComparisonRepr {
+    unit: UnitOfAnalysis,
+    rate_a: f64,
+    rate_b: f64,
+    difference: f64,
+    std_error: f64,
+    #[serde(with = "crate::serde_float")]
+    z: f64,
+    p_value: f64,
+    ci95: Interval,
+    posts_a: usize,
+    posts_b: usize,
+}
+
+impl TryFrom<RateComparisonRepr> for RateComparison {
+    type Error = Error;
+
+    fn try_from(r: RateComparisonRepr) -> Result<Self> {
+        let c = RateComparison {
+            unit: r.unit,
+            rate_a: r.rate_a,
+            rate_b: r.rate_b,
+            difference: r.difference,
+            std_error: r.std_error,
+            z: r.z,
+            p_value: r.p_value,
+            ci95: r.ci95,
+            posts_a: r.posts_a,
+            posts_b: r.posts_b,
+        };
+        c.check()?;
+        Ok(c)
+    }
+}
+
+impl RateComparison {
+    pub(crate) fn check(&self) -> Result<()> {
+        checks::prob("rate A", self.rate_a)?;
+        checks::prob("rate B", self.rate_b)?;
+        checks::prob("p-value", self.p_value)?;
+        if !(-1.0..=1.0).contains(&self.difference) {
+            return Err(Error::InvalidParameter {
+                name: "difference",
+                value: self.difference,
+                expected: "a difference of rates in [-1, 1]",
+            });
+        }
+        checks::non_negative("standard error", self.std_error)?;
+        if self.z.is_nan() {
+            return Err(Error::InvalidParameter {
+                name: "z",
+                value: self.z,
+                expected: "a number or ±inf",
+            });
+        }
+        checks::within("95% interval of the difference", &self.ci95, -1.0, 1.0)
+    }
 }
 
 /// The post-level z-test: ratio-of-sums rates with cluster-robust standard
@@ -225,9 +342,10 @@ fn z_test(rate_a: f64, rate_b: f64, se: f64, (posts_a, posts_b): (usize, usize))
         std_error: se,
         z,
         p_value: (2.0 * normal_sf(z.abs())).min(1.0),
+        // A difference of rates lies in [−1, 1]: so does its interval.
         ci95: Interval {
-            lower: difference - half,
-            upper: difference + half,
+            lower: (difference - half).clamp(-1.0, 1.0),
+            upper: (difference + half).clamp(-1.0, 1.0),
         },
         posts_a,
         posts_b,

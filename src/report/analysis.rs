@@ -1,6 +1,6 @@
 //! Renderings of an experiment's [`Analysis`].
 
-use super::format::{Table, prob_words, significant};
+use super::format::{Table, fixed, percent, prob_words, sci, signed, signed_percent, significant};
 use super::{Body, Document, Render};
 use crate::analysis::{Analysis, Model, VariantAnalysis};
 use crate::interval::Interval;
@@ -25,7 +25,7 @@ fn amount(a: &Analysis, x: f64) -> String {
 
 fn rate(a: &Analysis, x: f64) -> String {
     match a.model {
-        Model::BetaBinomial => format!("{:.3}%", 100.0 * x),
+        Model::BetaBinomial => percent(x, 3),
         _ => significant(x, 4),
     }
 }
@@ -101,15 +101,15 @@ pub(crate) fn verdict(a: &Analysis) -> String {
     };
     if a.srm.mismatch {
         out.push_str(&format!(
-            " **Warning:** the traffic split differs from the plan (sample ratio mismatch, p = {:.2e}); check the allocation before trusting the comparison.",
-            a.srm.p_value
+            " **Warning:** the traffic split differs from the plan (sample ratio mismatch, p = {}); check the allocation before trusting the comparison.",
+            sci(a.srm.p_value, 2)
         ));
     }
     out
 }
 
 fn table(a: &Analysis) -> Table {
-    let level = format!("{:.0}%", 100.0 * a.options.level);
+    let level = percent(a.options.level, 0);
     let cmp = match a.model {
         Model::BetaBinomial => format!("difference {level} CI"),
         _ => format!("ratio {level} CI"),
@@ -136,19 +136,22 @@ fn table(a: &Analysis) -> Table {
             v.numerator.to_string(),
             rate(a, v.rate),
             interval(a, &v.credible_interval),
-            format!("{:.4}", v.prob_best),
-            format!("{:.2e}", v.expected_loss),
-            c.map_or("control".into(), |c| format!("{:.4}", c.prob_beats_control)),
+            fixed(v.prob_best, 4),
+            sci(v.expected_loss, 2),
+            c.map_or("control".into(), |c| fixed(c.prob_beats_control, 4)),
             c.map_or_else(dash, |c| {
-                c.lift
-                    .map_or("n/a".into(), |l| format!("{:+.1}%", 100.0 * l))
+                c.lift.map_or("n/a".into(), |l| signed_percent(l, 1))
             }),
             c.map_or_else(dash, |c| match (c.difference_interval, c.ratio_interval) {
-                (Some(d), _) => format!("{:+.3} – {:+.3} pp", 100.0 * d.lower, 100.0 * d.upper),
-                (None, Some(r)) => format!("{:.3} – {:.3}", r.lower, r.upper),
+                (Some(d), _) => format!(
+                    "{} – {} pp",
+                    signed(100.0 * d.lower, 3),
+                    signed(100.0 * d.upper, 3)
+                ),
+                (None, Some(r)) => format!("{} – {}", fixed(r.lower, 3), fixed(r.upper, 3)),
                 (None, None) => "n/a".into(),
             }),
-            c.map_or_else(dash, |c| format!("{:.3e}", c.adjusted_p_value)),
+            c.map_or_else(dash, |c| sci(c.adjusted_p_value, 3)),
         ]);
     }
     t

@@ -1,9 +1,61 @@
 //! Number formatting and tables shared by the renderings.
 
+/// Every number a report prints goes through one of the formatters below:
+/// an undefined value (NaN) is written "n/a", never "NaN".
+const UNDEFINED: &str = "n/a";
+
+/// `x` with `decimals` decimals (`12.30`).
+pub(crate) fn fixed(x: f64, decimals: usize) -> String {
+    if x.is_nan() {
+        UNDEFINED.into()
+    } else {
+        format!("{x:.decimals$}")
+    }
+}
+
+/// `x` with a sign and `decimals` decimals (`+1.25`).
+pub(crate) fn signed(x: f64, decimals: usize) -> String {
+    if x.is_nan() {
+        UNDEFINED.into()
+    } else {
+        format!("{x:+.decimals$}")
+    }
+}
+
+/// `x` in scientific notation with `decimals` decimals (`1.25e-3`).
+pub(crate) fn sci(x: f64, decimals: usize) -> String {
+    if x.is_nan() {
+        UNDEFINED.into()
+    } else {
+        format!("{x:.decimals$e}")
+    }
+}
+
+/// A fraction as a percentage with `decimals` decimals (`3.125%`).
+pub(crate) fn percent(x: f64, decimals: usize) -> String {
+    if x.is_nan() {
+        UNDEFINED.into()
+    } else {
+        format!("{:.decimals$}%", 100.0 * x)
+    }
+}
+
+/// A fraction as a signed percentage with `decimals` decimals (`+12.5%`).
+pub(crate) fn signed_percent(x: f64, decimals: usize) -> String {
+    if x.is_nan() {
+        UNDEFINED.into()
+    } else {
+        format!("{:+.decimals$}%", 100.0 * x)
+    }
+}
+
 /// A probability as a rounded percentage for prose: "96%", "99.7%",
-/// ">99.9%", "<0.1%".
+/// ">99.9%", "<0.1%"; "an undetermined" for anything that is not a
+/// probability (so the sentence reads "with an undetermined probability").
 pub(crate) fn prob_words(p: f64) -> String {
-    if p > 0.999 {
+    if !(0.0..=1.0).contains(&p) {
+        "an undetermined".into()
+    } else if p > 0.999 {
         ">99.9%".into()
     } else if p < 0.001 {
         "<0.1%".into()
@@ -17,6 +69,9 @@ pub(crate) fn prob_words(p: f64) -> String {
 /// A number with `sig` significant digits, without exponent for the
 /// magnitudes reports show (≥ 1e-6).
 pub(crate) fn significant(x: f64, sig: i32) -> String {
+    if x.is_nan() {
+        return UNDEFINED.into();
+    }
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }
@@ -106,6 +161,12 @@ mod tests {
         assert_eq!(prob_words(0.99991), ">99.9%");
         assert_eq!(prob_words(0.0004), "<0.1%");
         assert_eq!(prob_words(0.004), "0.4%");
+        for bad in [f64::NAN, -0.5, 5.0, f64::INFINITY] {
+            assert_eq!(prob_words(bad), "an undetermined");
+        }
+        assert_eq!(fixed(f64::NAN, 4), "n/a");
+        assert_eq!(percent(f64::NAN, 3), "n/a");
+        assert_eq!(significant(f64::NAN, 2), "n/a");
     }
 
     #[test]

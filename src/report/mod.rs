@@ -61,6 +61,37 @@
 //! they do not know. [`Document::from_json`] reads a document back into the
 //! result types and refuses other schema versions.
 //!
+//! # Non-finite numbers
+//!
+//! JSON has no infinity or NaN. Fields that can legitimately be unbounded
+//! or undefined are written as strings: `"inf"`, `"-inf"`, `"NaN"`
+//! (reading also accepts `"infinity"` and `"+inf"`, case-insensitive). They
+//! are: interval ends (`lower`, `upper`; e.g. the upper end of a rate-ratio
+//! interval when the control had no events), the `z` of a test whose
+//! standard error is 0 (`impression_level`, `post_level`), and a slot's
+//! `rate` with no trials (`"NaN"`). Every other number is finite, and a
+//! `null` where a number is expected is refused.
+//!
+//! # Validation on reading
+//!
+//! Reading a document (or any result type through serde) runs the same
+//! checks as computing it, so a hand-edited or corrupted document cannot
+//! carry impossible numbers into a report. Among others:
+//!
+//! * probabilities (`prob_best`, `prob_beats_control`, p-values) in
+//!   \[0, 1\], and `P(best)` summing to 1 within 1e-9;
+//! * expected losses finite and ≥ 0 (at most 1 for rates);
+//! * intervals with `lower ≤ upper` inside their parameter's range (rates in
+//!   \[0, 1\], differences of rates in \[−1, 1\], ratios ≥ 0);
+//! * counts with successes ≤ trials and a positive denominator; the control
+//!   among ≥ 2 distinct variants and the only one without a comparison;
+//!   analysis options with a level in (0, 1) and positive split shares;
+//! * slot reports: a valid scheme, slots of the scheme, each slot with data
+//!   ranked once; monitoring reports: looks with trials, as many looks as
+//!   the monitor counted; posteriors and priors as their constructors.
+//!
+//! A refused document is [`Error::InvalidReport`] naming the value.
+//!
 //! # Example
 //!
 //! ```
@@ -85,7 +116,8 @@
 //! ```
 
 mod analysis;
-mod format;
+pub(crate) mod checks;
+pub(crate) mod format;
 mod monitoring;
 #[cfg(feature = "plot")]
 pub mod plot;
@@ -157,19 +189,23 @@ impl Document {
     /// The document as pretty-printed JSON (ends with a newline).
     ///
     /// # Errors
-    /// [`Error::InvalidReport`] if a number cannot be written as JSON
-    /// (serde_json writes non-finite floats as `null`, so in practice none).
+    /// [`Error::InvalidReport`] if the result cannot be written as JSON
+    /// (non-finite numbers are written as strings, see [Non-finite
+    /// numbers](self#non-finite-numbers); so in practice never).
     pub fn to_json(&self) -> Result<String> {
         let mut s = serde_json::to_string_pretty(self).map_err(|e| invalid(&e))?;
         s.push('\n');
         Ok(s)
     }
 
-    /// Reads a document written by [`Document::to_json`].
+    /// Reads a document written by [`Document::to_json`], checking every
+    /// invariant of the result (see [Validation on
+    /// reading](self#validation-on-reading)).
     ///
     /// # Errors
     /// [`Error::UnsupportedSchemaVersion`] for another schema version;
-    /// [`Error::InvalidReport`] when the text is not a document.
+    /// [`Error::InvalidReport`] when the text is not a document or a value
+    /// breaks an invariant (a probability of 5, a negative loss, ...).
     ///
     /// # Example
     /// ```

@@ -3,14 +3,20 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::format::{Table, prob_words};
+use super::checks;
+use super::format::{Table, fixed, percent, prob_words, signed};
 use super::{Body, Document, Render};
 use crate::bayes::{BetaPrior, prob_beats};
 use crate::error::{Error, Result};
 use crate::sequential::{Msprt, MsprtLook, MsprtMonitor, Tally};
 
 /// One look of a [`MonitoringReport`].
+///
+/// Reading from serde checks tallies with trials and no more successes
+/// than trials, probabilities in [0, 1] and a confidence sequence inside
+/// [−1, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MonitoringLookRepr")]
 #[non_exhaustive]
 pub struct MonitoringLook {
     /// When the look was taken, if known.
@@ -23,6 +29,51 @@ pub struct MonitoringLook {
     pub prob_beats_control: f64,
     /// The mSPRT at this look (running p-value and confidence sequence).
     pub msprt: MsprtLook,
+}
+
+#[derive(Deserialize)]
+struct MonitoringLookRepr {
+    at: Option<DateTime<Utc>>,
+    control: Tally,
+    treatment: Tally,
+    prob_beats_control: f64,
+    msprt: MsprtLook,
+}
+
+impl TryFrom<MonitoringLookRepr> for MonitoringLook {
+    type Error = Error;
+
+    fn try_from(r: MonitoringLookRepr) -> Result<Self> {
+        for (name, t) in [("control", r.control), ("treatment", r.treatment)] {
+            if t.trials == 0 {
+                return Err(Error::ZeroTraffic {
+                    variant: name.into(),
+                });
+            }
+            if t.successes > t.trials {
+                return Err(Error::SuccessesExceedTrials {
+                    variant: name.into(),
+                    successes: t.successes,
+                    trials: t.trials,
+                });
+            }
+        }
+        checks::prob("P(beats control)", r.prob_beats_control)?;
+        checks::prob("always-valid p-value", r.msprt.p_value)?;
+        checks::within(
+            "confidence sequence",
+            &r.msprt.confidence_sequence,
+            -1.0,
+            1.0,
+        )?;
+        Ok(MonitoringLook {
+            at: r.at,
+            control: r.control,
+            treatment: r.treatment,
+            prob_beats_control: r.prob_beats_control,
+            msprt: r.msprt,
+        })
+    }
 }
 
 /// A two-arm test watched as events arrive: at every look the Bayesian
@@ -44,7 +95,11 @@ pub struct MonitoringLook {
 /// assert!(m.markdown().contains("always-valid p"));
 /// # Ok::<(), postab::Error>(())
 /// ```
+///
+/// Reading from serde checks each look (as [`MonitoringLook`]) and that the
+/// monitor has taken as many looks as the report lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MonitoringReportRepr")]
 #[non_exhaustive]
 pub struct MonitoringReport {
     /// Experiment name.
@@ -59,6 +114,41 @@ pub struct MonitoringReport {
     pub monitor: MsprtMonitor,
     /// Every look, in order.
     pub looks: Vec<MonitoringLook>,
+}
+
+#[derive(Deserialize)]
+struct MonitoringReportRepr {
+    experiment: String,
+    control: String,
+    treatment: String,
+    prior: BetaPrior,
+    monitor: MsprtMonitor,
+    looks: Vec<MonitoringLook>,
+}
+
+impl TryFrom<MonitoringReportRepr> for MonitoringReport {
+    type Error = Error;
+
+    fn try_from(r: MonitoringReportRepr) -> Result<Self> {
+        if usize::try_from(r.monitor.looks()).ok() != Some(r.looks.len()) {
+            return Err(checks::inconsistent(
+                "monitoring report",
+                format!(
+                    "the monitor has taken {} looks but the report lists {}",
+                    r.monitor.looks(),
+                    r.looks.len()
+                ),
+            ));
+        }
+        Ok(MonitoringReport {
+            experiment: r.experiment,
+            control: r.control,
+            treatment: r.treatment,
+            prior: r.prior,
+            monitor: r.monitor,
+            looks: r.looks,
+        })
+    }
 }
 
 impl MonitoringReport {
@@ -85,7 +175,10 @@ impl MonitoringReport {
     /// # Errors
     /// [`Error::ZeroTraffic`] when an arm has no trials yet;
     /// [`Error::SuccessesExceedTrials`] when a tally has more successes than
-    /// trials.
+    /// trials; [`Error::Undefined`] when the running confidence sequence
+    /// would become empty (its intersection over looks has lower > upper,
+    /// which signals that the model does not fit, e.g. rates drifting over
+    /// time). Nothing is recorded on error.
     pub fn look(
         &mut self,
         at: Option<DateTime<Utc>>,
@@ -101,7 +194,20 @@ impl MonitoringReport {
         }
         let a = self.prior.update(control.successes, control.trials)?;
         let b = self.prior.update(treatment.successes, treatment.trials)?;
-        let msprt = self.monitor.update(control, treatment)?;
+        // Update a copy: the monitor only changes when the look is kept.
+        let mut monitor = self.monitor.clone();
+        let msprt = monitor.update(control, treatment)?;
+        let cs = msprt.confidence_sequence;
+        if cs.lower.partial_cmp(&cs.upper).is_none_or(|o| o.is_gt()) {
+            return Err(Error::Undefined {
+                statistic: "confidence sequence",
+                reason: format!(
+                    "the running intersection over looks is empty ([{}, {}]): the rates drift, the mSPRT model does not fit",
+                    cs.lower, cs.upper
+                ),
+            });
+        }
+        self.monitor = monitor;
         self.looks.push(MonitoringLook {
             at,
             control,
@@ -120,24 +226,26 @@ impl MonitoringReport {
         let cs = last.msprt.confidence_sequence;
         let decision = if last.msprt.reject {
             format!(
-                "the always-valid p-value {:.4} is below α = {alpha}: {} and {} differ, and you may stop now",
-                last.msprt.p_value, self.treatment, self.control
+                "the always-valid p-value {} is below α = {alpha}: {} and {} differ, and you may stop now",
+                fixed(last.msprt.p_value, 4),
+                self.treatment,
+                self.control
             )
         } else {
             format!(
-                "the always-valid p-value {:.4} is above α = {alpha}: keep collecting (peeking at it is safe)",
-                last.msprt.p_value
+                "the always-valid p-value {} is above α = {alpha}: keep collecting (peeking at it is safe)",
+                fixed(last.msprt.p_value, 4)
             )
         };
         format!(
-            "After {} looks {decision}. {} beats {} with {} probability; the difference is in [{:+.3}, {:+.3}] points (always-valid {:.0}% confidence sequence).",
+            "After {} looks {decision}. {} beats {} with {} probability; the difference is in [{}, {}] points (always-valid {} confidence sequence).",
             self.looks.len(),
             self.treatment,
             self.control,
             prob_words(last.prob_beats_control),
-            100.0 * cs.lower,
-            100.0 * cs.upper,
-            100.0 * (1.0 - alpha)
+            signed(100.0 * cs.lower, 3),
+            signed(100.0 * cs.upper, 3),
+            percent(1.0 - alpha, 0)
         )
     }
 
@@ -161,10 +269,14 @@ impl MonitoringReport {
                 l.at.map_or("–".into(), |at| at.format("%Y-%m-%d %H:%M").to_string()),
                 tally(&l.control),
                 tally(&l.treatment),
-                format!("{:+.3} pp", 100.0 * l.msprt.difference),
-                format!("{:.4}", l.prob_beats_control),
-                format!("{:.4}", l.msprt.p_value),
-                format!("{:+.3} – {:+.3} pp", 100.0 * cs.lower, 100.0 * cs.upper),
+                format!("{} pp", signed(100.0 * l.msprt.difference, 3)),
+                fixed(l.prob_beats_control, 4),
+                fixed(l.msprt.p_value, 4),
+                format!(
+                    "{} – {} pp",
+                    signed(100.0 * cs.lower, 3),
+                    signed(100.0 * cs.upper, 3)
+                ),
                 if l.msprt.reject { "yes" } else { "no" }.into(),
             ]);
         }

@@ -1,16 +1,12 @@
 //! Renderings of the simulation harness's [`SimulationReport`].
 
-use super::format::{Table, significant};
+use super::format::{Table, fixed, percent, significant};
 use super::{Body, Document, Render};
 use crate::sim::SimulationReport;
 
 fn summary(r: &SimulationReport) -> Table {
     let mut t = Table::new(["quantity", "value"]);
-    let rates: Vec<String> = r
-        .true_rates
-        .iter()
-        .map(|p| format!("{:.3}%", 100.0 * p))
-        .collect();
+    let rates: Vec<String> = r.true_rates.iter().map(|p| percent(*p, 3)).collect();
     t.row(vec![
         "true rates (arm 0 = control)".into(),
         rates.join(", "),
@@ -27,7 +23,11 @@ fn summary(r: &SimulationReport) -> Table {
     };
     t.row(vec![
         name.into(),
-        format!("{value:.4} ± {:.4} (1 s.e.)", r.rejection_rate_se()),
+        format!(
+            "{} ± {} (1 s.e.)",
+            fixed(value, 4),
+            fixed(r.rejection_rate_se(), 4)
+        ),
     ]);
     let winners: Vec<String> = r
         .winners
@@ -44,8 +44,8 @@ fn summary(r: &SimulationReport) -> Table {
     t.row(vec![
         "looks: mean / median / 90%".into(),
         format!(
-            "{:.2} / {} / {}",
-            r.mean_looks(),
+            "{} / {} / {}",
+            fixed(r.mean_looks(), 2),
             r.looks_quantile(0.5),
             r.looks_quantile(0.9)
         ),
@@ -56,20 +56,24 @@ fn summary(r: &SimulationReport) -> Table {
     ]);
     t.row(vec![
         "mean impressions / successes".into(),
-        format!("{:.1} / {:.1}", r.mean_impressions, r.mean_successes),
+        format!(
+            "{} / {}",
+            fixed(r.mean_impressions, 1),
+            fixed(r.mean_successes, 1)
+        ),
     ]);
     t
 }
 
 fn stopping_times(r: &SimulationReport) -> Table {
     let mut t = Table::new(["look", "replications ended", "cumulative share"]);
-    let mut acc = 0;
+    let mut acc: u64 = 0;
     for (i, &c) in r.ended_at.iter().enumerate().filter(|(_, c)| **c > 0) {
-        acc += c;
+        acc = acc.saturating_add(c);
         t.row(vec![
             (i + 1).to_string(),
             c.to_string(),
-            format!("{:.3}", acc as f64 / r.replications.max(1) as f64),
+            fixed(acc as f64 / r.replications.max(1) as f64, 3),
         ]);
     }
     t
@@ -78,15 +82,15 @@ fn stopping_times(r: &SimulationReport) -> Table {
 fn verdict(r: &SimulationReport) -> String {
     match (r.false_positive_rate(), r.power()) {
         (Some(fpr), _) => format!(
-            "With no true difference, this design declared a winner in {:.1}% of {} replications (false-positive rate).",
-            100.0 * fpr,
+            "With no true difference, this design declared a winner in {} of {} replications (false-positive rate).",
+            percent(fpr, 1),
             r.replications
         ),
         (_, Some(power)) => format!(
-            "This design found a truly best arm in {:.1}% of {} replications (power), after {:.1} looks on average.",
-            100.0 * power,
+            "This design found a truly best arm in {} of {} replications (power), after {} looks on average.",
+            percent(power, 1),
             r.replications,
-            r.mean_looks()
+            fixed(r.mean_looks(), 1)
         ),
         _ => format!("{} replications.", r.replications),
     }

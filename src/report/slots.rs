@@ -3,12 +3,15 @@
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::format::{Table, prob_words, significant};
+use super::format::{Table, fixed, percent, prob_words, significant};
 use super::{Body, Document, Render};
 use crate::bayes::BetaPrior;
-use crate::error::Result;
+use std::collections::HashSet;
+
+use super::checks;
+use crate::error::{Error, Result};
 use crate::metric::Metric;
-use crate::schedule::{SlotCounts, SlotLabel, SlotRate, SlotScheme, SlotVsControl};
+use crate::schedule::{SlotCounts, SlotLabel, SlotRate, SlotScheme, SlotVsControl, Slots};
 
 /// Posting slots compared on a rate metric: each slot's rate, `P(best)`
 /// and, with a control slot, each slot against it. Built from
@@ -31,7 +34,14 @@ use crate::schedule::{SlotCounts, SlotLabel, SlotRate, SlotScheme, SlotVsControl
 /// assert!(report.markdown().contains("08:00-09:00 is the best slot"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Reading from serde checks what [`SlotReport::new`] guarantees: a valid
+/// scheme, rates of distinct slots of the scheme with trials, `P(best)`
+/// over exactly those slots summing to 1 (within 1e-9), and comparisons
+/// (each checked as [`SlotVsControl`]) only with a control slot of the
+/// scheme, of slots with data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SlotReportRepr")]
 #[non_exhaustive]
 pub struct SlotReport {
     /// Metric name.
@@ -54,7 +64,101 @@ pub struct SlotReport {
     pub vs_control: Vec<SlotVsControl>,
 }
 
+#[derive(Deserialize)]
+struct SlotReportRepr {
+    metric: String,
+    tz: Tz,
+    scheme: SlotScheme,
+    prior: BetaPrior,
+    rates: Vec<SlotRate>,
+    prob_best: Vec<(SlotLabel, f64)>,
+    control: Option<SlotLabel>,
+    vs_control: Vec<SlotVsControl>,
+}
+
+impl TryFrom<SlotReportRepr> for SlotReport {
+    type Error = Error;
+
+    fn try_from(r: SlotReportRepr) -> Result<Self> {
+        let report = SlotReport {
+            metric: r.metric,
+            tz: r.tz,
+            scheme: r.scheme,
+            prior: r.prior,
+            rates: r.rates,
+            prob_best: r.prob_best,
+            control: r.control,
+            vs_control: r.vs_control,
+        };
+        report.check()?;
+        Ok(report)
+    }
+}
+
 impl SlotReport {
+    fn check(&self) -> Result<()> {
+        let slots = Slots::new(self.tz, self.scheme.clone())?;
+        let in_scheme = |l: &SlotLabel| -> Result<()> {
+            if slots.labels().contains(l) {
+                Ok(())
+            } else {
+                Err(Error::UnknownSlot {
+                    label: l.to_string(),
+                })
+            }
+        };
+        let mut with_data = HashSet::with_capacity(self.rates.len());
+        for r in &self.rates {
+            in_scheme(&r.label)?;
+            if r.trials == 0 {
+                return Err(Error::ZeroTraffic {
+                    variant: r.label.to_string(),
+                });
+            }
+            if !with_data.insert(&r.label) {
+                return Err(checks::inconsistent(
+                    "slot report",
+                    format!("slot {:?} has two rates", r.label.to_string()),
+                ));
+            }
+        }
+        let ranked: HashSet<&SlotLabel> = self.prob_best.iter().map(|(l, _)| l).collect();
+        if ranked != with_data || ranked.len() != self.prob_best.len() {
+            return Err(checks::inconsistent(
+                "slot report",
+                "P(best) must cover each slot with data once",
+            ));
+        }
+        if !self.prob_best.is_empty() {
+            checks::distribution("slot P(best)", self.prob_best.iter().map(|(_, p)| *p))?;
+        }
+        match &self.control {
+            None if !self.vs_control.is_empty() => {
+                return Err(checks::inconsistent(
+                    "slot report",
+                    "comparisons with a control, but no control",
+                ));
+            }
+            None => {}
+            Some(control) => {
+                in_scheme(control)?;
+                for c in &self.vs_control {
+                    if &c.control != control || !with_data.contains(&c.label) {
+                        return Err(checks::inconsistent(
+                            "slot report",
+                            format!(
+                                "comparison of {:?} with {:?} does not belong to this report",
+                                c.label.to_string(),
+                                c.control.to_string()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Compares the slots of `table` on `metric` under `prior`, against
     /// `control` if given.
     ///
@@ -141,7 +245,7 @@ impl SlotReport {
             let vs = self.vs_control.iter().find(|c| c.label == r.label);
             let cmp = match (&self.control, vs) {
                 (Some(c), _) if *c == r.label => "control".into(),
-                (_, Some(v)) => format!("{:.4}", v.prob_beats_control),
+                (_, Some(v)) => fixed(v.prob_beats_control, 4),
                 _ => "–".into(),
             };
             t.row(vec![
@@ -149,9 +253,9 @@ impl SlotReport {
                 r.posts.to_string(),
                 r.trials.to_string(),
                 r.successes.to_string(),
-                format!("{:.3}%", 100.0 * r.rate),
+                percent(r.rate, 3),
                 self.prob_best_of(&r.label)
-                    .map_or("–".into(), |p| format!("{p:.4}")),
+                    .map_or("–".into(), |p| fixed(p, 4)),
                 cmp,
             ]);
         }

@@ -1,14 +1,21 @@
 //! One UTC schedule, two audiences: where each post lands in local time.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::slot::SlotLabel;
 use super::slots::Slots;
+use crate::report::checks;
+use crate::{Error, Result};
 
 /// One scheduled post as two audiences see it.
+///
+/// Reading from serde checks the offset difference against the local
+/// times; inside an [`AudienceComparison`] the local times are also checked
+/// against the instant and the zones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ScheduledPostRepr")]
 #[non_exhaustive]
 pub struct ScheduledPost {
     /// The posting instant.
@@ -27,7 +34,11 @@ pub struct ScheduledPost {
 }
 
 /// A UTC schedule seen from two time zones with the same slot scheme.
+///
+/// Reading from serde checks every post's local times against its instant
+/// and the two zones, and the offset difference against the local times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AudienceComparisonRepr")]
 #[non_exhaustive]
 pub struct AudienceComparison {
     /// Audience A's zone.
@@ -36,6 +47,86 @@ pub struct AudienceComparison {
     pub zone_b: Tz,
     /// Every post, in the order given.
     pub posts: Vec<ScheduledPost>,
+}
+
+#[derive(Deserialize)]
+struct ScheduledPostRepr {
+    at: DateTime<Utc>,
+    local_a: NaiveDateTime,
+    slot_a: Option<SlotLabel>,
+    local_b: NaiveDateTime,
+    slot_b: Option<SlotLabel>,
+    offset_difference_minutes: i64,
+}
+
+impl TryFrom<ScheduledPostRepr> for ScheduledPost {
+    type Error = Error;
+
+    fn try_from(r: ScheduledPostRepr) -> Result<Self> {
+        if (r.local_b - r.local_a).num_minutes() != r.offset_difference_minutes {
+            return Err(checks::inconsistent(
+                "scheduled post",
+                format!(
+                    "offset difference {} min does not match local times {} and {}",
+                    r.offset_difference_minutes, r.local_a, r.local_b
+                ),
+            ));
+        }
+        Ok(ScheduledPost {
+            at: r.at,
+            local_a: r.local_a,
+            slot_a: r.slot_a,
+            local_b: r.local_b,
+            slot_b: r.slot_b,
+            offset_difference_minutes: r.offset_difference_minutes,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct AudienceComparisonRepr {
+    zone_a: Tz,
+    zone_b: Tz,
+    posts: Vec<ScheduledPost>,
+}
+
+impl TryFrom<AudienceComparisonRepr> for AudienceComparison {
+    type Error = Error;
+
+    fn try_from(r: AudienceComparisonRepr) -> Result<Self> {
+        for p in &r.posts {
+            let a = local(p.at, r.zone_a)?;
+            let b = local(p.at, r.zone_b)?;
+            if a != p.local_a
+                || b != p.local_b
+                || (b - a).num_minutes() != p.offset_difference_minutes
+            {
+                return Err(checks::inconsistent(
+                    "audience comparison",
+                    format!(
+                        "post at {}: local times or offset difference do not match {} and {}",
+                        p.at, r.zone_a, r.zone_b
+                    ),
+                ));
+            }
+        }
+        Ok(AudienceComparison {
+            zone_a: r.zone_a,
+            zone_b: r.zone_b,
+            posts: r.posts,
+        })
+    }
+}
+
+/// The local wall-clock time of `at` in `tz`, if representable.
+fn local(at: DateTime<Utc>, tz: Tz) -> Result<NaiveDateTime> {
+    let offset = tz.offset_from_utc_datetime(&at.naive_utc()).fix();
+    at.naive_utc()
+        .checked_add_offset(offset)
+        .ok_or_else(|| Error::LocalTimeOutOfRange {
+            at,
+            zone: tz.name().to_string(),
+        })
 }
 
 impl AudienceComparison {
@@ -63,6 +154,13 @@ impl AudienceComparison {
 /// Where each post of a UTC `schedule` lands for an audience in `slots`'
 /// zone (A) and one in `other` (B), with the same slot scheme.
 ///
+/// # Errors
+///
+/// [`Error::LocalTimeOutOfRange`](crate::Error::LocalTimeOutOfRange) for a
+/// posting instant whose local time in either zone is not a representable
+/// date (within a day of `DateTime::<Utc>::MIN_UTC` or `MAX_UTC`: chrono's
+/// dates span years −262143 to 262142); every other instant is accepted.
+///
 /// # Example
 ///
 /// ```
@@ -72,7 +170,7 @@ impl AudienceComparison {
 /// // Posted at 09:00 Pacific on 2026-03-10 (16:00 UTC, US already on DST,
 /// // UK not yet) and on 2026-04-07 (both on summer time).
 /// let schedule = ["2026-03-10T16:00:00Z".parse()?, "2026-04-07T16:00:00Z".parse()?];
-/// let cmp = compare_audiences(&schedule, &Slots::hour_of_day(Los_Angeles), London);
+/// let cmp = compare_audiences(&schedule, &Slots::hour_of_day(Los_Angeles), London)?;
 /// assert_eq!(cmp.posts[0].slot_b, Some(SlotLabel::Hour(16)));
 /// assert_eq!(cmp.posts[1].slot_b, Some(SlotLabel::Hour(17)));
 /// assert_eq!(cmp.posts[0].offset_difference_minutes, 7 * 60);
@@ -83,26 +181,26 @@ pub fn compare_audiences(
     schedule: &[DateTime<Utc>],
     slots: &Slots,
     other: Tz,
-) -> AudienceComparison {
+) -> Result<AudienceComparison> {
     let b = slots.in_zone(other);
     let posts = schedule
         .iter()
         .map(|&at| {
-            let local_a = slots.local_time(at).naive_local();
-            let local_b = b.local_time(at).naive_local();
-            ScheduledPost {
+            let local_a = slots.local_time(at)?.naive_local();
+            let local_b = b.local_time(at)?.naive_local();
+            Ok(ScheduledPost {
                 at,
                 local_a,
                 slot_a: slots.slot_of(at).cloned(),
                 local_b,
                 slot_b: b.slot_of(at).cloned(),
                 offset_difference_minutes: (local_b - local_a).num_minutes(),
-            }
+            })
         })
-        .collect();
-    AudienceComparison {
+        .collect::<Result<Vec<_>>>()?;
+    Ok(AudienceComparison {
         zone_a: slots.tz(),
         zone_b: other,
         posts,
-    }
+    })
 }

@@ -5,9 +5,19 @@ use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-/// How far apart the offset probes are. Two transitions closer than this
-/// (which no zone has had since the 1940s) could be missed.
-const PROBE_SECONDS: i64 = 3600;
+/// How far apart the offset probes are: a day. Two transitions less than a
+/// day apart that cancel out would be missed; no zone of the bundled
+/// database has such a pair (checked over its whole transition table).
+const PROBE_SECONDS: i64 = 86_400;
+
+/// Start of the probed years: 1800-01-01T00:00:00Z. The bundled time-zone
+/// database has no offset change before 1844.
+pub(crate) const PROBE_FROM: i64 = -5_364_662_400;
+
+/// End of the probed years: 2101-01-01T00:00:00Z. The bundled time-zone
+/// database has no offset change after 2099 (its rules are expanded up to
+/// then; later instants keep the last offset).
+pub(crate) const PROBE_TO: i64 = 4_133_980_800;
 
 /// The UTC offset of `tz` at `t` (seconds since the epoch), in seconds.
 pub(crate) fn tz_offset(tz: Tz, t: i64) -> i64 {
@@ -21,12 +31,21 @@ pub(crate) fn tz_offset(tz: Tz, t: i64) -> i64 {
 }
 
 /// The UTC offsets of an IANA time zone between two instants, as a sorted
-/// list of transitions found once (hourly probes refined to the second by
-/// bisection; about a millisecond per year covered).
+/// list of transitions found once (daily probes refined to the second by
+/// bisection).
 ///
 /// Looking up an instant inside the range is a binary search (or, for
 /// sorted instants, a step along the list); outside the range it falls back
 /// to a time-zone lookup, so every instant gets its true offset.
+///
+/// # Supported range
+///
+/// Any range of `DateTime<Utc>` (years −262143 to 262142). Transitions are
+/// searched only within 1800-01-01 to 2101-01-01 UTC, where the bundled
+/// time-zone database has all of them (1844 to 2099); before and after,
+/// every zone's offset is constant (its first and last offset), so the
+/// cost is bounded (at most about 110,000 probes, a few milliseconds)
+/// whatever the span.
 ///
 /// # Example
 ///
@@ -74,10 +93,19 @@ impl UtcOffsets {
         let (from, to) = (from.timestamp(), to.timestamp());
         let mut starts = vec![from];
         let mut offsets = vec![tz_offset(tz, from)];
-        let mut t = from;
-        let mut current = offsets[0];
-        while t < to {
-            let next = (t + PROBE_SECONDS).min(to);
+        // Outside the probed years the offset is constant: only
+        // [PROBE_FROM, PROBE_TO) is searched for transitions.
+        let mut t = from.max(PROBE_FROM);
+        let stop = to.min(PROBE_TO);
+        let mut current = tz_offset(tz, t);
+        if t > from && t < stop && current != offsets[0] {
+            // Unreachable with the bundled database (no change before
+            // 1844); should one appear, it is placed at 1800.
+            starts.push(t);
+            offsets.push(current);
+        }
+        while t < stop {
+            let next = (t + PROBE_SECONDS).min(stop);
             let off = tz_offset(tz, next);
             if off != current {
                 // Smallest s in (t, next] whose offset differs from `current`.

@@ -194,7 +194,27 @@ impl Window {
         self.weekdays.as_deref()
     }
 
+    /// The minutes of the week (0 = Monday 00:00) the window covers.
+    pub(crate) fn minutes(&self) -> Vec<usize> {
+        let start = minute_of_day(self.start);
+        let end = minute_of_day(self.end);
+        let len = (end + MINUTES_PER_DAY - start) % MINUTES_PER_DAY;
+        let days: Vec<usize> = match &self.weekdays {
+            None => (0..7).collect(),
+            Some(days) => days
+                .iter()
+                .map(|d| d.num_days_from_monday() as usize)
+                .collect(),
+        };
+        days.into_iter()
+            .flat_map(|d| {
+                (0..len).map(move |k| (d * MINUTES_PER_DAY + start + k) % MINUTES_PER_WEEK)
+            })
+            .collect()
+    }
+
     /// Whether the window covers minute `minute_of_week` (0 = Monday 00:00).
+    #[cfg(test)]
     pub(crate) fn covers(&self, minute_of_week: usize) -> bool {
         let start = minute_of_day(self.start);
         let end = minute_of_day(self.end);
@@ -317,27 +337,40 @@ pub(crate) fn week_table(scheme: &SlotScheme) -> Result<(Vec<SlotLabel>, Vec<u16
                     reason: "too many windows".to_string(),
                 });
             }
+            // Linear in the windows and the minutes they cover (at most a
+            // week in all before an overlap is found): a set for the names,
+            // and each window walks only its own minutes.
+            let mut names = std::collections::HashSet::with_capacity(windows.len());
             for (i, w) in windows.iter().enumerate() {
-                if windows[..i].iter().any(|e| e.name == w.name) {
+                if !names.insert(w.name.as_str()) {
                     return Err(Error::InvalidSlotWindow {
                         name: w.name.clone(),
                         reason: "another window has the same name".to_string(),
                     });
                 }
-                for (m, slot) in table.iter_mut().enumerate() {
-                    if w.covers(m) {
-                        if let Some(other) = windows.get(usize::from(*slot)) {
-                            return Err(Error::OverlappingWindows {
-                                first: other.name.clone(),
-                                second: w.name.clone(),
-                                at: format!(
-                                    "{} {:02}:{:02}",
-                                    weekday(m / MINUTES_PER_DAY),
-                                    (m % MINUTES_PER_DAY) / 60,
-                                    m % 60
-                                ),
-                            });
-                        }
+                let minutes = w.minutes();
+                // The earliest minute of the week this window shares.
+                if let Some((m, other)) = minutes
+                    .iter()
+                    .filter_map(|&m| {
+                        let other = windows.get(usize::from(*table.get(m)?))?;
+                        Some((m, other))
+                    })
+                    .min_by_key(|(m, _)| *m)
+                {
+                    return Err(Error::OverlappingWindows {
+                        first: other.name.clone(),
+                        second: w.name.clone(),
+                        at: format!(
+                            "{} {:02}:{:02}",
+                            weekday(m / MINUTES_PER_DAY),
+                            (m % MINUTES_PER_DAY) / 60,
+                            m % 60
+                        ),
+                    });
+                }
+                for m in minutes {
+                    if let Some(slot) = table.get_mut(m) {
                         *slot = i as u16;
                     }
                 }
@@ -370,11 +403,68 @@ pub(crate) mod label_pairs {
         serializer.collect_seq(map.iter())
     }
 
+    /// Reads the pairs; a label given twice is an error (not "last wins").
     pub(crate) fn deserialize<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
         deserializer: D,
     ) -> Result<BTreeMap<SlotLabel, V>, D::Error> {
-        Ok(Vec::<(SlotLabel, V)>::deserialize(deserializer)?
-            .into_iter()
-            .collect())
+        let mut map = BTreeMap::new();
+        for (label, value) in Vec::<(SlotLabel, V)>::deserialize(deserializer)? {
+            let text = label.to_string();
+            if map.insert(label, value).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "slot {text:?} given twice"
+                )));
+            }
+        }
+        Ok(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_agree_with_covers() {
+        let windows = [
+            Window::new("a", "07:30", "09:00").unwrap(),
+            Window::new("late", "22:00", "01:00").unwrap(),
+            Window::new("fri", "23:10", "00:20")
+                .unwrap()
+                .on([Weekday::Fri, Weekday::Sun]),
+            Window::new("none", "10:00", "11:00").unwrap().on([]),
+        ];
+        for w in &windows {
+            let mut from_minutes = w.minutes();
+            from_minutes.sort_unstable();
+            let from_covers: Vec<usize> = (0..MINUTES_PER_WEEK).filter(|&m| w.covers(m)).collect();
+            assert_eq!(from_minutes, from_covers, "{}", w.name());
+        }
+    }
+
+    #[test]
+    fn many_windows_are_checked_in_linear_time() {
+        let start = std::time::Instant::now();
+        let windows: Vec<Window> = (0..60_000)
+            .map(|i| {
+                Window::new(format!("w{i}"), "10:00", "11:00")
+                    .unwrap()
+                    .on([])
+            })
+            .collect();
+        assert!(week_table(&SlotScheme::Windows(windows)).is_ok());
+        let mut clash: Vec<Window> = (0..60_000)
+            .map(|i| {
+                Window::new(format!("w{i}"), "10:00", "11:00")
+                    .unwrap()
+                    .on([])
+            })
+            .collect();
+        clash.push(Window::new("w7", "12:00", "13:00").unwrap());
+        assert!(matches!(
+            week_table(&SlotScheme::Windows(clash)),
+            Err(Error::InvalidSlotWindow { .. })
+        ));
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 }

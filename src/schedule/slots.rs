@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Offset, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +99,11 @@ impl From<Slots> for SlotsRepr {
 }
 
 /// Real (UTC) time spent in each slot over a period: see [`Slots::exposure`].
+///
+/// Reading from serde checks that no duration is negative and that no slot
+/// is listed twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ExposureRepr")]
 pub struct Exposure {
     /// Seconds of real time per slot (every slot of the scheme is listed;
     /// serialised as a list of `[label, seconds]` pairs).
@@ -107,6 +111,38 @@ pub struct Exposure {
     pub seconds: BTreeMap<SlotLabel, i64>,
     /// Seconds outside every slot (only user-defined windows leave gaps).
     pub unassigned_seconds: i64,
+}
+
+#[derive(Deserialize)]
+struct ExposureRepr {
+    #[serde(with = "super::slot::label_pairs")]
+    seconds: BTreeMap<SlotLabel, i64>,
+    unassigned_seconds: i64,
+}
+
+impl TryFrom<ExposureRepr> for Exposure {
+    type Error = crate::Error;
+
+    fn try_from(r: ExposureRepr) -> Result<Self> {
+        for (&s, name) in r
+            .seconds
+            .values()
+            .map(|s| (s, "slot exposure (seconds)"))
+            .chain([(&r.unassigned_seconds, "unassigned exposure (seconds)")])
+        {
+            if s < 0 {
+                return Err(crate::Error::InvalidParameter {
+                    name,
+                    value: s as f64,
+                    expected: "a duration ≥ 0",
+                });
+            }
+        }
+        Ok(Exposure {
+            seconds: r.seconds,
+            unassigned_seconds: r.unassigned_seconds,
+        })
+    }
 }
 
 impl Exposure {
@@ -226,8 +262,22 @@ impl Slots {
     }
 
     /// The local wall-clock time of `at` in the slots' zone.
-    pub fn local_time(&self, at: DateTime<Utc>) -> DateTime<Tz> {
-        at.with_timezone(&self.tz)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LocalTimeOutOfRange`](crate::Error::LocalTimeOutOfRange) when
+    /// the local date is not representable (within a day of
+    /// `DateTime::<Utc>::MIN_UTC` or `MAX_UTC`); the returned value's
+    /// `naive_local()` never panics.
+    pub fn local_time(&self, at: DateTime<Utc>) -> Result<DateTime<Tz>> {
+        let local = at.with_timezone(&self.tz);
+        match at.naive_utc().checked_add_offset(local.offset().fix()) {
+            Some(_) => Ok(local),
+            None => Err(crate::Error::LocalTimeOutOfRange {
+                at,
+                zone: self.tz.name().to_string(),
+            }),
+        }
     }
 
     /// The minute of the local week (0 = Monday 00:00) of UTC second `t`.
@@ -288,6 +338,11 @@ impl Slots {
     /// `[from, to)`: the exposure of each slot (see the type docs for DST
     /// days).
     ///
+    /// Any range of `DateTime<Utc>` is accepted; whole weeks between offset
+    /// changes are added at once, so the cost grows with the number of
+    /// offset changes (none outside 1800–2100, see [`UtcOffsets`]), not with
+    /// the span.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidTimeWindow`](crate::Error::InvalidTimeWindow) if
@@ -310,9 +365,29 @@ impl Slots {
         let offsets = UtcOffsets::new(self.tz, from, to)?;
         let mut per_slot = vec![0i64; self.labels.len()];
         let mut unassigned = 0i64;
+        // Seconds per week of each slot: any whole week of constant offset
+        // gives exactly this, so long spans cost nothing per week.
+        let mut weekly = vec![0i64; self.labels.len()];
+        let mut weekly_unassigned = 0i64;
+        for &i in &self.table {
+            match weekly.get_mut(usize::from(i)) {
+                Some(s) => *s += 60,
+                None => weekly_unassigned += 60,
+            }
+        }
+        const WEEK_SECONDS: i64 = 60 * MINUTES_PER_WEEK as i64;
         let (mut t, end) = (from.timestamp(), to.timestamp());
         while t < end {
             let seg = offsets.segment(t);
+            let weeks = (seg.hi.min(end) - t) / WEEK_SECONDS;
+            if weeks > 0 {
+                for (s, w) in per_slot.iter_mut().zip(&weekly) {
+                    *s += weeks * w;
+                }
+                unassigned += weeks * weekly_unassigned;
+                t += weeks * WEEK_SECONDS;
+                continue;
+            }
             let local = t + seg.offset;
             let m = Self::minute_of_week(t, seg.offset);
             let run = i64::from(self.runs.get(m).copied().unwrap_or(1));
@@ -380,7 +455,8 @@ impl Slots {
 
     /// Buckets events by the slot of their time, summing their outcomes
     /// (of every variant: to compare slots within one variant, pass only its
-    /// events). Uses a [`Bucketer`] over the events' time range.
+    /// events). Uses a [`Bucketer`] over the events' time range, whose cost
+    /// is bounded whatever the span (see [`UtcOffsets`]).
     ///
     /// # Errors
     ///

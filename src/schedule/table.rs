@@ -1,6 +1,6 @@
 //! [`SlotCounts`]: per-slot counts, and their analysis as variants.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -12,15 +12,50 @@ use crate::counts::in_variant;
 use crate::freq::Proportion;
 use crate::metric::MetricData;
 use crate::repeated::{RateComparison, naive_binomial_test, post_level_test, post_proportions};
+use crate::report::checks;
 use crate::{Counts, Error, Experiment, Metric, Outcome, Result};
 
 /// One slot's data: summed counts, and each post's counts when bucketed
 /// from posts.
+///
+/// Reading from serde checks that, when posts are listed, the summed
+/// counts equal the sum of the posts' counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SlotBucketRepr")]
 pub struct SlotBucket {
     counts: Counts,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     posts: Vec<Counts>,
+}
+
+#[derive(Deserialize)]
+struct SlotBucketRepr {
+    counts: Counts,
+    #[serde(default)]
+    posts: Vec<Counts>,
+}
+
+impl TryFrom<SlotBucketRepr> for SlotBucket {
+    type Error = Error;
+
+    fn try_from(r: SlotBucketRepr) -> Result<Self> {
+        if !r.posts.is_empty() {
+            let mut sum = Counts::new();
+            for p in &r.posts {
+                sum = sum.checked_add(p)?;
+            }
+            if sum != r.counts {
+                return Err(checks::inconsistent(
+                    "slot bucket",
+                    format!("counts {} differ from the sum of its posts {sum}", r.counts),
+                ));
+            }
+        }
+        Ok(SlotBucket {
+            counts: r.counts,
+            posts: r.posts,
+        })
+    }
 }
 
 impl SlotBucket {
@@ -62,7 +97,12 @@ impl SlotBucket {
 ///   test that treats posts, not impressions, as independent.
 /// * [`SlotCounts::to_experiment`] turns slots into an [`Experiment`] whose
 ///   variant ids are the slot labels.
+///
+/// Reading from serde checks what bucketing guarantees: a valid scheme,
+/// exactly the scheme's slots, exact (not overflowed) counts, and each
+/// slot's counts equal to the sum of its posts' when posts are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SlotCountsRepr")]
 pub struct SlotCounts {
     tz: Tz,
     scheme: SlotScheme,
@@ -71,8 +111,46 @@ pub struct SlotCounts {
     unassigned: SlotBucket,
 }
 
+#[derive(Deserialize)]
+struct SlotCountsRepr {
+    tz: Tz,
+    scheme: SlotScheme,
+    #[serde(with = "super::slot::label_pairs")]
+    slots: BTreeMap<SlotLabel, SlotBucket>,
+    unassigned: SlotBucket,
+}
+
+impl TryFrom<SlotCountsRepr> for SlotCounts {
+    type Error = Error;
+
+    fn try_from(r: SlotCountsRepr) -> Result<Self> {
+        let slots = Slots::new(r.tz, r.scheme)?;
+        if let Some(label) = r.slots.keys().find(|l| !slots.labels().contains(l)) {
+            return Err(Error::UnknownSlot {
+                label: label.to_string(),
+            });
+        }
+        if let Some(label) = slots.labels().iter().find(|l| !r.slots.contains_key(l)) {
+            return Err(checks::inconsistent(
+                "slot counts",
+                format!("slot {label:?} of the scheme is missing"),
+            ));
+        }
+        let buckets = slots
+            .labels()
+            .iter()
+            .map(|l| r.slots.get(l).cloned().unwrap_or_default())
+            .collect();
+        SlotCounts::assemble(&slots, buckets, r.unassigned)
+    }
+}
+
 /// A slot's rate for a metric.
+///
+/// Reading from serde checks successes not above trials and a rate in
+/// [0, 1] (NaN, written `"NaN"`, only with no trials).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SlotRateRepr")]
 #[non_exhaustive]
 pub struct SlotRate {
     /// The slot.
@@ -81,14 +159,54 @@ pub struct SlotRate {
     pub successes: u64,
     /// Summed denominator (e.g. impressions).
     pub trials: u64,
-    /// `successes / trials` (NaN with no trials).
+    /// `successes / trials` (NaN with no trials; `"NaN"` in JSON).
+    #[serde(with = "crate::serde_float")]
     pub rate: f64,
     /// Posts in the slot (0 when bucketed from events).
     pub posts: usize,
 }
 
+#[derive(Deserialize)]
+struct SlotRateRepr {
+    label: SlotLabel,
+    successes: u64,
+    trials: u64,
+    #[serde(with = "crate::serde_float")]
+    rate: f64,
+    posts: usize,
+}
+
+impl TryFrom<SlotRateRepr> for SlotRate {
+    type Error = Error;
+
+    fn try_from(r: SlotRateRepr) -> Result<Self> {
+        if r.successes > r.trials {
+            return Err(Error::SuccessesExceedTrials {
+                variant: r.label.to_string(),
+                successes: r.successes,
+                trials: r.trials,
+            });
+        }
+        if !(r.trials == 0 && r.rate.is_nan()) {
+            checks::prob("slot rate", r.rate)?;
+        }
+        Ok(SlotRate {
+            label: r.label,
+            successes: r.successes,
+            trials: r.trials,
+            rate: r.rate,
+            posts: r.posts,
+        })
+    }
+}
+
 /// One slot compared with the control slot.
+///
+/// Reading from serde checks a slot other than the control, `P(beats
+/// control)` in [0, 1] and finite non-negative expected losses (and each
+/// test as [`RateComparison`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SlotVsControlRepr")]
 #[non_exhaustive]
 pub struct SlotVsControl {
     /// The slot.
@@ -105,6 +223,40 @@ pub struct SlotVsControl {
     /// The post-level test (posts as units); `None` unless both slots hold
     /// at least 2 posts with trials.
     pub post_level: Option<RateComparison>,
+}
+
+#[derive(Deserialize)]
+struct SlotVsControlRepr {
+    label: SlotLabel,
+    control: SlotLabel,
+    prob_beats_control: f64,
+    expected_loss: ExpectedLoss,
+    impression_level: Option<RateComparison>,
+    post_level: Option<RateComparison>,
+}
+
+impl TryFrom<SlotVsControlRepr> for SlotVsControl {
+    type Error = Error;
+
+    fn try_from(r: SlotVsControlRepr) -> Result<Self> {
+        if r.label == r.control {
+            return Err(checks::inconsistent(
+                "slot comparison",
+                format!("slot {:?} is compared with itself", r.label.to_string()),
+            ));
+        }
+        checks::prob("P(beats control)", r.prob_beats_control)?;
+        checks::non_negative("expected loss of the control", r.expected_loss.choose_a)?;
+        checks::non_negative("expected loss of the slot", r.expected_loss.choose_b)?;
+        Ok(SlotVsControl {
+            label: r.label,
+            control: r.control,
+            prob_beats_control: r.prob_beats_control,
+            expected_loss: r.expected_loss,
+            impression_level: r.impression_level,
+            post_level: r.post_level,
+        })
+    }
 }
 
 impl SlotCounts {
@@ -291,9 +443,18 @@ impl SlotCounts {
         let control_post = prior.update(cs, cn)?;
         let control_posts = post_counts(metric, control, &base.posts)?;
         let mut out = Vec::new();
+        // Slots with the same (successes, trials) (above all the empty ones)
+        // have the same posterior: each distinct one is compared once.
+        let mut bayes: HashMap<(u64, u64), (f64, ExpectedLoss)> = HashMap::new();
         for (label, bucket) in self.slots.iter().filter(|(l, _)| *l != control) {
             let (s, n) = binomial(metric, label, &bucket.counts)?;
             let post = prior.update(s, n)?;
+            let (prob_beats_control, loss) = *bayes.entry((s, n)).or_insert_with(|| {
+                (
+                    prob_beats(&control_post, &post).b_beats_a,
+                    expected_loss(&control_post, &post),
+                )
+            });
             let posts = post_counts(metric, label, &bucket.posts)?;
             let has_trials = |c: &[Proportion]| c.iter().any(|p| p.trials() > 0);
             let impression_level = if cn > 0 && n > 0 {
@@ -309,8 +470,8 @@ impl SlotCounts {
             out.push(SlotVsControl {
                 label: label.clone(),
                 control: control.clone(),
-                prob_beats_control: prob_beats(&control_post, &post).b_beats_a,
-                expected_loss: expected_loss(&control_post, &post),
+                prob_beats_control,
+                expected_loss: loss,
                 impression_level,
                 post_level,
             });
