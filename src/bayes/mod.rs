@@ -39,6 +39,7 @@ mod decision;
 mod gamma;
 mod kernel;
 mod lift;
+mod logit;
 mod monte_carlo;
 mod normal;
 mod posterior;
@@ -46,7 +47,7 @@ mod prior_fit;
 mod rank;
 
 pub use crate::interval::Interval;
-pub use beta::{BetaPosterior, BetaPrior};
+pub use beta::{BetaPosterior, BetaPrior, MAX_SHAPE, MIN_SHAPE};
 pub use decision::{Decision, DecisionRule, decide};
 pub use gamma::{GammaPosterior, GammaPrior};
 pub use kernel::LnPdf;
