@@ -389,6 +389,10 @@ impl Posterior for BetaPosterior {
             b1: self.beta - 1.0,
             c1: 0.0,
             c2: 0.0,
+            z: super::logit::ZDist::Logit {
+                a: self.alpha,
+                b: self.beta,
+            },
         }
     }
 

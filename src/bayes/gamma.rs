@@ -223,6 +223,10 @@ impl Posterior for GammaPosterior {
             b1: 0.0,
             c1: -r,
             c2: 0.0,
+            z: super::logit::ZDist::Log {
+                a: self.shape,
+                r: self.rate,
+            },
         }
     }
 

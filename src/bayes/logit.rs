@@ -49,50 +49,133 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-impl LogitBeta {
+/// A posterior in the variable `z` where its density is smooth and
+/// log-concave: the logit of a Beta rate, the log of a Gamma rate, a Normal
+/// mean as it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ZDist {
+    /// Beta(a, b) in `z = ln(t/(1 − t))`.
+    Logit {
+        /// α.
+        a: f64,
+        /// β.
+        b: f64,
+    },
+    /// Gamma(shape a, rate r) in `z = ln λ`.
+    Log {
+        /// Shape.
+        a: f64,
+        /// Rate.
+        r: f64,
+    },
+    /// Normal(m, s²) in `z = x`.
+    Linear {
+        /// Mean.
+        m: f64,
+        /// Standard deviation.
+        s: f64,
+    },
+}
+
+impl From<LogitBeta> for ZDist {
+    fn from(d: LogitBeta) -> Self {
+        ZDist::Logit { a: d.a, b: d.b }
+    }
+}
+
+impl ZDist {
     /// The mode of the density of `z`.
     pub(crate) fn mode(&self) -> f64 {
-        self.a.ln() - self.b.ln()
+        match *self {
+            ZDist::Logit { a, b } => a.ln() - b.ln(),
+            ZDist::Log { a, r } => a.ln() - r.ln(),
+            ZDist::Linear { m, .. } => m,
+        }
     }
 
-    /// `ln g(z*) − ln g(z) ≥ 0`.
+    /// The quantity itself at `z` (the rate, the Poisson rate, the mean).
+    pub(crate) fn value(&self, z: f64) -> f64 {
+        match self {
+            ZDist::Logit { .. } => sigmoid(z),
+            ZDist::Log { .. } => z.exp(),
+            ZDist::Linear { .. } => z,
+        }
+    }
+
+    /// `ln g(z*) − ln g(z) ≥ 0`: how far the log-density of `z` is below its
+    /// maximum.
     pub(crate) fn drop(&self, z: f64) -> f64 {
-        let (a, b) = (self.a, self.b);
-        let s = a + b;
-        let (t, tc) = (sigmoid(z), sigmoid(-z));
-        if t > 1e-280 && tc > 1e-280 {
-            bd0(a, s * t) + bd0(b, s * tc)
-        } else {
-            a * ((a / s).ln() + softplus(-z)) + b * ((b / s).ln() + softplus(z))
+        match *self {
+            ZDist::Logit { a, b } => {
+                let s = a + b;
+                let (t, tc) = (sigmoid(z), sigmoid(-z));
+                if t > 1e-280 && tc > 1e-280 {
+                    bd0(a, s * t) + bd0(b, s * tc)
+                } else {
+                    a * ((a / s).ln() + softplus(-z)) + b * ((b / s).ln() + softplus(z))
+                }
+            }
+            ZDist::Log { a, r } => {
+                let m = r * z.exp();
+                if (1e-280..=1e280).contains(&m) {
+                    bd0(a, m)
+                } else {
+                    a * (a.ln() - r.ln() - z) + m - a
+                }
+            }
+            ZDist::Linear { m, s } => {
+                let u = (z - m) / s;
+                0.5 * u * u
+            }
         }
     }
 
     /// `h′(z)`.
     fn slope(&self, z: f64) -> f64 {
-        (self.a + self.b) * sigmoid(z) - self.a
+        match *self {
+            ZDist::Logit { a, b } => (a + b) * sigmoid(z) - a,
+            ZDist::Log { a, r } => r * z.exp() - a,
+            ZDist::Linear { m, s } => (z - m) / (s * s),
+        }
     }
 
-    /// Standard deviation of `z`: `√(ψ′(α) + ψ′(β))`.
+    /// `1/√(−(ln g)″)` at the mode.
+    fn scale(&self) -> f64 {
+        match *self {
+            ZDist::Logit { a, b } => ((a + b) / (a * b)).sqrt(),
+            ZDist::Log { a, .. } => 1.0 / a.sqrt(),
+            ZDist::Linear { s, .. } => s,
+        }
+    }
+
+    /// Standard deviation of `z`.
     pub(crate) fn z_sd(&self) -> f64 {
-        (trigamma(self.a) + trigamma(self.b)).sqrt()
+        match *self {
+            ZDist::Logit { a, b } => (trigamma(a) + trigamma(b)).sqrt(),
+            ZDist::Log { a, .. } => trigamma(a).sqrt(),
+            ZDist::Linear { s, .. } => s,
+        }
     }
 
-    /// Points where the density has dropped by each of [`DROPS`], on both
+    /// Points where the density has dropped by each of `drops`, on both
     /// sides of the mode, ascending, with the mode itself.
-    pub(crate) fn drop_points(&self) -> Vec<f64> {
+    pub(crate) fn drop_points(&self, drops: &[f64]) -> Vec<f64> {
         let mode = self.mode();
-        // Curvature at the mode: αβ/(α + β).
-        let scale = ((self.a + self.b) / (self.a * self.b)).sqrt();
-        let mut pts = Vec::with_capacity(2 * DROPS.len() + 1);
+        let scale = self.scale();
+        let mut pts = Vec::with_capacity(2 * drops.len() + 1);
         pts.push(mode);
         for side in [-1.0, 1.0] {
             let mut from = mode;
-            for &d in &DROPS {
-                let z = solve_drop(self, mode, from, side, d, scale);
+            for &d in drops {
+                let z = match *self {
+                    ZDist::Linear { m, s } => m + side * (2.0 * d).sqrt() * s,
+                    _ => solve_drop(self, mode, from, side, d, scale),
+                };
                 pts.push(z);
                 from = z;
             }
         }
+        pts.retain(|z| z.is_finite());
         pts.sort_by(f64::total_cmp);
         pts.dedup();
         pts
@@ -101,7 +184,7 @@ impl LogitBeta {
 
 /// The `z` on `side` of the mode where the drop is `d` (to a few percent:
 /// panel ends need no precision), from `from` (where the drop is below `d`).
-fn solve_drop(dist: &LogitBeta, mode: f64, from: f64, side: f64, d: f64, scale: f64) -> f64 {
+fn solve_drop(dist: &ZDist, mode: f64, from: f64, side: f64, d: f64, scale: f64) -> f64 {
     let h = |z: f64| dist.drop(z);
     // Bracket: step out from `from` by doubling.
     let mut lo = from;
@@ -158,17 +241,25 @@ pub(crate) fn trigamma(x: f64) -> f64 {
 /// `(P(X > Y), P(Y > X))` for independent Beta variables, by quadrature in
 /// logit space (see the module docs).
 pub(crate) fn prob_greater(x: LogitBeta, y: LogitBeta) -> (f64, f64) {
-    let x_narrow = x.z_sd() <= y.z_sd();
-    let (narrow, wide) = if x_narrow { (x, y) } else { (y, x) };
-    let mut breaks = narrow.drop_points();
+    let (zx, zy) = (ZDist::from(x), ZDist::from(y));
+    let x_narrow = zx.z_sd() <= zy.z_sd();
+    let (zn, (wide, zw)) = if x_narrow {
+        (zx, (y, zy))
+    } else {
+        (zy, (x, zx))
+    };
+    let mut breaks = zn.drop_points(&DROPS);
+    if breaks.len() < 2 {
+        return (f64::NAN, f64::NAN);
+    }
     let (lo, hi) = (breaks[0], breaks[breaks.len() - 1]);
-    breaks.extend(wide.drop_points().into_iter().filter(|&z| z > lo && z < hi));
+    breaks.extend(zw.drop_points(&DROPS).into_iter().filter(|&z| z > lo && z < hi));
     breaks.sort_by(f64::total_cmp);
     breaks.dedup();
     // ∫ g_narrow(z) (P(wide < σ(z)), P(wide > σ(z))) dz.
     let (below, above) = integrate_pair(
         |z| {
-            let g = (-narrow.drop(z)).exp();
+            let g = (-zn.drop(z)).exp();
             if g == 0.0 {
                 return (0.0, 0.0);
             }

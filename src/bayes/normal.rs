@@ -137,6 +137,10 @@ impl Posterior for NormalPosterior {
             b1: 0.0,
             c1: 0.0,
             c2: -0.5 / (self.sd * self.sd),
+            z: super::logit::ZDist::Linear {
+                m: self.mean,
+                s: self.sd,
+            },
         }
     }
 
