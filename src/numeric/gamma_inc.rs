@@ -71,7 +71,7 @@ fn ln_prefactor(a: f64, x: f64) -> f64 {
 
 /// Returns `(P(a, x), Q(a, x))`, each accurate in relative terms where it is
 /// the smaller of the two.
-fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
+pub(crate) fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
     if !(a > 0.0 && a <= MAX_GAMMA_SHAPE) || x.is_nan() || x < 0.0 {
         return (f64::NAN, f64::NAN);
     }
