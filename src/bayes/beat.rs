@@ -555,4 +555,62 @@ mod tests {
             );
         }
     }
+
+    /// `(max relative error on the smaller tail, NaN count, slowest call)`
+    /// of [`prob_greater`] against the logit quadrature over the whole pair
+    /// (an independent route: no sum, no base case), for `n` random pairs
+    /// with shapes log-uniform in [0.01, 10⁹].
+    fn nonint_pairs(n: usize, seed: u64) -> (f64, usize, std::time::Duration, String) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut worst: f64 = 0.0;
+        let mut nans = 0;
+        let mut slowest = (std::time::Duration::ZERO, String::new());
+        for _ in 0..n {
+            let mut shape = || 10f64.powf(rng.random_range(-2.0..9.0));
+            let x = BetaPosterior::new(shape(), shape()).expect("valid");
+            let y = BetaPosterior::new(shape(), shape()).expect("valid");
+            let start = std::time::Instant::now();
+            let (gt, lt) = prob_greater(&x, &y);
+            let took = start.elapsed();
+            if took > slowest.0 {
+                slowest = (took, format!("{x:?} {y:?}"));
+            }
+            if !(gt.is_finite() && lt.is_finite()) {
+                nans += 1;
+                continue;
+            }
+            let (q_gt, q_lt) = quadrature(&x, &y);
+            let (got, want) = if q_gt < q_lt { (gt, q_gt) } else { (lt, q_lt) };
+            if want < 1e-290 {
+                continue;
+            }
+            let rel = ((got - want) / want).abs();
+            if rel > worst {
+                worst = rel;
+            }
+        }
+        (worst, nans, slowest.0, slowest.1)
+    }
+
+    #[test]
+    fn nonint_pairs_agree_with_logit_quadrature() {
+        let (worst, nans, _, _) = nonint_pairs(2_000, 11);
+        assert_eq!(nans, 0);
+        assert!(worst < 1e-10, "max relative error {worst:e}");
+    }
+
+    /// The acceptance run of issue 11: 100,000 pairs (release:
+    /// `cargo test --release --lib -- --ignored hundred_thousand --nocapture`).
+    #[test]
+    #[ignore]
+    fn hundred_thousand_nonint_pairs() {
+        let start = std::time::Instant::now();
+        let (worst, nans, slowest, which) = nonint_pairs(100_000, 20_261_201);
+        println!(
+            "100000 pairs: max rel err {worst:e}, NaN {nans}, total {:?}, slowest {slowest:?} ({which})",
+            start.elapsed()
+        );
+        assert_eq!(nans, 0);
+        assert!(worst < 1e-10, "max relative error {worst:e}");
+    }
 }
