@@ -171,7 +171,7 @@ impl ThompsonGamma {
     /// # Errors
     /// [`crate::Error::InvalidParameter`] when `shape` is outside
     /// [[`MIN_SHAPE`](crate::bayes::MIN_SHAPE), [`MAX_SHAPE`](crate::bayes::MAX_SHAPE)]
-    /// or `rate` outside (0, 10³⁰⁰] (see [`GammaPosterior::new`]).
+    /// or `rate` outside [10⁻¹⁵⁰, 10¹⁵⁰] (see [`GammaPosterior::new`]).
     pub fn with_prior(mut self, shape: f64, rate: f64) -> Result<Self> {
         let prior = GammaPosterior::new(shape, rate)?;
         self.shape = prior.shape();

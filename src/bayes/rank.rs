@@ -129,11 +129,19 @@ pub(crate) fn panel_ends(
 }
 
 /// Whether the sweep in the quantity's own variable would not resolve these
-/// posteriors: a density unbounded at an end (a shape below 1), or one
+/// posteriors: a density unbounded at an end (a shape below 1), one
 /// narrower than 1e-12 (a Beta next to 1, where `f64` has few points per
-/// standard deviation). Those are ranked in `z` instead ([`sweep_z`]).
+/// standard deviation), or one more than 1,000 standard deviations from the
+/// mean of the means. Those are ranked in `z` instead ([`sweep_z`]).
 fn needs_z<P: Posterior>(ds: &[P]) -> bool {
-    ds.iter().any(|d| {
+    // The shared log-density is formed around the mean of the means: a
+    // posterior more than 1,000 of its standard deviations from it would
+    // lose its digits to cancellation (or overflow).
+    let reference = ds.iter().map(|d| d.mean()).sum::<f64>() / ds.len() as f64;
+    let far = ds
+        .iter()
+        .any(|d| !((reference - d.mean()).abs() <= 1e3 * d.std_dev()));
+    far || ds.iter().any(|d| {
         let (lo, hi) = d.singular_ends();
         let narrow_rate = matches!(d.ln_pdf_kernel().z, ZDist::Logit { .. }) && d.std_dev() < 1e-12;
         lo || hi || narrow_rate

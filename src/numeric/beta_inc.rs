@@ -117,6 +117,17 @@ pub(crate) fn beta_inc_pair(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
     if y <= 0.0 {
         return (1.0, 0.0);
     }
+    if a.min(b) < 1e-280 {
+        // The limit of vanishing shapes: point masses b/(a + b) at 0 and
+        // a/(a + b) at 1 (the rest is O(max(a, b)) below 1e-280).
+        return if a.max(b) < 1e-280 {
+            (b / (a + b), a / (a + b))
+        } else if a < b {
+            (1.0, 0.0)
+        } else {
+            (0.0, 1.0)
+        };
+    }
     if x < EDGE {
         let lower = edge_tail(a, b, x.ln(), x);
         return (lower, 1.0 - lower);

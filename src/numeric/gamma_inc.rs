@@ -188,6 +188,10 @@ pub fn chi2_sf(x: f64, dof: f64) -> f64 {
     if x <= 0.0 && dof > 0.0 {
         return 1.0;
     }
+    if dof > 0.0 && 0.5 * dof == 0.0 && x > 0.0 {
+        // dof/2 underflows (dof = 5e-324): the mass is all at 0.
+        return 0.0;
+    }
     gamma_q(0.5 * dof, 0.5 * x)
 }
 
