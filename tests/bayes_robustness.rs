@@ -367,6 +367,19 @@ fn deserialisation_is_validated() {
         r#"{"thompson": {"prior": {"alpha": 15635.7, "beta": 1e-17}}, "beta": 0.5}"#,
     );
 
+    rejects::<postab::bayes::BeatProbability>(r#"{"b_beats_a": 5, "a_beats_b": -4}"#);
+    rejects::<postab::bayes::ExpectedLoss>(r#"{"choose_a": -3, "choose_b": 0.1}"#);
+    rejects::<postab::bayes::Ranking>(
+        r#"{"prob_best": [5, -4], "prob_worst": [0.5, 0.5], "expected_loss": [0, 0], "expected_loss_lower_better": [0, 0]}"#,
+    );
+    rejects::<postab::bayes::Ranking>(
+        r#"{"prob_best": [0.5, 0.5], "prob_worst": [0.5, 0.5], "expected_loss": [-3, 0], "expected_loss_lower_better": [0, 0]}"#,
+    );
+    let (a, b) = (beta(3.0, 40.0), beta(7.0, 40.0));
+    round_trips(&prob_beats(&a, &b));
+    round_trips(&expected_loss(&a, &b));
+    round_trips(&rank(&[a, b, beta(5.0, 40.0)]).expect("rank"));
+
     round_trips(&BetaPrior::new(2.5, 97.5).expect("valid"));
     round_trips(&beta(3.0, 40.0));
     round_trips(&GammaPrior::new(1.0, 0.0).expect("valid"));
