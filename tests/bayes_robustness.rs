@@ -54,7 +54,10 @@ fn item1_prob_beats_non_integer_pair() {
     let p = timed(|| prob_beats(&a, &b));
     // mpmath, 40 digits: P(A > B) = 0.72815244725011152806850150649757
     assert!(rel(p.a_beats_b, 0.728_152_447_250_111_5) < 1e-13, "{p:?}");
-    assert!(rel(p.b_beats_a, 1.0 - 0.728_152_447_250_111_5) < 1e-13, "{p:?}");
+    assert!(
+        rel(p.b_beats_a, 1.0 - 0.728_152_447_250_111_5) < 1e-13,
+        "{p:?}"
+    );
     let l = expected_loss(&a, &b);
     assert!(l.choose_a > 0.0 && l.choose_b > 0.0, "{l:?}");
     // E[(B − A)⁺] − E[(A − B)⁺] = m_B − m_A
@@ -81,8 +84,8 @@ fn item1_fitted_prior_through_update() {
 #[test]
 fn item1_nonint_pairs_match_mpmath() {
     // tests/data/gen_nonint_pairs.py: shapes log-uniform in [0.01, 1e9].
-    let text = std::fs::read_to_string("tests/data/nonint-pairs-mpmath.json")
-        .expect("reference file");
+    let text =
+        std::fs::read_to_string("tests/data/nonint-pairs-mpmath.json").expect("reference file");
     let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
     assert!(cases.len() >= 200, "{} cases", cases.len());
     let mut worst: f64 = 0.0;
@@ -149,11 +152,17 @@ fn item2_prob_best_never_negative() {
 fn item3_rank_small_shapes() {
     let r = timed(|| rank(&[beta(1.0, 0.001), beta(1.0, 1.0), beta(1.0, 1.0)])).expect("rank");
     // exact 2/(1.001 · 2.001)
-    assert!((r.prob_best[0] - 2.0 / (1.001 * 2.001)).abs() < 1e-9, "{r:?}");
+    assert!(
+        (r.prob_best[0] - 2.0 / (1.001 * 2.001)).abs() < 1e-9,
+        "{r:?}"
+    );
     assert_prob_best(&r.prob_best);
     let r = timed(|| rank(&[beta(0.01, 5.0), beta(0.01, 5.0), beta(1.0, 50.0)])).expect("rank");
     // mpmath: ∫ f_C F_A² = 0.951538082319282220967
-    assert!((r.prob_best[2] - 0.951_538_082_319_282_2).abs() < 1e-9, "{r:?}");
+    assert!(
+        (r.prob_best[2] - 0.951_538_082_319_282_2).abs() < 1e-9,
+        "{r:?}"
+    );
     assert_prob_best(&r.prob_best);
 }
 
@@ -168,7 +177,10 @@ fn item3_huge_counts_are_typed_errors_or_right() {
     // P(best) = E[X²] = α/(α + 2).
     let r = timed(|| rank(&[beta(MAX_SHAPE, 1.0), beta(1.0, 1.0), beta(1.0, 1.0)])).expect("rank");
     assert_prob_best(&r.prob_best);
-    assert!((r.prob_best[0] - MAX_SHAPE / (MAX_SHAPE + 2.0)).abs() < 1e-12, "{r:?}");
+    assert!(
+        (r.prob_best[0] - MAX_SHAPE / (MAX_SHAPE + 2.0)).abs() < 1e-12,
+        "{r:?}"
+    );
     // Beta(1e17, 1) and Beta(1e18, 1): typed errors.
     assert!(BetaPosterior::new(1e17, 1.0).is_err());
     assert!(BetaPosterior::new(1e18, 1.0).is_err());
@@ -196,7 +208,10 @@ fn item3_credible_interval_of_huge_shape() {
     // Beta(α, 1): Q(p) = p^(1/α).
     let d = beta(MAX_SHAPE, 1.0);
     let iv = d.credible_interval(0.95).expect("interval");
-    assert!(iv.lower <= iv.upper && iv.lower >= 0.0 && iv.upper <= 1.0, "{iv:?}");
+    assert!(
+        iv.lower <= iv.upper && iv.lower >= 0.0 && iv.upper <= 1.0,
+        "{iv:?}"
+    );
     let want = (0.025f64.ln() / MAX_SHAPE).exp();
     assert!((iv.lower - want).abs() < 1e-15, "{iv:?} vs {want}");
 }

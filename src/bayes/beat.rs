@@ -28,9 +28,9 @@
 //! terms) use adaptive Gauss–Kronrod quadrature of `∫ f(t) F(t) dt` instead.
 
 use super::beta::BetaPosterior;
+use super::logit::{self, LogitBeta};
 use crate::numeric::euler_maclaurin::{Terms, Weight, product_difference, tail_sums};
 use crate::numeric::ln_beta_dev;
-use super::logit::{self, LogitBeta};
 
 /// Most terms any sum may take before it gives way to quadrature (the
 /// spread estimate misjudges a few lopsided pairs).
@@ -109,13 +109,7 @@ pub(crate) fn probabilities_and_shortfalls(
 
 /// The core of [`probabilities_and_shortfalls`] for the orientation
 /// `(a_x, b_x, a_y, b_y)`.
-fn loss_route(
-    ax: f64,
-    bx: f64,
-    ay: f64,
-    by: f64,
-    short: bool,
-) -> Option<((f64, f64), (f64, f64))> {
+fn loss_route(ax: f64, bx: f64, ay: f64, by: f64, short: bool) -> Option<((f64, f64), (f64, f64))> {
     let s = ay + by;
     let (p, q) = (ay / s, by / s);
     let c = bx + by;

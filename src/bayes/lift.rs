@@ -202,10 +202,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         } else {
             0.0
         };
-        let (mut lo, mut hi) = (
-            (start - width).max(U_MIN),
-            (start + width).min(U_MAX),
-        );
+        let (mut lo, mut hi) = ((start - width).max(U_MIN), (start + width).min(U_MAX));
         let (mut flo, mut fhi) = (f(lo, target), f(hi, target));
         let mut step = width;
         let mut guard = 0;

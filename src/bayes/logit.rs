@@ -28,8 +28,8 @@ use crate::numeric::{bd0, beta_inc_pair_logit, softplus};
 /// (1, 2, …, 10 standard deviations for a normal shape), then wider out to
 /// `e^{−700}`.
 const DROPS: [f64; 19] = [
-    0.5, 2.0, 4.5, 8.0, 12.5, 18.0, 24.5, 32.0, 40.5, 50.0, 72.0, 98.0, 128.0, 162.0, 200.0,
-    288.0, 392.0, 512.0, 700.0,
+    0.5, 2.0, 4.5, 8.0, 12.5, 18.0, 24.5, 32.0, 40.5, 50.0, 72.0, 98.0, 128.0, 162.0, 200.0, 288.0,
+    392.0, 512.0, 700.0,
 ];
 
 /// Relative tolerance of each tail.
@@ -253,7 +253,11 @@ pub(crate) fn prob_greater(x: LogitBeta, y: LogitBeta) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     let (lo, hi) = (breaks[0], breaks[breaks.len() - 1]);
-    breaks.extend(zw.drop_points(&DROPS).into_iter().filter(|&z| z > lo && z < hi));
+    breaks.extend(
+        zw.drop_points(&DROPS)
+            .into_iter()
+            .filter(|&z| z > lo && z < hi),
+    );
     breaks.sort_by(f64::total_cmp);
     breaks.dedup();
     // ∫ g_narrow(z) (P(wide < σ(z)), P(wide > σ(z))) dz.
@@ -273,7 +277,10 @@ pub(crate) fn prob_greater(x: LogitBeta, y: LogitBeta) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     // P(narrow > wide) = below.
-    let (n_gt, w_gt) = ((below / norm).clamp(0.0, 1.0), (above / norm).clamp(0.0, 1.0));
+    let (n_gt, w_gt) = (
+        (below / norm).clamp(0.0, 1.0),
+        (above / norm).clamp(0.0, 1.0),
+    );
     if x_narrow { (n_gt, w_gt) } else { (w_gt, n_gt) }
 }
 
@@ -370,7 +377,10 @@ pub(crate) fn lift_tails(a: ZDist, b: ZDist, l: f64) -> (f64, f64) {
     if !(norm > 0.0 && norm.is_finite()) {
         return (f64::NAN, f64::NAN);
     }
-    ((below / norm).clamp(0.0, 1.0), (above / norm).clamp(0.0, 1.0))
+    (
+        (below / norm).clamp(0.0, 1.0),
+        (above / norm).clamp(0.0, 1.0),
+    )
 }
 
 /// Kronrod 15-point nodes on `[0, 1]` (Gauss 7-point nodes at odd indices)
@@ -454,11 +464,7 @@ pub(crate) fn integrate_pair(mut f: impl FnMut(f64) -> (f64, f64), breaks: &[f64
         }
         // The panel with the largest error relative to its integrand.
         let scale = |i: usize| {
-            if value[i] > 0.0 {
-                1.0 / value[i]
-            } else {
-                0.0
-            }
+            if value[i] > 0.0 { 1.0 / value[i] } else { 0.0 }
         };
         let (s0, s1) = (scale(0), scale(1));
         let (worst, _) = panels.iter().enumerate().fold((0, -1.0), |best, (i, p)| {
@@ -484,7 +490,10 @@ mod tests {
         // P(Beta(1, 1) > Beta(1, 1)) = ½; P(Beta(2, 1) > Beta(1, 1)) = 2/3.
         let u = LogitBeta { a: 1.0, b: 1.0 };
         let (p, q) = prob_greater(u, u);
-        assert!((p - 0.5).abs() < 1e-14 && (q - 0.5).abs() < 1e-14, "{p} {q}");
+        assert!(
+            (p - 0.5).abs() < 1e-14 && (q - 0.5).abs() < 1e-14,
+            "{p} {q}"
+        );
         let (p, _) = prob_greater(LogitBeta { a: 2.0, b: 1.0 }, u);
         assert!((p - 2.0 / 3.0).abs() < 1e-14, "{p}");
         // [B(1, 0.001) vs B(1, 1)]: P(X > Y) = 1 − 1/(1.001·2.001)·… = 1 − E[(1−Y)…];

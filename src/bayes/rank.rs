@@ -197,12 +197,24 @@ fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
         let (mid, half) = (0.5 * (w[0] + w[1]), 0.5 * (w[1] - w[0]));
         eval(&mut f, mid, half);
         for (m, row) in mass.iter_mut().zip(&f) {
-            *m += half * rule.weights.iter().zip(row).map(|(w, v)| w * v).sum::<f64>();
+            *m += half
+                * rule
+                    .weights
+                    .iter()
+                    .zip(row)
+                    .map(|(w, v)| w * v)
+                    .sum::<f64>();
         }
     }
     let inv_mass: Vec<f64> = mass
         .iter()
-        .map(|&m| if m > 0.0 && m.is_finite() { 1.0 / m } else { 0.0 })
+        .map(|&m| {
+            if m > 0.0 && m.is_finite() {
+                1.0 / m
+            } else {
+                0.0
+            }
+        })
         .collect();
     // Pass 2: the collocation sweep with normalised densities.
     let mut cdf = vec![0.0; k];

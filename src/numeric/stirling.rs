@@ -110,11 +110,7 @@ pub fn ln_beta_dev(a: f64, b: f64, p: f64, q: f64) -> f64 {
     // (A zero rounding error contributes nothing, even where a/sp overflows
     // for a subnormal point.)
     let first_order = |x: f64, m: f64, err: f64| {
-        if err == 0.0 {
-            0.0
-        } else {
-            (1.0 - x / m) * err
-        }
+        if err == 0.0 { 0.0 } else { (1.0 - x / m) * err }
     };
     let product_errors =
         first_order(a, sp, s.mul_add(p, -sp)) + first_order(b, sq, s.mul_add(q, -sq));
