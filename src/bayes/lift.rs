@@ -120,7 +120,12 @@ fn lift_sweep<P: Posterior>(a: &P, b: &P, c: f64) -> (f64, f64) {
 /// A's density in its smooth variable (logit or log; see
 /// [`super::logit::lift_tails`]), each with relative accuracy.
 fn lift_quadrature<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
-    super::logit::lift_tails(a.ln_pdf_kernel().z, b.ln_pdf_kernel().z, t)
+    lift_quadrature_tol(a, b, t, super::logit::REL_TOL)
+}
+
+/// [`lift_quadrature`] to a given relative tolerance per tail.
+fn lift_quadrature_tol<P: Posterior>(a: &P, b: &P, t: f64, rel_tol: f64) -> (f64, f64) {
+    super::logit::lift_tails(a.ln_pdf_kernel().z, b.ln_pdf_kernel().z, t, rel_tol)
 }
 
 fn check_positive<P: Posterior>(a: &P) -> Result<()> {
@@ -165,8 +170,8 @@ pub fn prob_lift_above<P: Posterior>(a: &P, b: &P, threshold: f64) -> Result<f64
 ///
 /// Solved for `u = ln(1 + lift)` (so the lower end never crosses −1 and a
 /// lift of 10⁶ is as easy as one of 1 %): a bracket grown by doubling from
-/// the delta-method interval, then Illinois steps; at most 60 + 60 + 60
-/// evaluations of `P(lift ≤ t)`, so the time is bounded.
+/// the delta-method interval, then Illinois steps; at most 2 + 40 + 40 + 40
+/// evaluations of `P(lift ≤ t)` per end, so the time is bounded.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] for a level outside (0, 1) or a baseline
@@ -190,7 +195,9 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         let below = if sweep {
             lift_sweep(a, b, 1.0 + t).0
         } else {
-            lift_quadrature(a, b, t).0
+            // A quantile needs the probability to ~1e-12 absolutely, not
+            // each tail to 1e-13 relatively.
+            lift_quadrature_tol(a, b, t, 1e-10).0
         };
         below - target
     };
@@ -206,7 +213,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         let (mut flo, mut fhi) = (f(lo, target), f(hi, target));
         let mut step = width;
         let mut guard = 0;
-        while flo > 0.0 && lo > U_MIN && guard < 60 {
+        while flo > 0.0 && lo > U_MIN && guard < 40 {
             hi = lo;
             fhi = flo;
             step *= 2.0;
@@ -219,7 +226,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         }
         step = width;
         guard = 0;
-        while fhi < 0.0 && hi < U_MAX && guard < 60 {
+        while fhi < 0.0 && hi < U_MAX && guard < 40 {
             lo = hi;
             flo = fhi;
             step *= 2.0;
@@ -232,13 +239,16 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         }
         // Illinois (modified regula falsi): superlinear and always bracketed.
         let mut side = 0i8;
-        for _ in 0..60 {
+        for _ in 0..40 {
             let mut u = hi - fhi * (hi - lo) / (fhi - flo);
             if !(u > lo && u < hi) {
                 u = 0.5 * (lo + hi);
             }
             let fu = f(u, target);
-            if fu.abs() < 1e-15 || (hi - lo) < 1e-13 * (1.0 + u.abs()) || fu.is_nan() {
+            // Converged when the bracket is below 1e-9 of the interval's
+            // scale in u (or 1e-13 relative), or the target is met.
+            let tol = (1e-9 * width).max(1e-13 * (1.0 + u.abs()));
+            if fu.abs() < 1e-15 || (hi - lo) < tol || fu.is_nan() {
                 return u;
             }
             if fu < 0.0 {

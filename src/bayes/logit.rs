@@ -33,7 +33,7 @@ const DROPS: [f64; 19] = [
 ];
 
 /// Relative tolerance of each tail.
-const REL_TOL: f64 = 1e-13;
+pub(crate) const REL_TOL: f64 = 1e-13;
 
 /// Most panels the adaptive quadrature may use.
 const MAX_PANELS: usize = 600;
@@ -271,6 +271,7 @@ pub(crate) fn prob_greater(x: LogitBeta, y: LogitBeta) -> (f64, f64) {
             (g * lower, g * upper)
         },
         &breaks,
+        REL_TOL,
     );
     let norm = below + above;
     if !(norm > 0.0 && norm.is_finite()) {
@@ -348,7 +349,7 @@ fn to_a_variable(a: &ZDist, v: f64, l: f64) -> Option<f64> {
 /// `(P(B ≤ (1 + l) A), P(B > (1 + l) A))` by adaptive quadrature over `A`'s
 /// density in its smooth variable, each tail to relative 1e-13: the relative
 /// lift's distribution at any shapes (see [`super::lift`]).
-pub(crate) fn lift_tails(a: ZDist, b: ZDist, l: f64) -> (f64, f64) {
+pub(crate) fn lift_tails(a: ZDist, b: ZDist, l: f64, rel_tol: f64) -> (f64, f64) {
     let mut breaks = a.drop_points(&DROPS);
     if breaks.len() < 2 {
         return (f64::NAN, f64::NAN);
@@ -372,6 +373,7 @@ pub(crate) fn lift_tails(a: ZDist, b: ZDist, l: f64) -> (f64, f64) {
             (g * lower, g * upper)
         },
         &breaks,
+        rel_tol,
     );
     let norm = below + above;
     if !(norm > 0.0 && norm.is_finite()) {
@@ -442,8 +444,12 @@ fn gk15_pair(f: &mut impl FnMut(f64) -> (f64, f64), a: f64, b: f64) -> Panel {
 
 /// Adaptive G7–K15 of two integrands at once over the panels of `breaks`,
 /// bisecting the panel with the largest error relative to its integrand's
-/// total until each total is within [`REL_TOL`] (or [`MAX_PANELS`]).
-pub(crate) fn integrate_pair(mut f: impl FnMut(f64) -> (f64, f64), breaks: &[f64]) -> (f64, f64) {
+/// total until each total is within `rel_tol` (or [`MAX_PANELS`]).
+pub(crate) fn integrate_pair(
+    mut f: impl FnMut(f64) -> (f64, f64),
+    breaks: &[f64],
+    rel_tol: f64,
+) -> (f64, f64) {
     let mut panels: Vec<Panel> = breaks
         .windows(2)
         .filter(|w| w[1] > w[0])
@@ -458,7 +464,7 @@ pub(crate) fn integrate_pair(mut f: impl FnMut(f64) -> (f64, f64), breaks: &[f64
                 error[i] += p.3[i];
             }
         }
-        let done = (0..2).all(|i| error[i] <= REL_TOL * value[i].abs());
+        let done = (0..2).all(|i| error[i] <= rel_tol * value[i].abs());
         if done || panels.len() >= MAX_PANELS || panels.is_empty() {
             return (value[0], value[1]);
         }
