@@ -698,10 +698,10 @@ fn numeric_target(fz: &mut Fuzz) {
             fz.f64()
         },
     );
-    // Shapes beyond numeric::MAX_BETA_SHAPE / MAX_GAMMA_SHAPE (1e20) are
-    // documented to return NaN.
-    let in_domain = a > 0.0
-        && b > 0.0
+    // Shapes outside [numeric::MIN_BETA_SHAPE, MAX_BETA_SHAPE] (1e-10, 1e20)
+    // and beyond MAX_GAMMA_SHAPE (1e20) are documented to return NaN.
+    let in_domain = a >= numeric::MIN_BETA_SHAPE
+        && b >= numeric::MIN_BETA_SHAPE
         && a <= numeric::MAX_BETA_SHAPE
         && b <= numeric::MAX_BETA_SHAPE
         && (0.0..=1.0).contains(&x);

@@ -256,6 +256,19 @@ impl BetaPosterior {
     /// # Ok::<(), postab::Error>(())
     /// ```
     pub fn hdi(&self, level: f64) -> Result<Interval> {
+        let iv = self.hdi_raw(level)?;
+        // Tiny levels leave an interval of a few ulps, whose ends may cross
+        // or whose inner solve may fail: order the ends, or fall back to the
+        // equal-tailed interval (as wide to first order).
+        let (l, u) = (iv.lower, iv.upper);
+        if l.is_finite() && u.is_finite() && (0.0..=1.0).contains(&l) && (0.0..=1.0).contains(&u)
+        {
+            return Ok(Interval::new(l.min(u), l.max(u)));
+        }
+        self.credible_interval(level)
+    }
+
+    fn hdi_raw(&self, level: f64) -> Result<Interval> {
         let level = check_level(level)?;
         let spare = 1.0 - level;
         if self.alpha <= 1.0 && self.beta > 1.0 {

@@ -106,28 +106,24 @@ fn beta_series(a: f64, b: f64, x: f64, y: f64) -> f64 {
 /// of the two is computed directly (relative accuracy to 1e-300), the other
 /// as one minus it.
 pub(crate) fn beta_inc_pair(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
-    if !(a > 0.0 && b > 0.0 && a <= MAX_BETA_SHAPE && b <= MAX_BETA_SHAPE)
+    if !((MIN_BETA_SHAPE..=MAX_BETA_SHAPE).contains(&a)
+        && (MIN_BETA_SHAPE..=MAX_BETA_SHAPE).contains(&b))
         || x.is_nan()
         || y.is_nan()
     {
         return (f64::NAN, f64::NAN);
     }
+    let (lower, upper) = beta_inc_pair_in_range(a, b, x, y);
+    (lower.clamp(0.0, 1.0), upper.clamp(0.0, 1.0))
+}
+
+/// [`beta_inc_pair`] for shapes inside the supported range.
+fn beta_inc_pair_in_range(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
     if x <= 0.0 {
         return (0.0, 1.0);
     }
     if y <= 0.0 {
         return (1.0, 0.0);
-    }
-    if a.min(b) < 1e-280 {
-        // The limit of vanishing shapes: point masses b/(a + b) at 0 and
-        // a/(a + b) at 1 (the rest is O(max(a, b)) below 1e-280).
-        return if a.max(b) < 1e-280 {
-            (b / (a + b), a / (a + b))
-        } else if a < b {
-            (1.0, 0.0)
-        } else {
-            (0.0, 1.0)
-        };
     }
     if x < EDGE {
         let lower = edge_tail(a, b, x.ln(), x);
@@ -150,6 +146,11 @@ pub(crate) fn beta_inc_pair(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
 /// beyond it they return NaN (the distribution is then narrower than `f64`
 /// resolves near its mean).
 pub const MAX_BETA_SHAPE: f64 = 1e20;
+
+/// Smallest shape parameter the incomplete beta functions accept (1e-10);
+/// below it they return NaN (a Beta distribution is then two point masses
+/// at 0 and 1 to within the shape, and the series lose their accuracy).
+pub const MIN_BETA_SHAPE: f64 = 1e-10;
 
 /// Points closer than this to an end of [0, 1] use the leading term of the
 /// power series, from the logarithm of the point (the continued fraction's
@@ -199,9 +200,10 @@ pub(crate) fn softplus(x: f64) -> f64 {
 
 /// Regularized incomplete beta `I_x(a, b) = P(X ≤ x)` for `X ~ Beta(a, b)`.
 ///
-/// Valid for any `a, b` in `(0, 10²⁰]` ([`MAX_BETA_SHAPE`]; statrs 0.19.1's
+/// Valid for any `a, b` in `[10⁻¹⁰, 10²⁰]` ([`MIN_BETA_SHAPE`],
+/// [`MAX_BETA_SHAPE`]; statrs 0.19.1's
 /// `beta_reg` is already wrong at 10⁹) and any `x` in [0, 1], subnormal
-/// included; NaN for invalid arguments and shapes beyond 10²⁰.
+/// included; NaN for invalid arguments and shapes outside that range.
 ///
 /// # Example
 /// ```
@@ -256,7 +258,9 @@ fn solve(a: f64, b: f64, target: f64, upper: bool) -> f64 {
     if target == 0.0 {
         return if upper { 1.0 } else { 0.0 };
     }
-    if a > MAX_BETA_SHAPE || b > MAX_BETA_SHAPE {
+    if !((MIN_BETA_SHAPE..=MAX_BETA_SHAPE).contains(&a)
+        && (MIN_BETA_SHAPE..=MAX_BETA_SHAPE).contains(&b))
+    {
         return f64::NAN;
     }
     // The guess and its complement, each formed directly (1 − x rounded

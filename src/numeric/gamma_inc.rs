@@ -84,7 +84,16 @@ pub(crate) fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
     if a < 1.0 && x < 2.0 {
         return gamma_pair_small_a(a, x);
     }
+    if a < 1e-280 {
+        // All the mass at 0: Q(a, x) ≈ a E₁(x) < a e^{−x}/x is below 1e-280.
+        return (1.0, 0.0);
+    }
     let pre = ln_prefactor(a, x);
+    if pre < -800.0 {
+        // x^a e^{−x}/Γ(a) underflows, and with it the tail on x's side (it
+        // is at most that prefactor times max(1, x/|x − a|) ≤ e^{−700}).
+        return if x > a { (1.0, 0.0) } else { (0.0, 1.0) };
+    }
     let tiny = 1e-300;
     if x < a + 1.0 {
         // P = x^a e^{-x}/Γ(a+1) · Σ_k x^k / ((a+1)…(a+k)): by Euler–Maclaurin
