@@ -261,8 +261,7 @@ impl BetaPosterior {
         // or whose inner solve may fail: order the ends, or fall back to the
         // equal-tailed interval (as wide to first order).
         let (l, u) = (iv.lower, iv.upper);
-        if l.is_finite() && u.is_finite() && (0.0..=1.0).contains(&l) && (0.0..=1.0).contains(&u)
-        {
+        if l.is_finite() && u.is_finite() && (0.0..=1.0).contains(&l) && (0.0..=1.0).contains(&u) {
             return Ok(Interval::new(l.min(u), l.max(u)));
         }
         self.credible_interval(level)

@@ -305,7 +305,7 @@ fn scaled_tails(b: &ZDist, a_z: f64, l: f64) -> (f64, f64) {
             let x = (1.0 + l) * sigmoid(a_z);
             // 1 − x = σ(−z) − l σ(z), exact where it matters (x near 1).
             let xc = sigmoid(-a_z) - l * sigmoid(a_z);
-            if !(xc > 0.0) || x >= 1.0 {
+            if xc.is_nan() || xc <= 0.0 || x >= 1.0 {
                 return (1.0, 0.0);
             }
             if xc < 1e-280 {

@@ -43,7 +43,7 @@ impl NormalPosterior {
     /// # Errors
     /// [`Error::InvalidParameter`] outside that range (NaN and ±∞ included).
     pub fn new(mean: f64, sd: f64) -> Result<Self> {
-        if !(mean.abs() <= 1e150) {
+        if mean.is_nan() || mean.abs() > 1e150 {
             return Err(Error::InvalidParameter {
                 name: "mean",
                 value: mean,

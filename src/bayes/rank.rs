@@ -138,9 +138,10 @@ fn needs_z<P: Posterior>(ds: &[P]) -> bool {
     // posterior more than 1,000 of its standard deviations from it would
     // lose its digits to cancellation (or overflow).
     let reference = ds.iter().map(|d| d.mean()).sum::<f64>() / ds.len() as f64;
-    let far = ds
-        .iter()
-        .any(|d| !((reference - d.mean()).abs() <= 1e3 * d.std_dev()));
+    let far = ds.iter().any(|d| {
+        let gap = (reference - d.mean()).abs();
+        gap.is_nan() || gap > 1e3 * d.std_dev()
+    });
     far || ds.iter().any(|d| {
         let (lo, hi) = d.singular_ends();
         let narrow_rate = matches!(d.ln_pdf_kernel().z, ZDist::Logit { .. }) && d.std_dev() < 1e-12;
@@ -276,7 +277,7 @@ fn normalise(out: &mut Sweep) {
         (&mut out.worst, &mut out.bottom_mean),
     ] {
         probs.iter_mut().for_each(|p| {
-            if !(*p > 0.0) {
+            if p.is_nan() || *p < 0.0 {
                 *p = 0.0;
             }
         });

@@ -26,7 +26,7 @@ fn ln_gamma_1p(a: f64) -> f64 {
             1.202_056_903_159_594_2,
             1.082_323_233_711_138_2,
             1.036_927_755_143_37,
-            1.017_343_061_984_449_1,
+            1.017_343_061_984_449,
         ];
         let mut acc = 0.0;
         for (i, z) in ZETA.iter().enumerate().rev() {
@@ -225,7 +225,7 @@ pub fn gamma_inc_inv_upper(a: f64, q: f64) -> f64 {
 }
 
 fn gamma_solve(a: f64, target: f64, upper: bool) -> f64 {
-    if !(a > 0.0 && a <= MAX_GAMMA_SHAPE) || !(0.0..=1.0).contains(&target) {
+    if !(a > 0.0 && a <= MAX_GAMMA_SHAPE && (0.0..=1.0).contains(&target)) {
         return f64::NAN;
     }
     if target > 0.5 {

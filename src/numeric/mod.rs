@@ -30,7 +30,8 @@ mod stirling;
 mod tail_root;
 
 pub use beta_inc::{
-    MAX_BETA_SHAPE, MIN_BETA_SHAPE, beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper, ln_beta_pdf,
+    MAX_BETA_SHAPE, MIN_BETA_SHAPE, beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper,
+    ln_beta_pdf,
 };
 pub use binomial::{ln_binom_pmf, ln_hypergeom_pmf};
 pub use gamma_inc::{
