@@ -464,13 +464,16 @@ pub(crate) fn integrate_pair(
                 error[i] += p.3[i];
             }
         }
-        let done = (0..2).all(|i| error[i] <= rel_tol * value[i].abs());
+        // A total below 1e-280 (with its error) is zero for every purpose
+        // here: refining it further would only chase subnormal noise.
+        let negligible = |i: usize| value[i].abs() + error[i] < 1e-280;
+        let done = (0..2).all(|i| error[i] <= rel_tol * value[i].abs() || negligible(i));
         if done || panels.len() >= MAX_PANELS || panels.is_empty() {
             return (value[0], value[1]);
         }
         // The panel with the largest error relative to its integrand.
         let scale = |i: usize| {
-            if value[i] > 0.0 { 1.0 / value[i] } else { 0.0 }
+            if value[i] > 0.0 && !negligible(i) { 1.0 / value[i] } else { 0.0 }
         };
         let (s0, s1) = (scale(0), scale(1));
         let (worst, _) = panels.iter().enumerate().fold((0, -1.0), |best, (i, p)| {
