@@ -473,7 +473,11 @@ pub(crate) fn integrate_pair(
         }
         // The panel with the largest error relative to its integrand.
         let scale = |i: usize| {
-            if value[i] > 0.0 && !negligible(i) { 1.0 / value[i] } else { 0.0 }
+            if value[i] > 0.0 && !negligible(i) {
+                1.0 / value[i]
+            } else {
+                0.0
+            }
         };
         let (s0, s1) = (scale(0), scale(1));
         let (worst, _) = panels.iter().enumerate().fold((0, -1.0), |best, (i, p)| {
