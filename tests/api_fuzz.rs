@@ -698,8 +698,13 @@ fn numeric_target(fz: &mut Fuzz) {
             fz.f64()
         },
     );
-    let in_domain =
-        a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite() && (0.0..=1.0).contains(&x);
+    // Shapes outside [numeric::MIN_BETA_SHAPE, MAX_BETA_SHAPE] (1e-10, 1e20)
+    // and beyond MAX_GAMMA_SHAPE (1e20) are documented to return NaN.
+    let in_domain = a >= numeric::MIN_BETA_SHAPE
+        && b >= numeric::MIN_BETA_SHAPE
+        && a <= numeric::MAX_BETA_SHAPE
+        && b <= numeric::MAX_BETA_SHAPE
+        && (0.0..=1.0).contains(&x);
     let dom = |name: &'static str| move |v: &f64| if in_domain { prob(name, *v) } else { Ok(()) };
     match fz.rng.random_range(0..9) {
         0 => {
@@ -724,7 +729,7 @@ fn numeric_target(fz: &mut Fuzz) {
             );
         }
         3 => {
-            let in_domain = a > 0.0 && a.is_finite() && b >= 0.0;
+            let in_domain = a > 0.0 && a <= numeric::MAX_GAMMA_SHAPE && b >= 0.0;
             fz.call(
                 || format!("gamma_p/q({a:e}, {b:e})"),
                 || (numeric::gamma_p(a, b), numeric::gamma_q(a, b)),
@@ -739,7 +744,7 @@ fn numeric_target(fz: &mut Fuzz) {
             );
         }
         4 => {
-            let in_domain = b > 0.0 && b.is_finite() && a >= 0.0;
+            let in_domain = b > 0.0 && 0.5 * b <= numeric::MAX_GAMMA_SHAPE && a >= 0.0;
             fz.call(
                 || format!("chi2_sf({a:e}, {b:e})"),
                 || numeric::chi2_sf(a, b),
@@ -753,7 +758,7 @@ fn numeric_target(fz: &mut Fuzz) {
             );
         }
         5 => {
-            let in_domain = a > 0.0 && a.is_finite() && (0.0..=1.0).contains(&x);
+            let in_domain = a > 0.0 && a <= numeric::MAX_GAMMA_SHAPE && (0.0..=1.0).contains(&x);
             fz.call(
                 || format!("gamma_inc_inv({a:e}, {x:e})"),
                 || {

@@ -24,8 +24,23 @@ use crate::error::{Error, Result};
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FixedSplitRepr")]
 pub struct FixedSplit {
     weights: Vec<f64>,
+}
+
+/// The JSON form of [`FixedSplit`], read through its constructor (which
+/// normalises the weights again).
+#[derive(Deserialize)]
+struct FixedSplitRepr {
+    weights: Vec<f64>,
+}
+
+impl TryFrom<FixedSplitRepr> for FixedSplit {
+    type Error = Error;
+    fn try_from(r: FixedSplitRepr) -> Result<Self> {
+        Self::new(r.weights)
+    }
 }
 
 impl FixedSplit {
@@ -48,6 +63,16 @@ impl FixedSplit {
                 name: "split weight",
                 value: bad,
                 expected: "a finite number >= 0",
+            });
+        }
+        // Scaled by the largest weight first, so that weights near f64::MAX
+        // do not overflow the sum.
+        let largest = weights.iter().fold(0.0f64, |m, &w| m.max(w));
+        if largest > 0.0 {
+            let weights: Vec<f64> = weights.iter().map(|w| w / largest).collect();
+            let total: f64 = weights.iter().sum();
+            return Ok(Self {
+                weights: weights.iter().map(|w| w / total).collect(),
             });
         }
         let total: f64 = weights.iter().sum();

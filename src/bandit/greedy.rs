@@ -24,8 +24,22 @@ use crate::error::Result;
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EpsilonGreedyRepr")]
 pub struct EpsilonGreedy {
     epsilon: f64,
+}
+
+/// The JSON form of [`EpsilonGreedy`], read through its constructor.
+#[derive(Deserialize)]
+struct EpsilonGreedyRepr {
+    epsilon: f64,
+}
+
+impl TryFrom<EpsilonGreedyRepr> for EpsilonGreedy {
+    type Error = crate::Error;
+    fn try_from(r: EpsilonGreedyRepr) -> Result<Self> {
+        Self::new(r.epsilon)
+    }
 }
 
 impl EpsilonGreedy {

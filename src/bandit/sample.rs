@@ -22,7 +22,13 @@ pub(crate) fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64, rate: f64) -> f64 
 pub(crate) fn beta<R: Rng + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
     let x = gamma(rng, a, 1.0);
     let y = gamma(rng, b, 1.0);
-    x / (x + y)
+    if x + y > 0.0 {
+        x / (x + y)
+    } else {
+        // Both underflowed (tiny shapes): the draw is within 1e-300 of 0 or
+        // 1, with odds a : b to leading order.
+        if uniform(rng) * (a + b) < a { 1.0 } else { 0.0 }
+    }
 }
 
 /// `Binomial(n, p)`, exact; `p` is clamped into `[0, 1]`.

@@ -131,9 +131,24 @@ impl Policy for ThompsonBeta {
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ThompsonGammaRepr")]
 pub struct ThompsonGamma {
     shape: f64,
     rate: f64,
+}
+
+/// The JSON form of [`ThompsonGamma`], read through [`ThompsonGamma::with_prior`].
+#[derive(Deserialize)]
+struct ThompsonGammaRepr {
+    shape: f64,
+    rate: f64,
+}
+
+impl TryFrom<ThompsonGammaRepr> for ThompsonGamma {
+    type Error = crate::Error;
+    fn try_from(r: ThompsonGammaRepr) -> Result<Self> {
+        ThompsonGamma::new().with_prior(r.shape, r.rate)
+    }
 }
 
 impl Default for ThompsonGamma {
@@ -154,13 +169,13 @@ impl ThompsonGamma {
     /// The same with a Gamma(shape, rate) prior (mean `shape / rate`).
     ///
     /// # Errors
-    /// [`crate::Error::InvalidParameter`] when `shape` or `rate` is not finite and
-    /// positive.
+    /// [`crate::Error::InvalidParameter`] when `shape` is outside
+    /// [[`MIN_SHAPE`](crate::bayes::MIN_SHAPE), [`MAX_SHAPE`](crate::bayes::MAX_SHAPE)]
+    /// or `rate` outside [10⁻¹⁵⁰, 10¹⁵⁰] (see [`GammaPosterior::new`]).
     pub fn with_prior(mut self, shape: f64, rate: f64) -> Result<Self> {
-        let shape = crate::validate::check_positive("prior shape", shape)?;
-        let rate = crate::validate::check_positive("prior rate", rate)?;
-        self.shape = shape;
-        self.rate = rate;
+        let prior = GammaPosterior::new(shape, rate)?;
+        self.shape = prior.shape();
+        self.rate = prior.rate();
         Ok(self)
     }
 
@@ -217,9 +232,25 @@ impl Policy for ThompsonGamma {
 /// `w_k = β p_k + (1 − β) Σ_{i≠k} p_i p_k/(1 − p_i)` with `p = P(best)` from
 /// [`rank`] (no simulation).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TopTwoThompsonRepr")]
 pub struct TopTwoThompson {
     thompson: ThompsonBeta,
     beta: f64,
+}
+
+/// The JSON form of [`TopTwoThompson`], read through its constructor (the
+/// prior is checked by [`BetaPrior`]'s own deserialisation).
+#[derive(Deserialize)]
+struct TopTwoThompsonRepr {
+    thompson: ThompsonBeta,
+    beta: f64,
+}
+
+impl TryFrom<TopTwoThompsonRepr> for TopTwoThompson {
+    type Error = crate::Error;
+    fn try_from(r: TopTwoThompsonRepr) -> Result<Self> {
+        Ok(TopTwoThompson::new(r.beta)?.with_prior(r.thompson.prior()))
+    }
 }
 
 /// Redraws before top-two Thompson draws the challenger from its exact law.

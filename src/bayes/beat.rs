@@ -28,10 +28,9 @@
 //! terms) use adaptive Gauss–Kronrod quadrature of `∫ f(t) F(t) dt` instead.
 
 use super::beta::BetaPosterior;
-use super::posterior::Posterior;
+use super::logit::{self, LogitBeta};
 use crate::numeric::euler_maclaurin::{Terms, Weight, product_difference, tail_sums};
 use crate::numeric::ln_beta_dev;
-use crate::numeric::quad::integrate;
 
 /// Most terms any sum may take before it gives way to quadrature (the
 /// spread estimate misjudges a few lopsided pairs).
@@ -42,19 +41,21 @@ const MAX_TERMS: f64 = 400_000.0;
 
 /// `(P(X > Y), P(Y > X))`.
 pub(crate) fn prob_greater(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
-    orient(x, y)
-        .and_then(|(params, swapped)| {
-            let r = sum_route(params[0], params[1], params[2], params[3])?;
-            Some(if swapped { swap(r) } else { r })
-        })
-        .unwrap_or_else(|| quadrature(x, y))
+    let (params, swapped, short) = orient(x, y);
+    let (p, q) = sum_route(params[0], params[1], params[2], params[3], short)
+        .map(|r| if swapped { swap(r) } else { r })
+        .filter(|(p, q)| p.is_finite() && q.is_finite())
+        .unwrap_or_else(|| quadrature(x, y));
+    (p.clamp(0.0, 1.0), q.clamp(0.0, 1.0))
 }
 
 /// Picks the cheapest of four equivalent sums: index over X's or Y's first
 /// parameter, on the rates or on their complements (`X > Y ⟺ 1 − Y > 1 − X`).
 /// Returns the `(a_x, b_x, a_y, b_y)` the core sums over and whether its two
-/// results come out swapped; `None` when every sum would be too long.
-fn orient(x: &BetaPosterior, y: &BetaPosterior) -> Option<([f64; 4], bool)> {
+/// results come out swapped, and whether the sum is short enough to be added
+/// term by term (a longer one is taken only by Euler–Maclaurin, which costs
+/// the same at any length).
+fn orient(x: &BetaPosterior, y: &BetaPosterior) -> ([f64; 4], bool, bool) {
     let (ax, bx, ay, by) = (x.alpha(), x.beta(), y.alpha(), y.beta());
     let options = [
         ([ax, bx, ay, by], false),
@@ -66,7 +67,20 @@ fn orient(x: &BetaPosterior, y: &BetaPosterior) -> Option<([f64; 4], bool)> {
         let s = spread(o.0[1], o.0[2], o.0[3]);
         if s < acc.0 { (s, *o) } else { acc }
     });
-    (best * 12.0 <= MAX_TERMS).then_some(choice)
+    (choice.0, choice.1, best * 12.0 <= MAX_TERMS)
+}
+
+/// Splits `a_x = φ + m` with `φ ∈ (0, 1]`, or `φ ∈ (1, 1.5)` when the
+/// fractional part is below ½ and `a_x > 1` (the base case `S(φ)` is then
+/// never a Beta with a tiny first shape).
+fn split(ax: f64) -> (f64, f64) {
+    let m = (ax.ceil() - 1.0).max(0.0);
+    let phi = ax - m;
+    if phi < 0.5 && m >= 1.0 {
+        (phi + 1.0, m - 1.0)
+    } else {
+        (phi, m)
+    }
 }
 
 /// `(E[max(X − Y, 0)], E[max(Y − X, 0)])` from one sum over the same terms as
@@ -83,19 +97,23 @@ pub(crate) fn probabilities_and_shortfalls(
     x: &BetaPosterior,
     y: &BetaPosterior,
 ) -> Option<((f64, f64), (f64, f64))> {
-    let (params, swapped) = orient(x, y)?;
-    let (p, l) = loss_route(params[0], params[1], params[2], params[3])?;
+    let (params, swapped, short) = orient(x, y);
+    let (p, l) = loss_route(params[0], params[1], params[2], params[3], short)?;
+    let all_finite = [p.0, p.1, l.0, l.1].iter().all(|v| v.is_finite());
+    if !all_finite {
+        return None;
+    }
+    let p = (p.0.clamp(0.0, 1.0), p.1.clamp(0.0, 1.0));
     Some(if swapped { (swap(p), swap(l)) } else { (p, l) })
 }
 
 /// The core of [`probabilities_and_shortfalls`] for the orientation
 /// `(a_x, b_x, a_y, b_y)`.
-fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f64))> {
+fn loss_route(ax: f64, bx: f64, ay: f64, by: f64, short: bool) -> Option<((f64, f64), (f64, f64))> {
     let s = ay + by;
     let (p, q) = (ay / s, by / s);
     let c = bx + by;
-    let m = (ax.ceil() - 1.0).max(0.0);
-    let phi = ax - m;
+    let (phi, m) = split(ax);
     let mx = ax / (ax + bx);
     let my = ay / (ay + by);
     let last = ax - 1.0;
@@ -130,6 +148,9 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f
         if let Some((total, acc)) = long_tail(t, last, -1.0, (bx, ay, by), Some(weight), m - 1.0) {
             let x_gt = acc + mx * t_ax;
             return Some(((total, 1.0 - total), (x_gt, x_gt - (mx - my))));
+        }
+        if !short {
+            return None;
         }
         let mut acc = 0.0;
         let mut total = 0.0;
@@ -170,9 +191,14 @@ fn loss_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<((f64, f64), (f64, f
             u1: bx / (ax + bx),
             d0: ay + c + ax,
         };
-        if let Some((total, acc)) = long_tail(t_ax, ax, 1.0, (bx, ay, by), Some(weight), TERM_CAP) {
+        if let Some((total, acc)) =
+            long_tail(t_ax, ax, 1.0, (bx, ay, by), Some(weight), f64::INFINITY)
+        {
             let y_gt = acc + mx * t_ax;
             return Some(((1.0 - total, total), (y_gt + (mx - my), y_gt)));
+        }
+        if !short {
+            return None;
         }
         let mut t = t_ax;
         let mut acc = 0.0;
@@ -248,12 +274,11 @@ fn ln_term(a: f64, bx: f64, ay: f64, by: f64, p: f64, q: f64) -> f64 {
 }
 
 /// `(P(X > Y), P(Y > X))` by the sum over `X`'s first parameter.
-fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
+fn sum_route(ax: f64, bx: f64, ay: f64, by: f64, short: bool) -> Option<(f64, f64)> {
     let s = ay + by;
     let (p, q) = (ay / s, by / s);
     let c = bx + by;
-    let m = (ax.ceil() - 1.0).max(0.0);
-    let phi = ax - m;
+    let (phi, m) = split(ax);
     if m == 0.0 {
         return Some(base(phi, bx, ay, by));
     }
@@ -265,6 +290,9 @@ fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
         let first = ln_term(last, bx, ay, by, p, q).exp();
         if let Some((sum, _)) = long_tail(first, last, -1.0, (bx, ay, by), None, m - 1.0) {
             return Some((sum, 1.0 - sum));
+        }
+        if !short {
+            return None;
         }
         let series = RatioSeries {
             n1: last,
@@ -286,8 +314,11 @@ fn sum_route(ax: f64, bx: f64, ay: f64, by: f64) -> Option<(f64, f64)> {
         // Terms shrink through the boundary: sum P(Y > X) upward from a = a_x,
         // with T(a + 1) = T(a)·(a_y + a)(a + b_x)/((a_y + c + a)(a + 1)).
         let first = ln_term(ax, bx, ay, by, p, q).exp();
-        if let Some((sum, _)) = long_tail(first, ax, 1.0, (bx, ay, by), None, TERM_CAP) {
+        if let Some((sum, _)) = long_tail(first, ax, 1.0, (bx, ay, by), None, f64::INFINITY) {
             return Some((1.0 - sum, sum));
+        }
+        if !short {
+            return None;
         }
         let series = RatioSeries {
             n1: ay + ax,
@@ -397,51 +428,22 @@ fn base(phi: f64, bx: f64, ay: f64, by: f64) -> (f64, f64) {
         let v = (ln_beta_dev(ay, by + bx, p, q) - ln_beta_dev(ay, by, p, q) + bx * ln_q).exp();
         return (v, 1.0 - v);
     }
-    let (Ok(x), Ok(y)) = (BetaPosterior::new(phi, bx), BetaPosterior::new(ay, by)) else {
-        return (f64::NAN, f64::NAN);
-    };
-    quadrature(&x, &y)
+    logit::prob_greater(LogitBeta { a: phi, b: bx }, LogitBeta { a: ay, b: by })
 }
 
-/// `(P(X > Y), P(Y > X))` by adaptive quadrature over the narrower density,
-/// each probability integrated directly (relative tolerance 1e-14).
+/// `(P(X > Y), P(Y > X))` by quadrature in logit space (see
+/// [`super::logit`]): the route for pairs no sum serves.
 pub(crate) fn quadrature(x: &BetaPosterior, y: &BetaPosterior) -> (f64, f64) {
-    let x_narrow = x.std_dev() <= y.std_dev();
-    let (narrow, wide) = if x_narrow { (x, y) } else { (y, x) };
-    let pdf = narrow.ln_pdf_kernel();
-    let (m, sd) = (narrow.mean(), narrow.std_dev());
-    let mut breaks = vec![0.0, 1.0];
-    for k in [0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0] {
-        for sign in [-1.0, 1.0] {
-            let t = m + sign * k * sd;
-            if t > 0.0 && t < 1.0 {
-                breaks.push(t);
-            }
-        }
-    }
-    breaks.sort_by(f64::total_cmp);
-    breaks.dedup();
-    // ∫ f_narrow(t) P(wide < t) dt and ∫ f_narrow(t) P(wide > t) dt.
-    let below = integrate(
-        |t| (pdf.eval(t)).exp() * wide.tails(t).0,
-        &breaks,
-        0.0,
-        1e-14,
-        4_000,
+    logit::prob_greater(
+        LogitBeta {
+            a: x.alpha(),
+            b: x.beta(),
+        },
+        LogitBeta {
+            a: y.alpha(),
+            b: y.beta(),
+        },
     )
-    .value;
-    let above = integrate(
-        |t| (pdf.eval(t)).exp() * wide.tails(t).1,
-        &breaks,
-        0.0,
-        1e-14,
-        4_000,
-    )
-    .value;
-    let norm = below + above;
-    // P(narrow > wide) = below.
-    let (n_gt, w_gt) = (below / norm, above / norm);
-    if x_narrow { (n_gt, w_gt) } else { (w_gt, n_gt) }
 }
 
 #[cfg(test)]
@@ -546,5 +548,63 @@ mod tests {
                 "{a0}: {em_weighted} vs {weighted}"
             );
         }
+    }
+
+    /// `(max relative error on the smaller tail, NaN count, slowest call)`
+    /// of [`prob_greater`] against the logit quadrature over the whole pair
+    /// (an independent route: no sum, no base case), for `n` random pairs
+    /// with shapes log-uniform in [0.01, 10⁹].
+    fn nonint_pairs(n: usize, seed: u64) -> (f64, usize, std::time::Duration, String) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut worst: f64 = 0.0;
+        let mut nans = 0;
+        let mut slowest = (std::time::Duration::ZERO, String::new());
+        for _ in 0..n {
+            let mut shape = || 10f64.powf(rng.random_range(-2.0..9.0));
+            let x = BetaPosterior::new(shape(), shape()).expect("valid");
+            let y = BetaPosterior::new(shape(), shape()).expect("valid");
+            let start = std::time::Instant::now();
+            let (gt, lt) = prob_greater(&x, &y);
+            let took = start.elapsed();
+            if took > slowest.0 {
+                slowest = (took, format!("{x:?} {y:?}"));
+            }
+            if !(gt.is_finite() && lt.is_finite()) {
+                nans += 1;
+                continue;
+            }
+            let (q_gt, q_lt) = quadrature(&x, &y);
+            let (got, want) = if q_gt < q_lt { (gt, q_gt) } else { (lt, q_lt) };
+            if want < 1e-290 {
+                continue;
+            }
+            let rel = ((got - want) / want).abs();
+            if rel > worst {
+                worst = rel;
+            }
+        }
+        (worst, nans, slowest.0, slowest.1)
+    }
+
+    #[test]
+    fn nonint_pairs_agree_with_logit_quadrature() {
+        let (worst, nans, _, _) = nonint_pairs(2_000, 11);
+        assert_eq!(nans, 0);
+        assert!(worst < 1e-10, "max relative error {worst:e}");
+    }
+
+    /// The acceptance run of issue 11: 100,000 pairs (release:
+    /// `cargo test --release --lib -- --ignored hundred_thousand --nocapture`).
+    #[test]
+    #[ignore]
+    fn hundred_thousand_nonint_pairs() {
+        let start = std::time::Instant::now();
+        let (worst, nans, slowest, which) = nonint_pairs(100_000, 20_261_201);
+        println!(
+            "100000 pairs: max rel err {worst:e}, NaN {nans}, total {:?}, slowest {slowest:?} ({which})",
+            start.elapsed()
+        );
+        assert_eq!(nans, 0);
+        assert!(worst < 1e-10, "max relative error {worst:e}");
     }
 }

@@ -8,10 +8,34 @@ use crate::error::{Error, Result};
 use crate::interval::Interval;
 use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev};
 
-/// Checks that a shape parameter is finite and positive.
+/// Checks that a shape parameter lies in the supported range
+/// [[`MIN_SHAPE`], [`MAX_SHAPE`]].
 pub(crate) fn check_shape(name: &'static str, value: f64) -> Result<f64> {
-    crate::validate::check_positive(name, value)
+    if (MIN_SHAPE..=MAX_SHAPE).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            value,
+            expected: "a shape parameter in [1e-3, 1e15] (the supported range, see postab::bayes::MIN_SHAPE and MAX_SHAPE)",
+        })
+    }
 }
+
+/// Smallest supported Beta or Gamma shape parameter (prior or posterior).
+///
+/// Below it a Beta or Gamma distribution puts most of its mass within
+/// 1e-300 of an end of its support (a shape of 1e-3 already puts half of it
+/// below 1e-300), and no summary of it is meaningful; the constructors
+/// return [`Error::InvalidParameter`].
+pub const MIN_SHAPE: f64 = 1e-3;
+
+/// Largest supported Beta or Gamma shape parameter (prior or posterior):
+/// 10¹⁵, i.e. counts up to 10¹⁵ successes and failures. Beyond it the
+/// posterior's width falls below the resolution of `f64` near its mean;
+/// constructors and [`BetaPrior::update`] return
+/// [`Error::InvalidParameter`].
+pub const MAX_SHAPE: f64 = 1e15;
 
 /// Checks that a credible level is inside (0, 1).
 pub(crate) fn check_level(level: f64) -> Result<f64> {
@@ -25,9 +49,32 @@ pub(crate) fn check_level(level: f64) -> Result<f64> {
 /// * [`BetaPrior::new`] — any α, β > 0 (e.g. one fitted to an account's history
 ///   with [`crate::bayes::fit_beta_prior`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BetaRepr")]
 pub struct BetaPrior {
     alpha: f64,
     beta: f64,
+}
+
+/// The JSON form of [`BetaPrior`] and [`BetaPosterior`], read through their
+/// constructors.
+#[derive(Deserialize)]
+struct BetaRepr {
+    alpha: f64,
+    beta: f64,
+}
+
+impl TryFrom<BetaRepr> for BetaPrior {
+    type Error = Error;
+    fn try_from(r: BetaRepr) -> Result<Self> {
+        Self::new(r.alpha, r.beta)
+    }
+}
+
+impl TryFrom<BetaRepr> for BetaPosterior {
+    type Error = Error;
+    fn try_from(r: BetaRepr) -> Result<Self> {
+        Self::new(r.alpha, r.beta)
+    }
 }
 
 impl Default for BetaPrior {
@@ -40,7 +87,8 @@ impl BetaPrior {
     /// A Beta(α, β) prior.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when α or β is not finite and positive.
+    /// [`Error::InvalidParameter`] when α or β is outside the supported
+    /// range [[`MIN_SHAPE`], [`MAX_SHAPE`]] = [1e-3, 10¹⁵] (or not a number).
     ///
     /// # Example
     /// ```
@@ -86,7 +134,9 @@ impl BetaPrior {
     ///
     /// # Errors
     /// [`Error::SuccessesExceedTrials`] when `successes > trials` (the variant
-    /// name is left empty at this layer).
+    /// name is left empty at this layer); [`Error::InvalidParameter`] when a
+    /// posterior parameter exceeds [`MAX_SHAPE`] (more than 10¹⁵ successes or
+    /// failures).
     pub fn update(&self, successes: u64, trials: u64) -> Result<BetaPosterior> {
         if successes > trials {
             return Err(Error::SuccessesExceedTrials {
@@ -95,10 +145,10 @@ impl BetaPrior {
                 trials,
             });
         }
-        Ok(BetaPosterior {
-            alpha: self.alpha + successes as f64,
-            beta: self.beta + (trials - successes) as f64,
-        })
+        BetaPosterior::new(
+            self.alpha + successes as f64,
+            self.beta + (trials - successes) as f64,
+        )
     }
 }
 
@@ -107,6 +157,7 @@ impl BetaPrior {
 /// Every probability here is computed in log space (see [`crate::numeric`]),
 /// accurate at 0 successes and at 10⁹ trials.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BetaRepr")]
 pub struct BetaPosterior {
     alpha: f64,
     beta: f64,
@@ -115,8 +166,13 @@ pub struct BetaPosterior {
 impl BetaPosterior {
     /// A Beta(α, β) distribution with the parameters used as given.
     ///
+    /// # Supported range
+    /// α, β in [[`MIN_SHAPE`], [`MAX_SHAPE`]] = [1e-3, 10¹⁵]; every method
+    /// and every comparison of such posteriors is bounded in time (well under
+    /// 100 ms) and returns probabilities in [0, 1].
+    ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when α or β is not finite and positive.
+    /// [`Error::InvalidParameter`] when α or β is outside that range.
     pub fn new(alpha: f64, beta: f64) -> Result<Self> {
         Ok(Self {
             alpha: check_shape("alpha", alpha)?,
@@ -127,7 +183,9 @@ impl BetaPosterior {
     /// The posterior of `successes` out of `trials` under the uniform prior.
     ///
     /// # Errors
-    /// [`Error::SuccessesExceedTrials`] when `successes > trials`.
+    /// [`Error::SuccessesExceedTrials`] when `successes > trials`;
+    /// [`Error::InvalidParameter`] beyond 10¹⁵ successes or failures
+    /// ([`MAX_SHAPE`]).
     ///
     /// # Example
     /// ```
@@ -198,6 +256,18 @@ impl BetaPosterior {
     /// # Ok::<(), postab::Error>(())
     /// ```
     pub fn hdi(&self, level: f64) -> Result<Interval> {
+        let iv = self.hdi_raw(level)?;
+        // Tiny levels leave an interval of a few ulps, whose ends may cross
+        // or whose inner solve may fail: order the ends, or fall back to the
+        // equal-tailed interval (as wide to first order).
+        let (l, u) = (iv.lower, iv.upper);
+        if l.is_finite() && u.is_finite() && (0.0..=1.0).contains(&l) && (0.0..=1.0).contains(&u) {
+            return Ok(Interval::new(l.min(u), l.max(u)));
+        }
+        self.credible_interval(level)
+    }
+
+    fn hdi_raw(&self, level: f64) -> Result<Interval> {
         let level = check_level(level)?;
         let spare = 1.0 - level;
         if self.alpha <= 1.0 && self.beta > 1.0 {
@@ -331,6 +401,10 @@ impl Posterior for BetaPosterior {
             b1: self.beta - 1.0,
             c1: 0.0,
             c2: 0.0,
+            z: super::logit::ZDist::Logit {
+                a: self.alpha,
+                b: self.beta,
+            },
         }
     }
 
@@ -363,6 +437,18 @@ impl Posterior for BetaPosterior {
     fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         use rand::distr::Distribution;
         // Parameters were validated at construction, so this cannot fail.
-        statrs::distribution::Beta::new(self.alpha, self.beta).map_or(f64::NAN, |d| d.sample(rng))
+        let x = statrs::distribution::Beta::new(self.alpha, self.beta)
+            .map_or(f64::NAN, |d| d.sample(rng));
+        if x.is_nan() {
+            // Both gamma variates underflowed (shapes near MIN_SHAPE): the
+            // draw is within 1e-300 of 0 or 1, with odds α : β to leading order.
+            let u = crate::bandit::sample::uniform(rng);
+            return if u * (self.alpha + self.beta) < self.alpha {
+                1.0
+            } else {
+                0.0
+            };
+        }
+        x
     }
 }

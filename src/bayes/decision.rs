@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 /// every variant's relative lift against the control lies inside
 /// `±rope` with probability at least `equivalence_probability`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "DecisionRuleRepr")]
 #[non_exhaustive]
 pub struct DecisionRule {
     /// Threshold of caring for the expected loss (≥ 0).
@@ -23,6 +24,26 @@ pub struct DecisionRule {
     pub rope: Option<f64>,
     /// Probability required to call the variants equivalent (default 0.95).
     pub equivalence_probability: f64,
+}
+
+/// The JSON form of [`DecisionRule`], read through its constructor and
+/// builders.
+#[derive(Deserialize)]
+struct DecisionRuleRepr {
+    loss_threshold: f64,
+    rope: Option<f64>,
+    equivalence_probability: f64,
+}
+
+impl TryFrom<DecisionRuleRepr> for DecisionRule {
+    type Error = Error;
+    fn try_from(r: DecisionRuleRepr) -> Result<Self> {
+        let mut rule = Self::new(r.loss_threshold)?;
+        if let Some(rope) = r.rope {
+            rule = rule.with_rope(rope)?;
+        }
+        rule.with_equivalence_probability(r.equivalence_probability)
+    }
 }
 
 impl DecisionRule {
@@ -58,6 +79,17 @@ impl DecisionRule {
             });
         }
         self.rope = Some(rope);
+        Ok(self)
+    }
+
+    /// Sets the probability required to call the variants equivalent
+    /// (default 0.95).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless it is a probability in [0, 1].
+    pub fn with_equivalence_probability(mut self, p: f64) -> Result<Self> {
+        self.equivalence_probability =
+            crate::validate::check_probability("equivalence probability", p)?;
         Ok(self)
     }
 }

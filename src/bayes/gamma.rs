@@ -15,26 +15,63 @@ use crate::numeric::{
 /// exposure); mean `shape / rate`. `rate = 0` is the improper limit (flat in
 /// `ln λ` for shape → 0), allowed when the data make the posterior proper.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "GammaRepr")]
 pub struct GammaPrior {
     shape: f64,
     rate: f64,
+}
+
+/// The JSON form of [`GammaPrior`] and [`GammaPosterior`], read through
+/// their constructors.
+#[derive(Deserialize)]
+struct GammaRepr {
+    shape: f64,
+    rate: f64,
+}
+
+impl TryFrom<GammaRepr> for GammaPrior {
+    type Error = Error;
+    fn try_from(r: GammaRepr) -> Result<Self> {
+        Self::new(r.shape, r.rate)
+    }
+}
+
+impl TryFrom<GammaRepr> for GammaPosterior {
+    type Error = Error;
+    fn try_from(r: GammaRepr) -> Result<Self> {
+        Self::new(r.shape, r.rate)
+    }
+}
+
+/// Checks a Gamma rate: in `[10⁻¹⁵⁰, 10¹⁵⁰]` (or 0 when `allow_zero`), so
+/// that means and standard deviations stay far from overflow.
+fn check_rate(name: &'static str, rate: f64, allow_zero: bool) -> Result<f64> {
+    let ok = (1e-150..=1e150).contains(&rate) || (allow_zero && rate == 0.0);
+    if ok {
+        Ok(rate)
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            value: rate,
+            expected: if allow_zero {
+                "0 or a number in [1e-150, 1e150]"
+            } else {
+                "a number in [1e-150, 1e150]"
+            },
+        })
+    }
 }
 
 impl GammaPrior {
     /// A Gamma(shape, rate) prior (rate parametrisation: mean = shape/rate).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when shape is not finite and positive or
-    /// rate is negative or not finite.
+    /// [`Error::InvalidParameter`] when shape is outside the supported range
+    /// [[`MIN_SHAPE`](super::MIN_SHAPE), [`MAX_SHAPE`](super::MAX_SHAPE)] =
+    /// [1e-3, 10¹⁵] or rate is neither 0 nor in [10⁻¹⁵⁰, 10¹⁵⁰].
     pub fn new(shape: f64, rate: f64) -> Result<Self> {
         let shape = check_shape("prior shape", shape)?;
-        if !(rate.is_finite() && rate >= 0.0) {
-            return Err(Error::InvalidParameter {
-                name: "prior rate",
-                value: rate,
-                expected: "a finite number >= 0",
-            });
-        }
+        let rate = check_rate("prior rate", rate, true)?;
         Ok(Self { shape, rate })
     }
 
@@ -62,7 +99,8 @@ impl GammaPrior {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when the exposure is negative or not
-    /// finite, or the posterior rate is 0 (no exposure under an improper prior).
+    /// finite, the posterior rate is 0 (no exposure under an improper prior),
+    /// or the posterior is outside [`GammaPosterior::new`]'s supported range.
     ///
     /// # Example
     /// ```
@@ -87,6 +125,7 @@ impl GammaPrior {
 /// A Gamma(shape, rate) posterior of a Poisson rate (rate parametrisation:
 /// mean `shape / rate`, variance `shape / rate²`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "GammaRepr")]
 pub struct GammaPosterior {
     shape: f64,
     rate: f64,
@@ -95,12 +134,16 @@ pub struct GammaPosterior {
 impl GammaPosterior {
     /// Gamma(shape, rate).
     ///
+    /// # Supported range
+    /// shape in [[`MIN_SHAPE`](super::MIN_SHAPE), [`MAX_SHAPE`](super::MAX_SHAPE)]
+    /// = [1e-3, 10¹⁵] (so at most 10¹⁵ events), rate in [10⁻¹⁵⁰, 10¹⁵⁰].
+    ///
     /// # Errors
-    /// [`Error::InvalidParameter`] unless both are finite and positive.
+    /// [`Error::InvalidParameter`] outside that range.
     pub fn new(shape: f64, rate: f64) -> Result<Self> {
         Ok(Self {
             shape: check_shape("shape", shape)?,
-            rate: check_shape("rate", rate)?,
+            rate: check_rate("rate", rate, false)?,
         })
     }
 
@@ -181,6 +224,10 @@ impl Posterior for GammaPosterior {
             b1: 0.0,
             c1: -r,
             c2: 0.0,
+            z: super::logit::ZDist::Log {
+                a: self.shape,
+                r: self.rate,
+            },
         }
     }
 

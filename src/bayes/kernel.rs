@@ -19,6 +19,9 @@ pub struct LnPdf {
     pub(crate) b1: f64,
     pub(crate) c1: f64,
     pub(crate) c2: f64,
+    /// The same posterior in the variable where its density is smooth and
+    /// log-concave (logit, log or identity), for quadrature in that variable.
+    pub(crate) z: super::logit::ZDist,
 }
 
 impl LnPdf {

@@ -15,7 +15,7 @@ use super::posterior::Posterior;
 use super::rank::{bulk, panel_ends};
 use crate::error::{Error, Result};
 use crate::interval::Interval;
-use crate::numeric::quad::{PANEL_NODES, integrate, panel_rule};
+use crate::numeric::quad::{PANEL_NODES, panel_rule};
 
 /// Below this, a tail from the sweep (absolute error ~1e-12) is recomputed
 /// with relative accuracy; above it the sweep's relative error is below 1e-9.
@@ -23,14 +23,20 @@ const SWEEP_FLOOR: f64 = 1e-3;
 
 /// `(P(lift ≤ t), P(lift > t))` for `lift = (B − A)/A`, `t > −1`.
 fn lift_tails<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
-    let c = 1.0 + t;
-    if !singular(a, b) {
-        let (below, above) = lift_sweep(a, b, c);
+    if sweep_applies(a, b) {
+        let (below, above) = lift_sweep(a, b, 1.0 + t);
         if below.min(above) >= SWEEP_FLOOR {
             return (below, above);
         }
     }
     lift_quadrature(a, b, t)
+}
+
+/// Whether the collocation sweep resolves both densities: neither is
+/// singular at an end, and neither is narrower than 1e-12 (a Beta next to
+/// 1, where `f64` has few points per standard deviation).
+fn sweep_applies<P: Posterior>(a: &P, b: &P) -> bool {
+    !singular(a, b) && a.std_dev() >= 1e-12 && b.std_dev() >= 1e-12
 }
 
 /// Skewness above which the sweep's panels are halved.
@@ -110,41 +116,16 @@ fn lift_sweep<P: Posterior>(a: &P, b: &P, c: f64) -> (f64, f64) {
     (p, 1.0 - p)
 }
 
-/// `(P(lift ≤ t), P(lift > t))` by adaptive quadrature of both tails.
+/// `(P(lift ≤ t), P(lift > t))` by adaptive quadrature of both tails over
+/// A's density in its smooth variable (logit or log; see
+/// [`super::logit::lift_tails`]), each with relative accuracy.
 fn lift_quadrature<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
-    let kernel = a.ln_pdf_kernel();
-    let (m, sd) = (a.mean(), a.std_dev());
-    let (lo, hi) = a.support();
-    let mut breaks: Vec<f64> = [
-        -40.0, -20.0, -10.0, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, 10.0, 20.0, 40.0,
-    ]
-    .iter()
-    .map(|k| m + k * sd)
-    .filter(|x| *x > lo && *x < hi)
-    .collect();
-    breaks.insert(0, lo.max(m - 60.0 * sd).max(lo));
-    breaks.push(if hi.is_finite() { hi } else { m + 60.0 * sd });
-    breaks.sort_by(f64::total_cmp);
-    breaks.dedup();
-    let c = 1.0 + t;
-    let below = integrate(
-        |x| kernel.eval(x).exp() * b.cdf(c * x),
-        &breaks,
-        0.0,
-        1e-12,
-        2_000,
-    )
-    .value;
-    let above = integrate(
-        |x| kernel.eval(x).exp() * b.sf(c * x),
-        &breaks,
-        0.0,
-        1e-12,
-        2_000,
-    )
-    .value;
-    let norm = below + above;
-    (below / norm, above / norm)
+    lift_quadrature_tol(a, b, t, super::logit::REL_TOL)
+}
+
+/// [`lift_quadrature`] to a given relative tolerance per tail.
+fn lift_quadrature_tol<P: Posterior>(a: &P, b: &P, t: f64, rel_tol: f64) -> (f64, f64) {
+    super::logit::lift_tails(a.ln_pdf_kernel().z, b.ln_pdf_kernel().z, t, rel_tol)
 }
 
 fn check_positive<P: Posterior>(a: &P) -> Result<()> {
@@ -187,66 +168,99 @@ pub fn prob_lift_above<P: Posterior>(a: &P, b: &P, threshold: f64) -> Result<f64
 
 /// Equal-tailed credible interval of the relative lift `(B − A)/A`.
 ///
+/// Solved for `u = ln(1 + lift)` (so the lower end never crosses −1 and a
+/// lift of 10⁶ is as easy as one of 1 %): a bracket grown by doubling from
+/// the delta-method interval, then Illinois steps; at most 2 + 40 + 40 + 40
+/// evaluations of `P(lift ≤ t)` per end, so the time is bounded.
+///
 /// # Errors
 /// [`Error::InvalidParameter`] for a level outside (0, 1) or a baseline
 /// posterior that is not of a positive quantity.
 pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval> {
     check_positive(a)?;
     let tail = 0.5 * (1.0 - super::beta::check_level(level)?);
-    // Start from the delta-method interval of the ratio of means.
-    let ratio = b.mean() / a.mean();
+    // Start from the delta-method interval of the log ratio of means.
+    let ratio_ln = b.mean().ln() - a.mean().ln();
     let cv = (a.std_dev() / a.mean()).hypot(b.std_dev() / b.mean());
-    let solve = |target: f64, start: f64| -> f64 {
-        // Find t with P(lift ≤ t) = target: bracket, then secant/bisection.
+    let width = if cv.is_finite() && cv > 0.0 {
+        cv.min(10.0)
+    } else {
+        1.0
+    };
+    let sweep = sweep_applies(a, b);
+    // P(lift ≤ expm1(u)) − target, for u in [−745, 709].
+    let f = |u: f64, target: f64| -> f64 {
+        let t = u.exp_m1();
         // The sweep's absolute accuracy (~1e-12) is what a quantile needs.
-        let sweep = !singular(a, b);
-        let f = |t: f64| {
-            let below = if sweep {
-                lift_sweep(a, b, 1.0 + t).0
-            } else {
-                lift_tails(a, b, t).0
-            };
-            below - target
+        let below = if sweep {
+            lift_sweep(a, b, 1.0 + t).0
+        } else {
+            // A quantile needs the probability to ~1e-12 absolutely, not
+            // each tail to 1e-13 relatively.
+            lift_quadrature_tol(a, b, t, 1e-10).0
         };
-        let (mut lo, mut hi) = (start - cv * ratio, start + cv * ratio);
-        lo = lo.max(-1.0 + 1e-12);
-        let (mut flo, mut fhi) = (f(lo), f(hi));
+        below - target
+    };
+    const U_MIN: f64 = -745.0;
+    const U_MAX: f64 = 709.0;
+    let solve = |target: f64, start: f64| -> f64 {
+        let start = if start.is_finite() {
+            start.clamp(U_MIN, U_MAX)
+        } else {
+            0.0
+        };
+        let (mut lo, mut hi) = ((start - width).max(U_MIN), (start + width).min(U_MAX));
+        let (mut flo, mut fhi) = (f(lo, target), f(hi, target));
+        let mut step = width;
         let mut guard = 0;
-        while flo > 0.0 && guard < 60 {
+        while flo > 0.0 && lo > U_MIN && guard < 40 {
             hi = lo;
             fhi = flo;
-            lo = -1.0 + (lo + 1.0) * 0.5;
-            flo = f(lo);
+            step *= 2.0;
+            lo = (lo - step).max(U_MIN);
+            flo = f(lo, target);
             guard += 1;
         }
-        while fhi < 0.0 && guard < 120 {
+        if flo > 0.0 {
+            return lo;
+        }
+        step = width;
+        guard = 0;
+        while fhi < 0.0 && hi < U_MAX && guard < 40 {
             lo = hi;
             flo = fhi;
-            hi = hi + (hi - lo).abs().max(cv * ratio) * 2.0 + 1e-12;
-            fhi = f(hi);
+            step *= 2.0;
+            hi = (hi + step).min(U_MAX);
+            fhi = f(hi, target);
             guard += 1;
+        }
+        if fhi < 0.0 {
+            return hi;
         }
         // Illinois (modified regula falsi): superlinear and always bracketed.
         let mut side = 0i8;
-        for _ in 0..100 {
-            let mut t = hi - fhi * (hi - lo) / (fhi - flo);
-            if !(t > lo && t < hi) {
-                t = 0.5 * (lo + hi);
+        for _ in 0..40 {
+            let mut u = hi - fhi * (hi - lo) / (fhi - flo);
+            if !(u > lo && u < hi) {
+                u = 0.5 * (lo + hi);
             }
-            let ft = f(t);
-            if ft.abs() < 1e-15 || (hi - lo) < 1e-13 * (1.0 + t.abs()) {
-                return t;
+            let fu = f(u, target);
+            // Converged when the bracket is below 1e-9 of the interval's
+            // scale in u (or 1e-13 relative), or the target is met.
+            let tol = (1e-9 * width).max(1e-13 * (1.0 + u.abs()));
+            if fu.abs() < 1e-15 || (hi - lo) < tol || fu.is_nan() {
+                return u;
             }
-            if ft < 0.0 {
-                lo = t;
-                flo = ft;
+            if fu < 0.0 {
+                lo = u;
+                flo = fu;
                 if side == -1 {
                     fhi *= 0.5;
                 }
                 side = -1;
             } else {
-                hi = t;
-                fhi = ft;
+                hi = u;
+                fhi = fu;
                 if side == 1 {
                     flo *= 0.5;
                 }
@@ -256,9 +270,9 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         0.5 * (lo + hi)
     };
     let z = crate::numeric::normal_isf(tail);
-    let lower = solve(tail, ratio * (1.0 - z * cv) - 1.0);
-    let upper = solve(1.0 - tail, ratio * (1.0 + z * cv) - 1.0);
-    Ok(Interval::new(lower, upper))
+    let lower = solve(tail, ratio_ln - z * width).exp_m1();
+    let upper = solve(1.0 - tail, ratio_ln + z * width).exp_m1();
+    Ok(Interval::new(lower.min(upper).max(-1.0), upper.max(lower)))
 }
 
 #[cfg(test)]

@@ -33,12 +33,35 @@
 //!   Euler–Maclaurin over the terms' smooth continuation: `P(B > A)` and both
 //!   losses in about 2 µs at 2·10⁸ impressions, to ~1e-14 relative.
 
+//!
+//! # Supported range
+//!
+//! * Beta and Gamma shape parameters (priors and posteriors) in
+//!   [[`MIN_SHAPE`], [`MAX_SHAPE`]] = [1e-3, 10¹⁵]: so up to 10¹⁵ successes
+//!   and failures (or events). Gamma rates in [10⁻¹⁵⁰, 10¹⁵⁰] (a prior rate
+//!   may also be 0). Normal posteriors: `|mean| ≤ 10¹⁵⁰`, `sd` in
+//!   [10⁻¹⁵⁰, 10¹⁵⁰] and at least `10⁻¹³·|mean|`.
+//! * Beyond it every constructor, [`BetaPrior::update`], [`GammaPrior::update`]
+//!   and deserialisation return [`Error::InvalidParameter`] naming the value.
+//! * Within it every function here is bounded in time (release: `P(B > A)`
+//!   and expected losses in microseconds for integer counts at any size up
+//!   to 10¹⁴ trials, about a millisecond at worst for non-integer or tiny
+//!   shapes; [`rank`] and the lift a few milliseconds for a handful of
+//!   arms), returns probabilities in [0, 1] with `P(best)` summing to 1
+//!   within 1e-12, losses ≥ 0 and intervals inside the parameter's range.
+//!
+//! Shapes below 1 (and Beta posteriors narrower than 1e-12) are handled in
+//! the logit of the rate (the log of a Poisson rate), where every density is
+//! smooth and log-concave: `P(B > A)`'s base case, [`rank`] and the relative
+//! lift are integrated there.
+
 mod beat;
 mod beta;
 mod decision;
 mod gamma;
 mod kernel;
 mod lift;
+mod logit;
 mod monte_carlo;
 mod normal;
 mod posterior;
@@ -46,7 +69,7 @@ mod prior_fit;
 mod rank;
 
 pub use crate::interval::Interval;
-pub use beta::{BetaPosterior, BetaPrior};
+pub use beta::{BetaPosterior, BetaPrior, MAX_SHAPE, MIN_SHAPE};
 pub use decision::{Decision, DecisionRule, decide};
 pub use gamma::{GammaPosterior, GammaPrior};
 pub use kernel::LnPdf;
@@ -63,11 +86,127 @@ use crate::error::{Error, Result};
 /// `P(B > A)` and `P(A > B)` for two independent posteriors (they sum to 1:
 /// ties have probability zero).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BeatProbabilityRepr")]
 pub struct BeatProbability {
     /// `P(B > A)`.
     pub b_beats_a: f64,
     /// `P(A > B)`, computed directly (not as `1 − b_beats_a` when small).
     pub a_beats_b: f64,
+}
+
+/// A probability read from JSON: in [0, 1].
+fn read_probability(name: &'static str, p: f64) -> Result<f64> {
+    crate::validate::check_probability(name, p)
+}
+
+/// An expected loss read from JSON: finite and ≥ 0.
+fn read_loss(name: &'static str, l: f64) -> Result<f64> {
+    if l.is_finite() && l >= 0.0 {
+        Ok(l)
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            value: l,
+            expected: "a finite expected loss >= 0",
+        })
+    }
+}
+
+/// The JSON form of [`BeatProbability`], checked when read.
+#[derive(Deserialize)]
+struct BeatProbabilityRepr {
+    b_beats_a: f64,
+    a_beats_b: f64,
+}
+
+impl TryFrom<BeatProbabilityRepr> for BeatProbability {
+    type Error = Error;
+    fn try_from(r: BeatProbabilityRepr) -> Result<Self> {
+        let b = read_probability("P(B > A)", r.b_beats_a)?;
+        let a = read_probability("P(A > B)", r.a_beats_b)?;
+        if (a + b - 1.0).abs() > 1e-9 {
+            return Err(Error::InvalidParameter {
+                name: "P(B > A) + P(A > B)",
+                value: a + b,
+                expected: "1",
+            });
+        }
+        Ok(Self {
+            b_beats_a: b,
+            a_beats_b: a,
+        })
+    }
+}
+
+/// The JSON form of [`ExpectedLoss`], checked when read.
+#[derive(Deserialize)]
+struct ExpectedLossRepr {
+    choose_a: f64,
+    choose_b: f64,
+}
+
+impl TryFrom<ExpectedLossRepr> for ExpectedLoss {
+    type Error = Error;
+    fn try_from(r: ExpectedLossRepr) -> Result<Self> {
+        Ok(Self {
+            choose_a: read_loss("expected loss of choosing A", r.choose_a)?,
+            choose_b: read_loss("expected loss of choosing B", r.choose_b)?,
+        })
+    }
+}
+
+/// The JSON form of [`Ranking`], checked when read.
+#[derive(Deserialize)]
+struct RankingRepr {
+    prob_best: Vec<f64>,
+    prob_worst: Vec<f64>,
+    expected_loss: Vec<f64>,
+    expected_loss_lower_better: Vec<f64>,
+}
+
+impl TryFrom<RankingRepr> for Ranking {
+    type Error = Error;
+    fn try_from(r: RankingRepr) -> Result<Self> {
+        let k = r.prob_best.len();
+        for (what, len) in [
+            ("prob_worst vs prob_best", r.prob_worst.len()),
+            ("expected_loss vs prob_best", r.expected_loss.len()),
+            (
+                "expected_loss_lower_better vs prob_best",
+                r.expected_loss_lower_better.len(),
+            ),
+        ] {
+            if len != k {
+                return Err(Error::LengthMismatch {
+                    what,
+                    left: len,
+                    right: k,
+                });
+            }
+        }
+        for (name, probs) in [("P(best)", &r.prob_best), ("P(worst)", &r.prob_worst)] {
+            for &p in probs {
+                read_probability(name, p)?;
+            }
+            let total: f64 = probs.iter().sum();
+            if k > 0 && (total - 1.0).abs() > 1e-9 {
+                return Err(Error::InvalidParameter {
+                    name,
+                    value: total,
+                    expected: "probabilities summing to 1",
+                });
+            }
+        }
+        for &l in r.expected_loss.iter().chain(&r.expected_loss_lower_better) {
+            read_loss("expected loss", l)?;
+        }
+        Ok(Self {
+            prob_best: r.prob_best,
+            prob_worst: r.prob_worst,
+            expected_loss: r.expected_loss,
+            expected_loss_lower_better: r.expected_loss_lower_better,
+        })
+    }
 }
 
 /// `P(B > A)` for two posteriors of the same family, exact: the
@@ -93,6 +232,7 @@ pub fn prob_beats<P: Posterior>(a: &P, b: &P) -> BeatProbability {
 
 /// Expected loss of each choice between two variants.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ExpectedLossRepr")]
 pub struct ExpectedLoss {
     /// `E[max(B − A, 0)]`: what shipping A is expected to give up.
     pub choose_a: f64,
@@ -125,6 +265,7 @@ pub fn expected_loss<P: Posterior>(a: &P, b: &P) -> ExpectedLoss {
 /// Where each of K variants stands: probabilities of being best and worst,
 /// and the expected loss of choosing it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RankingRepr")]
 #[non_exhaustive]
 pub struct Ranking {
     /// `P(p_k > p_j for all j ≠ k)`.
@@ -142,7 +283,11 @@ pub struct Ranking {
 /// For two posteriors every number comes from the exact sums of
 /// [`prob_beats`] and [`expected_loss`] (relative accuracy). For K ≥ 3 they
 /// are one-dimensional integrals `∫ f_k(t) Π_{j≠k} F_j(t) dt` evaluated by
-/// collocation quadrature in one sweep (absolute accuracy ~1e-11).
+/// collocation quadrature in one sweep (absolute accuracy ~1e-11), in the
+/// logit (log) of the rate when a shape is below 1, a Beta is narrower than
+/// 1e-12 or the posteriors are thousands of their standard deviations
+/// apart. Probabilities are never negative and `P(best)` sums to 1 within
+/// 1e-12. Time grows with K² (about a millisecond for 10 arms).
 ///
 /// # Errors
 /// [`Error::TooFewVariants`] for fewer than 2 posteriors.

@@ -13,30 +13,48 @@ use crate::numeric::{normal_cdf, normal_pdf, normal_quantile, normal_sf};
 /// on the mean and the sample variance taken as known, so that
 /// `μ | data ~ Normal(x̄, s²/n)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "NormalRepr")]
 pub struct NormalPosterior {
     mean: f64,
     sd: f64,
 }
 
+/// The JSON form of [`NormalPosterior`], read through its constructor.
+#[derive(Deserialize)]
+struct NormalRepr {
+    mean: f64,
+    sd: f64,
+}
+
+impl TryFrom<NormalRepr> for NormalPosterior {
+    type Error = Error;
+    fn try_from(r: NormalRepr) -> Result<Self> {
+        Self::new(r.mean, r.sd)
+    }
+}
+
 impl NormalPosterior {
     /// Normal(mean, sd²).
     ///
+    /// # Supported range
+    /// `|mean| ≤ 10¹⁵⁰`, `sd` in `[10⁻¹⁵⁰, 10¹⁵⁰]` and `sd ≥ 10⁻¹³·|mean|`
+    /// (a width below that is not resolved by `f64` at the mean).
+    ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `mean` is not finite or `sd` is not
-    /// finite and positive.
+    /// [`Error::InvalidParameter`] outside that range (NaN and ±∞ included).
     pub fn new(mean: f64, sd: f64) -> Result<Self> {
-        if !mean.is_finite() {
+        if mean.is_nan() || mean.abs() > 1e150 {
             return Err(Error::InvalidParameter {
                 name: "mean",
                 value: mean,
-                expected: "a finite number",
+                expected: "a number in [-1e150, 1e150]",
             });
         }
-        if !(sd.is_finite() && sd > 0.0) {
+        if !((1e-150..=1e150).contains(&sd) && sd >= 1e-13 * mean.abs()) {
             return Err(Error::InvalidParameter {
                 name: "standard deviation",
                 value: sd,
-                expected: "a finite number > 0",
+                expected: "a number in [1e-150, 1e150] and at least 1e-13 times |mean|",
             });
         }
         Ok(Self { mean, sd })
@@ -119,6 +137,10 @@ impl Posterior for NormalPosterior {
             b1: 0.0,
             c1: 0.0,
             c2: -0.5 / (self.sd * self.sd),
+            z: super::logit::ZDist::Linear {
+                m: self.mean,
+                s: self.sd,
+            },
         }
     }
 

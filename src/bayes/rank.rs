@@ -17,6 +17,7 @@
 //! about 1e-11 (tested to 1e-9 against mpmath).
 
 use super::kernel::{LnPdf, SharedLnPdf};
+use super::logit::ZDist;
 use super::posterior::Posterior;
 use crate::numeric::quad::{PANEL_NODES, panel_rule};
 
@@ -127,7 +128,171 @@ pub(crate) fn panel_ends(
     kept
 }
 
+/// Whether the sweep in the quantity's own variable would not resolve these
+/// posteriors: a density unbounded at an end (a shape below 1), one
+/// narrower than 1e-12 (a Beta next to 1, where `f64` has few points per
+/// standard deviation), or one more than 1,000 standard deviations from the
+/// mean of the means. Those are ranked in `z` instead ([`sweep_z`]).
+fn needs_z<P: Posterior>(ds: &[P]) -> bool {
+    // The shared log-density is formed around the mean of the means: a
+    // posterior more than 1,000 of its standard deviations from it would
+    // lose its digits to cancellation (or overflow).
+    let reference = ds.iter().map(|d| d.mean()).sum::<f64>() / ds.len() as f64;
+    let far = ds.iter().any(|d| {
+        let gap = (reference - d.mean()).abs();
+        gap.is_nan() || gap > 1e3 * d.std_dev()
+    });
+    far || ds.iter().any(|d| {
+        let (lo, hi) = d.singular_ends();
+        let narrow_rate = matches!(d.ln_pdf_kernel().z, ZDist::Logit { .. }) && d.std_dev() < 1e-12;
+        lo || hi || narrow_rate
+    })
+}
+
+/// Log-density drops at which [`sweep_z`] puts panel ends (one standard
+/// deviation apart for a normal shape, out to `e^{−50}`).
+const Z_DROPS: [f64; 10] = [0.5, 2.0, 4.5, 8.0, 12.5, 18.0, 24.5, 32.0, 40.5, 50.0];
+
+/// The sweep in the variable `z` where every density is smooth and
+/// log-concave (logit of a rate, log of a Poisson rate): panel ends where
+/// each density has dropped by [`Z_DROPS`] from its mode, each density
+/// `exp(−drop)` normalised by its own integral over the same panels, then
+/// the same collocation as [`sweep`].
+fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
+    let k = ds.len();
+    let rule = panel_rule();
+    let n = PANEL_NODES;
+    let zs: Vec<ZDist> = ds.iter().map(|d| d.ln_pdf_kernel().z).collect();
+    let mut pts: Vec<f64> = Vec::new();
+    let mut seen: Vec<ZDist> = Vec::new();
+    for z in &zs {
+        if !seen.contains(z) {
+            seen.push(*z);
+            pts.extend(z.drop_points(&Z_DROPS));
+        }
+    }
+    pts.retain(|x| x.is_finite());
+    pts.sort_by(f64::total_cmp);
+    pts.dedup();
+    let mut out = Sweep {
+        best: vec![0.0; k],
+        worst: vec![0.0; k],
+        top_mean: vec![0.0; k],
+        bottom_mean: vec![0.0; k],
+    };
+    if pts.len() < 2 {
+        return out;
+    }
+    let mut f = vec![[0.0; PANEL_NODES]; k];
+    let eval = |f: &mut [[f64; PANEL_NODES]], mid: f64, half: f64| {
+        for (r, &xi) in rule.nodes.iter().enumerate() {
+            let z = mid + half * xi;
+            for (row, d) in f.iter_mut().zip(&zs) {
+                row[r] = (-d.drop(z)).exp();
+            }
+        }
+    };
+    // Pass 1: each density's mass over the panels.
+    let mut mass = vec![0.0; k];
+    for w in pts.windows(2) {
+        let (mid, half) = (0.5 * (w[0] + w[1]), 0.5 * (w[1] - w[0]));
+        eval(&mut f, mid, half);
+        for (m, row) in mass.iter_mut().zip(&f) {
+            *m += half
+                * rule
+                    .weights
+                    .iter()
+                    .zip(row)
+                    .map(|(w, v)| w * v)
+                    .sum::<f64>();
+        }
+    }
+    let inv_mass: Vec<f64> = mass
+        .iter()
+        .map(|&m| {
+            if m > 0.0 && m.is_finite() {
+                1.0 / m
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    // Pass 2: the collocation sweep with normalised densities.
+    let mut cdf = vec![0.0; k];
+    let mut big_f = vec![[0.0; PANEL_NODES]; k];
+    let mut prefix = vec![0.0; k + 1];
+    let mut suffix = vec![0.0; k + 1];
+    let mut prefix_s = vec![0.0; k + 1];
+    let mut suffix_s = vec![0.0; k + 1];
+    for w in pts.windows(2) {
+        let (mid, half) = (0.5 * (w[0] + w[1]), 0.5 * (w[1] - w[0]));
+        eval(&mut f, mid, half);
+        for (row, &im) in f.iter_mut().zip(&inv_mass) {
+            row.iter_mut().for_each(|v| *v *= im);
+        }
+        for ((row, cum), start) in f.iter().zip(big_f.iter_mut()).zip(cdf.iter_mut()) {
+            for (c, weights) in cum.iter_mut().zip(&rule.cumulative) {
+                let acc: f64 = weights.iter().zip(row).map(|(w, v)| w * v).sum();
+                *c = (*start + half * acc).clamp(0.0, 1.0);
+            }
+            let total: f64 = rule.weights.iter().zip(row).map(|(w, v)| w * v).sum();
+            *start = (*start + half * total).clamp(0.0, 1.0);
+        }
+        for r in 0..n {
+            let z = mid + half * rule.nodes[r];
+            let wr = half * rule.weights[r];
+            prefix[0] = 1.0;
+            prefix_s[0] = 1.0;
+            for j in 0..k {
+                prefix[j + 1] = prefix[j] * big_f[j][r];
+                prefix_s[j + 1] = prefix_s[j] * (1.0 - big_f[j][r]);
+            }
+            suffix[k] = 1.0;
+            suffix_s[k] = 1.0;
+            for j in (0..k).rev() {
+                suffix[j] = suffix[j + 1] * big_f[j][r];
+                suffix_s[j] = suffix_s[j + 1] * (1.0 - big_f[j][r]);
+            }
+            let value = zs[0].value(z);
+            for j in 0..k {
+                let dens = wr * f[j][r];
+                let top = dens * prefix[j] * suffix[j + 1];
+                let bottom = dens * prefix_s[j] * suffix_s[j + 1];
+                out.best[j] += top;
+                out.worst[j] += bottom;
+                out.top_mean[j] += value * top;
+                out.bottom_mean[j] += value * bottom;
+            }
+        }
+    }
+    normalise(&mut out);
+    out
+}
+
+/// Clamps the probabilities at 0 and rescales them (and the partial means)
+/// to sum to 1, removing the quadrature's tiny error in the total mass.
+fn normalise(out: &mut Sweep) {
+    for (probs, means) in [
+        (&mut out.best, &mut out.top_mean),
+        (&mut out.worst, &mut out.bottom_mean),
+    ] {
+        probs.iter_mut().for_each(|p| {
+            if p.is_nan() || *p < 0.0 {
+                *p = 0.0;
+            }
+        });
+        let total: f64 = probs.iter().sum();
+        if total > 0.0 && total.is_finite() {
+            probs.iter_mut().for_each(|p| *p /= total);
+            means.iter_mut().for_each(|p| *p /= total);
+        }
+    }
+}
+
 pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
+    if needs_z(ds) {
+        return sweep_z(ds);
+    }
     let k = ds.len();
     let rule = panel_rule();
     let n = PANEL_NODES;
@@ -169,10 +334,10 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         for ((row, cum), start) in f.iter().zip(big_f.iter_mut()).zip(cdf.iter_mut()) {
             for (c, weights) in cum.iter_mut().zip(&rule.cumulative) {
                 let acc: f64 = weights.iter().zip(row).map(|(w, v)| w * v).sum();
-                *c = (*start + half * acc).min(1.0);
+                *c = (*start + half * acc).clamp(0.0, 1.0);
             }
             let total: f64 = rule.weights.iter().zip(row).map(|(w, v)| w * v).sum();
-            *start = (*start + half * total).min(1.0);
+            *start = (*start + half * total).clamp(0.0, 1.0);
         }
         for r in 0..n {
             let t = mid + half * rule.nodes[r];
@@ -201,15 +366,6 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         }
     }
     // Remove the (tiny) quadrature error in the total mass.
-    for (probs, means) in [
-        (&mut out.best, &mut out.top_mean),
-        (&mut out.worst, &mut out.bottom_mean),
-    ] {
-        let total: f64 = probs.iter().sum();
-        if total > 0.0 {
-            probs.iter_mut().for_each(|p| *p /= total);
-            means.iter_mut().for_each(|p| *p /= total);
-        }
-    }
+    normalise(&mut out);
     out
 }

@@ -29,11 +29,17 @@ pub mod quad;
 mod stirling;
 mod tail_root;
 
-pub use beta_inc::{beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper, ln_beta_pdf};
+pub use beta_inc::{
+    MAX_BETA_SHAPE, MIN_BETA_SHAPE, beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper,
+    ln_beta_pdf,
+};
 pub use binomial::{ln_binom_pmf, ln_hypergeom_pmf};
-pub use gamma_inc::{chi2_sf, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q};
+pub use gamma_inc::{
+    MAX_GAMMA_SHAPE, chi2_sf, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q,
+};
 pub use normal::{normal_cdf, normal_isf, normal_pdf, normal_quantile, normal_sf};
 pub use optimize::nelder_mead;
 pub use stirling::{bd0, ln_beta, ln_beta_dev, ln_gamma, stirlerr};
 
-pub(crate) use beta_inc::beta_inc_pair;
+pub(crate) use beta_inc::{beta_inc_pair, beta_inc_pair_logit, softplus};
+pub(crate) use gamma_inc::gamma_pair;

@@ -3,7 +3,9 @@
 /// Minimises `f` over ℝⁿ from `start` with initial simplex steps `step`
 /// (Nelder–Mead with the standard coefficients 1, 2, ½, ½). Stops when the
 /// simplex's function values agree to `tol` (absolute) or after `max_evals`
-/// evaluations. Deterministic. Returns the best point and its value.
+/// evaluations. Deterministic. Returns the best point and its value. With no
+/// coordinates (`start` empty) it returns `start` and `f(start)`; missing
+/// steps default to 1; a negative or NaN `tol` counts as 0.
 ///
 /// # Example
 /// ```
@@ -19,6 +21,13 @@ pub fn nelder_mead(
     max_evals: usize,
 ) -> (Vec<f64>, f64) {
     let n = start.len();
+    if n == 0 {
+        // Nothing to vary: the start is the minimum.
+        let v = f(start);
+        return (Vec::new(), v);
+    }
+    // A negative or NaN tolerance means "until max_evals".
+    let tol = if tol >= 0.0 { tol } else { 0.0 };
     let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
     simplex.push((start.to_vec(), f(start)));
     for i in 0..n {
