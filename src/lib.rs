@@ -94,6 +94,40 @@
 //! Bad input is an [`Error`] that names the offending value (which variant,
 //! which count); no function panics on user input, and counts never wrap.
 //!
+//! # Supported ranges
+//!
+//! Every numeric entry point states the inputs it accepts; beyond them it
+//! returns a typed [`Error`] naming the value, within them it answers in
+//! bounded time (well under 100 ms in a release build on any input; the
+//! exceptions are the calls whose cost is proportional to a size the caller
+//! chose: simulations, bandit rounds, imports, event batches). The details
+//! live with each module; in short:
+//!
+//! | area | accepted |
+//! |---|---|
+//! | [`bayes`] Beta and Gamma posteriors and priors | shapes in [10⁻³, 10¹⁵] ([`bayes::MIN_SHAPE`], [`bayes::MAX_SHAPE`]), so up to 10¹⁵ successes and failures; Gamma rates in [10⁻¹⁵⁰, 10¹⁵⁰]; Normal `sd` in [10⁻¹⁵⁰, 10¹⁵⁰] |
+//! | [`numeric`] incomplete beta / gamma and quantiles | shapes up to 10²⁰ ([`numeric::MAX_BETA_SHAPE`], [`numeric::MAX_GAMMA_SHAPE`]) |
+//! | [`freq`] proportions | any `0 ≤ successes ≤ trials ≤ u64::MAX`, `trials ≥ 1` |
+//! | [`freq`] planning | α in [10⁻³⁰⁰, 1), allocation ratio in [10⁻⁹, 10⁹]; an infinite sample size is [`Error::Infeasible`] |
+//! | [`freq`] Poisson rates | exposure and null ratio in [10⁻¹⁰⁰, 10¹⁰⁰]; exact conditional test up to 2⁵² events |
+//! | [`sequential`] | mSPRT τ in [10⁻¹⁰⁰, 10¹⁰⁰]; each group-sequential look adds at least 10⁻³ of its information fraction |
+//! | [`sim`] | at most 10⁷ replications, 10⁷ looks × arms, 2⁵³ impressions per replication |
+//! | levels, α, power | strictly between 0 and 1 |
+//!
+//! Results keep their ranges where they are computed: probabilities and
+//! p-values in [0, 1], `P(best)` summing to 1 within 1e-12, losses ≥ 0,
+//! intervals inside their parameter's range with `lower ≤ upper`.
+//! `tests/api_fuzz.rs` drives the whole public API with edge values and
+//! checks these promises and the time bound.
+//!
+//! # Serialised data
+//!
+//! Every type that deserialises runs the checks of its constructor, so a
+//! document read back is one the library could have produced. Infinite
+//! values (an unbounded interval end, an infinite critical value) are
+//! written as the strings `"inf"` and `"-inf"`, NaN as `"NaN"`; finite
+//! numbers stay JSON numbers and round-trip exactly.
+//!
 //! # Crate features
 //!
 //! * `csv` (default): reading analytics exports with the `csv` crate

@@ -175,10 +175,11 @@ impl MonitoringReport {
     /// # Errors
     /// [`Error::ZeroTraffic`] when an arm has no trials yet;
     /// [`Error::SuccessesExceedTrials`] when a tally has more successes than
-    /// trials; [`Error::Undefined`] when the running confidence sequence
-    /// would become empty (its intersection over looks has lower > upper,
-    /// which signals that the model does not fit, e.g. rates drifting over
-    /// time). Nothing is recorded on error.
+    /// trials. Nothing is recorded on error. When the running confidence
+    /// sequence and this look's interval are disjoint (the rates drift: the
+    /// mSPRT model does not fit), the sequence collapses to a point, as
+    /// [`MsprtMonitor::confidence_sequence`](crate::sequential::MsprtMonitor::confidence_sequence)
+    /// documents.
     pub fn look(
         &mut self,
         at: Option<DateTime<Utc>>,
@@ -197,16 +198,6 @@ impl MonitoringReport {
         // Update a copy: the monitor only changes when the look is kept.
         let mut monitor = self.monitor.clone();
         let msprt = monitor.update(control, treatment)?;
-        let cs = msprt.confidence_sequence;
-        if cs.lower.partial_cmp(&cs.upper).is_none_or(|o| o.is_gt()) {
-            return Err(Error::Undefined {
-                statistic: "confidence sequence",
-                reason: format!(
-                    "the running intersection over looks is empty ([{}, {}]): the rates drift, the mSPRT model does not fit",
-                    cs.lower, cs.upper
-                ),
-            });
-        }
         self.monitor = monitor;
         self.looks.push(MonitoringLook {
             at,
