@@ -2070,7 +2070,6 @@ fn env(name: &str, default: u64) -> u64 {
 }
 
 #[test]
-#[ignore = "enabled once issue 11's fixes land"]
 fn fixed_seed_sweep_keeps_every_invariant() {
     let start = Instant::now();
     let fz = sweep(
