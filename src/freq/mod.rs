@@ -77,6 +77,7 @@
 //! | counts per exposure | [`poisson_rate_test`], [`rate_ratio_ci`] |
 //! | continuous metric | [`welch_t_test`] |
 //! | many p-values | [`adjust_p_values`], [`multiple_comparisons`] |
+//! | blocks (pairs of posts), impression-level model | [`StratifiedTables`] (CMH, Mantel–Haenszel, Breslow–Day) |
 //! | is the traffic split broken? | [`sample_ratio_mismatch`] |
 //! | how many impressions / days? | [`TestDesign`], [`days_needed`] |
 
@@ -91,6 +92,7 @@ mod poisson;
 mod power;
 mod proportion_ci;
 mod srm;
+mod stratified;
 mod welch;
 mod ztest;
 
@@ -114,5 +116,6 @@ pub use power::{
 };
 pub use proportion_ci::{ProportionCiMethod, proportion_ci};
 pub use srm::{MIN_SPLIT_SHARE, SRM_THRESHOLD, SrmCheck, sample_ratio_mismatch};
+pub use stratified::{BreslowDayTest, CmhTest, MhOddsRatio, StratifiedTables};
 pub use welch::{SampleSummary, WelchTest, welch_t_test};
 pub use ztest::{Variance, ZTest, ZTestOptions, two_proportion_ztest};
