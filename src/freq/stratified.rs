@@ -115,10 +115,7 @@ impl Cells {
     fn of(t: &[[u64; 2]; 2]) -> Self {
         let [[sa, fa], [sb, fb]] = *t;
         // Totals were checked at construction; saturating only as a guard.
-        let total = sa
-            .saturating_add(fa)
-            .saturating_add(sb)
-            .saturating_add(fb);
+        let total = sa.saturating_add(fa).saturating_add(sb).saturating_add(fb);
         let ad = u128::from(sb) * u128::from(fa);
         let bc = u128::from(fb) * u128::from(sa);
         let n = total as f64;
@@ -168,12 +165,7 @@ impl StratifiedTables {
     pub fn from_arms(blocks: &[(Proportion, Proportion)]) -> Result<Self> {
         let tables = blocks
             .iter()
-            .map(|(a, b)| {
-                [
-                    [a.successes(), a.failures()],
-                    [b.successes(), b.failures()],
-                ]
-            })
+            .map(|(a, b)| [[a.successes(), a.failures()], [b.successes(), b.failures()]])
             .collect();
         Self::from_vec(tables)
     }
@@ -253,9 +245,12 @@ impl StratifiedTables {
     /// successes or only failures).
     pub fn cmh_test(&self, continuity_correction: bool) -> Result<CmhTest> {
         let (deviation, variance) = self.cells().fold((0.0, 0.0), |(dev, var), t| {
-            let v = ((t.a + t.b) / t.n) * ((t.c + t.d) / t.n) * (t.a + t.c) * (t.b + t.d)
-                / t.n_minus_1;
-            (dev + t.deviation, if t.degenerate() { var } else { var + v })
+            let v =
+                ((t.a + t.b) / t.n) * ((t.c + t.d) / t.n) * (t.a + t.c) * (t.b + t.d) / t.n_minus_1;
+            (
+                dev + t.deviation,
+                if t.degenerate() { var } else { var + v },
+            )
         });
         if variance.is_nan() || variance <= 0.0 {
             return Err(Error::Undefined {
@@ -319,10 +314,8 @@ impl StratifiedTables {
         let log_odds_ratio = r.ln() - s.ln();
         let log_std_error = variance.sqrt();
         let half = z * log_std_error;
-        let interval = Range::Ratio.interval(
-            (log_odds_ratio - half).exp(),
-            (log_odds_ratio + half).exp(),
-        );
+        let interval =
+            Range::Ratio.interval((log_odds_ratio - half).exp(), (log_odds_ratio + half).exp());
         Ok(MhOddsRatio {
             odds_ratio,
             log_odds_ratio,
