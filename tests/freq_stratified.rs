@@ -322,11 +322,11 @@ fn orientation_and_constructors() {
     ];
     let t = StratifiedTables::from_arms(&arms).unwrap();
     assert_eq!(
-        t.tables,
-        vec![[[31, 4_969], [45, 4_955]], [[12, 2_988], [20, 3_280]]]
+        t.tables(),
+        [[[31, 4_969], [45, 4_955]], [[12, 2_988], [20, 3_280]]]
     );
     assert_eq!(t.len(), 2);
-    let swapped: Vec<_> = t.tables.iter().map(|&[a, b]| [b, a]).collect();
+    let swapped: Vec<_> = t.tables().iter().map(|&[a, b]| [b, a]).collect();
     let s = StratifiedTables::new(&swapped).unwrap();
     let (x, y) = (
         t.pooled_odds_ratio(0.95).unwrap(),

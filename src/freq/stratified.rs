@@ -4,41 +4,8 @@
 //! Tarone's adjustment, and the Mantel–Haenszel risk ratio — what
 //! statsmodels' `StratifiedTable` computes.
 //!
-//! # The model, and when not to use it
-//!
-//! **Impression-level model.** Every statistic here treats the impressions
-//! inside a block as independent coin flips: within a block, A's clicks
-//! are binomial with one rate and B's with another, and blocks may differ
-//! only through their rates. That is valid only when posts vary
-//! binomially — when the post that happened to carry a variant adds no
-//! variation of its own.
-//!
-//! Real posts are not like that: one lands in a busy feed, another gets
-//! quoted by a big account, and its click rate moves for reasons that have
-//! nothing to do with the text. Then these tests are far too confident
-//! (on simulated paired A/A data with realistic post-to-post variation the
-//! CMH test rejects a true null in most datasets, not 5 %). **For posts,
-//! prefer a block-level analysis**: treat each block (each pair of posts)
-//! as one observation — for example the per-block log rate ratio, combined
-//! across blocks with the between-block variation estimated. Use this
-//! module as a labelled comparison, or when the platform itself split the
-//! impressions of each block at random.
-//!
-//! # Orientation
-//!
-//! A block's table is `[[s_A, f_A], [s_B, f_B]]`: rows are the control A
-//! and the variant B, columns successes and failures. Effects are **B
-//! relative to A**: the odds ratio is odds_B / odds_A, the risk ratio
-//! p_B / p_A. (statsmodels' table for the same numbers is
-//! `[[s_B, f_B], [s_A, f_A]]`.)
-//!
-//! # Supported range
-//!
-//! Any `u64` counts whose block total fits in a `u64` (beyond it
-//! [`Error::CountOverflow`]); all sums are formed in `f64` with no
-//! intermediate above about 10¹³⁰, and each per-block deviation
-//! a·d − b·c exactly in 128-bit integers. Time is linear in the number of
-//! blocks.
+//! The model, orientation and supported range are documented on
+//! [`StratifiedTables`] (this module is private).
 
 use serde::{Deserialize, Serialize};
 
@@ -54,8 +21,41 @@ use crate::{Error, Result};
 /// has both variants (each row at least one trial) and that each block's
 /// total fits in a `u64`. Deserialisation runs the same checks.
 ///
-/// **Model:** impressions inside a block are independent (binomial); see
-/// the [module docs](self) — for posts, prefer a block-level analysis.
+/// # Model: impressions independent within a block (read before use)
+///
+/// **Impression-level model.** Every statistic here treats the impressions
+/// inside a block as independent coin flips: within a block, A's clicks
+/// are binomial with one rate and B's with another, and blocks may differ
+/// only through their rates. That is valid only when posts vary
+/// binomially — when the post that happened to carry a variant adds no
+/// variation of its own.
+///
+/// Real posts are not like that: one lands in a busy feed, another gets
+/// quoted by a big account, and its click rate moves for reasons that have
+/// nothing to do with the text. Then these tests are far too confident
+/// (on simulated paired A/A data with realistic post-to-post variation the
+/// CMH test rejects a true null in most datasets, not 5 %). **For posts,
+/// prefer a block-level analysis**: treat each block (each pair of posts)
+/// as one observation — for example the per-block log rate ratio, combined
+/// across blocks with the between-block variation estimated. Use these
+/// statistics as a labelled comparison, or when the platform itself split the
+/// impressions of each block at random.
+///
+/// # Orientation
+///
+/// A block's table is `[[s_A, f_A], [s_B, f_B]]`: rows are the control A
+/// and the variant B, columns successes and failures. Effects are **B
+/// relative to A**: the odds ratio is odds_B / odds_A, the risk ratio
+/// p_B / p_A. (statsmodels' table for the same numbers is
+/// `[[s_B, f_B], [s_A, f_A]]`.)
+///
+/// # Supported range
+///
+/// Any `u64` counts whose block total fits in a `u64` (beyond it
+/// [`Error::CountOverflow`]); all sums are formed in `f64` with no
+/// intermediate above about 10¹³⁰, and each per-block deviation
+/// a·d − b·c exactly in 128-bit integers. Time is linear in the number of
+/// blocks.
 ///
 /// # Example
 ///
@@ -79,8 +79,7 @@ use crate::{Error, Result};
 #[serde(try_from = "StratifiedTablesRepr")]
 #[non_exhaustive]
 pub struct StratifiedTables {
-    /// The blocks' tables, `[[s_A, f_A], [s_B, f_B]]` each.
-    pub tables: Vec<[[u64; 2]; 2]>,
+    tables: Vec<[[u64; 2]; 2]>,
 }
 
 /// The serialised form of [`StratifiedTables`], checked on the way in.
@@ -204,6 +203,11 @@ impl StratifiedTables {
         Ok(())
     }
 
+    /// The blocks' tables, `[[s_A, f_A], [s_B, f_B]]` each.
+    pub fn tables(&self) -> &[[[u64; 2]; 2]] {
+        &self.tables
+    }
+
     /// The number of blocks.
     pub fn len(&self) -> usize {
         self.tables.len()
@@ -237,7 +241,7 @@ impl StratifiedTables {
     /// two agree whenever |Σ(a − E a)| ≥ ½).
     ///
     /// **Model:** impressions independent within a block — see the
-    /// [module docs](self); for posts, prefer a block-level analysis.
+    /// [`StratifiedTables`] docs; for posts, prefer a block-level analysis.
     ///
     /// # Errors
     ///
@@ -281,7 +285,7 @@ impl StratifiedTables {
     /// `oddsratio_pooled_confint(alpha = 1 − level)`).
     ///
     /// **Model:** impressions independent within a block — see the
-    /// [module docs](self); for posts, prefer a block-level analysis.
+    /// [`StratifiedTables`] docs; for posts, prefer a block-level analysis.
     ///
     /// # Errors
     ///
@@ -329,7 +333,7 @@ impl StratifiedTables {
     /// (statsmodels `riskratio_pooled`).
     ///
     /// **Model:** impressions independent within a block — see the
-    /// [module docs](self).
+    /// [`StratifiedTables`] docs.
     ///
     /// # Errors
     ///
@@ -369,7 +373,7 @@ impl StratifiedTables {
     /// the odds ratio and are left out (statsmodels returns NaN with them).
     ///
     /// **Model:** impressions independent within a block — see the
-    /// [module docs](self); for posts, prefer a block-level analysis.
+    /// [`StratifiedTables`] docs; for posts, prefer a block-level analysis.
     ///
     /// # Errors
     ///
