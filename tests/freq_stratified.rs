@@ -453,3 +453,168 @@ fn huge_counts_match_mpmath() {
         0.0,
     );
 }
+
+/// A deterministic sweep over counts from 0 to near u64::MAX / 4: every
+/// result is in range, every failure a typed error of the documented kinds.
+#[test]
+fn sweep_of_extreme_tables_never_misbehaves() {
+    let values = [0u64, 1, 2, 3, 7, 50, 1_000, 123_457, 1 << 40, u64::MAX / 4];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        values[(state % values.len() as u64) as usize]
+    };
+    let (mut ok_bd, mut runs) = (0, 0);
+    for _ in 0..4_000 {
+        let k = 2 + (next() % 4) as usize;
+        let mut tables = Vec::new();
+        for _ in 0..k {
+            let (sa, fa, sb, fb) = (next(), next(), next(), next());
+            tables.push([
+                [sa, fa.max(u64::from(sa == 0))],
+                [sb, fb.max(u64::from(sb == 0))],
+            ]);
+        }
+        let t = StratifiedTables::new(&tables).unwrap();
+        runs += 1;
+        for cc in [false, true] {
+            match t.cmh_test(cc) {
+                Ok(r) => {
+                    assert!(
+                        r.statistic >= 0.0 && r.statistic.is_finite(),
+                        "{tables:?} {r:?}"
+                    );
+                    assert!((0.0..=1.0).contains(&r.p_value));
+                }
+                Err(e) => assert!(matches!(e, Error::Undefined { .. }), "{e:?}"),
+            }
+        }
+        match t.pooled_odds_ratio(0.95) {
+            Ok(r) => {
+                assert!(
+                    r.odds_ratio > 0.0 && r.odds_ratio.is_finite(),
+                    "{tables:?} {r:?}"
+                );
+                assert!(
+                    r.log_std_error >= 0.0 && r.log_std_error.is_finite(),
+                    "{tables:?} {r:?}"
+                );
+                assert!(0.0 <= r.interval.lower && r.interval.lower <= r.interval.upper);
+                assert!(r.interval.contains(r.odds_ratio), "{tables:?} {r:?}");
+            }
+            Err(e) => assert!(matches!(e, Error::Undefined { .. }), "{e:?}"),
+        }
+        match t.pooled_risk_ratio() {
+            Ok(r) => assert!(r >= 0.0 && r.is_finite(), "{tables:?} {r}"),
+            Err(e) => assert!(matches!(e, Error::Undefined { .. }), "{e:?}"),
+        }
+        for tarone in [false, true] {
+            match t.breslow_day(tarone) {
+                Ok(r) => {
+                    ok_bd += 1;
+                    assert!(
+                        r.statistic >= 0.0 && r.statistic.is_finite(),
+                        "{tables:?} {r:?}"
+                    );
+                    assert!((0.0..=1.0).contains(&r.p_value));
+                }
+                // Only when the pooled odds ratio itself is 0 or infinite, or
+                // fewer than 2 blocks are informative: never a fitted cell on
+                // the boundary.
+                Err(e) => assert!(
+                    matches!(e, Error::TooFew { .. })
+                        || (matches!(e, Error::Undefined { .. })
+                            && t.pooled_odds_ratio(0.95).is_err()),
+                    "{e:?} {tables:?}"
+                ),
+            }
+        }
+    }
+    assert!(
+        ok_bd > runs,
+        "Breslow-Day ran on {ok_bd} of {} calls",
+        2 * runs
+    );
+}
+
+/// Blocks where a fitted Breslow–Day cell is ~1e-16 against an observed 3
+/// (statsmodels' root formula loses every digit there): mpmath at 100
+/// digits only.
+#[test]
+fn extreme_fitted_cells_match_mpmath() {
+    let doc: Value = serde_json::from_str(DATA).unwrap();
+    let cases = doc["mpmath_only_cases"].as_array().unwrap();
+    assert!(cases.len() >= 3);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let t = tables(case);
+        let mp = &case["mpmath"];
+        for (key, cc) in [("cmh", false), ("cmh_corrected", true)] {
+            let r = t.cmh_test(cc).unwrap();
+            close(
+                &format!("{name} {key}"),
+                r.statistic,
+                f(&mp[key]["statistic"]),
+                1e-13,
+                1e-13,
+            );
+            close(
+                &format!("{name} {key} p"),
+                r.p_value,
+                f(&mp[key]["pvalue"]),
+                1e-12,
+                0.0,
+            );
+        }
+        let or = t.pooled_odds_ratio(0.95).unwrap();
+        close(name, or.odds_ratio, f(&mp["oddsratio_pooled"]), 1e-13, 0.0);
+        close(
+            name,
+            or.log_std_error,
+            f(&mp["logodds_pooled_se"]),
+            1e-13,
+            0.0,
+        );
+        close(
+            name,
+            or.interval.lower,
+            f(&mp["oddsratio_pooled_confint_95"][0]),
+            1e-13,
+            0.0,
+        );
+        close(
+            name,
+            or.interval.upper,
+            f(&mp["oddsratio_pooled_confint_95"][1]),
+            1e-13,
+            0.0,
+        );
+        close(
+            name,
+            t.pooled_risk_ratio().unwrap(),
+            f(&mp["riskratio_pooled"]),
+            1e-13,
+            0.0,
+        );
+        for (key, tarone) in [("breslow_day", false), ("breslow_day_tarone", true)] {
+            let r = t.breslow_day(tarone).unwrap();
+            assert_eq!(r.dof, mp[key]["dof"].as_u64().unwrap());
+            close(
+                &format!("{name} {key}"),
+                r.statistic,
+                f(&mp[key]["statistic"]),
+                1e-13,
+                0.0,
+            );
+            close(
+                &format!("{name} {key} p"),
+                r.p_value,
+                f(&mp[key]["pvalue"]),
+                1e-12,
+                0.0,
+            );
+        }
+    }
+}

@@ -108,6 +108,8 @@ struct Cells {
     n: f64,
     n_minus_1: f64,
     deviation: f64,
+    /// The counts [a, b, c, d] as integers.
+    raw: [u64; 4],
 }
 
 impl Cells {
@@ -131,6 +133,7 @@ impl Cells {
             n,
             n_minus_1: total.saturating_sub(1) as f64,
             deviation,
+            raw: [sb, fb, sa, fa],
         }
     }
 
@@ -399,23 +402,13 @@ impl StratifiedTables {
         }
         let (mut stat, mut sum_t, mut sum_v) = (0.0, 0.0, 0.0);
         for t in self.cells().filter(|t| !t.degenerate()) {
-            let (a, b, c, d) = (t.a, t.b, t.c, t.d);
-            let bq = a + d + psi * (b + c);
-            let cq = a * d - psi * b * c;
-            let disc = (a - d) * (a - d)
-                + 2.0 * psi * ((a + d) * (b + c) + 2.0 * a * d + 2.0 * b * c)
-                + (psi * (b - c)) * (psi * (b - c));
-            let root = -2.0 * cq / (bq + disc.sqrt());
-            // Keep the fitted cells inside the feasible range whatever rounding did.
-            let root = root.clamp(-a.min(d), b.min(c));
-            let inv = 1.0 / (a + root) + 1.0 / (b - root) + 1.0 / (c - root) + 1.0 / (d + root);
-            let v = 1.0 / inv;
-            if !(v > 0.0 && v.is_finite()) {
+            let Some((root, inv)) = fitted_deviation(&t, psi) else {
                 return Err(Error::Undefined {
                     statistic: "Breslow-Day test",
                     reason: format!("a fitted cell is on the boundary (odds ratio {psi})"),
                 });
-            }
+            };
+            let v = 1.0 / inv;
             stat += root * root * inv;
             sum_t += root;
             sum_v += v;
@@ -432,6 +425,111 @@ impl StratifiedTables {
             tarone,
         })
     }
+}
+
+/// Signs of the deviation t in the fitted cells: â = a + t, b̂ = b − t,
+/// ĉ = c − t, d̂ = d + t.
+const SIGNS: [f64; 4] = [1.0, -1.0, -1.0, 1.0];
+
+/// The Breslow–Day deviation t = â − a of an informative block under the
+/// common odds ratio ψ, and 1/Var(â) = Σ 1/(fitted cell); `None` if a
+/// fitted cell is not positive (only for ψ so extreme that the smallest
+/// fitted cell underflows).
+///
+/// t first comes from the quadratic (a + t)(d + t) = ψ(b − t)(c − t) as
+/// t = −2C/(B + √D), B = a + d + ψ(b + c) > 0, C = ad − ψbc and the
+/// discriminant D written as a sum of non-negative terms, so no root
+/// formula cancels for any ψ (statsmodels' (−B + √D)/(2(1 − ψ)) does near
+/// ψ = 1). A fitted cell far below its observed count (say 10⁻¹⁶ against
+/// 3) cannot be formed as observed + t, so the smallest fitted cell x is
+/// then solved for directly: the other three are exact integer offsets
+/// ± x (never cancelling, as x is the smallest), and Newton's method on
+/// y = ln x for ln â + ln d̂ − ln b̂ − ln ĉ = ln ψ has slope in [1, 4].
+fn fitted_deviation(t: &Cells, psi: f64) -> Option<(f64, f64)> {
+    let (a, b, c, d) = (t.a, t.b, t.c, t.d);
+    let bq = a + d + psi * (b + c);
+    let cq = a * d - psi * b * c;
+    let disc = (a - d) * (a - d)
+        + 2.0 * psi * ((a + d) * (b + c) + 2.0 * a * d + 2.0 * b * c)
+        + (psi * (b - c)) * (psi * (b - c));
+    let root = (-2.0 * cq / (bq + disc.sqrt())).clamp(-a.min(d), b.min(c));
+    let obs = [a, b, c, d];
+    let fitted = [a + root, b - root, c - root, d + root];
+    let (i, &x0) = fitted
+        .iter()
+        .enumerate()
+        .min_by(|p, q| p.1.total_cmp(q.1))?;
+    if x0 >= 0.0625 * obs[i] && x0 > 0.0 {
+        let inv = fitted.iter().map(|f| 1.0 / f).sum::<f64>();
+        return (inv.is_finite() && inv > 0.0).then_some((root, inv));
+    }
+    // Solve for x = fitted cell i. Other cells: off[j] + sign[j]·x with
+    // off[j] = obs_j − s_j s_i obs_i exact in 128-bit integers.
+    let si = SIGNS[i];
+    let mut off = [0.0; 4];
+    let mut sgn = [0.0; 4];
+    for j in 0..4 {
+        let same = SIGNS[j] == si;
+        let (oj, oi) = (i128::from(t.raw[j]), i128::from(t.raw[i]));
+        off[j] = if same { oj - oi } else { oj + oi } as f64;
+        sgn[j] = if same { 1.0 } else { -1.0 };
+    }
+    off[i] = 0.0;
+    // The cells on x's diagonal (â, d̂ or b̂, ĉ) and off it, for ln â + ln d̂ − ln b̂ − ln ĉ.
+    let diag_sign = |j: usize| if SIGNS[j] == 1.0 { 1.0 } else { -1.0 };
+    // h(x) = s_i·(ln â + ln d̂ − ln b̂ − ln ĉ − ln ψ), increasing in x.
+    let cap = (0..4)
+        .filter(|&j| sgn[j] < 0.0)
+        .map(|j| off[j])
+        .fold(f64::INFINITY, f64::min);
+    let hi = cap.ln();
+    let start = {
+        // The product relation with the other (accurate) fitted cells.
+        let others = |j: usize| fitted[j].max(f64::MIN_POSITIVE);
+        let (pa, pb, pc, pd) = (others(0), others(1), others(2), others(3));
+        match i {
+            0 => psi * pb * pc / pd,
+            3 => psi * pb * pc / pa,
+            1 => pa * pd / (psi * pc),
+            _ => pa * pd / (psi * pb),
+        }
+    };
+    let mut y = if start > 0.0 && start < cap {
+        start.ln()
+    } else {
+        hi - 1.0
+    };
+    let ln_psi = psi.ln();
+    let cells_at = |x: f64| {
+        let mut f = [0.0; 4];
+        for j in 0..4 {
+            f[j] = if j == i { x } else { off[j] + sgn[j] * x };
+        }
+        f
+    };
+    for _ in 0..100 {
+        let x = y.exp();
+        let f = cells_at(x);
+        let h = si * ((0..4).map(|j| diag_sign(j) * f[j].ln()).sum::<f64>() - ln_psi);
+        let slope = x * f.iter().map(|v| 1.0 / v).sum::<f64>();
+        if !(h.is_finite() && slope.is_finite()) {
+            return None;
+        }
+        let mut next = y - h / slope;
+        if next >= hi {
+            next = 0.5 * (y + hi);
+        }
+        let done = (next - y).abs() <= 4.0 * f64::EPSILON * y.abs().max(1.0);
+        y = next;
+        if done {
+            break;
+        }
+    }
+    let x = y.exp();
+    let f = cells_at(x);
+    let inv = f.iter().map(|v| 1.0 / v).sum::<f64>();
+    let dev = si * (x - obs[i]);
+    (f.iter().all(|&v| v > 0.0) && inv.is_finite()).then_some((dev, inv))
 }
 
 /// Result of [`StratifiedTables::cmh_test`]: the Cochran–Mantel–Haenszel

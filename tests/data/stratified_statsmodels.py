@@ -15,7 +15,7 @@ statsmodels calls (0.15.0), recorded per case in "calls":
 
 statsmodels computes p-values as 1 - chi2.cdf (no relative accuracy below
 ~1e-16), so scipy's chi2.sf of statsmodels' statistic is stored beside them.
-Every value is also computed independently with mpmath at 60 digits
+Every value is also computed independently with mpmath at 100 digits
 ("mpmath" block): the Breslow-Day fitted cell from the quadratic solved at
 high precision, the continuity correction as min(0.5, |sum(a - E a)|) (R's
 mantelhaen.test; statsmodels subtracts 0.5 even when |deviation| < 0.5).
@@ -32,7 +32,7 @@ import scipy.stats as ss
 import statsmodels
 from statsmodels.stats.contingency_tables import StratifiedTable
 
-mp.mp.dps = 60
+mp.mp.dps = 100
 rng = np.random.default_rng(20261201)
 
 
@@ -64,6 +64,15 @@ cases = [
     ("odds_ratio_exactly_one", [[10, 90, 10, 90], [20, 80, 20, 80], [5, 195, 5, 195]]),
     ("continuity_small_deviation", [[10, 90, 10, 89], [20, 80, 21, 80]]),
     ("strong_effect_tiny_p", [[100, 9900, 400, 9600], [120, 9880, 450, 9550], [90, 9910, 420, 9580]]),
+]
+
+# Extreme blocks (a fitted Breslow-Day cell far below its observed count,
+# ~1e-16 against 3): mpmath only (statsmodels' root formula loses every
+# digit of such a cell).
+extreme_cases = [
+    ("tiny_fitted_cell", [[1099511627776, 4611686018427387903, 1, 1099511627776], [1, 1099511627776, 3, 1]]),
+    ("tiny_fitted_cell_three_blocks", [[123457, 7, 1, 50], [1099511627776, 123457, 4611686018427387903, 2], [2, 2, 123457, 4611686018427387903]]),
+    ("tiny_fitted_cell_moderate", [[1, 1000000000000, 3, 1], [50, 60, 40, 70]]),
 ]
 
 
@@ -174,6 +183,8 @@ doc = {
     ],
     "cases": [{"name": name, "blocks": blocks, "statsmodels": sm_values(blocks), "mpmath": mp_values(blocks)}
               for name, blocks in cases],
+    "mpmath_only_cases": [{"name": name, "blocks": blocks, "mpmath": mp_values(blocks)}
+                          for name, blocks in extreme_cases],
 }
 
 
