@@ -368,7 +368,10 @@ impl StratifiedTables {
     /// discriminant written as a sum of non-negative terms): the root inside
     /// the feasible range for every ψ, with no cancellation near ψ = 1
     /// (statsmodels' (−B + √D)/(2(1 − ψ)) loses digits there and is NaN at
-    /// ψ = 1 exactly). Then X² = Σ t²/Var(â) with
+    /// ψ = 1 exactly). A fitted cell far below its observed count (for
+    /// example 10⁻¹⁶ against 3, where observed + t keeps no digits) is
+    /// solved for directly instead, so every fitted cell has full relative
+    /// accuracy at any counts. Then X² = Σ t²/Var(â) with
     /// Var(â) = 1/(1/â + 1/b̂ + 1/ĉ + 1/d̂), minus (Σ t)²/Σ Var(â) with
     /// Tarone's adjustment, referred to χ² with (informative blocks − 1) df.
     ///
