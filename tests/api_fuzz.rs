@@ -39,8 +39,8 @@ use postab::bayes::{
 };
 use postab::freq::{
     self, Alternative, Correction, DifferenceCiMethod, Mde, PoissonTestMethod, Proportion,
-    ProportionCiMethod, RateCount, RateRatioCiMethod, SampleSizeFormula, SampleSummary, TestDesign,
-    ZTestOptions,
+    ProportionCiMethod, RateCount, RateRatioCiMethod, SampleSizeFormula, SampleSummary,
+    StratifiedTables, TestDesign, ZTestOptions,
 };
 use postab::numeric;
 use postab::report::{Document, Render};
@@ -839,7 +839,49 @@ fn numeric_target(fz: &mut Fuzz) {
 
 fn freq_target(fz: &mut Fuzz) {
     let level = fz.level();
-    match fz.rng.random_range(0..12) {
+    match fz.rng.random_range(0..13) {
+        12 => {
+            let k = fz.pick(&[0usize, 1, 2, 3, 12, 50]);
+            let tables: Vec<[[u64; 2]; 2]> = (0..k)
+                .map(|_| {
+                    let (sa, na) = fz.counts();
+                    let (sb, nb) = fz.counts();
+                    [[sa, na.saturating_sub(sa)], [sb, nb.saturating_sub(sb)]]
+                })
+                .collect();
+            let t = fz.call(
+                || format!("StratifiedTables::new({tables:?})"),
+                || StratifiedTables::new(&tables),
+                |r| result(r, any),
+            );
+            if let Some(Ok(t)) = t {
+                let cc = fz.coin(0.5);
+                fz.call(
+                    || format!("{t:?}.cmh_test({cc})"),
+                    || t.cmh_test(cc),
+                    |r| result(r, |c| prob("CMH p", c.p_value)),
+                );
+                fz.call(
+                    || format!("{t:?}.pooled_odds_ratio({level:e})"),
+                    || t.pooled_odds_ratio(level),
+                    |r| {
+                        result(r, |o| {
+                            within("MH odds-ratio CI", &o.interval, 0.0, f64::INFINITY)
+                        })
+                    },
+                );
+                fz.call(
+                    || format!("{t:?}.breslow_day({cc})"),
+                    || t.breslow_day(cc),
+                    |r| result(r, |b| prob("Breslow-Day p", b.p_value)),
+                );
+                fz.call(
+                    || format!("{t:?}.pooled_risk_ratio()"),
+                    || t.pooled_risk_ratio(),
+                    |r| result(r, |&rr| finite("MH risk ratio", rr)),
+                );
+            }
+        }
         0 | 1 => {
             if let Some(p) = fz.proportion() {
                 let m = fz.pick(&[
