@@ -25,12 +25,14 @@
 use crate::numeric::{bd0, beta_inc_pair_logit, softplus};
 
 /// Drops of the log-density from its mode at which panels start: `d = k²/2`
-/// (1, 2, …, 10 standard deviations for a normal shape), then wider out to
-/// `e^{−700}`.
-const DROPS: [f64; 19] = [
-    0.5, 2.0, 4.5, 8.0, 12.5, 18.0, 24.5, 32.0, 40.5, 50.0, 72.0, 98.0, 128.0, 162.0, 200.0, 288.0,
-    392.0, 512.0, 700.0,
-];
+/// for `k` = 2, 4, …, 10 standard deviations of a normal shape, then wider
+/// out to `e^{−700}`. Every integrand evaluation costs an incomplete beta
+/// (or gamma), so the panels start coarse (18 per density, 270 nodes) and
+/// the adaptive refinement adds nodes only where the G7–K15 error estimate
+/// asks for them: with one panel per standard deviation the first pass alone
+/// took ~800 evaluations, and a credible interval of the lift (dozens of
+/// passes) up to 160 ms.
+const DROPS: [f64; 9] = [2.0, 8.0, 18.0, 32.0, 50.0, 98.0, 200.0, 392.0, 700.0];
 
 /// Relative tolerance of each tail.
 pub(crate) const REL_TOL: f64 = 1e-13;
