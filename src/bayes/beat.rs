@@ -628,7 +628,9 @@ mod tests {
             let rel = ((got - want) / want).abs();
             if rel > worst {
                 worst = rel;
-                println!("worse: {rel:e} {x:?} {y:?} sums {gt:e} {lt:e} quadrature {q_gt:e} {q_lt:e}");
+                println!(
+                    "worse: {rel:e} {x:?} {y:?} sums {gt:e} {lt:e} quadrature {q_gt:e} {q_lt:e}"
+                );
             }
         }
         (worst, nans, slowest.0, slowest.1)

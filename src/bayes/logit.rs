@@ -466,9 +466,11 @@ pub(crate) fn integrate_pair(
                 error[i] += p.3[i];
             }
         }
-        // A total below 1e-280 (with its error) is zero for every purpose
-        // here: refining it further would only chase subnormal noise.
-        let negligible = |i: usize| value[i].abs() + error[i] < 1e-280;
+        // A total below 1e-300 (with its error) is zero for every purpose
+        // here: refining it further would only chase subnormal noise. (Above
+        // it, the coarse first panels leave a tail of 1e-282 wrong by 1e-7:
+        // it must be refined like any other.)
+        let negligible = |i: usize| value[i].abs() + error[i] < 1e-300;
         let done = (0..2).all(|i| error[i] <= rel_tol * value[i].abs() || negligible(i));
         if done || panels.len() >= MAX_PANELS || panels.is_empty() {
             return (value[0], value[1]);
