@@ -439,3 +439,114 @@ fn fixed_split_of_huge_weights() {
     let s = FixedSplit::new(vec![f64::MAX, f64::MAX]).expect("finite weights");
     assert_eq!(s.split(), &[0.5, 0.5]);
 }
+
+// ---------------------------------------------------------------------------
+// Calls that took over 100 ms in release (speed is checked by the fuzz
+// harness and by hand; these pin the values)
+// ---------------------------------------------------------------------------
+
+/// Relative error allowed on a subnormal result: it has only
+/// `x / 4.9e-324` ulps (1.4e-319 has 28,800, i.e. 3.5e-5 per ulp).
+fn subnormal_tol(x: f64) -> f64 {
+    (4.0 * 4.94e-324 / x).max(1e-9)
+}
+
+#[test]
+fn slow_expected_loss_with_subnormal_side() {
+    // Was 0.7–1.1 s: the sum's terms went subnormal and the stopping test
+    // `t ≤ 1e-17·sum` underflowed, so it ran to its cap of 2·10⁶ terms, twice.
+    // Reference: tests/data/gen_slow_inputs.py (mpmath, 40 digits, two
+    // orientations of the exact tail sum).
+    let l = expected_loss(&beta(5.9e8, 2.2e7), &beta(19477.6, 0.009));
+    assert!(rel(l.choose_a, 0.035_947_250_349_265_38) < 1e-12, "{l:?}");
+    let want_b = 1.422_021_147e-319;
+    assert!(rel(l.choose_b, want_b) < subnormal_tol(want_b), "{l:?}");
+}
+
+#[test]
+fn slow_prob_beats_with_subnormal_tail() {
+    // Was 80–166 ms (the same runaway sum); the slowest of 100,000 pairs.
+    let p = prob_beats(&beta(9.17e8, 1.09e5), &beta(5.99e6, 0.0193));
+    let want = 1.987_774_628_097e-313;
+    assert!(rel(p.a_beats_b, want) < subnormal_tol(want), "{p:?}");
+    assert_eq!(p.b_beats_a, 1.0);
+}
+
+#[test]
+fn worst_nonint_pairs_of_the_100k_run() {
+    // The two worst pairs of the 100,000-pair run (1.4e-10 and 1.2e-10 before
+    // ln T(a) was formed around the pair's common mean); mpmath, 40 digits.
+    let p = prob_beats(
+        &beta(310_328_409.296_358_9, 78_802.145_981_738_63),
+        &beta(2_591_497.293_123_580_5, 0.044_754_285_345_949_47),
+    );
+    assert!(
+        rel(p.a_beats_b, 2.522_468_708_501_209e-289) < 1e-11,
+        "{p:?}"
+    );
+    let p = prob_beats(
+        &beta(85_456.360_067_544_43, 26_407_613.802_216_19),
+        &beta(0.017_695_335_045_168_327, 157_428.667_225_318_15),
+    );
+    assert!(
+        rel(p.b_beats_a, 2.280_323_142_058_408e-225) < 1e-11,
+        "{p:?}"
+    );
+}
+
+/// `lift_interval(a, b, level)` against `want`, and each end against the
+/// tail it should cut off (`prob_lift_above`, each tail to 1e-13 relative).
+fn check_lift_interval(a: BetaPosterior, b: BetaPosterior, level: f64, want: (f64, f64)) {
+    let iv = lift_interval(&a, &b, level).expect("interval");
+    let tail = 0.5 * (1.0 - level);
+    for (got, want, above) in [(iv.lower, want.0, 1.0 - tail), (iv.upper, want.1, tail)] {
+        assert!(rel(got, want) < 1e-9, "{a:?} {b:?}: {iv:?} vs {want:e}");
+        // Near −1 an f64 lift resolves `1 + lift` only to ε/(1 + lift)
+        // relatively (4e-6 at 1 + lift = 5.8e-11): the tail there is as exact
+        // as the end's own rounding allows.
+        let resolution = f64::EPSILON / (1.0 + got);
+        let p = prob_lift_above(&a, &b, got).expect("lift");
+        assert!(
+            (p - above).abs() < 1e-8 + resolution,
+            "{a:?} {b:?} at {got:e}: {p:e} vs {above:e}"
+        );
+    }
+}
+
+#[test]
+fn slow_lift_intervals() {
+    // 100–160 ms before (the logit quadrature started from ~55 panels, 800
+    // incomplete-beta evaluations per probability, dozens per interval).
+    // References: the same intervals from the former, denser panels (mpmath's
+    // betainc does not converge at these shapes).
+    check_lift_interval(
+        beta(43_613.287_269_973_03, 0.925_379_432_499_773_5),
+        beta(593_826.0, 39_739.0),
+        0.988_203_595_308_057,
+        (-0.063_474_096_688_049_43, -0.061_936_356_387_270_866),
+    );
+    check_lift_interval(
+        beta(20.0, 233.0),
+        beta(6_658.524_705_832_659_5, 1e15),
+        0.95,
+        (-0.999_999_999_942_268_5, -0.999_999_999_864_457_9),
+    );
+    check_lift_interval(
+        beta(660.799_012_194_811_4, 0.007_840_644_546_020_284),
+        beta(2_670.320_116_734_821, 2_125_654_266.329_701),
+        0.5,
+        (-0.999_998_760_234_134_1, -0.999_998_727_441_260_2),
+    );
+}
+
+#[test]
+fn top_two_thompson_prior_124459_to_0_1() {
+    // Six identical arms: each weight is 1/6 by symmetry.
+    let prior = BetaPrior::new(124_459.0, 0.10).expect("valid");
+    let policy = TopTwoThompson::new(0.5).expect("valid").with_prior(prior);
+    let arms = [Tally::new(0, 0).expect("valid"); 6];
+    let mut w = [0.0; 6];
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+    policy.weights(&arms, &mut rng, &mut w).expect("weights");
+    assert!(w.iter().all(|x| (x - 1.0 / 6.0).abs() < 1e-12), "{w:?}");
+}
