@@ -389,61 +389,12 @@ pub(crate) fn lift_tails(a: ZDist, b: ZDist, l: f64, rel_tol: f64, abs_tol: f64)
     )
 }
 
-/// Kronrod 15-point nodes on `[0, 1]` (Gauss 7-point nodes at odd indices)
-/// and weights, from QUADPACK (Piessens et al. 1983).
-const XGK: [f64; 8] = [
-    0.991_455_371_120_812_6,
-    0.949_107_912_342_758_5,
-    0.864_864_423_359_769_1,
-    0.741_531_185_599_394_4,
-    0.586_087_235_467_691_1,
-    0.405_845_151_377_397_2,
-    0.207_784_955_007_898_5,
-    0.0,
-];
-const WGK: [f64; 8] = [
-    0.022_935_322_010_529_22,
-    0.063_092_092_629_978_55,
-    0.104_790_010_322_250_2,
-    0.140_653_259_715_525_9,
-    0.169_004_726_639_267_9,
-    0.190_350_578_064_785_4,
-    0.204_432_940_075_298_9,
-    0.209_482_141_084_727_8,
-];
-const WG: [f64; 4] = [
-    0.129_484_966_168_869_7,
-    0.279_705_391_489_276_7,
-    0.381_830_050_505_118_9,
-    0.417_959_183_673_469_4,
-];
-
 /// One G7–K15 panel of a pair of integrands: values and error estimates.
 type Panel = (f64, f64, [f64; 2], [f64; 2]);
 
 fn gk15_pair(f: &mut impl FnMut(f64) -> (f64, f64), a: f64, b: f64) -> Panel {
-    let c = 0.5 * (a + b);
-    let h = 0.5 * (b - a);
-    let fc = f(c);
-    let mut k = [fc.0 * WGK[7], fc.1 * WGK[7]];
-    let mut g = [fc.0 * WG[3], fc.1 * WG[3]];
-    for j in 0..7 {
-        let dx = h * XGK[j];
-        let (l, r) = (f(c - dx), f(c + dx));
-        let s = [l.0 + r.0, l.1 + r.1];
-        for i in 0..2 {
-            k[i] += WGK[j] * s[i];
-            if j % 2 == 1 {
-                g[i] += WG[j / 2] * s[i];
-            }
-        }
-    }
-    (
-        a,
-        b,
-        [k[0] * h, k[1] * h],
-        [((k[0] - g[0]) * h).abs(), ((k[1] - g[1]) * h).abs()],
-    )
+    let (value, error) = crate::numeric::quad::gk15_pair(f, a, b);
+    (a, b, value, error)
 }
 
 /// Adaptive G7–K15 of two integrands at once over the panels of `breaks`,

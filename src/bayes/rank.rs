@@ -161,7 +161,6 @@ const Z_DROPS: [f64; 10] = [0.5, 2.0, 4.5, 8.0, 12.5, 18.0, 24.5, 32.0, 40.5, 50
 fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
     let k = ds.len();
     let rule = panel_rule();
-    let n = PANEL_NODES;
     let zs: Vec<ZDist> = ds.iter().map(|d| d.ln_pdf_kernel().z).collect();
     let mut pts: Vec<f64> = Vec::new();
     let mut seen: Vec<ZDist> = Vec::new();
@@ -218,19 +217,59 @@ fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
         })
         .collect();
     // Pass 2: the collocation sweep with normalised densities.
-    let mut cdf = vec![0.0; k];
-    let mut big_f = vec![[0.0; PANEL_NODES]; k];
-    let mut prefix = vec![0.0; k + 1];
-    let mut suffix = vec![0.0; k + 1];
-    let mut prefix_s = vec![0.0; k + 1];
-    let mut suffix_s = vec![0.0; k + 1];
+    let mut panel = Collocation::new(k);
     for w in pts.windows(2) {
         let (mid, half) = (0.5 * (w[0] + w[1]), 0.5 * (w[1] - w[0]));
         eval(&mut f, mid, half);
         for (row, &im) in f.iter_mut().zip(&inv_mass) {
             row.iter_mut().for_each(|v| *v *= im);
         }
-        for ((row, cum), start) in f.iter().zip(big_f.iter_mut()).zip(cdf.iter_mut()) {
+        panel.add(
+            &f,
+            half,
+            |r| zs[0].value(mid + half * rule.nodes[r]),
+            &mut out,
+        );
+    }
+    normalise(&mut out);
+    out
+}
+
+/// The collocation step shared by both sweeps: given the normalised
+/// densities `f[j][r]` at a panel's nodes, advances every `F_j` across the
+/// panel and adds the panel's contributions to `P(best)`, `P(worst)` and
+/// their partial means (`value(r)` is the variable at node `r`).
+struct Collocation {
+    cdf: Vec<f64>,
+    big_f: Vec<[f64; PANEL_NODES]>,
+    prefix: Vec<f64>,
+    suffix: Vec<f64>,
+    prefix_s: Vec<f64>,
+    suffix_s: Vec<f64>,
+}
+
+impl Collocation {
+    fn new(k: usize) -> Self {
+        Self {
+            cdf: vec![0.0; k],
+            big_f: vec![[0.0; PANEL_NODES]; k],
+            prefix: vec![0.0; k + 1],
+            suffix: vec![0.0; k + 1],
+            prefix_s: vec![0.0; k + 1],
+            suffix_s: vec![0.0; k + 1],
+        }
+    }
+
+    fn add(
+        &mut self,
+        f: &[[f64; PANEL_NODES]],
+        half: f64,
+        value: impl Fn(usize) -> f64,
+        out: &mut Sweep,
+    ) {
+        let rule = panel_rule();
+        let k = f.len();
+        for ((row, cum), start) in f.iter().zip(self.big_f.iter_mut()).zip(self.cdf.iter_mut()) {
             for (c, weights) in cum.iter_mut().zip(&rule.cumulative) {
                 let acc: f64 = weights.iter().zip(row).map(|(w, v)| w * v).sum();
                 *c = (*start + half * acc).clamp(0.0, 1.0);
@@ -238,8 +277,9 @@ fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
             let total: f64 = rule.weights.iter().zip(row).map(|(w, v)| w * v).sum();
             *start = (*start + half * total).clamp(0.0, 1.0);
         }
-        for r in 0..n {
-            let z = mid + half * rule.nodes[r];
+        let (big_f, prefix, suffix) = (&self.big_f, &mut self.prefix, &mut self.suffix);
+        let (prefix_s, suffix_s) = (&mut self.prefix_s, &mut self.suffix_s);
+        for r in 0..PANEL_NODES {
             let wr = half * rule.weights[r];
             prefix[0] = 1.0;
             prefix_s[0] = 1.0;
@@ -253,20 +293,18 @@ fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
                 suffix[j] = suffix[j + 1] * big_f[j][r];
                 suffix_s[j] = suffix_s[j + 1] * (1.0 - big_f[j][r]);
             }
-            let value = zs[0].value(z);
+            let v = value(r);
             for j in 0..k {
                 let dens = wr * f[j][r];
                 let top = dens * prefix[j] * suffix[j + 1];
                 let bottom = dens * prefix_s[j] * suffix_s[j + 1];
                 out.best[j] += top;
                 out.worst[j] += bottom;
-                out.top_mean[j] += value * top;
-                out.bottom_mean[j] += value * bottom;
+                out.top_mean[j] += v * top;
+                out.bottom_mean[j] += v * bottom;
             }
         }
     }
-    normalise(&mut out);
-    out
 }
 
 /// Clamps the probabilities at 0 and rescales them (and the partial means)
@@ -295,7 +333,6 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
     }
     let k = ds.len();
     let rule = panel_rule();
-    let n = PANEL_NODES;
     let kernels: Vec<LnPdf> = ds.iter().map(Posterior::ln_pdf_kernel).collect();
     let (support_lo, support_hi) = ds[0].support();
     let pts = breakpoints(ds);
@@ -305,20 +342,15 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
     // Every posterior's mass below the region's start is beyond its own
     // `span` (or the start is the end of the support): neglected exactly as
     // the mass above the region's end is, so each F_j starts at 0.
-    let mut cdf = vec![0.0; k];
     let mut out = Sweep {
         best: vec![0.0; k],
         worst: vec![0.0; k],
         top_mean: vec![0.0; k],
         bottom_mean: vec![0.0; k],
     };
-    // Scratch: densities f[j][r], cumulative F[j][r].
+    // Scratch: densities f[j][r].
     let mut f = vec![[0.0; PANEL_NODES]; k];
-    let mut big_f = vec![[0.0; PANEL_NODES]; k];
-    let mut prefix = vec![0.0; k + 1];
-    let mut suffix = vec![0.0; k + 1];
-    let mut prefix_s = vec![0.0; k + 1];
-    let mut suffix_s = vec![0.0; k + 1];
+    let mut panel = Collocation::new(k);
     for w in pts.windows(2) {
         let (x0, x1) = (w[0], w[1]);
         let half = 0.5 * (x1 - x0);
@@ -331,39 +363,7 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
                 f.iter_mut().for_each(|row| row[r] = 0.0);
             }
         }
-        for ((row, cum), start) in f.iter().zip(big_f.iter_mut()).zip(cdf.iter_mut()) {
-            for (c, weights) in cum.iter_mut().zip(&rule.cumulative) {
-                let acc: f64 = weights.iter().zip(row).map(|(w, v)| w * v).sum();
-                *c = (*start + half * acc).clamp(0.0, 1.0);
-            }
-            let total: f64 = rule.weights.iter().zip(row).map(|(w, v)| w * v).sum();
-            *start = (*start + half * total).clamp(0.0, 1.0);
-        }
-        for r in 0..n {
-            let t = mid + half * rule.nodes[r];
-            let wr = half * rule.weights[r];
-            prefix[0] = 1.0;
-            prefix_s[0] = 1.0;
-            for j in 0..k {
-                prefix[j + 1] = prefix[j] * big_f[j][r];
-                prefix_s[j + 1] = prefix_s[j] * (1.0 - big_f[j][r]);
-            }
-            suffix[k] = 1.0;
-            suffix_s[k] = 1.0;
-            for j in (0..k).rev() {
-                suffix[j] = suffix[j + 1] * big_f[j][r];
-                suffix_s[j] = suffix_s[j + 1] * (1.0 - big_f[j][r]);
-            }
-            for j in 0..k {
-                let dens = wr * f[j][r];
-                let top = dens * prefix[j] * suffix[j + 1];
-                let bottom = dens * prefix_s[j] * suffix_s[j + 1];
-                out.best[j] += top;
-                out.worst[j] += bottom;
-                out.top_mean[j] += t * top;
-                out.bottom_mean[j] += t * bottom;
-            }
-        }
+        panel.add(&f, half, |r| mid + half * rule.nodes[r], &mut out);
     }
     // Remove the (tiny) quadrature error in the total mass.
     normalise(&mut out);

@@ -78,22 +78,39 @@ const WG: [f64; 4] = [
     0.417_959_183_673_469_4,
 ];
 
-/// One G7–K15 panel: `(Kronrod estimate, |Kronrod − Gauss|)`.
-fn gk15(f: &mut impl FnMut(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
+/// One G7–K15 panel of a pair of integrands sharing their nodes:
+/// `(Kronrod estimates, |Kronrod − Gauss|)` per integrand.
+pub(crate) fn gk15_pair(
+    f: &mut impl FnMut(f64) -> (f64, f64),
+    a: f64,
+    b: f64,
+) -> ([f64; 2], [f64; 2]) {
     let c = 0.5 * (a + b);
     let h = 0.5 * (b - a);
     let fc = f(c);
-    let mut k = fc * WGK[7];
-    let mut g = fc * WG[3];
+    let mut k = [fc.0 * WGK[7], fc.1 * WGK[7]];
+    let mut g = [fc.0 * WG[3], fc.1 * WG[3]];
     for j in 0..7 {
         let dx = h * XGK[j];
-        let s = f(c - dx) + f(c + dx);
-        k += WGK[j] * s;
-        if j % 2 == 1 {
-            g += WG[j / 2] * s;
+        let (l, r) = (f(c - dx), f(c + dx));
+        let s = [l.0 + r.0, l.1 + r.1];
+        for i in 0..2 {
+            k[i] += WGK[j] * s[i];
+            if j % 2 == 1 {
+                g[i] += WG[j / 2] * s[i];
+            }
         }
     }
-    (k * h, ((k - g) * h).abs())
+    (
+        [k[0] * h, k[1] * h],
+        [((k[0] - g[0]) * h).abs(), ((k[1] - g[1]) * h).abs()],
+    )
+}
+
+/// One G7–K15 panel: `(Kronrod estimate, |Kronrod − Gauss|)`.
+fn gk15(f: &mut impl FnMut(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
+    let (k, e) = gk15_pair(&mut |x| (f(x), 0.0), a, b);
+    (k[0], e[0])
 }
 
 /// Result of [`integrate`].
