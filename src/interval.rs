@@ -51,6 +51,32 @@ impl Interval {
         Self { lower, upper }
     }
 
+    /// `[lo, hi]` as a valid interval of a parameter whose range is
+    /// `[low, high]`: both ends clamped into the range and put in order. A
+    /// computation whose ends cross by rounding (by ulps, or in the
+    /// subnormal range where few digits are left) gives the degenerate
+    /// interval at their midpoint; a NaN end becomes the range's end on
+    /// that side (the uninformative answer). Every interval the crate
+    /// computes passes through here.
+    pub(crate) fn within(lo: f64, hi: f64, low: f64, high: f64) -> Self {
+        let lo = if lo.is_nan() {
+            low
+        } else {
+            lo.clamp(low, high)
+        };
+        let hi = if hi.is_nan() {
+            high
+        } else {
+            hi.clamp(low, high)
+        };
+        if lo <= hi {
+            Self::new(lo, hi)
+        } else {
+            let mid = (0.5 * lo + 0.5 * hi).clamp(low, high);
+            Self::new(mid, mid)
+        }
+    }
+
     /// Whether `x` lies inside the closed interval.
     pub fn contains(&self, x: f64) -> bool {
         self.lower <= x && x <= self.upper

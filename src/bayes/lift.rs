@@ -284,7 +284,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
     let z = crate::numeric::normal_isf(tail);
     let lower = solve(tail, ratio_ln - z * width).exp_m1();
     let upper = solve(1.0 - tail, ratio_ln + z * width).exp_m1();
-    Ok(Interval::new(lower.min(upper).max(-1.0), upper.max(lower)))
+    Ok(Interval::within(lower, upper, -1.0, f64::INFINITY))
 }
 
 #[cfg(test)]

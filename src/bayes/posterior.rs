@@ -60,9 +60,12 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
     /// [`crate::Error::InvalidParameter`] when `level` is not inside (0, 1).
     fn credible_interval(&self, level: f64) -> Result<Interval> {
         let tail = 0.5 * (1.0 - super::beta::check_level(level)?);
-        Ok(Interval::new(
+        let (low, high) = self.support();
+        Ok(Interval::within(
             self.quantile(tail)?,
             self.quantile(1.0 - tail)?,
+            low,
+            high,
         ))
     }
 }

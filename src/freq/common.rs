@@ -221,22 +221,7 @@ impl Range {
     /// end on that side (the uninformative answer).
     pub(crate) fn interval(self, lo: f64, hi: f64) -> Interval {
         let (low, high) = self.bounds();
-        let lo = if lo.is_nan() {
-            low
-        } else {
-            lo.clamp(low, high)
-        };
-        let hi = if hi.is_nan() {
-            high
-        } else {
-            hi.clamp(low, high)
-        };
-        if lo <= hi {
-            Interval::new(lo, hi)
-        } else {
-            let mid = (0.5 * lo + 0.5 * hi).clamp(low, high);
-            Interval::new(mid, mid)
-        }
+        Interval::within(lo, hi, low, high)
     }
 }
 

@@ -89,9 +89,11 @@ pub(crate) fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
         return (1.0, 0.0);
     }
     let pre = ln_prefactor(a, x);
-    if pre < -800.0 {
+    if !pre.is_finite() || pre < -800.0 {
         // x^a e^{−x}/Γ(a) underflows, and with it the tail on x's side (it
         // is at most that prefactor times max(1, x/|x − a|) ≤ e^{−700}).
+        // Not finite only when x/a overflows (x near f64::MAX, a tiny): the
+        // same case, far on x's side.
         return if x > a { (1.0, 0.0) } else { (0.0, 1.0) };
     }
     let tiny = 1e-300;
