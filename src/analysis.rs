@@ -39,8 +39,8 @@ use crate::freq::{
     two_proportion_ztest,
 };
 use crate::interval::Interval;
-use crate::report::checks;
 use crate::report::format::{fixed, percent, sci, signed, signed_percent};
+use crate::validate::read;
 use crate::validate::{check_open_unit, check_positive};
 
 /// Settings of an analysis; `Default` gives the documented defaults.
@@ -195,18 +195,18 @@ impl TryFrom<VsControlRepr> for VsControl {
 
 impl VsControl {
     fn check(&self) -> Result<()> {
-        checks::prob("P(beats control)", self.prob_beats_control)?;
-        checks::prob("p-value", self.p_value)?;
-        checks::prob("adjusted p-value", self.adjusted_p_value)?;
-        checks::finite("difference", self.difference)?;
+        read::prob("P(beats control)", self.prob_beats_control)?;
+        read::prob("p-value", self.p_value)?;
+        read::prob("adjusted p-value", self.adjusted_p_value)?;
+        read::finite("difference", self.difference)?;
         if let Some(l) = self.lift {
-            checks::finite("lift", l)?;
+            read::finite("lift", l)?;
         }
         if let Some(r) = &self.ratio_interval {
-            checks::within("ratio interval", r, 0.0, f64::INFINITY)?;
+            read::within("ratio interval", r, 0.0, f64::INFINITY)?;
         }
         if let Some(d) = &self.difference_interval {
-            checks::within("difference interval", d, f64::MIN, f64::MAX)?;
+            read::within("difference interval", d, f64::MIN, f64::MAX)?;
         }
         Ok(())
     }
@@ -292,16 +292,16 @@ impl VariantAnalysis {
                 variant: self.id.clone(),
             });
         }
-        checks::non_negative("rate", self.rate)?;
-        checks::prob("P(best)", self.prob_best)?;
-        checks::non_negative("expected loss", self.expected_loss)?;
-        checks::within(
+        read::non_negative("rate", self.rate)?;
+        read::prob("P(best)", self.prob_best)?;
+        read::non_negative("expected loss", self.expected_loss)?;
+        read::within(
             "credible interval",
             &self.credible_interval,
             0.0,
             f64::INFINITY,
         )?;
-        checks::within(
+        read::within(
             "confidence interval",
             &self.confidence_interval,
             0.0,
@@ -320,7 +320,7 @@ impl VariantAnalysis {
                 | (Model::GammaPoisson, FittedPosterior::Gamma(_))
         );
         if !family_ok {
-            return Err(checks::inconsistent(
+            return Err(read::inconsistent(
                 "analysis",
                 format!(
                     "variant {:?}: posterior family does not match {model:?}",
@@ -336,10 +336,10 @@ impl VariantAnalysis {
                     trials: self.denominator,
                 });
             }
-            checks::prob("rate", self.rate)?;
-            checks::within("credible interval", &self.credible_interval, 0.0, 1.0)?;
-            checks::within("confidence interval", &self.confidence_interval, 0.0, 1.0)?;
-            checks::prob("expected loss", self.expected_loss)?;
+            read::prob("rate", self.rate)?;
+            read::within("credible interval", &self.credible_interval, 0.0, 1.0)?;
+            read::within("confidence interval", &self.confidence_interval, 0.0, 1.0)?;
+            read::prob("expected loss", self.expected_loss)?;
             if let Some(c) = &self.vs_control {
                 if !(-1.0..=1.0).contains(&c.difference) {
                     return Err(Error::InvalidParameter {
@@ -349,7 +349,7 @@ impl VariantAnalysis {
                     });
                 }
                 if let Some(d) = &c.difference_interval {
-                    checks::within("difference interval", d, -1.0, 1.0)?;
+                    read::within("difference interval", d, -1.0, 1.0)?;
                 }
             }
         }
@@ -437,7 +437,7 @@ impl Analysis {
             }
             v.check_model(self.model)?;
             if (v.id == self.control) != v.vs_control.is_none() {
-                return Err(checks::inconsistent(
+                return Err(read::inconsistent(
                     "analysis",
                     format!(
                         "variant {:?}: only the control ({:?}) has no comparison with the control",
@@ -451,7 +451,7 @@ impl Analysis {
                 id: self.control.clone(),
             });
         }
-        checks::distribution("P(best)", self.variants.iter().map(|v| v.prob_best))?;
+        read::distribution("P(best)", self.variants.iter().map(|v| v.prob_best))?;
         if let Some(split) = &self.options.split
             && split.len() != self.variants.len()
         {
@@ -461,7 +461,7 @@ impl Analysis {
                 right: self.variants.len(),
             });
         }
-        checks::prob("sample ratio p-value", self.srm.p_value)
+        read::prob("sample ratio p-value", self.srm.p_value)
     }
 }
 

@@ -83,6 +83,7 @@ pub use prior_fit::fit_beta_prior;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::validate::read;
 
 /// `P(B > A)` and `P(A > B)` for two independent posteriors (they sum to 1:
 /// ties have probability zero).
@@ -95,24 +96,6 @@ pub struct BeatProbability {
     pub a_beats_b: f64,
 }
 
-/// A probability read from JSON: in [0, 1].
-fn read_probability(name: &'static str, p: f64) -> Result<f64> {
-    crate::validate::check_probability(name, p)
-}
-
-/// An expected loss read from JSON: finite and ≥ 0.
-fn read_loss(name: &'static str, l: f64) -> Result<f64> {
-    if l.is_finite() && l >= 0.0 {
-        Ok(l)
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            value: l,
-            expected: "a finite expected loss >= 0",
-        })
-    }
-}
-
 /// The JSON form of [`BeatProbability`], checked when read.
 #[derive(Deserialize)]
 struct BeatProbabilityRepr {
@@ -123,8 +106,10 @@ struct BeatProbabilityRepr {
 impl TryFrom<BeatProbabilityRepr> for BeatProbability {
     type Error = Error;
     fn try_from(r: BeatProbabilityRepr) -> Result<Self> {
-        let b = read_probability("P(B > A)", r.b_beats_a)?;
-        let a = read_probability("P(A > B)", r.a_beats_b)?;
+        read::prob("P(B > A)", r.b_beats_a)?;
+        let b = r.b_beats_a;
+        read::prob("P(A > B)", r.a_beats_b)?;
+        let a = r.a_beats_b;
         if (a + b - 1.0).abs() > 1e-9 {
             return Err(Error::InvalidParameter {
                 name: "P(B > A) + P(A > B)",
@@ -149,9 +134,11 @@ struct ExpectedLossRepr {
 impl TryFrom<ExpectedLossRepr> for ExpectedLoss {
     type Error = Error;
     fn try_from(r: ExpectedLossRepr) -> Result<Self> {
+        read::non_negative("expected loss of choosing A", r.choose_a)?;
+        read::non_negative("expected loss of choosing B", r.choose_b)?;
         Ok(Self {
-            choose_a: read_loss("expected loss of choosing A", r.choose_a)?,
-            choose_b: read_loss("expected loss of choosing B", r.choose_b)?,
+            choose_a: r.choose_a,
+            choose_b: r.choose_b,
         })
     }
 }
@@ -186,20 +173,12 @@ impl TryFrom<RankingRepr> for Ranking {
             }
         }
         for (name, probs) in [("P(best)", &r.prob_best), ("P(worst)", &r.prob_worst)] {
-            for &p in probs {
-                read_probability(name, p)?;
-            }
-            let total: f64 = probs.iter().sum();
-            if k > 0 && (total - 1.0).abs() > 1e-9 {
-                return Err(Error::InvalidParameter {
-                    name,
-                    value: total,
-                    expected: "probabilities summing to 1",
-                });
+            if k > 0 {
+                read::distribution(name, probs.iter().copied())?;
             }
         }
         for &l in r.expected_loss.iter().chain(&r.expected_loss_lower_better) {
-            read_loss("expected loss", l)?;
+            read::non_negative("expected loss", l)?;
         }
         Ok(Self {
             prob_best: r.prob_best,

@@ -37,11 +37,6 @@ macro_rules! validated {
 }
 pub(crate) use validated;
 
-/// Checks a p-value read back is a probability.
-pub(crate) fn check_p(name: &'static str, p: f64) -> Result<()> {
-    crate::validate::check_probability(name, p).map(|_| ())
-}
-
 /// Successes out of trials for one arm (for example clicks out of impressions).
 ///
 /// Construction checks `successes <= trials` and `trials >= 1`, so every

@@ -315,5 +315,5 @@ super::common::validated!(
         p_value: f64,
         kind: ContingencyStatistic
     },
-    |r| { super::common::check_p("contingency p-value", r.p_value) }
+    |r| { crate::validate::read::prob("contingency p-value", r.p_value) }
 );

@@ -128,5 +128,5 @@ super::common::validated!(
         p_value: f64,
         alternative: Alternative
     },
-    |r| { super::common::check_p("Fisher p-value", r.p_value) }
+    |r| { crate::validate::read::prob("Fisher p-value", r.p_value) }
 );

@@ -156,4 +156,4 @@ pub fn multiple_comparisons(
     })
 }
 
-super::common::validated!(Adjusted, AdjustedRepr { adjusted: Vec<f64>, reject: Vec<bool>, correction: Correction, alpha: f64 }, |r| { r.adjusted.iter().try_for_each(|&p| super::common::check_p("adjusted p-value", p))?; if r.reject.len() == r.adjusted.len() { Ok(()) } else { Err(crate::Error::LengthMismatch { what: "reject flags vs adjusted p-values", left: r.reject.len(), right: r.adjusted.len() }) } });
+super::common::validated!(Adjusted, AdjustedRepr { adjusted: Vec<f64>, reject: Vec<bool>, correction: Correction, alpha: f64 }, |r| { r.adjusted.iter().try_for_each(|&p| crate::validate::read::prob("adjusted p-value", p))?; if r.reject.len() == r.adjusted.len() { Ok(()) } else { Err(crate::Error::LengthMismatch { what: "reject flags vs adjusted p-values", left: r.reject.len(), right: r.adjusted.len() }) } });

@@ -174,7 +174,7 @@ super::common::validated!(
         reject: bool
     },
     |r| {
-        super::common::check_p("p-value", r.p_value)?;
-        super::common::check_p("adjusted p-value", r.adjusted_p_value)
+        crate::validate::read::prob("p-value", r.p_value)?;
+        crate::validate::read::prob("adjusted p-value", r.adjusted_p_value)
     }
 );

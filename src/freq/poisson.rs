@@ -336,4 +336,4 @@ pub fn poisson_rate_ci(rate: RateCount, level: f64) -> Result<Interval> {
     Ok(Range::Ratio.interval(lower / rate.exposure, upper / rate.exposure))
 }
 
-super::common::validated!(PoissonRateTest, PoissonRateTestRepr { statistic: Option<f64>, p_value: f64, ratio: Option<f64>, null_ratio: f64, alternative: Alternative }, |r| { super::common::check_p("Poisson p-value", r.p_value) });
+super::common::validated!(PoissonRateTest, PoissonRateTestRepr { statistic: Option<f64>, p_value: f64, ratio: Option<f64>, null_ratio: f64, alternative: Alternative }, |r| { crate::validate::read::prob("Poisson p-value", r.p_value) });

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{Proportion, Range, check_p, validated, z_for_level};
+use super::common::{Proportion, Range, validated, z_for_level};
 use crate::interval::Interval;
 use crate::numeric::chi2_sf;
 use crate::{Error, Result};
@@ -570,7 +570,7 @@ validated!(
         continuity_correction: bool
     },
     |r| {
-        check_p("CMH p-value", r.p_value)?;
+        crate::validate::read::prob("CMH p-value", r.p_value)?;
         check_non_negative("CMH statistic", r.statistic)?;
         check_non_negative("CMH variance", r.variance)
     }
@@ -651,7 +651,7 @@ validated!(
         tarone: bool
     },
     |r| {
-        check_p("Breslow-Day p-value", r.p_value)?;
+        crate::validate::read::prob("Breslow-Day p-value", r.p_value)?;
         check_non_negative("Breslow-Day statistic", r.statistic)?;
         if r.dof == 0 {
             return Err(Error::InvalidParameter {

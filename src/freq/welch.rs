@@ -249,5 +249,5 @@ super::common::validated!(
         std_error: f64,
         interval: Interval
     },
-    |r| { super::common::check_p("Welch p-value", r.p_value) }
+    |r| { crate::validate::read::prob("Welch p-value", r.p_value) }
 );

@@ -237,5 +237,5 @@ super::common::validated!(
         std_error: f64,
         options: ZTestOptions
     },
-    |r| { super::common::check_p("z-test p-value", r.p_value) }
+    |r| { crate::validate::read::prob("z-test p-value", r.p_value) }
 );

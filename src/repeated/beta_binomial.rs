@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Proportion, UnitOfAnalysis};
 use crate::bayes::{BetaPosterior, BetaPrior, ExpectedLoss, expected_loss, prob_beats};
 use crate::numeric::ln_beta;
-use crate::report::checks;
+use crate::validate::read;
 use crate::{Error, Result};
 
 /// The largest concentration `κ` the fit reports: at this value posts are
@@ -101,8 +101,8 @@ impl BetaBinomialFit {
                 reason: format!("{} trials; at most 2^53 are supported", self.trials),
             });
         }
-        checks::prob("mean", self.mean)?;
-        checks::prob("intra-post correlation", self.intra_post_correlation)?;
+        read::prob("mean", self.mean)?;
+        read::prob("intra-post correlation", self.intra_post_correlation)?;
         if !(self.concentration > 0.0 && self.concentration <= MAX_CONCENTRATION) {
             return Err(Error::InvalidParameter {
                 name: "concentration",
@@ -110,8 +110,8 @@ impl BetaBinomialFit {
                 expected: "in (0, 1e9]",
             });
         }
-        checks::finite("log-likelihood", self.log_likelihood)?;
-        checks::non_negative("effective trials", self.effective_trials)
+        read::finite("log-likelihood", self.log_likelihood)?;
+        read::non_negative("effective trials", self.effective_trials)
     }
 
     /// The approximate posterior of the mean rate:
@@ -211,7 +211,7 @@ impl TryFrom<OverdispersedComparisonRepr> for OverdispersedComparison {
 
     fn try_from(r: OverdispersedComparisonRepr) -> Result<Self> {
         if r.fit_a.concentration != r.concentration || r.fit_b.concentration != r.concentration {
-            return Err(checks::inconsistent(
+            return Err(read::inconsistent(
                 "overdispersed comparison",
                 format!(
                     "fits' concentrations {} and {} differ from the shared {}",
@@ -219,9 +219,9 @@ impl TryFrom<OverdispersedComparisonRepr> for OverdispersedComparison {
                 ),
             ));
         }
-        checks::prob("P(B > A)", r.prob_b_beats_a)?;
-        checks::non_negative("expected loss of A", r.expected_loss.choose_a)?;
-        checks::non_negative("expected loss of B", r.expected_loss.choose_b)?;
+        read::prob("P(B > A)", r.prob_b_beats_a)?;
+        read::non_negative("expected loss of A", r.expected_loss.choose_a)?;
+        read::non_negative("expected loss of B", r.expected_loss.choose_b)?;
         Ok(OverdispersedComparison {
             unit: r.unit,
             concentration: r.concentration,

@@ -8,7 +8,7 @@ use crate::freq::{
     DifferenceCiMethod, Proportion, ZTestOptions, difference_ci, two_proportion_ztest,
 };
 use crate::numeric::{normal_quantile, normal_sf};
-use crate::report::checks;
+use crate::validate::read;
 use crate::{Error, Interval, Result};
 
 /// A variant's rate over its posts, `Σ successes / Σ trials`, with its
@@ -68,10 +68,10 @@ impl TryFrom<RatioEstimateRepr> for RatioEstimate {
                 trials: r.trials,
             });
         }
-        checks::prob("rate", r.rate)?;
-        checks::non_negative("standard error", r.std_error)?;
-        checks::non_negative("binomial standard error", r.binomial_std_error)?;
-        checks::non_negative("design effect", r.design_effect)?;
+        read::prob("rate", r.rate)?;
+        read::non_negative("standard error", r.std_error)?;
+        read::non_negative("binomial standard error", r.binomial_std_error)?;
+        read::non_negative("design effect", r.design_effect)?;
         Ok(RatioEstimate {
             posts: r.posts,
             successes: r.successes,
@@ -219,9 +219,9 @@ impl TryFrom<RateComparisonRepr> for RateComparison {
 
 impl RateComparison {
     pub(crate) fn check(&self) -> Result<()> {
-        checks::prob("rate A", self.rate_a)?;
-        checks::prob("rate B", self.rate_b)?;
-        checks::prob("p-value", self.p_value)?;
+        read::prob("rate A", self.rate_a)?;
+        read::prob("rate B", self.rate_b)?;
+        read::prob("p-value", self.p_value)?;
         if !(-1.0..=1.0).contains(&self.difference) {
             return Err(Error::InvalidParameter {
                 name: "difference",
@@ -229,7 +229,7 @@ impl RateComparison {
                 expected: "a difference of rates in [-1, 1]",
             });
         }
-        checks::non_negative("standard error", self.std_error)?;
+        read::non_negative("standard error", self.std_error)?;
         if self.z.is_nan() {
             return Err(Error::InvalidParameter {
                 name: "z",
@@ -237,7 +237,7 @@ impl RateComparison {
                 expected: "a number or ±inf",
             });
         }
-        checks::within("95% interval of the difference", &self.ci95, -1.0, 1.0)
+        read::within("95% interval of the difference", &self.ci95, -1.0, 1.0)
     }
 }
 

@@ -116,7 +116,6 @@
 //! ```
 
 mod analysis;
-pub(crate) mod checks;
 pub(crate) mod format;
 mod monitoring;
 #[cfg(feature = "plot")]

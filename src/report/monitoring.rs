@@ -3,12 +3,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::checks;
 use super::format::{Table, fixed, percent, prob_words, signed};
 use super::{Body, Document, Render};
 use crate::bayes::{BetaPrior, prob_beats};
 use crate::error::{Error, Result};
 use crate::sequential::{Msprt, MsprtLook, MsprtMonitor, Tally};
+use crate::validate::read;
 
 /// One look of a [`MonitoringReport`].
 ///
@@ -58,9 +58,9 @@ impl TryFrom<MonitoringLookRepr> for MonitoringLook {
                 });
             }
         }
-        checks::prob("P(beats control)", r.prob_beats_control)?;
-        checks::prob("always-valid p-value", r.msprt.p_value)?;
-        checks::within(
+        read::prob("P(beats control)", r.prob_beats_control)?;
+        read::prob("always-valid p-value", r.msprt.p_value)?;
+        read::within(
             "confidence sequence",
             &r.msprt.confidence_sequence,
             -1.0,
@@ -131,7 +131,7 @@ impl TryFrom<MonitoringReportRepr> for MonitoringReport {
 
     fn try_from(r: MonitoringReportRepr) -> Result<Self> {
         if usize::try_from(r.monitor.looks()).ok() != Some(r.looks.len()) {
-            return Err(checks::inconsistent(
+            return Err(read::inconsistent(
                 "monitoring report",
                 format!(
                     "the monitor has taken {} looks but the report lists {}",

@@ -8,10 +8,10 @@ use super::{Body, Document, Render};
 use crate::bayes::BetaPrior;
 use std::collections::HashSet;
 
-use super::checks;
 use crate::error::{Error, Result};
 use crate::metric::Metric;
 use crate::schedule::{SlotCounts, SlotLabel, SlotRate, SlotScheme, SlotVsControl, Slots};
+use crate::validate::read;
 
 /// Posting slots compared on a rate metric: each slot's rate, `P(best)`
 /// and, with a control slot, each slot against it. Built from
@@ -116,7 +116,7 @@ impl SlotReport {
                 });
             }
             if !with_data.insert(&r.label) {
-                return Err(checks::inconsistent(
+                return Err(read::inconsistent(
                     "slot report",
                     format!("slot {:?} has two rates", r.label.to_string()),
                 ));
@@ -124,17 +124,17 @@ impl SlotReport {
         }
         let ranked: HashSet<&SlotLabel> = self.prob_best.iter().map(|(l, _)| l).collect();
         if ranked != with_data || ranked.len() != self.prob_best.len() {
-            return Err(checks::inconsistent(
+            return Err(read::inconsistent(
                 "slot report",
                 "P(best) must cover each slot with data once",
             ));
         }
         if !self.prob_best.is_empty() {
-            checks::distribution("slot P(best)", self.prob_best.iter().map(|(_, p)| *p))?;
+            read::distribution("slot P(best)", self.prob_best.iter().map(|(_, p)| *p))?;
         }
         match &self.control {
             None if !self.vs_control.is_empty() => {
-                return Err(checks::inconsistent(
+                return Err(read::inconsistent(
                     "slot report",
                     "comparisons with a control, but no control",
                 ));
@@ -144,7 +144,7 @@ impl SlotReport {
                 in_scheme(control)?;
                 for c in &self.vs_control {
                     if &c.control != control || !with_data.contains(&c.label) {
-                        return Err(checks::inconsistent(
+                        return Err(read::inconsistent(
                             "slot report",
                             format!(
                                 "comparison of {:?} with {:?} does not belong to this report",

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::slot::SlotLabel;
 use super::slots::Slots;
-use crate::report::checks;
+use crate::validate::read;
 use crate::{Error, Result};
 
 /// One scheduled post as two audiences see it.
@@ -64,7 +64,7 @@ impl TryFrom<ScheduledPostRepr> for ScheduledPost {
 
     fn try_from(r: ScheduledPostRepr) -> Result<Self> {
         if (r.local_b - r.local_a).num_minutes() != r.offset_difference_minutes {
-            return Err(checks::inconsistent(
+            return Err(read::inconsistent(
                 "scheduled post",
                 format!(
                     "offset difference {} min does not match local times {} and {}",
@@ -101,7 +101,7 @@ impl TryFrom<AudienceComparisonRepr> for AudienceComparison {
                 || b != p.local_b
                 || (b - a).num_minutes() != p.offset_difference_minutes
             {
-                return Err(checks::inconsistent(
+                return Err(read::inconsistent(
                     "audience comparison",
                     format!(
                         "post at {}: local times or offset difference do not match {} and {}",

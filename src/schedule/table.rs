@@ -12,7 +12,7 @@ use crate::counts::in_variant;
 use crate::freq::Proportion;
 use crate::metric::MetricData;
 use crate::repeated::{RateComparison, naive_binomial_test, post_level_test, post_proportions};
-use crate::report::checks;
+use crate::validate::read;
 use crate::{Counts, Error, Experiment, Metric, Outcome, Result};
 
 /// One slot's data: summed counts, and each post's counts when bucketed
@@ -45,7 +45,7 @@ impl TryFrom<SlotBucketRepr> for SlotBucket {
                 sum = sum.checked_add(p)?;
             }
             if sum != r.counts {
-                return Err(checks::inconsistent(
+                return Err(read::inconsistent(
                     "slot bucket",
                     format!("counts {} differ from the sum of its posts {sum}", r.counts),
                 ));
@@ -131,7 +131,7 @@ impl TryFrom<SlotCountsRepr> for SlotCounts {
             });
         }
         if let Some(label) = slots.labels().iter().find(|l| !r.slots.contains_key(l)) {
-            return Err(checks::inconsistent(
+            return Err(read::inconsistent(
                 "slot counts",
                 format!("slot {label:?} of the scheme is missing"),
             ));
@@ -188,7 +188,7 @@ impl TryFrom<SlotRateRepr> for SlotRate {
             });
         }
         if !(r.trials == 0 && r.rate.is_nan()) {
-            checks::prob("slot rate", r.rate)?;
+            read::prob("slot rate", r.rate)?;
         }
         Ok(SlotRate {
             label: r.label,
@@ -240,14 +240,14 @@ impl TryFrom<SlotVsControlRepr> for SlotVsControl {
 
     fn try_from(r: SlotVsControlRepr) -> Result<Self> {
         if r.label == r.control {
-            return Err(checks::inconsistent(
+            return Err(read::inconsistent(
                 "slot comparison",
                 format!("slot {:?} is compared with itself", r.label.to_string()),
             ));
         }
-        checks::prob("P(beats control)", r.prob_beats_control)?;
-        checks::non_negative("expected loss of the control", r.expected_loss.choose_a)?;
-        checks::non_negative("expected loss of the slot", r.expected_loss.choose_b)?;
+        read::prob("P(beats control)", r.prob_beats_control)?;
+        read::non_negative("expected loss of the control", r.expected_loss.choose_a)?;
+        read::non_negative("expected loss of the slot", r.expected_loss.choose_b)?;
         Ok(SlotVsControl {
             label: r.label,
             control: r.control,
