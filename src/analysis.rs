@@ -861,14 +861,14 @@ impl fmt::Display for Analysis {
         match self.model {
             Model::BetaBinomial => write!(
                 f,
-                "model: Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals",
+                "design: randomised exposure assumed; unit of analysis: the impression (each an independent trial; post-to-post variation not modelled); model: Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals",
                 self.options.prior.alpha(),
                 self.options.prior.beta(),
                 self.options.correction
             ),
             _ => write!(
                 f,
-                "model: Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals",
+                "design: randomised exposure assumed; unit of analysis: the exposure (events Poisson per exposure; post-to-post variation not modelled); model: Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals",
                 self.options.gamma_prior.shape(),
                 self.options.gamma_prior.rate(),
                 self.options.correction

@@ -336,10 +336,12 @@ impl Msprt {
             variance,
             log_likelihood_ratio: llr,
             p_value,
-            confidence_sequence: Interval {
-                lower: (difference - half_width).max(-1.0),
-                upper: (difference + half_width).min(1.0),
-            },
+            confidence_sequence: Interval::within(
+                difference - half_width,
+                difference + half_width,
+                -1.0,
+                1.0,
+            ),
             reject: p_value <= self.alpha,
         }
     }
@@ -449,17 +451,9 @@ impl MsprtMonitor {
             self.interval.lower.max(cs.lower),
             self.interval.upper.min(cs.upper),
         );
-        self.interval = if lower <= upper {
-            Interval { lower, upper }
-        } else {
-            // Disjoint: collapse to the middle of the gap (see
-            // `confidence_sequence`).
-            let mid = 0.5 * lower + 0.5 * upper;
-            Interval {
-                lower: mid,
-                upper: mid,
-            }
-        };
+        // Disjoint: collapses to the middle of the gap (see
+        // `confidence_sequence`).
+        self.interval = Interval::within(lower, upper, -1.0, 1.0);
         look.p_value = self.p_value;
         look.confidence_sequence = self.interval;
         look.reject = self.p_value <= self.test.alpha;
