@@ -350,15 +350,15 @@ impl Experiment {
         if let Some(id) = counts.keys().find(|id| !ids.contains(id.as_str())) {
             return Err(Error::UnknownVariant { id: id.clone() });
         }
-        drop(ids);
-        let ids = || variants.iter().map(Variant::id);
         for (id, c) in &counts {
             c.check_exact().map_err(|e| in_variant(e, id))?;
         }
-        for id in ids() {
+        for id in ids {
             counts.entry(id.to_string()).or_default();
         }
-        let events = events.unwrap_or_default().into_fixed(ids())?;
+        let events = events
+            .unwrap_or_default()
+            .into_fixed(variants.iter().map(Variant::id))?;
         Ok(Experiment {
             name,
             variants,

@@ -3,8 +3,9 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Policy, Tally, check_weights, sample};
+use super::{Policy, Tally, check_weights};
 use crate::error::{Error, Result};
+use crate::numeric::sample;
 
 /// A fixed split of traffic, ignoring the data: the classic A/B test.
 /// [`choose`](Policy::choose) picks arm `k` with probability `w_k`;
@@ -68,24 +69,17 @@ impl FixedSplit {
         // Scaled by the largest weight first, so that weights near f64::MAX
         // do not overflow the sum.
         let largest = weights.iter().fold(0.0f64, |m, &w| m.max(w));
-        if largest > 0.0 {
-            let weights: Vec<f64> = weights.iter().map(|w| w / largest).collect();
-            let total: f64 = weights.iter().sum();
-            return Ok(Self {
-                weights: weights.iter().map(|w| w / total).collect(),
-            });
-        }
-        let total: f64 = weights.iter().sum();
-        if total <= 0.0 || !total.is_finite() {
+        if largest <= 0.0 {
             return Err(Error::InvalidParameter {
                 name: "sum of split weights",
-                value: total,
+                value: 0.0,
                 expected: "a finite number > 0",
             });
         }
-        Ok(Self {
-            weights: weights.iter().map(|w| w / total).collect(),
-        })
+        let mut weights: Vec<f64> = weights.iter().map(|w| w / largest).collect();
+        let total: f64 = weights.iter().sum();
+        weights.iter_mut().for_each(|w| *w /= total);
+        Ok(Self { weights })
     }
 
     /// An even split over `arms` arms.

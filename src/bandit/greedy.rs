@@ -3,8 +3,9 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Policy, Tally, argmax, check_binomial_arms, check_weights, sample};
+use super::{Policy, Tally, argmax, check_binomial_arms, check_weights};
 use crate::error::Result;
+use crate::numeric::sample;
 
 /// ε-greedy: with probability ε play a uniformly random arm, otherwise the arm
 /// with the highest observed rate (untried arms count as best, lowest index

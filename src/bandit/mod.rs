@@ -33,7 +33,6 @@
 
 mod fixed;
 mod greedy;
-pub(crate) mod sample;
 mod thompson;
 mod ucb;
 

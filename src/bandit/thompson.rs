@@ -3,9 +3,10 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Policy, Tally, argmax, check_arms, check_binomial_arms, check_weights, sample};
+use super::{Policy, Tally, argmax, check_arms, check_binomial_arms, check_weights};
 use crate::bayes::{BetaPosterior, BetaPrior, GammaPosterior, rank};
 use crate::error::Result;
+use crate::numeric::sample;
 
 /// Thompson sampling for binomial rates (clicks per impression).
 ///

@@ -435,20 +435,6 @@ impl Posterior for BetaPosterior {
     }
 
     fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        use rand::distr::Distribution;
-        // Parameters were validated at construction, so this cannot fail.
-        let x = statrs::distribution::Beta::new(self.alpha, self.beta)
-            .map_or(f64::NAN, |d| d.sample(rng));
-        if x.is_nan() {
-            // Both gamma variates underflowed (shapes near MIN_SHAPE): the
-            // draw is within 1e-300 of 0 or 1, with odds α : β to leading order.
-            let u = crate::bandit::sample::uniform(rng);
-            return if u * (self.alpha + self.beta) < self.alpha {
-                1.0
-            } else {
-                0.0
-            };
-        }
-        x
+        crate::numeric::sample::beta(rng, self.alpha, self.beta)
     }
 }

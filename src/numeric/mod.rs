@@ -26,6 +26,7 @@ mod gamma_inc;
 mod normal;
 mod optimize;
 pub mod quad;
+pub(crate) mod sample;
 mod stirling;
 mod tail_root;
 

@@ -81,20 +81,7 @@ impl TryFrom<BetaBinomialFitRepr> for BetaBinomialFit {
 
 impl BetaBinomialFit {
     fn check(&self) -> Result<()> {
-        if self.posts < 2 {
-            return Err(Error::TooFewPosts {
-                group: "A".into(),
-                got: self.posts,
-                need: 2,
-            });
-        }
-        if self.successes > self.trials {
-            return Err(Error::SuccessesExceedTrials {
-                variant: "A".into(),
-                successes: self.successes,
-                trials: self.trials,
-            });
-        }
+        super::check_post_totals(self.posts, self.successes, self.trials)?;
         if self.trials > MAX_FIT_TRIALS {
             return Err(Error::TooLarge {
                 what: "Beta-Binomial fit",
@@ -210,6 +197,12 @@ impl TryFrom<OverdispersedComparisonRepr> for OverdispersedComparison {
     type Error = Error;
 
     fn try_from(r: OverdispersedComparisonRepr) -> Result<Self> {
+        if r.unit != UnitOfAnalysis::Post {
+            return Err(read::inconsistent(
+                "overdispersed comparison",
+                format!("unit {:?}, but the comparison is always post-level", r.unit),
+            ));
+        }
         if r.fit_a.concentration != r.concentration || r.fit_b.concentration != r.concentration {
             return Err(read::inconsistent(
                 "overdispersed comparison",

@@ -169,3 +169,24 @@ pub fn proportion_of(metric: &Metric, post: &str, counts: &Counts) -> Result<Pro
         }),
     }
 }
+
+/// Checks the pooled totals of a group of posts read back from JSON: at
+/// least two posts, successes ≤ trials. The group's name is not stored in
+/// these results, so the errors name none.
+pub(crate) fn check_post_totals(posts: usize, successes: u64, trials: u64) -> Result<()> {
+    if posts < 2 {
+        return Err(Error::TooFewPosts {
+            group: String::new(),
+            got: posts,
+            need: 2,
+        });
+    }
+    if successes > trials {
+        return Err(Error::SuccessesExceedTrials {
+            variant: String::new(),
+            successes,
+            trials,
+        });
+    }
+    Ok(())
+}

@@ -54,20 +54,7 @@ impl TryFrom<RatioEstimateRepr> for RatioEstimate {
     type Error = Error;
 
     fn try_from(r: RatioEstimateRepr) -> Result<Self> {
-        if r.posts < 2 {
-            return Err(Error::TooFewPosts {
-                group: "A".into(),
-                got: r.posts,
-                need: 2,
-            });
-        }
-        if r.successes > r.trials {
-            return Err(Error::SuccessesExceedTrials {
-                variant: "A".into(),
-                successes: r.successes,
-                trials: r.trials,
-            });
-        }
+        super::check_post_totals(r.posts, r.successes, r.trials)?;
         read::prob("rate", r.rate)?;
         read::non_negative("standard error", r.std_error)?;
         read::non_negative("binomial standard error", r.binomial_std_error)?;

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::report::{ReplicationOutcome, SimulationReport};
 use super::rules::{Decision, FixedHorizon, Look, StoppingRule};
-use crate::bandit::{EvenSplit, Policy, Tally, sample};
+use crate::bandit::{EvenSplit, Policy, Tally};
 use crate::error::{Error, Result};
+use crate::numeric::sample;
 
 /// Most replications a simulation may run (10⁷).
 pub const MAX_REPLICATIONS: usize = 10_000_000;
