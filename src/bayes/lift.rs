@@ -120,23 +120,12 @@ fn lift_sweep<P: Posterior>(a: &P, b: &P, c: f64) -> (f64, f64) {
 /// A's density in its smooth variable (logit or log; see
 /// [`super::logit::lift_tails`]), each with relative accuracy.
 fn lift_quadrature<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
-    lift_quadrature_tol(a, b, t, super::logit::REL_TOL, 0.0)
-}
-
-/// [`lift_quadrature`] to a given relative tolerance per tail.
-fn lift_quadrature_tol<P: Posterior>(
-    a: &P,
-    b: &P,
-    t: f64,
-    rel_tol: f64,
-    abs_tol: f64,
-) -> (f64, f64) {
     super::logit::lift_tails(
         a.ln_pdf_kernel().z,
         b.ln_pdf_kernel().z,
         t,
-        rel_tol,
-        abs_tol,
+        super::logit::REL_TOL,
+        0.0,
     )
 }
 
@@ -200,6 +189,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         1.0
     };
     let sweep = sweep_applies(a, b);
+    let tails = super::logit::LiftTails::new(a.ln_pdf_kernel().z, b.ln_pdf_kernel().z);
     // P(lift ≤ expm1(u)) − target, for u in [−745, 709].
     let f = |u: f64, target: f64| -> f64 {
         let t = u.exp_m1();
@@ -209,7 +199,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         } else {
             // A quantile needs the probability to ~1e-12 absolutely, not
             // each tail to 1e-13 relatively.
-            lift_quadrature_tol(a, b, t, 1e-10, 1e-13).0
+            tails.at(t, 1e-10, 1e-13).0
         };
         below - target
     };

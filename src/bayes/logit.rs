@@ -353,40 +353,73 @@ fn to_a_variable(a: &ZDist, v: f64, l: f64) -> Option<f64> {
 /// density in its smooth variable, each tail to relative 1e-13: the relative
 /// lift's distribution at any shapes (see [`super::lift`]).
 pub(crate) fn lift_tails(a: ZDist, b: ZDist, l: f64, rel_tol: f64, abs_tol: f64) -> (f64, f64) {
-    let mut breaks = a.drop_points(&DROPS);
-    if breaks.len() < 2 {
-        return (f64::NAN, f64::NAN);
+    LiftTails::new(a, b).at(l, rel_tol, abs_tol)
+}
+
+/// [`lift_tails`] for many thresholds over the same pair: both
+/// distributions' breakpoints are found once (a quantile solve evaluates
+/// the tails at dozens of thresholds).
+pub(crate) struct LiftTails {
+    a: ZDist,
+    b: ZDist,
+    /// A's breakpoints in its own variable.
+    a_breaks: Vec<f64>,
+    /// B's breakpoints as values of B's parameter.
+    b_values: Vec<f64>,
+}
+
+impl LiftTails {
+    pub(crate) fn new(a: ZDist, b: ZDist) -> Self {
+        Self {
+            a,
+            b,
+            a_breaks: a.drop_points(&DROPS),
+            b_values: b
+                .drop_points(&DROPS)
+                .into_iter()
+                .map(|zb| b.value(zb))
+                .collect(),
+        }
     }
-    let (lo, hi) = (breaks[0], breaks[breaks.len() - 1]);
-    breaks.extend(
-        b.drop_points(&DROPS)
-            .into_iter()
-            .filter_map(|zb| to_a_variable(&a, b.value(zb), l))
-            .filter(|&z| z > lo && z < hi),
-    );
-    breaks.sort_by(f64::total_cmp);
-    breaks.dedup();
-    let (below, above) = integrate_pair(
-        |z| {
-            let g = (-a.drop(z)).exp();
-            if g == 0.0 {
-                return (0.0, 0.0);
-            }
-            let (lower, upper) = scaled_tails(&b, z, l);
-            (g * lower, g * upper)
-        },
-        &breaks,
-        rel_tol,
-        abs_tol,
-    );
-    let norm = below + above;
-    if !(norm > 0.0 && norm.is_finite()) {
-        return (f64::NAN, f64::NAN);
+
+    /// `(P(B/A − 1 ≤ l), P(B/A − 1 > l))`, as [`lift_tails`].
+    pub(crate) fn at(&self, l: f64, rel_tol: f64, abs_tol: f64) -> (f64, f64) {
+        let (a, b) = (&self.a, &self.b);
+        if self.a_breaks.len() < 2 {
+            return (f64::NAN, f64::NAN);
+        }
+        let (lo, hi) = (self.a_breaks[0], self.a_breaks[self.a_breaks.len() - 1]);
+        let mut breaks = self.a_breaks.clone();
+        breaks.extend(
+            self.b_values
+                .iter()
+                .filter_map(|&vb| to_a_variable(a, vb, l))
+                .filter(|&z| z > lo && z < hi),
+        );
+        breaks.sort_by(f64::total_cmp);
+        breaks.dedup();
+        let (below, above) = integrate_pair(
+            |z| {
+                let g = (-a.drop(z)).exp();
+                if g == 0.0 {
+                    return (0.0, 0.0);
+                }
+                let (lower, upper) = scaled_tails(b, z, l);
+                (g * lower, g * upper)
+            },
+            &breaks,
+            rel_tol,
+            abs_tol,
+        );
+        let norm = below + above;
+        if !(norm > 0.0 && norm.is_finite()) {
+            return (f64::NAN, f64::NAN);
+        }
+        (
+            (below / norm).clamp(0.0, 1.0),
+            (above / norm).clamp(0.0, 1.0),
+        )
     }
-    (
-        (below / norm).clamp(0.0, 1.0),
-        (above / norm).clamp(0.0, 1.0),
-    )
 }
 
 /// One G7–K15 panel of a pair of integrands: values and error estimates.
