@@ -47,7 +47,7 @@
 //!   and expected losses in microseconds for integer counts at any size up
 //!   to 10¹⁴ trials, about a millisecond at worst for non-integer or tiny
 //!   shapes; [`rank`] and the lift a few milliseconds for a handful of
-//!   arms, up to about 0.15 s when a posterior with shapes of 10⁸–10¹¹
+//!   arms, up to about 0.3 s when a posterior with shapes of 10⁸–10¹¹
 //!   meets a singular one), returns probabilities in [0, 1] with `P(best)` summing to 1
 //!   within 1e-12, losses ≥ 0 and intervals inside the parameter's range.
 //!
