@@ -68,5 +68,37 @@ fn bench_huge(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_huge);
+/// Pairs at the edge of the supported shapes (10¹⁴–10¹⁵, far apart or next
+/// to 1) that once took 30 ms to 1.5 s: the quadrature then chased rounding
+/// noise of the huge-shape density, or ran a continued fraction to its cap.
+fn bench_extreme(c: &mut Criterion) {
+    let beta = |a: f64, b: f64| BetaPosterior::new(a, b).expect("valid");
+    let far = (beta(3.281, 225_865.7), beta(8.634_855_8e9, 2.233_265_6e12));
+    c.bench_function("prob_b_beats_a/far_apart_1e12", |bench| {
+        bench.iter(|| prob_beats(black_box(&far.0), black_box(&far.1)))
+    });
+    let lopsided = (
+        beta(4.122_7, 75_763.6),
+        beta(1.638_715_6e11, 2.771_826_9e13),
+    );
+    c.bench_function("expected_loss/lopsided_1e13", |bench| {
+        bench.iter(|| expected_loss(black_box(&lopsided.0), black_box(&lopsided.1)))
+    });
+    let near_one = (
+        beta(1.953_049_4e14, 2.642_395_8e14),
+        beta(7.384_244_5e14, 47_407.8),
+    );
+    c.bench_function("lift_interval/near_one_1e14", |bench| {
+        bench.iter(|| lift_interval(black_box(&near_one.0), black_box(&near_one.1), 0.95))
+    });
+    let tail = (
+        beta(2.371_710_5e6, 3.872_847_6e13),
+        beta(7.181_191_6e14, 1.901_607e8),
+    );
+    c.bench_function("prob_lift_above_10pct/underflow_1e14", |bench| {
+        bench.iter(|| prob_lift_above(black_box(&tail.0), black_box(&tail.1), 0.1))
+    });
+}
+
+criterion_group!(benches, bench, bench_huge, bench_extreme);
 criterion_main!(benches);

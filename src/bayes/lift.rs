@@ -9,13 +9,16 @@
 //! tails are instead integrated directly by adaptive Gauss–Kronrod quadrature
 //! over A's density (relative tolerance 1e-12) with the exact incomplete
 //! beta/gamma, so small probabilities keep relative accuracy. The credible
-//! interval solves `P(lift ≤ t) = (1 ∓ level)/2` by safeguarded secant steps.
+//! interval solves `Φ⁻¹(P(lift ≤ t)) = Φ⁻¹((1 ∓ level)/2)` in `u = ln(1 + t)`
+//! by safeguarded secant steps: the normal score of a near-lognormal lift
+//! is near linear in `u`, where the probability itself is flat, then a step.
 
 use super::posterior::Posterior;
 use super::rank::{bulk, panel_ends};
 use crate::error::{Error, Result};
 use crate::interval::Interval;
 use crate::numeric::quad::{PANEL_NODES, panel_rule};
+use crate::numeric::{normal_isf, normal_quantile};
 
 /// Below this, a tail from the sweep (absolute error ~1e-12) is recomputed
 /// with relative accuracy; above it the sweep's relative error is below 1e-9.
@@ -123,7 +126,7 @@ fn lift_quadrature<P: Posterior>(a: &P, b: &P, t: f64) -> (f64, f64) {
     super::logit::lift_tails(
         a.ln_pdf_kernel().z,
         b.ln_pdf_kernel().z,
-        t,
+        t.ln_1p(),
         super::logit::REL_TOL,
         0.0,
     )
@@ -190,29 +193,39 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
     };
     let sweep = sweep_applies(a, b);
     let tails = super::logit::LiftTails::new(a.ln_pdf_kernel().z, b.ln_pdf_kernel().z);
-    // P(lift ≤ expm1(u)) − target, for u in [−745, 709].
-    let f = |u: f64, target: f64| -> f64 {
-        let t = u.exp_m1();
-        // The sweep's absolute accuracy (~1e-12) is what a quantile needs.
-        let below = if sweep {
-            lift_sweep(a, b, 1.0 + t).0
+    // The normal score Φ⁻¹(P(lift ≤ expm1(u))), for u in [−745, 709], from
+    // the smaller tail (so a tail of 1e-40 keeps its score), clamped to
+    // ±40 where a tail underflows. For a lift near lognormal it is near
+    // linear in u, so the secant steps below take a few evaluations where
+    // the probability itself (flat, then a step) took dozens.
+    let score = |u: f64| -> f64 {
+        let (below, above) = if sweep {
+            // The sweep's absolute accuracy (~1e-12) is what a quantile needs.
+            lift_sweep(a, b, u.exp())
         } else {
             // A quantile needs the probability to ~1e-12 absolutely, not
             // each tail to 1e-13 relatively.
-            tails.at(t, 1e-10, 1e-13).0
+            tails.at(u, 1e-10, 1e-13)
         };
-        below - target
+        let z = if below <= above {
+            normal_quantile(below)
+        } else {
+            normal_isf(above)
+        };
+        if z.is_nan() { z } else { z.clamp(-40.0, 40.0) }
     };
     const U_MIN: f64 = -745.0;
     const U_MAX: f64 = 709.0;
+    // The u where the score is `target` (the score of the wanted tail).
     let solve = |target: f64, start: f64| -> f64 {
+        let f = |u: f64| score(u) - target;
         let start = if start.is_finite() {
             start.clamp(U_MIN, U_MAX)
         } else {
             0.0
         };
         let (mut lo, mut hi) = ((start - width).max(U_MIN), (start + width).min(U_MAX));
-        let (mut flo, mut fhi) = (f(lo, target), f(hi, target));
+        let (mut flo, mut fhi) = (f(lo), f(hi));
         let mut step = width;
         let mut guard = 0;
         while flo > 0.0 && lo > U_MIN && guard < 40 {
@@ -220,7 +233,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
             fhi = flo;
             step *= 2.0;
             lo = (lo - step).max(U_MIN);
-            flo = f(lo, target);
+            flo = f(lo);
             guard += 1;
         }
         if flo > 0.0 {
@@ -233,7 +246,7 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
             flo = fhi;
             step *= 2.0;
             hi = (hi + step).min(U_MAX);
-            fhi = f(hi, target);
+            fhi = f(hi);
             guard += 1;
         }
         if fhi < 0.0 {
@@ -241,16 +254,21 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         }
         // Illinois (modified regula falsi): superlinear and always bracketed.
         let mut side = 0i8;
-        for _ in 0..40 {
+        // A score clamped at ±40 (a tail that underflows) says nothing about
+        // the slope: bisect until both ends are finite scores.
+        let clamped = |fv: f64| (fv + target).abs() >= 40.0;
+        for _ in 0..80 {
             let mut u = hi - fhi * (hi - lo) / (fhi - flo);
-            if !(u > lo && u < hi) {
+            if !(u > lo && u < hi) || clamped(flo) || clamped(fhi) {
                 u = 0.5 * (lo + hi);
             }
-            let fu = f(u, target);
-            // Converged when the bracket is below 1e-9 of the interval's
-            // scale in u (or 1e-13 relative), or the target is met.
+            let fu = f(u);
+            // Converged when the score is within 1e-10 (the probability
+            // within ~1e-11 of the target, about its accuracy), or the
+            // bracket is below 1e-9 of the interval's scale in u (or 1e-13
+            // relative).
             let tol = (1e-9 * width).max(1e-13 * (1.0 + u.abs()));
-            if fu.abs() < 1e-15 || (hi - lo) < tol || fu.is_nan() {
+            if fu.abs() < 1e-10 || (hi - lo) < tol || fu.is_nan() {
                 return u;
             }
             if fu < 0.0 {
@@ -271,9 +289,9 @@ pub fn lift_interval<P: Posterior>(a: &P, b: &P, level: f64) -> Result<Interval>
         }
         0.5 * (lo + hi)
     };
-    let z = crate::numeric::normal_isf(tail);
-    let lower = solve(tail, ratio_ln - z * width).exp_m1();
-    let upper = solve(1.0 - tail, ratio_ln + z * width).exp_m1();
+    let z = normal_isf(tail);
+    let lower = solve(-z, ratio_ln - z * width).exp_m1();
+    let upper = solve(z, ratio_ln + z * width).exp_m1();
     Ok(Interval::within(lower, upper, -1.0, f64::INFINITY))
 }
 

@@ -21,6 +21,14 @@
 //! tail to a relative tolerance of 1e-13. The unnormalised density is
 //! normalised by the sum of the two tails, so each probability keeps relative
 //! accuracy (tails down to 1e-300) and they sum to 1.
+//!
+//! At huge shapes `f64` itself limits that: a Beta(10¹⁰, 4·10¹²) is 10⁻⁵
+//! wide at `z ≈ −6`, so rounding `z` moves its density by ~1e-11 at every
+//! node. The tolerance is then raised to that rounding level
+//! ([`ZDist::rounding_noise`], `ε·max(|z*|, 1)/(4·width)` summed over both
+//! posteriors: 9e-12 at 10⁹ trials, ~1e-9 at shapes of 10¹⁴), and panels
+//! whose error bisection no longer reduces are left alone (see
+//! [`integrate_pair`]); chasing the noise once took 600 panels per integral.
 
 use crate::numeric::{bd0, beta_inc_pair_logit, softplus};
 
@@ -33,6 +41,10 @@ use crate::numeric::{bd0, beta_inc_pair_logit, softplus};
 /// took ~800 evaluations, and a credible interval of the lift (dozens of
 /// passes) up to 160 ms.
 const DROPS: [f64; 9] = [2.0, 8.0, 18.0, 32.0, 50.0, 98.0, 200.0, 392.0, 700.0];
+
+/// Index in [`DROPS`] of the last drop (50) an integral to an absolute
+/// tolerance needs.
+const CORE_DROP: usize = 4;
 
 /// Relative tolerance of each tail.
 pub(crate) const REL_TOL: f64 = 1e-13;
@@ -148,6 +160,20 @@ impl ZDist {
             ZDist::Log { a, .. } => 1.0 / a.sqrt(),
             ZDist::Linear { s, .. } => s,
         }
+    }
+
+    /// Relative rounding noise of the density (or distribution function)
+    /// evaluated at a rounded `z`: `ε·max(|z*|, 1)/scale`, a quarter of the
+    /// rounding of `z` (or of the rate formed from it) in units of the
+    /// distribution's width. A Beta(10¹⁰, 4·10¹²) sits at `z ≈ −6` with a
+    /// width of 10⁻⁵: every evaluation then moves by ~1e-11 whatever the
+    /// quadrature does.
+    pub(crate) fn rounding_noise(&self) -> f64 {
+        let centre = match *self {
+            ZDist::Linear { m, s } => (m / s).abs(),
+            _ => self.mode().abs().max(1.0) / self.scale(),
+        };
+        0.25 * f64::EPSILON * centre.max(1.0)
     }
 
     /// Standard deviation of `z`.
@@ -275,6 +301,7 @@ pub(crate) fn prob_greater(x: LogitBeta, y: LogitBeta) -> (f64, f64) {
         &breaks,
         REL_TOL,
         0.0,
+        zn.rounding_noise() + zw.rounding_noise(),
     );
     let norm = below + above;
     if !(norm > 0.0 && norm.is_finite()) {
@@ -288,13 +315,14 @@ pub(crate) fn prob_greater(x: LogitBeta, y: LogitBeta) -> (f64, f64) {
     if x_narrow { (n_gt, w_gt) } else { (w_gt, n_gt) }
 }
 
-/// `(P(B ≤ (1 + l)·A), P(B > (1 + l)·A))` given `A` at `z` (in `A`'s own
-/// variable), for `B` of the same family, each tail directly.
-fn scaled_tails(b: &ZDist, a_z: f64, l: f64) -> (f64, f64) {
-    let ln_c = l.ln_1p();
+/// `(P(B ≤ c·A), P(B > c·A))` given `A` at `z` (in `A`'s own variable) and
+/// `ln c` (a lift of `c − 1`), for `B` of the same family, each tail
+/// directly. Taking `ln c` rather than the lift keeps `c` exact near 0 (a
+/// lift of `−1 + 10⁻¹⁰` has only six digits of `c` left).
+fn scaled_tails(b: &ZDist, a_z: f64, ln_c: f64) -> (f64, f64) {
     match *b {
         ZDist::Logit { a: ab, b: bb } => {
-            if l == 0.0 {
+            if ln_c == 0.0 {
                 return beta_inc_pair_logit(ab, bb, a_z);
             }
             let ln_x = ln_c - softplus(-a_z);
@@ -302,12 +330,12 @@ fn scaled_tails(b: &ZDist, a_z: f64, l: f64) -> (f64, f64) {
                 return (1.0, 0.0);
             }
             if ln_x < -600.0 {
-                // x = (1 + l)σ(z) is tiny: its logit is ln x to within x.
+                // x = c·σ(z) is tiny: its logit is ln x to within x.
                 return beta_inc_pair_logit(ab, bb, ln_x);
             }
-            let x = (1.0 + l) * sigmoid(a_z);
-            // 1 − x = σ(−z) − l σ(z), exact where it matters (x near 1).
-            let xc = sigmoid(-a_z) - l * sigmoid(a_z);
+            let x = ln_c.exp() * sigmoid(a_z);
+            // 1 − x = σ(−z) − (c − 1)σ(z), exact where it matters (x near 1).
+            let xc = sigmoid(-a_z) - ln_c.exp_m1() * sigmoid(a_z);
             if xc.is_nan() || xc <= 0.0 || x >= 1.0 {
                 return (1.0, 0.0);
             }
@@ -331,7 +359,7 @@ fn scaled_tails(b: &ZDist, a_z: f64, l: f64) -> (f64, f64) {
             crate::numeric::gamma_pair(a, ln_y.exp())
         }
         ZDist::Linear { m, s } => {
-            let x = (1.0 + l) * a_z;
+            let x = ln_c.exp() * a_z;
             let u = (x - m) / s;
             (crate::numeric::normal_cdf(u), crate::numeric::normal_sf(u))
         }
@@ -339,9 +367,9 @@ fn scaled_tails(b: &ZDist, a_z: f64, l: f64) -> (f64, f64) {
 }
 
 /// `B`'s point `v` (a value of the quantity) in `A`'s variable after
-/// dividing by `1 + l`, when it is inside `A`'s support.
-fn to_a_variable(a: &ZDist, v: f64, l: f64) -> Option<f64> {
-    let t = v / (1.0 + l);
+/// dividing by `c = e^{ln_c}`, when it is inside `A`'s support.
+fn to_a_variable(a: &ZDist, v: f64, ln_c: f64) -> Option<f64> {
+    let t = v * (-ln_c).exp();
     match a {
         ZDist::Logit { .. } => (t > 0.0 && t < 1.0).then(|| t.ln() - (-t).ln_1p()),
         ZDist::Log { .. } => (t > 0.0).then(|| t.ln()),
@@ -349,11 +377,11 @@ fn to_a_variable(a: &ZDist, v: f64, l: f64) -> Option<f64> {
     }
 }
 
-/// `(P(B ≤ (1 + l) A), P(B > (1 + l) A))` by adaptive quadrature over `A`'s
-/// density in its smooth variable, each tail to relative 1e-13: the relative
-/// lift's distribution at any shapes (see [`super::lift`]).
-pub(crate) fn lift_tails(a: ZDist, b: ZDist, l: f64, rel_tol: f64, abs_tol: f64) -> (f64, f64) {
-    LiftTails::new(a, b).at(l, rel_tol, abs_tol)
+/// `(P(B ≤ c A), P(B > c A))` for `ln c = ln_c` by adaptive quadrature over
+/// `A`'s density in its smooth variable, each tail to relative `rel_tol`:
+/// the relative lift's distribution at any shapes (see [`super::lift`]).
+pub(crate) fn lift_tails(a: ZDist, b: ZDist, ln_c: f64, rel_tol: f64, abs_tol: f64) -> (f64, f64) {
+    LiftTails::new(a, b).at(ln_c, rel_tol, abs_tol)
 }
 
 /// [`lift_tails`] for many thresholds over the same pair: both
@@ -364,6 +392,9 @@ pub(crate) struct LiftTails {
     b: ZDist,
     /// A's breakpoints in its own variable.
     a_breaks: Vec<f64>,
+    /// A's breakpoints out to a drop of [`CORE_DROP`]: enough for an
+    /// absolute tolerance (the rest of A's mass is below `e^{−50}`).
+    a_core: Vec<f64>,
     /// B's breakpoints as values of B's parameter.
     b_values: Vec<f64>,
 }
@@ -374,6 +405,7 @@ impl LiftTails {
             a,
             b,
             a_breaks: a.drop_points(&DROPS),
+            a_core: a.drop_points(&DROPS[..=CORE_DROP]),
             b_values: b
                 .drop_points(&DROPS)
                 .into_iter()
@@ -382,18 +414,23 @@ impl LiftTails {
         }
     }
 
-    /// `(P(B/A − 1 ≤ l), P(B/A − 1 > l))`, as [`lift_tails`].
-    pub(crate) fn at(&self, l: f64, rel_tol: f64, abs_tol: f64) -> (f64, f64) {
+    /// `(P(B/A ≤ c), P(B/A > c))` for `ln c = ln_c`, as [`lift_tails`].
+    pub(crate) fn at(&self, ln_c: f64, rel_tol: f64, abs_tol: f64) -> (f64, f64) {
         let (a, b) = (&self.a, &self.b);
-        if self.a_breaks.len() < 2 {
+        let a_breaks = if abs_tol > 0.0 {
+            &self.a_core
+        } else {
+            &self.a_breaks
+        };
+        if a_breaks.len() < 2 {
             return (f64::NAN, f64::NAN);
         }
-        let (lo, hi) = (self.a_breaks[0], self.a_breaks[self.a_breaks.len() - 1]);
-        let mut breaks = self.a_breaks.clone();
+        let (lo, hi) = (a_breaks[0], a_breaks[a_breaks.len() - 1]);
+        let mut breaks = a_breaks.clone();
         breaks.extend(
             self.b_values
                 .iter()
-                .filter_map(|&vb| to_a_variable(a, vb, l))
+                .filter_map(|&vb| to_a_variable(a, vb, ln_c))
                 .filter(|&z| z > lo && z < hi),
         );
         breaks.sort_by(f64::total_cmp);
@@ -404,12 +441,13 @@ impl LiftTails {
                 if g == 0.0 {
                     return (0.0, 0.0);
                 }
-                let (lower, upper) = scaled_tails(b, z, l);
+                let (lower, upper) = scaled_tails(b, z, ln_c);
                 (g * lower, g * upper)
             },
             &breaks,
             rel_tol,
             abs_tol,
+            a.rounding_noise() + b.rounding_noise(),
         );
         let norm = below + above;
         if !(norm > 0.0 && norm.is_finite()) {
@@ -422,12 +460,29 @@ impl LiftTails {
     }
 }
 
-/// One G7–K15 panel of a pair of integrands: values and error estimates.
-type Panel = (f64, f64, [f64; 2], [f64; 2]);
+/// One G7–K15 panel of a pair of integrands: its ends, values, error
+/// estimates, and which error estimates are rounding noise (see
+/// [`integrate_pair`]).
+#[derive(Clone, Copy)]
+struct Panel {
+    a: f64,
+    b: f64,
+    value: [f64; 2],
+    error: [f64; 2],
+    noise: [bool; 2],
+}
 
-fn gk15_pair(f: &mut impl FnMut(f64) -> (f64, f64), a: f64, b: f64) -> Panel {
-    let (value, error) = crate::numeric::quad::gk15_pair(f, a, b);
-    (a, b, value, error)
+impl Panel {
+    fn new(f: &mut impl FnMut(f64) -> (f64, f64), a: f64, b: f64, noise: [bool; 2]) -> Self {
+        let (value, error) = crate::numeric::quad::gk15_pair(f, a, b);
+        Self {
+            a,
+            b,
+            value,
+            error,
+            noise,
+        }
+    }
 }
 
 /// Adaptive G7–K15 of two integrands at once over the panels of `breaks`,
@@ -435,25 +490,46 @@ fn gk15_pair(f: &mut impl FnMut(f64) -> (f64, f64), a: f64, b: f64) -> Panel {
 /// total until each total is within `rel_tol` of itself or within `abs_tol`
 /// of the sum of both totals (or [`MAX_PANELS`]). `abs_tol = 0` keeps each
 /// tail's relative accuracy; a quantile search needs only absolute accuracy
-/// and spares refining a tail of, say, 1e-200.
+/// and spares refining a tail of, say, 1e-200. Neither tolerance is taken
+/// below `noise`, the integrands' relative rounding noise (see
+/// [`ZDist::rounding_noise`]).
+///
+/// Errors that bisection does not reduce are rounding noise (in the spirit
+/// of QUADPACK's round-off test): when the two halves of a panel together
+/// estimate between half and twice its error while their sum moved from
+/// its value by no more than twice that error, and that error is below
+/// 1e-8 of the panel's value (rounding cannot make more), that integrand's error on
+/// the panel and its descendants no longer counts and is not refined. A posterior with shapes near 10¹⁰ is 10⁻⁵ wide in `z`
+/// at `|z| ≈ 5`, so the rounding of `z` alone moves its density by ~1e-11
+/// relative at every node; chasing that to 1e-13 once took 600 panels per
+/// integral, and a lift interval 1.5 s.
 pub(crate) fn integrate_pair(
     mut f: impl FnMut(f64) -> (f64, f64),
     breaks: &[f64],
     rel_tol: f64,
     abs_tol: f64,
+    noise: f64,
 ) -> (f64, f64) {
+    let rel_tol = rel_tol.max(noise);
+    let abs_tol = if abs_tol > 0.0 {
+        abs_tol.max(noise)
+    } else {
+        0.0
+    };
     let mut panels: Vec<Panel> = breaks
         .windows(2)
         .filter(|w| w[1] > w[0])
-        .map(|w| gk15_pair(&mut f, w[0], w[1]))
+        .map(|w| Panel::new(&mut f, w[0], w[1], [false; 2]))
         .collect();
     loop {
         let mut value = [0.0; 2];
         let mut error = [0.0; 2];
         for p in &panels {
             for i in 0..2 {
-                value[i] += p.2[i];
-                error[i] += p.3[i];
+                value[i] += p.value[i];
+                if !p.noise[i] {
+                    error[i] += p.error[i];
+                }
             }
         }
         // A total below 1e-300 (with its error) is zero for every purpose
@@ -475,17 +551,37 @@ pub(crate) fn integrate_pair(
             }
         };
         let (s0, s1) = (scale(0), scale(1));
+        let relative = |p: &Panel, i: usize, s: f64| if p.noise[i] { 0.0 } else { p.error[i] * s };
         let (worst, _) = panels.iter().enumerate().fold((0, -1.0), |best, (i, p)| {
-            let e = (p.3[0] * s0).max(p.3[1] * s1);
+            let e = relative(p, 0, s0).max(relative(p, 1, s1));
             if e > best.1 { (i, e) } else { best }
         });
-        let (a, b, _, _) = panels.swap_remove(worst);
+        let parent = panels.swap_remove(worst);
+        let (a, b) = (parent.a, parent.b);
         let m = 0.5 * (a + b);
         if m <= a || m >= b {
             return (value[0], value[1]);
         }
-        panels.push(gk15_pair(&mut f, a, m));
-        panels.push(gk15_pair(&mut f, m, b));
+        let mut left = Panel::new(&mut f, a, m, parent.noise);
+        let mut right = Panel::new(&mut f, m, b, parent.noise);
+        for i in 0..2 {
+            let (pe, ce) = (parent.error[i], left.error[i] + right.error[i]);
+            let change = (left.value[i] + right.value[i] - parent.value[i]).abs();
+            // Noise: the halves' error is about the parent's and the value
+            // moved by no more than that error. (Under-resolution shows as
+            // an error that grows, or a value that moves by more than the
+            // parent claimed.)
+            let stuck = ce >= 0.5 * pe
+                && ce <= 2.0 * pe
+                && change <= 2.0 * pe
+                && pe <= 1e-8 * parent.value[i].abs();
+            if stuck && pe > 0.0 {
+                left.noise[i] = true;
+                right.noise[i] = true;
+            }
+        }
+        panels.push(left);
+        panels.push(right);
     }
 }
 
