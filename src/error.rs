@@ -249,6 +249,20 @@ pub enum Error {
         /// Posts needed.
         need: usize,
     },
+    /// A block of paired posts cannot be used as given.
+    #[error("block {key:?}: {reason}")]
+    InvalidBlock {
+        /// The block's key (empty when the key itself is the problem).
+        key: String,
+        /// What is wrong, naming the values.
+        reason: String,
+    },
+    /// Two blocks share a key.
+    #[error("duplicate block key {key:?}")]
+    DuplicateBlock {
+        /// The repeated key.
+        key: String,
+    },
     /// An analytics export lacks a required column.
     #[error("{format} export: missing column {column:?}")]
     MissingColumn {

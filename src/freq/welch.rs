@@ -187,7 +187,7 @@ pub fn welch_t_test(
 /// tail is below e⁻¹²⁰⁰ (far below the smallest `f64`) and 0 is returned
 /// without evaluating the incomplete beta function at such extreme
 /// arguments.
-fn t_two_tail(t: f64, nu: f64) -> f64 {
+pub(crate) fn t_two_tail(t: f64, nu: f64) -> f64 {
     let t2 = t * t;
     if nu > CORNISH_FISHER_DOF && 0.5 * (nu + 1.0) * (t2 / nu).ln_1p() > 2000.0 {
         return 0.0;
@@ -215,7 +215,7 @@ const CORNISH_FISHER_DOF: f64 = 1e7;
 /// [`CORNISH_FISHER_DOF`]: z + g₁/ν + g₂/ν² + g₃/ν³ + g₄/ν⁴ with
 /// z = Φ⁻¹(1 − alpha/2) (Abramowitz & Stegun 26.7.5), whose next term is
 /// below 10⁻³⁰ there.
-fn t_isf_two_sided(alpha: f64, nu: f64) -> f64 {
+pub(crate) fn t_isf_two_sided(alpha: f64, nu: f64) -> f64 {
     if nu > CORNISH_FISHER_DOF {
         let z = normal_isf(0.5 * alpha);
         let z2 = z * z;

@@ -54,10 +54,63 @@
 //! `κ` shared by both variants (more stable with few posts) and then answers
 //! `P(B > A)` and the expected loss exactly with [`crate::bayes`].
 //!
+//! # Paired posts: the block as the unit
+//!
+//! When each piece of content (a blog post, a product) is published once per
+//! variant, the two posts share their topic, link and week: [`paired_test`]
+//! compares them inside each [`Block`] (per-block log rate ratio, paired
+//! t-test, order of publication adjusted for or flagged as confounded,
+//! random-effects meta-analysis beside it).
+//!
+//! ## Model
+//!
+//! Block `i` has A's `y_Ai` successes in `n_Ai` trials and B's `y_Bi` in
+//! `n_Bi`. Its log rate ratio, with half a success and half a trial added
+//! to each arm (so a block with 0 clicks still has one),
+//!
+//! `d_i = ln((y_Bi + ½)/(n_Bi + ½)) − ln((y_Ai + ½)/(n_Ai + ½))`,
+//!
+//! has within-block (binomial) variance
+//! `v_i = 1/(y_Bi + ½) − 1/(n_Bi + ½) + 1/(y_Ai + ½) − 1/(n_Ai + ½)`. Posts
+//! differ from each other by more than that (a post lands in a busy feed,
+//! gets quoted...), and blocks differ from each other too; comparing A and
+//! B *inside* a block removes what the two posts share (the topic, the
+//! link, the week), and the spread of the `d_i` measures everything else.
+//!
+//! * **Primary: paired t-test on the `d_i`.** `δ̂ = mean(d_i)` with standard
+//!   error `sd(d_i)/√k` and `k − 1` degrees of freedom (Student). It makes
+//!   no assumption about how posts vary, only that blocks are independent.
+//!   In seeded A/A simulations of 12 blocks (`tests/paired_simulation.rs`:
+//!   2,000 replications each, post-to-post concentration κ = 30–300, block
+//!   effects, impressions per post spread a factor of 3) it rejected at
+//!   0.05 in 3.7–4.7 % of replications and its 95 % intervals covered in
+//!   95.3–96.4 %, where the Cochran–Mantel–Haenszel test rejected in
+//!   55–84 % and the impression-level z-test in 76–88 %.
+//! * **Order.** When each block records which variant went out first
+//!   ([`Order`]) and both orders occur, the first-position effect is
+//!   estimated and removed: `d_i = δ + γ s_i + e_i` with `s_i = +1` when B
+//!   went first and `−1` when A did, by least squares
+//!   (`δ̂ = (d̄₊ + d̄₋)/2`, `k − 2` degrees of freedom). When every block
+//!   went out in the same order, order and variant are confounded: δ̂ then
+//!   includes any advantage of going first, and [`OrderEffect::Confounded`]
+//!   says so.
+//! * **Beside it: random-effects meta-analysis** of the `d_i` with their
+//!   `v_i` ([`RandomEffects`]): DerSimonian–Laird between-block variance
+//!   `τ²`, inverse-variance weights `1/(v_i + τ²)`, and the
+//!   Hartung–Knapp–Sidik–Jonkman variance with `k − 1` degrees of freedom.
+//!   It weights large blocks more (more efficient when the binomial part
+//!   dominates) and reports `τ`, the block-to-block spread of the lift.
+//!
+//! The estimand is the mean log rate ratio over blocks: `exp(δ)` is the
+//! typical ratio of B's rate to A's in the same block. Estimates, standard
+//! errors, t and τ² agree with scipy's `ttest_1samp`, statsmodels' OLS and
+//! `combine_effects` to 1e-12 relative (p-values and interval ends to
+//! 1e-10) on 12 block sets of 2–40 blocks (`tests/paired_reference.rs`).
+//!
 //! # Unit of analysis
 //!
 //! Every result carries a [`UnitOfAnalysis`] so reports say whether
-//! impressions or posts were treated as independent.
+//! impressions, posts or blocks were treated as independent.
 //!
 //! # Example
 //!
@@ -79,12 +132,14 @@
 //! ```
 
 mod beta_binomial;
+mod paired;
 mod ratio;
 
 pub use beta_binomial::{
     BetaBinomialFit, MAX_CONCENTRATION, MAX_FIT_TRIALS, OverdispersedComparison,
     compare_overdispersed, fit_beta_binomial,
 };
+pub use paired::{Block, Order, OrderEffect, PairedComparison, RandomEffects, paired_test};
 pub use ratio::{
     RateComparison, RatioEstimate, naive_binomial_test, post_level_test, ratio_estimate,
 };
@@ -107,6 +162,9 @@ pub enum UnitOfAnalysis {
     Impression,
     /// Every post independent; impressions within a post may be correlated.
     Post,
+    /// Every block of paired posts independent (the same content published
+    /// once per variant); posts within a block may share anything.
+    Block,
 }
 
 impl fmt::Display for UnitOfAnalysis {
@@ -114,6 +172,7 @@ impl fmt::Display for UnitOfAnalysis {
         f.write_str(match self {
             UnitOfAnalysis::Impression => "impression",
             UnitOfAnalysis::Post => "post",
+            UnitOfAnalysis::Block => "block",
         })
     }
 }

@@ -1,0 +1,39 @@
+//! Speed of the post-level analyses (issue 12 targets: 2 variants × 20
+//! posts ≤ 20 µs; 50 paired blocks ≤ 50 µs).
+use criterion::{Criterion, criterion_group, criterion_main};
+use postab::repeated::{Block, Order, Proportion, paired_test, post_level_test};
+use std::hint::black_box;
+
+/// Deterministic, realistic-looking counts: ~2 % click rates on a few
+/// thousand impressions per post.
+fn counts(i: u64, salt: u64) -> Proportion {
+    let n = 1_000 + (i * 7_919 + salt * 104_729) % 4_000;
+    let y = n / 50 + (i * 31 + salt * 17) % 23;
+    Proportion::new(y, n).expect("counts")
+}
+
+fn bench(c: &mut Criterion) {
+    let a: Vec<Proportion> = (0..20).map(|i| counts(i, 1)).collect();
+    let b: Vec<Proportion> = (0..20).map(|i| counts(i, 2)).collect();
+    c.bench_function("post_level_test/2x20", |bench| {
+        bench.iter(|| post_level_test(black_box(&a), black_box(&b)))
+    });
+    let blocks: Vec<Block> = (0..50)
+        .map(|i| {
+            let order = if i % 2 == 0 {
+                Order::AFirst
+            } else {
+                Order::BFirst
+            };
+            Block::new(format!("blog-{i}"), counts(i, 3), counts(i, 4))
+                .expect("block")
+                .with_order(order)
+        })
+        .collect();
+    c.bench_function("paired_test/50_blocks", |bench| {
+        bench.iter(|| paired_test(black_box(&blocks), 0.95))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

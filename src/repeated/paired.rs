@@ -1,0 +1,488 @@
+//! Paired (blocked) posts: each block — a blog post, a product, a news item
+//! — published once as variant A and once as variant B, the block as the
+//! unit of analysis.
+//!
+//! The model is documented with the module that re-exports this one
+//! ([`super`], "Paired posts").
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::UnitOfAnalysis;
+use crate::freq::{Proportion, t_isf_two_sided, t_two_tail};
+use crate::validate::{check_open_unit, read};
+use crate::{Error, Interval, Result};
+
+/// Which variant of a block was published first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// A went out first, B second.
+    AFirst,
+    /// B went out first, A second.
+    BFirst,
+}
+
+/// One block: the same content published once as each variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    key: String,
+    a: Proportion,
+    b: Proportion,
+    order: Option<Order>,
+}
+
+impl Block {
+    /// A block `key` (what the two posts share, e.g. the blog post's link)
+    /// with A's and B's counts.
+    ///
+    /// # Errors
+    /// [`Error::InvalidBlock`] when the key is empty.
+    pub fn new(key: impl Into<String>, a: Proportion, b: Proportion) -> Result<Self> {
+        let key = key.into();
+        if key.is_empty() {
+            return Err(Error::InvalidBlock {
+                key,
+                reason: "the block key is empty".into(),
+            });
+        }
+        Ok(Self {
+            key,
+            a,
+            b,
+            order: None,
+        })
+    }
+
+    /// Records which variant went out first.
+    pub fn with_order(mut self, order: Order) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    /// The block's key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// A's counts.
+    pub fn a(&self) -> Proportion {
+        self.a
+    }
+
+    /// B's counts.
+    pub fn b(&self) -> Proportion {
+        self.b
+    }
+
+    /// Which variant went out first, if recorded.
+    pub fn order(&self) -> Option<Order> {
+        self.order
+    }
+
+    /// `(d, v)`: the log rate ratio with its within-block variance (see
+    /// the [module docs](super)).
+    fn log_ratio(&self) -> (f64, f64) {
+        let half = |p: Proportion| (p.successes() as f64 + 0.5, p.trials() as f64 + 0.5);
+        let ((ya, na), (yb, nb)) = (half(self.a), half(self.b));
+        let d = (yb / nb).ln() - (ya / na).ln();
+        let v = (1.0 / yb - 1.0 / nb) + (1.0 / ya - 1.0 / na);
+        (d, v)
+    }
+}
+
+/// What was done about the order of publication inside blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
+pub enum OrderEffect {
+    /// No block recorded its order: the estimate includes any first-position
+    /// effect that did not average out.
+    NotRecorded,
+    /// Both orders occurred; the first-position effect was estimated and
+    /// removed.
+    Adjusted {
+        /// Blocks where A went first.
+        a_first: usize,
+        /// Blocks where B went first.
+        b_first: usize,
+        /// `γ̂`: how much going first raised a post's log rate.
+        first_advantage: f64,
+    },
+    /// Every block went out in the same order: order and variant are
+    /// confounded, and the estimate includes any advantage of going first.
+    Confounded {
+        /// The variant that always went first.
+        first: Order,
+    },
+}
+
+/// Random-effects meta-analysis of the per-block log rate ratios
+/// (DerSimonian–Laird `τ²`, Hartung–Knapp–Sidik–Jonkman interval).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RandomEffectsRepr")]
+#[non_exhaustive]
+pub struct RandomEffects {
+    /// Weighted mean log rate ratio.
+    pub log_rate_ratio: f64,
+    /// HKSJ standard error.
+    pub std_error: f64,
+    /// Between-block variance of the log rate ratio.
+    pub tau_squared: f64,
+    /// Two-sided p-value (Student t with `k − 1` degrees of freedom).
+    pub p_value: f64,
+    /// Interval for the log rate ratio at the comparison's level.
+    pub interval: Interval,
+}
+
+#[derive(Deserialize)]
+struct RandomEffectsRepr {
+    log_rate_ratio: f64,
+    std_error: f64,
+    tau_squared: f64,
+    p_value: f64,
+    interval: Interval,
+}
+
+impl TryFrom<RandomEffectsRepr> for RandomEffects {
+    type Error = Error;
+
+    fn try_from(r: RandomEffectsRepr) -> Result<Self> {
+        read::finite("log rate ratio", r.log_rate_ratio)?;
+        read::non_negative("standard error", r.std_error)?;
+        read::non_negative("tau squared", r.tau_squared)?;
+        read::prob("p-value", r.p_value)?;
+        Ok(Self {
+            log_rate_ratio: r.log_rate_ratio,
+            std_error: r.std_error,
+            tau_squared: r.tau_squared,
+            p_value: r.p_value,
+            interval: r.interval,
+        })
+    }
+}
+
+/// B against A over paired blocks, the block as the unit (see the
+/// [module docs](super) for the model).
+///
+/// Reading from serde checks at least 2 blocks, a level in (0, 1), a
+/// p-value in [0, 1], a non-negative standard error and interval ends in
+/// order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PairedRepr")]
+#[non_exhaustive]
+pub struct PairedComparison {
+    /// Always [`UnitOfAnalysis::Block`].
+    pub unit: UnitOfAnalysis,
+    /// Number of blocks.
+    pub blocks: usize,
+    /// `δ̂`: the mean per-block `ln(rate_B / rate_A)`, order-adjusted when
+    /// [`OrderEffect::Adjusted`].
+    pub log_rate_ratio: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// Student degrees of freedom (`k − 1`, or `k − 2` order-adjusted).
+    pub degrees_of_freedom: f64,
+    /// `δ̂ / std_error`.
+    pub t: f64,
+    /// Two-sided p-value of `δ = 0`.
+    pub p_value: f64,
+    /// Level of the intervals.
+    pub level: f64,
+    /// Interval for `δ`.
+    pub log_ratio_interval: Interval,
+    /// Interval for `exp(δ)`, the typical within-block rate ratio B/A.
+    pub rate_ratio_interval: Interval,
+    /// What was done about the order of publication.
+    pub order: OrderEffect,
+    /// The random-effects analysis of the same blocks, for comparison.
+    pub random_effects: RandomEffects,
+}
+
+#[derive(Deserialize)]
+struct PairedRepr {
+    unit: UnitOfAnalysis,
+    blocks: usize,
+    log_rate_ratio: f64,
+    std_error: f64,
+    degrees_of_freedom: f64,
+    t: f64,
+    p_value: f64,
+    level: f64,
+    log_ratio_interval: Interval,
+    rate_ratio_interval: Interval,
+    order: OrderEffect,
+    random_effects: RandomEffects,
+}
+
+impl TryFrom<PairedRepr> for PairedComparison {
+    type Error = Error;
+
+    fn try_from(r: PairedRepr) -> Result<Self> {
+        if r.blocks < 2 {
+            return Err(Error::TooFew {
+                what: "blocks",
+                got: r.blocks,
+                min: 2,
+            });
+        }
+        check_open_unit("level", r.level)?;
+        read::finite("log rate ratio", r.log_rate_ratio)?;
+        read::non_negative("standard error", r.std_error)?;
+        read::prob("p-value", r.p_value)?;
+        read::within(
+            "rate ratio interval",
+            &r.rate_ratio_interval,
+            0.0,
+            f64::INFINITY,
+        )?;
+        Ok(Self {
+            unit: r.unit,
+            blocks: r.blocks,
+            log_rate_ratio: r.log_rate_ratio,
+            std_error: r.std_error,
+            degrees_of_freedom: r.degrees_of_freedom,
+            t: r.t,
+            p_value: r.p_value,
+            level: r.level,
+            log_ratio_interval: r.log_ratio_interval,
+            rate_ratio_interval: r.rate_ratio_interval,
+            order: r.order,
+            random_effects: r.random_effects,
+        })
+    }
+}
+
+impl fmt::Display for PairedComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = |x: f64| 100.0 * (x - 1.0);
+        write!(
+            f,
+            "B vs A over {} paired blocks (unit: block): rate ratio {:.3} ({:+.1} %), {:.0} % interval [{:.3}, {:.3}], p = {:.4}",
+            self.blocks,
+            self.log_rate_ratio.exp(),
+            pct(self.log_rate_ratio.exp()),
+            100.0 * self.level,
+            self.rate_ratio_interval.lower,
+            self.rate_ratio_interval.upper,
+            self.p_value
+        )?;
+        match self.order {
+            OrderEffect::NotRecorded => f.write_str("; order not recorded"),
+            OrderEffect::Adjusted {
+                a_first, b_first, ..
+            } => write!(
+                f,
+                "; adjusted for order ({a_first} A first, {b_first} B first)"
+            ),
+            OrderEffect::Confounded { first } => write!(
+                f,
+                "; WARNING: {} went first in every block, so order and variant are confounded",
+                if first == Order::AFirst { "A" } else { "B" }
+            ),
+        }
+    }
+}
+
+/// Compares B with A over paired blocks: the paired t-test on the per-block
+/// log rate ratios (order-adjusted when both orders occur), with the
+/// random-effects analysis beside it; intervals at `level`.
+///
+/// # Errors
+/// * [`Error::TooFew`] with fewer than 2 blocks (3 when order is adjusted,
+///   so that the spread has a degree of freedom);
+/// * [`Error::DuplicateBlock`] when two blocks share a key;
+/// * [`Error::InvalidBlock`] when some blocks record their order and
+///   others do not;
+/// * [`Error::Undefined`] when every block has the same log ratio (no
+///   spread to test against);
+/// * [`Error::InvalidParameter`] for a level outside (0, 1).
+///
+/// # Example
+/// ```
+/// use postab::repeated::{paired_test, Block, Order, Proportion};
+///
+/// // Six blog posts, each tweeted as a question (A) and a statement (B).
+/// let counts = [
+///     ((41, 2_300), (55, 2_450)), ((12, 900), (19, 1_020)),
+///     ((88, 5_100), (97, 4_700)), ((23, 1_400), (31, 1_380)),
+///     ((7, 610), (12, 640)), ((35, 2_050), (44, 2_210)),
+/// ];
+/// let blocks = counts
+///     .iter()
+///     .enumerate()
+///     .map(|(i, &((ya, na), (yb, nb)))| {
+///         let order = if i % 2 == 0 { Order::AFirst } else { Order::BFirst };
+///         Ok(Block::new(format!("post-{i}"), Proportion::new(ya, na)?, Proportion::new(yb, nb)?)?
+///             .with_order(order))
+///     })
+///     .collect::<Result<Vec<_>, postab::Error>>()?;
+/// let r = paired_test(&blocks, 0.95)?;
+/// assert_eq!(r.blocks, 6);
+/// assert!(r.log_rate_ratio > 0.0 && r.rate_ratio_interval.lower > 0.0);
+/// println!("{r}");
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn paired_test(blocks: &[Block], level: f64) -> Result<PairedComparison> {
+    check_open_unit("level", level)?;
+    let k = blocks.len();
+    if k < 2 {
+        return Err(Error::TooFew {
+            what: "blocks",
+            got: k,
+            min: 2,
+        });
+    }
+    let mut keys = BTreeSet::new();
+    for b in blocks {
+        if !keys.insert(b.key.as_str()) {
+            return Err(Error::DuplicateBlock { key: b.key.clone() });
+        }
+    }
+    let recorded = blocks.iter().filter(|b| b.order.is_some()).count();
+    if recorded != 0 && recorded != k {
+        let missing = blocks
+            .iter()
+            .find(|b| b.order.is_none())
+            .map_or("", |b| b.key.as_str());
+        return Err(Error::InvalidBlock {
+            key: missing.to_string(),
+            reason: format!(
+                "order recorded for {recorded} of {k} blocks: record it for every block or none"
+            ),
+        });
+    }
+    let (d, v): (Vec<f64>, Vec<f64>) = blocks.iter().map(Block::log_ratio).unzip();
+    let alpha = 1.0 - level;
+
+    let b_first = blocks
+        .iter()
+        .filter(|b| b.order == Some(Order::BFirst))
+        .count();
+    let a_first = recorded - b_first;
+    let (estimate, std_error, dof, order) = if a_first > 0 && b_first > 0 {
+        if k < 3 {
+            return Err(Error::TooFew {
+                what: "blocks (with order adjusted)",
+                got: k,
+                min: 3,
+            });
+        }
+        let group = |o: Order| -> (f64, f64, usize) {
+            let xs: Vec<f64> = blocks
+                .iter()
+                .zip(&d)
+                .filter(|(b, _)| b.order == Some(o))
+                .map(|(_, &x)| x)
+                .collect();
+            let m = mean(&xs);
+            (m, xs.iter().map(|x| (x - m).powi(2)).sum(), xs.len())
+        };
+        let (mp, ssp, np) = group(Order::BFirst);
+        let (mm, ssm, nm) = group(Order::AFirst);
+        let dof = (k - 2) as f64;
+        let sigma2 = (ssp + ssm) / dof;
+        let se = 0.5 * (sigma2 * (1.0 / np as f64 + 1.0 / nm as f64)).sqrt();
+        let order = OrderEffect::Adjusted {
+            a_first: nm,
+            b_first: np,
+            first_advantage: 0.5 * (mp - mm),
+        };
+        (0.5 * (mp + mm), se, dof, order)
+    } else {
+        let m = mean(&d);
+        let ss: f64 = d.iter().map(|x| (x - m).powi(2)).sum();
+        let dof = (k - 1) as f64;
+        let order = match (a_first, b_first) {
+            (0, 0) => OrderEffect::NotRecorded,
+            (_, 0) => OrderEffect::Confounded {
+                first: Order::AFirst,
+            },
+            _ => OrderEffect::Confounded {
+                first: Order::BFirst,
+            },
+        };
+        (m, (ss / dof / k as f64).sqrt(), dof, order)
+    };
+    if !(std_error > 0.0 && std_error.is_finite()) {
+        return Err(Error::Undefined {
+            statistic: "paired test",
+            reason: format!(
+                "the {k} blocks' log rate ratios have no spread (standard error {std_error})"
+            ),
+        });
+    }
+    let t = estimate / std_error;
+    let half = t_isf_two_sided(alpha, dof) * std_error;
+    let log_ratio_interval = Interval::within(
+        estimate - half,
+        estimate + half,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+    );
+    let rate_ratio_interval = Interval::within(
+        log_ratio_interval.lower.exp(),
+        log_ratio_interval.upper.exp(),
+        0.0,
+        f64::INFINITY,
+    );
+    Ok(PairedComparison {
+        unit: UnitOfAnalysis::Block,
+        blocks: k,
+        log_rate_ratio: estimate,
+        std_error,
+        degrees_of_freedom: dof,
+        t,
+        p_value: t_two_tail(t, dof).clamp(0.0, 1.0),
+        level,
+        log_ratio_interval,
+        rate_ratio_interval,
+        order,
+        random_effects: random_effects(&d, &v, alpha),
+    })
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+/// Smallest within-block variance used as a weight (a block where every
+/// trial succeeded in both arms has `v = 0`).
+const MIN_WITHIN_VARIANCE: f64 = 1e-12;
+
+/// DerSimonian–Laird `τ²` and the HKSJ interval (see the [module docs](super)).
+fn random_effects(d: &[f64], v: &[f64], alpha: f64) -> RandomEffects {
+    let k = d.len() as f64;
+    let v: Vec<f64> = v.iter().map(|&x| x.max(MIN_WITHIN_VARIANCE)).collect();
+    let weighted_mean = |w: &[f64]| -> (f64, f64) {
+        let sw: f64 = w.iter().sum();
+        (w.iter().zip(d).map(|(w, d)| w * d).sum::<f64>() / sw, sw)
+    };
+    let w: Vec<f64> = v.iter().map(|x| 1.0 / x).collect();
+    let (m, sw) = weighted_mean(&w);
+    let q: f64 = w.iter().zip(d).map(|(w, d)| w * (d - m).powi(2)).sum();
+    let sw2: f64 = w.iter().map(|w| w * w).sum();
+    let tau2 = ((q - (k - 1.0)) / (sw - sw2 / sw)).max(0.0);
+    let w: Vec<f64> = v.iter().map(|x| 1.0 / (x + tau2)).collect();
+    let (mu, sw) = weighted_mean(&w);
+    let spread: f64 = w.iter().zip(d).map(|(w, d)| w * (d - mu).powi(2)).sum();
+    let std_error = (spread / (k - 1.0) / sw).sqrt();
+    let dof = k - 1.0;
+    let (p_value, half) = if std_error > 0.0 {
+        (
+            t_two_tail(mu / std_error, dof).clamp(0.0, 1.0),
+            t_isf_two_sided(alpha, dof) * std_error,
+        )
+    } else {
+        (1.0, 0.0)
+    };
+    RandomEffects {
+        log_rate_ratio: mu,
+        std_error,
+        tau_squared: tau2,
+        p_value,
+        interval: Interval::within(mu - half, mu + half, f64::NEG_INFINITY, f64::INFINITY),
+    }
+}
