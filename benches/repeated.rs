@@ -1,7 +1,7 @@
 //! Speed of the post-level analyses (issue 12 targets: 2 variants × 20
 //! posts ≤ 20 µs; 50 paired blocks ≤ 50 µs).
 use criterion::{Criterion, criterion_group, criterion_main};
-use postab::repeated::{Block, Order, Proportion, paired_test, post_level_test};
+use postab::repeated::{Block, Order, Proportion, paired_test, post_level_test, post_ratio_test};
 use std::hint::black_box;
 
 /// Deterministic, realistic-looking counts: ~2 % click rates on a few
@@ -17,6 +17,9 @@ fn bench(c: &mut Criterion) {
     let b: Vec<Proportion> = (0..20).map(|i| counts(i, 2)).collect();
     c.bench_function("post_level_test/2x20", |bench| {
         bench.iter(|| post_level_test(black_box(&a), black_box(&b)))
+    });
+    c.bench_function("post_ratio_test/2x20", |bench| {
+        bench.iter(|| post_ratio_test(black_box(&a), black_box(&b), 0.95))
     });
     let blocks: Vec<Block> = (0..50)
         .map(|i| {

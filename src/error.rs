@@ -358,7 +358,7 @@ pub enum Error {
     },
     /// A report document has a schema version this build cannot read.
     #[error(
-        "report schema version {found} is not supported (this build reads version {supported})"
+        "report schema version {found} is not supported (this build reads versions up to {supported})"
     )]
     UnsupportedSchemaVersion {
         /// The document's `schema_version`.

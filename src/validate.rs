@@ -84,6 +84,19 @@ pub(crate) mod read {
         }
     }
 
+    /// Degrees of freedom: > 0, ∞ allowed (the normal reference).
+    pub(crate) fn degrees_of_freedom(x: f64) -> Result<()> {
+        if x > 0.0 {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name: "degrees of freedom",
+                value: x,
+                expected: "a number > 0, or inf for the normal reference",
+            })
+        }
+    }
+
     /// A finite number.
     pub(crate) fn finite(name: &'static str, x: f64) -> Result<()> {
         crate::validate::check_finite(name, x).map(|_| ())

@@ -143,14 +143,19 @@ fn monitoring_report() -> Res<()> {
 #[test]
 fn other_schema_versions_are_refused() -> Res<()> {
     let json = fixtures::two_variants()?.to_json()?;
-    let newer = json.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1);
+    let newer = json.replacen("\"schema_version\": 2", "\"schema_version\": 3", 1);
     let err = Document::from_json(&newer).map(|_| ()).unwrap_err();
     assert!(matches!(
         err,
         postab::Error::UnsupportedSchemaVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         }
+    ));
+    let older = json.replacen("\"schema_version\": 2", "\"schema_version\": 0", 1);
+    assert!(matches!(
+        Document::from_json(&older),
+        Err(postab::Error::UnsupportedSchemaVersion { found: 0, .. })
     ));
     assert!(matches!(
         Document::from_json("{\"schema_version\": 1, \"kind\": \"nope\"}"),
@@ -160,5 +165,24 @@ fn other_schema_versions_are_refused() -> Res<()> {
         Document::from_json("not json"),
         Err(postab::Error::InvalidReport { .. })
     ));
+    Ok(())
+}
+
+/// A version 1 document (the slots snapshot as written before version 2)
+/// still reads: its `z` is the statistic, with the normal reference.
+#[test]
+fn version_1_documents_still_read() -> Res<()> {
+    let json = std::fs::read_to_string("tests/data/slots-schema-v1.json")?;
+    assert!(json.contains("\"schema_version\": 1") && json.contains("\"z\":"));
+    let doc = Document::from_json(&json)?;
+    let Body::Slots(report) = doc.body else {
+        panic!("a slots document");
+    };
+    let test = report
+        .vs_control
+        .iter()
+        .find_map(|c| c.impression_level)
+        .expect("a rate comparison");
+    assert!(test.statistic.is_finite() && test.degrees_of_freedom == f64::INFINITY);
     Ok(())
 }

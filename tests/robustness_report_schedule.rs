@@ -97,7 +97,7 @@ fn slot_report_with_infinite_z_reads_back() {
     let z = report.vs_control[0]
         .post_level
         .expect("a post-level test")
-        .z;
+        .statistic;
     assert_eq!(z, f64::INFINITY);
     let back = Document::from_json(&report.to_json().unwrap()).unwrap();
     assert_eq!(back.body, Body::Slots(report.clone()));

@@ -12,21 +12,41 @@
 //! post-to-post variation is the noise that matters; the routines here
 //! measure it.
 //!
-//! # Frequentist side: ratio of sums, cluster-robust variance
+//! # Independent posts: the typical post, by Welch's t-test
+//!
+//! With several posts per variant and nothing pairing them,
+//! [`post_ratio_test`] takes each post as one observation: its log rate
+//! `ln((y_i + ½)/(n_i + ½))`, compared between variants by Welch's t-test.
+//! The estimand is the ratio of the variants' typical (geometric-mean) post
+//! rates; a viral post counts as one post, not as its impressions. In seeded
+//! A/A simulations (`tests/post_level_simulation.rs`: 2,000 replications
+//! each, post-to-post concentration κ = 30–300, impressions per post spread
+//! a factor of 3) it rejected at 0.05 in 3.8–5.0 % of replications with 5
+//! or 20 posts per variant (1.7–3.3 % with 2) and its 95 % intervals
+//! covered 95.0–96.2 %, where the impression-level z-test rejected in
+//! 54–89 %.
+//!
+//! # Ratio of sums, cluster-robust variance
 //!
 //! For a variant with posts `i = 1..m`, `y_i` successes out of `n_i` trials,
 //! the rate is the ratio of sums `r = Σy / Σn` (each impression weighted
 //! equally, as the platform's own figure). Its variance is estimated by the
-//! delta method with the post as the cluster (the "CR1" sandwich):
+//! delta method with the post as the cluster, bias-reduced ("CR2": each
+//! residual scaled by its leverage `n_i/Σn`):
 //!
 //! ```text
-//! Var(r) ≈ m / (m − 1) · Σ (y_i − r n_i)² / (Σn)²
+//! Var(r) ≈ Σ (y_i − r n_i)² / (1 − n_i/Σn) / (Σn)²
 //! ```
 //!
 //! which makes no assumption about how rates vary between posts.
-//! [`post_level_test`] compares two variants with `z = (r_B − r_A) /
-//! √(Var r_A + Var r_B)` and a normal reference distribution; with few posts
-//! (under ~10 per variant) the normal reference is somewhat optimistic.
+//! [`post_level_test`] compares two variants with `t = (r_B − r_A) /
+//! √(Var r_A + Var r_B)` against Student's t with Satterthwaite degrees of
+//! freedom computed under a Beta-Binomial working model (the intra-post
+//! correlation estimated by analysis of variance; Bell and McCaffrey's
+//! construction). A few large posts dominate both the difference and its
+//! variance, so the degrees of freedom are small and the test is
+//! conservative: 0.9–5.4 % rejections at 0.05 in the simulations above
+//! (the same variance against the normal rejected 8–16 %).
 //!
 //! # Bayesian side: Beta-Binomial overdispersion
 //!
@@ -132,6 +152,7 @@
 //! ```
 
 mod beta_binomial;
+mod log_rate;
 mod paired;
 mod ratio;
 
@@ -139,6 +160,7 @@ pub use beta_binomial::{
     BetaBinomialFit, MAX_CONCENTRATION, MAX_FIT_TRIALS, OverdispersedComparison,
     compare_overdispersed, fit_beta_binomial,
 };
+pub use log_rate::{PostRatioComparison, post_ratio_test};
 pub use paired::{Block, Order, OrderEffect, PairedComparison, RandomEffects, paired_test};
 pub use ratio::{
     RateComparison, RatioEstimate, naive_binomial_test, post_level_test, ratio_estimate,

@@ -232,6 +232,7 @@ impl TryFrom<PairedRepr> for PairedComparison {
         read::finite("log rate ratio", r.log_rate_ratio)?;
         read::non_negative("standard error", r.std_error)?;
         read::prob("p-value", r.p_value)?;
+        read::degrees_of_freedom(r.degrees_of_freedom)?;
         read::within(
             "rate ratio interval",
             &r.rate_ratio_interval,

@@ -7,7 +7,7 @@ use super::UnitOfAnalysis;
 use crate::freq::{
     DifferenceCiMethod, Proportion, ZTestOptions, difference_ci, two_proportion_ztest,
 };
-use crate::numeric::{normal_quantile, normal_sf};
+use crate::freq::{t_isf_two_sided, t_two_tail};
 use crate::validate::read;
 use crate::{Error, Interval, Result};
 
@@ -28,7 +28,8 @@ pub struct RatioEstimate {
     pub trials: u64,
     /// `successes / trials`.
     pub rate: f64,
-    /// Delta-method standard error with the post as the cluster (CR1).
+    /// Delta-method standard error with the post as the cluster (CR2, see
+    /// the [module docs](super)).
     pub std_error: f64,
     /// The binomial standard error `√(r(1 − r)/Σn)`, as if impressions were
     /// independent.
@@ -103,19 +104,21 @@ pub(crate) fn estimate(posts: &[Proportion], group: &str) -> Result<RatioEstimat
         });
     }
     // Sums of counts of at most u64::MAX each: accumulate in u128.
-    let (s, n) = used.clone().fold((0u128, 0u128), |(s, n), p| {
+    let (s, n_sum) = used.clone().fold((0u128, 0u128), |(s, n), p| {
         (s + u128::from(p.successes()), n + u128::from(p.trials()))
     });
-    let (sf, nf) = (s as f64, n as f64);
+    let (sf, nf) = (s as f64, n_sum as f64);
     let rate = sf / nf;
+    // CR2: each post's squared residual scaled by 1/(1 − n_g/N), its
+    // leverage, with N − n_g exact (the other posts' trials).
     let sum_sq: f64 = used
         .map(|p| {
-            let e = p.successes() as f64 - rate * p.trials() as f64;
-            e * e
+            let n = p.trials() as f64;
+            let e = p.successes() as f64 - rate * n;
+            e * e / complement(n_sum, p.trials())
         })
         .sum();
-    let mf = m as f64;
-    let std_error = (mf / (mf - 1.0) * sum_sq).sqrt() / nf;
+    let std_error = sum_sq.sqrt() / nf;
     let binomial_std_error = (rate * (1.0 - rate) / nf).sqrt();
     let design_effect = if binomial_std_error > 0.0 {
         (std_error / binomial_std_error).powi(2)
@@ -125,7 +128,7 @@ pub(crate) fn estimate(posts: &[Proportion], group: &str) -> Result<RatioEstimat
     Ok(RatioEstimate {
         posts: m,
         successes: u64::try_from(s).unwrap_or(u64::MAX),
-        trials: u64::try_from(n).unwrap_or(u64::MAX),
+        trials: u64::try_from(n_sum).unwrap_or(u64::MAX),
         rate,
         std_error,
         binomial_std_error,
@@ -133,13 +136,14 @@ pub(crate) fn estimate(posts: &[Proportion], group: &str) -> Result<RatioEstimat
     })
 }
 
-/// A two-sided z-test of `rate_B − rate_A`, saying which unit it treated as
+/// A two-sided test of `rate_B − rate_A`, saying which unit it treated as
 /// independent.
 ///
 /// `z` is ±∞ when the standard error is 0 and the rates differ (written
 /// `"inf"` / `"-inf"` in JSON, see [`crate::report`]). Reading from serde
 /// checks rates and the p-value in [0, 1], the difference and its interval
-/// in [−1, 1], a finite non-negative standard error and a z that is not NaN.
+/// in [−1, 1], a finite non-negative standard error, a statistic that is not
+/// NaN and positive degrees of freedom.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RateComparisonRepr")]
 #[non_exhaustive]
@@ -155,10 +159,15 @@ pub struct RateComparison {
     /// Standard error of the difference used by the test (pooled under H0
     /// for the naive test, cluster-robust for the post-level test).
     pub std_error: f64,
-    /// The z statistic (±∞ for a zero standard error and different rates).
+    /// The test statistic `difference / std_error`: z for the impression
+    /// test, t for the post-level test (±∞ for a zero standard error and
+    /// different rates).
     #[serde(with = "crate::serde_float")]
-    pub z: f64,
-    /// Two-sided p-value `2 P(Z > |z|)`.
+    pub statistic: f64,
+    /// Degrees of freedom of the Student reference (∞: the normal).
+    #[serde(with = "crate::serde_float")]
+    pub degrees_of_freedom: f64,
+    /// Two-sided p-value `P(|T| > |statistic|)`.
     pub p_value: f64,
     /// 95% confidence interval of the difference.
     pub ci95: Interval,
@@ -175,12 +184,20 @@ struct RateComparisonRepr {
     rate_b: f64,
     difference: f64,
     std_error: f64,
-    #[serde(with = "crate::serde_float")]
-    z: f64,
+    // Schema version 1 called it `z` and used the normal reference.
+    #[serde(with = "crate::serde_float", alias = "z")]
+    statistic: f64,
+    #[serde(with = "crate::serde_float", default = "normal_reference")]
+    degrees_of_freedom: f64,
     p_value: f64,
     ci95: Interval,
     posts_a: usize,
     posts_b: usize,
+}
+
+/// The degrees of freedom of a version 1 document's z-test.
+fn normal_reference() -> f64 {
+    f64::INFINITY
 }
 
 impl TryFrom<RateComparisonRepr> for RateComparison {
@@ -193,7 +210,8 @@ impl TryFrom<RateComparisonRepr> for RateComparison {
             rate_b: r.rate_b,
             difference: r.difference,
             std_error: r.std_error,
-            z: r.z,
+            statistic: r.statistic,
+            degrees_of_freedom: r.degrees_of_freedom,
             p_value: r.p_value,
             ci95: r.ci95,
             posts_a: r.posts_a,
@@ -217,19 +235,23 @@ impl RateComparison {
             });
         }
         read::non_negative("standard error", self.std_error)?;
-        if self.z.is_nan() {
+        if self.statistic.is_nan() {
             return Err(Error::InvalidParameter {
-                name: "z",
-                value: self.z,
+                name: "test statistic",
+                value: self.statistic,
                 expected: "a number or ±inf",
             });
         }
+        read::degrees_of_freedom(self.degrees_of_freedom)?;
         read::within("95% interval of the difference", &self.ci95, -1.0, 1.0)
     }
 }
 
-/// The post-level z-test: ratio-of-sums rates with cluster-robust standard
-/// errors, `z = (r_B − r_A) / √(Var r_A + Var r_B)`.
+/// The post-level test of the ratio-of-sums rates: bias-reduced (CR2)
+/// cluster-robust standard errors, `t = (r_B − r_A) / √(Var r_A + Var r_B)`
+/// against Student's t with Satterthwaite degrees of freedom under a
+/// Beta-Binomial working model (see the [module docs](super); conservative
+/// with few posts, [`super::post_ratio_test`] holds the level better).
 ///
 /// # Errors
 ///
@@ -251,7 +273,107 @@ pub fn post_level_test(a: &[Proportion], b: &[Proportion]) -> Result<RateCompari
     let ea = estimate(a, "A")?;
     let eb = estimate(b, "B")?;
     let se = ea.std_error.hypot(eb.std_error);
-    Ok(z_test(ea.rate, eb.rate, se, (ea.posts, eb.posts)))
+    let (pa, pb) = (used(a), used(b));
+    let rho = intra_post_correlation(&[(&pa, ea.rate), (&pb, eb.rate)]);
+    let (ta, sa) = satterthwaite_parts(&pa, ea.rate, rho);
+    let (tb, sb) = satterthwaite_parts(&pb, eb.rate, rho);
+    // At least 1: one post carrying nearly all of a variant's trials drives
+    // the Satterthwaite value towards 0 (1.6e-14 for a post of 9·10¹⁸
+    // trials beside posts of 1–7·10⁷).
+    let dof = (ta + tb).powi(2) / (sa + sb);
+    let dof = if dof.is_finite() && dof > 0.0 {
+        dof.max(1.0)
+    } else {
+        (ea.posts + eb.posts - 2) as f64
+    };
+    Ok(t_test(ea.rate, eb.rate, se, dof, (ea.posts, eb.posts)))
+}
+
+/// `1 − n/N` for a post of `n` trials out of `total`, from the exact
+/// `N − n` (the other posts' trials), so it stays positive and accurate
+/// when one post carries nearly all of them.
+fn complement(total: u128, n: u64) -> f64 {
+    (total - u128::from(n)) as f64 / total as f64
+}
+
+/// A post with trials: successes, trials and `1 − n/N` (see [`complement`]).
+#[derive(Debug, Clone, Copy)]
+struct UsedPost {
+    y: f64,
+    n: f64,
+    rest: f64,
+}
+
+/// The posts with trials.
+fn used(posts: &[Proportion]) -> Vec<UsedPost> {
+    let total: u128 = posts.iter().map(|p| u128::from(p.trials())).sum();
+    posts
+        .iter()
+        .filter(|p| p.trials() > 0)
+        .map(|p| UsedPost {
+            y: p.successes() as f64,
+            n: p.trials() as f64,
+            rest: complement(total, p.trials()),
+        })
+        .collect()
+}
+
+/// The analysis-of-variance estimate of the intra-post correlation `ρ`
+/// pooled over groups (each with its own rate), clamped to [0, 1]: `(MSB −
+/// MSW)/(MSB + (n₀ − 1)MSW)` with `n₀ = (N − Σ_groups Σ n_g²/N_group)/(m −
+/// G)`. 0 when it is undefined (every post a single trial).
+fn intra_post_correlation(groups: &[(&[UsedPost], f64)]) -> f64 {
+    let (mut between, mut within, mut big_n, mut m, mut sq) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for &(posts, rate) in groups {
+        let total: f64 = posts.iter().map(|p| p.n).sum();
+        for &UsedPost { y, n, .. } in posts {
+            let p = y / n;
+            between += n * (p - rate).powi(2);
+            within += y * (1.0 - p);
+            sq += n * n / total;
+        }
+        big_n += total;
+        m += posts.len() as f64;
+    }
+    let g = groups.len() as f64;
+    let msb = between / (m - g);
+    let msw = within / (big_n - m);
+    let n0 = (big_n - sq) / (m - g);
+    let rho = (msb - msw) / (msb + (n0 - 1.0) * msw);
+    if rho.is_finite() {
+        rho.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// `(tr(QD), tr(QDQD))` for one group's bias-reduced (CR2) variance
+/// `V̂ = y′Qy = Σ_g E_g²/((1 − n_g/N) N²)`, `E_g = y_g − r n_g`, under the
+/// working model of independent posts with `Var(y_g) = D_g = n_g(1 + (n_g −
+/// 1)ρ) r(1 − r)` (Beta-Binomial). Satterthwaite's degrees of freedom of a
+/// sum of such variances are `(Σ tr(QD))²/Σ tr(QDQD)` (Bell and McCaffrey's
+/// correction for this design). With `α_g = n_g/N`, `c_g = 1/((1 − α_g)N²)`
+/// and `S = Σ D_g`, `Q D` has entries built from
+/// `B_gh = D_g δ_gh − α_h D_g − α_g D_h + α_g α_h S`, whose traces reduce
+/// to sums over posts (`O(m)`, not `O(m²)`).
+fn satterthwaite_parts(posts: &[UsedPost], rate: f64, rho: f64) -> (f64, f64) {
+    let big_n: f64 = posts.iter().map(|p| p.n).sum();
+    let scale = rate * (1.0 - rate);
+    let d = |n: f64| n * (1.0 + (n - 1.0) * rho) * scale;
+    let s: f64 = posts.iter().map(|p| d(p.n)).sum();
+    let (mut tr, mut diag, mut p4, mut q2, mut r) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for &UsedPost { n, rest, .. } in posts {
+        let (alpha, dg) = (n / big_n, d(n));
+        let c = 1.0 / (rest * big_n * big_n);
+        let t_gg = -2.0 * alpha * dg + alpha * alpha * s;
+        tr += c * (dg + t_gg);
+        diag += c * c * (dg * dg + 2.0 * dg * t_gg);
+        p4 += c * dg * dg;
+        q2 += c * alpha * alpha;
+        r += c * alpha * dg;
+    }
+    let off = 2.0 * p4 * q2 + s * s * q2 * q2 + 2.0 * r * r - 4.0 * s * r * q2;
+    (tr, diag + off)
 }
 
 /// The naive binomial two-proportion z-test on the pooled counts (pooled
@@ -292,7 +414,8 @@ pub fn naive_binomial_test(a: &[Proportion], b: &[Proportion]) -> Result<RateCom
         rate_b: pb.rate(),
         difference: test.difference,
         std_error: test.std_error,
-        z: test.statistic,
+        statistic: test.statistic,
+        degrees_of_freedom: f64::INFINITY,
         p_value: test.p_value,
         ci95,
         posts_a: 0,
@@ -311,30 +434,81 @@ fn overflow(group: &str, what: &str, current: u64, added: u64) -> Error {
 
 /// The post-level z-test from two rates and the standard error of their
 /// difference.
-fn z_test(rate_a: f64, rate_b: f64, se: f64, (posts_a, posts_b): (usize, usize)) -> RateComparison {
+fn t_test(
+    rate_a: f64,
+    rate_b: f64,
+    se: f64,
+    dof: f64,
+    (posts_a, posts_b): (usize, usize),
+) -> RateComparison {
     let difference = rate_b - rate_a;
-    let z = if se > 0.0 {
+    let statistic = if se > 0.0 {
         difference / se
     } else if difference == 0.0 {
         0.0
     } else {
         difference.signum() * f64::INFINITY
     };
-    let half = normal_quantile(0.975) * se;
+    let p_value = if statistic.is_infinite() {
+        0.0
+    } else {
+        t_two_tail(statistic, dof).clamp(0.0, 1.0)
+    };
+    let half = t_isf_two_sided(0.05, dof) * se;
     RateComparison {
         unit: UnitOfAnalysis::Post,
         rate_a,
         rate_b,
         difference,
         std_error: se,
-        z,
-        p_value: (2.0 * normal_sf(z.abs())).min(1.0),
+        statistic,
+        degrees_of_freedom: dof,
+        p_value,
         // A difference of rates lies in [−1, 1]: so does its interval.
-        ci95: Interval {
-            lower: (difference - half).clamp(-1.0, 1.0),
-            upper: (difference + half).clamp(-1.0, 1.0),
-        },
+        ci95: Interval::within(difference - half, difference + half, -1.0, 1.0),
         posts_a,
         posts_b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `O(m)` traces against the `O(m²)` matrix sums they reduce.
+    #[test]
+    fn satterthwaite_traces_match_the_matrix_sums() {
+        let counts = [(3, 120), (40, 2_000), (9, 700), (1, 45), (77, 5_100)];
+        let props: Vec<Proportion> = counts
+            .iter()
+            .map(|&(y, n)| Proportion::new(y, n).expect("counts"))
+            .collect();
+        let used_posts = used(&props);
+        let posts: Vec<(f64, f64)> = counts.iter().map(|&(y, n)| (y as f64, n as f64)).collect();
+        let (rate, rho) = (0.017, 0.02);
+        let big_n: f64 = posts.iter().map(|p| p.1).sum();
+        let d: Vec<f64> = posts
+            .iter()
+            .map(|p| p.1 * (1.0 + (p.1 - 1.0) * rho) * rate * (1.0 - rate))
+            .collect();
+        let s: f64 = d.iter().sum();
+        let alpha: Vec<f64> = posts.iter().map(|p| p.1 / big_n).collect();
+        let c: Vec<f64> = alpha
+            .iter()
+            .map(|a| 1.0 / ((1.0 - a) * big_n * big_n))
+            .collect();
+        let b = |g: usize, h: usize| {
+            let delta = if g == h { d[g] } else { 0.0 };
+            delta - alpha[h] * d[g] - alpha[g] * d[h] + alpha[g] * alpha[h] * s
+        };
+        let m = posts.len();
+        let tr: f64 = (0..m).map(|g| c[g] * b(g, g)).sum();
+        let tr2: f64 = (0..m)
+            .flat_map(|g| (0..m).map(move |h| (g, h)))
+            .map(|(g, h)| c[g] * c[h] * b(g, h).powi(2))
+            .sum();
+        let (t, t2) = satterthwaite_parts(&used_posts, rate, rho);
+        assert!(((t - tr) / tr).abs() < 1e-12, "{t} vs {tr}");
+        assert!(((t2 - tr2) / tr2).abs() < 1e-10, "{t2} vs {tr2}");
     }
 }

@@ -11,13 +11,13 @@
 //! | [`SimulationReport`] (harness) | summary | summary + stopping times | `simulation` |
 //! | [`MonitoringReport`] (sequential) | table | table + verdict | `monitoring` |
 //!
-//! # JSON schema (version 1)
+//! # JSON schema (version 2)
 //!
 //! A document is one JSON object:
 //!
 //! ```text
 //! {
-//!   "schema_version": 1,            // SCHEMA_VERSION; bumped on breaking changes
+//!   "schema_version": 2,            // SCHEMA_VERSION; bumped on breaking changes
 //!   "generator": "postab 0.1.0",    // crate that wrote it (informative)
 //!   "kind": "analysis" | "slots" | "simulation" | "monitoring",
 //!   "result": { ... }               // the result type, serialised with serde
@@ -131,8 +131,17 @@ pub use crate::sim::SimulationReport;
 pub use monitoring::{MonitoringLook, MonitoringReport};
 pub use slots::SlotReport;
 
-/// The JSON schema version this build writes and reads.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The JSON schema version this build writes (it also reads every version
+/// from [`OLDEST_SCHEMA_VERSION`] on).
+///
+/// Version 2: a post-level comparison (`RateComparison`) names its test
+/// statistic `statistic` (was `z`) and carries `degrees_of_freedom`; a
+/// version 1 document reads with its `z` as the statistic and infinite
+/// degrees of freedom (the normal reference it used).
+pub const SCHEMA_VERSION: u64 = 2;
+
+/// The oldest JSON schema version this build reads.
+pub const OLDEST_SCHEMA_VERSION: u64 = 1;
 
 /// The result a [`Document`] carries, tagged by `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,7 +211,8 @@ impl Document {
     /// reading](self#validation-on-reading)).
     ///
     /// # Errors
-    /// [`Error::UnsupportedSchemaVersion`] for another schema version;
+    /// [`Error::UnsupportedSchemaVersion`] for a schema version outside
+    /// [`OLDEST_SCHEMA_VERSION`]..=[`SCHEMA_VERSION`];
     /// [`Error::InvalidReport`] when the text is not a document or a value
     /// breaks an invariant (a probability of 5, a negative loss, ...).
     ///
@@ -214,7 +224,7 @@ impl Document {
     /// ```
     pub fn from_json(json: &str) -> Result<Self> {
         let probe: VersionProbe = serde_json::from_str(json).map_err(|e| invalid(&e))?;
-        if probe.schema_version != SCHEMA_VERSION {
+        if !(OLDEST_SCHEMA_VERSION..=SCHEMA_VERSION).contains(&probe.schema_version) {
             return Err(Error::UnsupportedSchemaVersion {
                 found: probe.schema_version,
                 supported: SCHEMA_VERSION,

@@ -1,0 +1,200 @@
+//! Independent posts, the post as the unit: Welch's t-test on per-post log
+//! rates (see the [module docs](super), "Independent posts").
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::UnitOfAnalysis;
+use crate::freq::{Alternative, Proportion, SampleSummary, WelchTest, welch_t_test};
+use crate::validate::{check_open_unit, read};
+use crate::{Error, Interval, Result};
+
+/// B against A over independent posts: the ratio of the variants' typical
+/// (geometric-mean) post rates, by Welch's t-test on the posts' log rates.
+///
+/// Reading from serde checks at least 2 posts per variant, a level in
+/// (0, 1), a p-value in [0, 1], a non-negative standard error, positive
+/// degrees of freedom and a rate-ratio interval in [0, ∞].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PostRatioRepr")]
+#[non_exhaustive]
+pub struct PostRatioComparison {
+    /// Always [`UnitOfAnalysis::Post`].
+    pub unit: UnitOfAnalysis,
+    /// Posts of A (with at least one trial).
+    pub posts_a: usize,
+    /// Posts of B (with at least one trial).
+    pub posts_b: usize,
+    /// Mean log rate of B's posts minus A's: `ln` of the ratio of their
+    /// geometric-mean rates.
+    pub log_rate_ratio: f64,
+    /// Its standard error (Welch).
+    pub std_error: f64,
+    /// Welch–Satterthwaite degrees of freedom.
+    pub degrees_of_freedom: f64,
+    /// `log_rate_ratio / std_error`.
+    pub t: f64,
+    /// Two-sided p-value.
+    pub p_value: f64,
+    /// Level of the intervals.
+    pub level: f64,
+    /// Interval for the log rate ratio.
+    pub log_ratio_interval: Interval,
+    /// Interval for the ratio of typical post rates, B/A.
+    pub rate_ratio_interval: Interval,
+}
+
+#[derive(Deserialize)]
+struct PostRatioRepr {
+    unit: UnitOfAnalysis,
+    posts_a: usize,
+    posts_b: usize,
+    log_rate_ratio: f64,
+    std_error: f64,
+    degrees_of_freedom: f64,
+    t: f64,
+    p_value: f64,
+    level: f64,
+    log_ratio_interval: Interval,
+    rate_ratio_interval: Interval,
+}
+
+impl TryFrom<PostRatioRepr> for PostRatioComparison {
+    type Error = Error;
+
+    fn try_from(r: PostRatioRepr) -> Result<Self> {
+        for (group, got) in [("A", r.posts_a), ("B", r.posts_b)] {
+            if got < 2 {
+                return Err(Error::TooFewPosts {
+                    group: group.to_string(),
+                    got,
+                    need: 2,
+                });
+            }
+        }
+        check_open_unit("level", r.level)?;
+        read::finite("log rate ratio", r.log_rate_ratio)?;
+        read::non_negative("standard error", r.std_error)?;
+        read::prob("p-value", r.p_value)?;
+        read::degrees_of_freedom(r.degrees_of_freedom)?;
+        read::within(
+            "rate ratio interval",
+            &r.rate_ratio_interval,
+            0.0,
+            f64::INFINITY,
+        )?;
+        Ok(Self {
+            unit: r.unit,
+            posts_a: r.posts_a,
+            posts_b: r.posts_b,
+            log_rate_ratio: r.log_rate_ratio,
+            std_error: r.std_error,
+            degrees_of_freedom: r.degrees_of_freedom,
+            t: r.t,
+            p_value: r.p_value,
+            level: r.level,
+            log_ratio_interval: r.log_ratio_interval,
+            rate_ratio_interval: r.rate_ratio_interval,
+        })
+    }
+}
+
+impl fmt::Display for PostRatioComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ratio = self.log_rate_ratio.exp();
+        write!(
+            f,
+            "B vs A over {} + {} posts (unit: post): typical rate ratio {ratio:.3} ({:+.1} %), {:.0} % interval [{:.3}, {:.3}], p = {:.4}",
+            self.posts_a,
+            self.posts_b,
+            100.0 * (ratio - 1.0),
+            100.0 * self.level,
+            self.rate_ratio_interval.lower,
+            self.rate_ratio_interval.upper,
+            self.p_value
+        )
+    }
+}
+
+/// `ln((y + ½)/(n + ½))` of each post with trials, summarised.
+fn log_rates(posts: &[Proportion], group: &str) -> Result<SampleSummary> {
+    let x: Vec<f64> = posts
+        .iter()
+        .filter(|p| p.trials() > 0)
+        .map(|p| ((p.successes() as f64 + 0.5) / (p.trials() as f64 + 0.5)).ln())
+        .collect();
+    let m = x.len();
+    if m < 2 {
+        return Err(Error::TooFewPosts {
+            group: group.to_string(),
+            got: m,
+            need: 2,
+        });
+    }
+    let mean = x.iter().sum::<f64>() / m as f64;
+    let ss: f64 = x.iter().map(|v| (v - mean).powi(2)).sum();
+    SampleSummary::new(mean, (ss / (m - 1) as f64).sqrt(), m as u64)
+}
+
+/// Compares B's posts with A's, each post one observation: Welch's t-test
+/// on the posts' log rates `ln((y + ½)/(n + ½))`, intervals at `level` (see
+/// the [module docs](super), "Independent posts", for the model and its
+/// measured level).
+///
+/// # Errors
+/// * [`Error::TooFewPosts`] naming group `"A"` or `"B"` with fewer than 2
+///   posts with trials;
+/// * [`Error::Undefined`] when every post of both variants has the same
+///   log rate;
+/// * [`Error::InvalidParameter`] for a level outside (0, 1).
+///
+/// # Example
+/// ```
+/// use postab::repeated::{post_ratio_test, Proportion};
+///
+/// let a = [(20, 1_000), (31, 2_400), (9, 700), (44, 2_900), (15, 800)];
+/// let b = [(35, 1_100), (52, 2_100), (18, 650), (70, 3_000), (29, 900)];
+/// let posts = |xs: &[(u64, u64)]| {
+///     xs.iter().map(|&(y, n)| Proportion::new(y, n)).collect::<Result<Vec<_>, _>>()
+/// };
+/// let r = post_ratio_test(&posts(&a)?, &posts(&b)?, 0.95)?;
+/// assert!(r.rate_ratio_interval.lower > 1.0); // B's posts do better
+/// println!("{r}");
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn post_ratio_test(
+    a: &[Proportion],
+    b: &[Proportion],
+    level: f64,
+) -> Result<PostRatioComparison> {
+    check_open_unit("level", level)?;
+    let (sa, sb) = (log_rates(a, "A")?, log_rates(b, "B")?);
+    let WelchTest {
+        statistic,
+        dof,
+        p_value,
+        difference,
+        std_error,
+        interval,
+        ..
+    } = welch_t_test(sa, sb, Alternative::TwoSided, level)?;
+    Ok(PostRatioComparison {
+        unit: UnitOfAnalysis::Post,
+        posts_a: sa.n() as usize,
+        posts_b: sb.n() as usize,
+        log_rate_ratio: difference,
+        std_error,
+        degrees_of_freedom: dof,
+        t: statistic,
+        p_value,
+        level,
+        log_ratio_interval: interval,
+        rate_ratio_interval: Interval::within(
+            interval.lower.exp(),
+            interval.upper.exp(),
+            0.0,
+            f64::INFINITY,
+        ),
+    })
+}
