@@ -1,7 +1,9 @@
 //! Speed of the post-level analyses (issue 12 targets: 2 variants × 20
 //! posts ≤ 20 µs; 50 paired blocks ≤ 50 µs).
 use criterion::{Criterion, criterion_group, criterion_main};
-use postab::repeated::{Block, Order, Proportion, paired_test, post_level_test, post_ratio_test};
+use postab::repeated::{
+    Block, Order, Proportion, paired_bayes, paired_test, post_level_test, post_ratio_test,
+};
 use std::hint::black_box;
 
 /// Deterministic, realistic-looking counts: ~2 % click rates on a few
@@ -35,6 +37,9 @@ fn bench(c: &mut Criterion) {
         .collect();
     c.bench_function("paired_test/50_blocks", |bench| {
         bench.iter(|| paired_test(black_box(&blocks), 0.95))
+    });
+    c.bench_function("paired_bayes/50_blocks", |bench| {
+        bench.iter(|| paired_bayes(black_box(&blocks), 0.95))
     });
 }
 

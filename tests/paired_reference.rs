@@ -8,7 +8,9 @@
 //! estimates, standard errors, t and τ², 1e-10 on p-values and interval
 //! ends (the Student quantile).
 
-use postab::repeated::{Block, Order, OrderEffect, Proportion, UnitOfAnalysis, paired_test};
+use postab::repeated::{
+    Block, Order, OrderEffect, Proportion, UnitOfAnalysis, paired_bayes, paired_test,
+};
 use serde_json::Value;
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
@@ -196,4 +198,62 @@ fn bad_blocks_are_typed_errors() {
     let bad = json.replace(&format!("\"p_value\":{}", r.p_value), "\"p_value\":2.0");
     assert_ne!(bad, json);
     assert!(serde_json::from_str::<postab::repeated::PairedComparison>(&bad).is_err());
+}
+
+/// The hierarchical posterior (closed form in δ, quadrature in τ) against a
+/// two-dimensional mpmath integral of the joint posterior
+/// (`tests/data/hierarchical-reference.json`, made by
+/// `tests/data/hierarchical_reference.py`): 1e-8 relative on P(δ > 0), the
+/// posterior mean and E[max(δ, 0)].
+#[test]
+fn hierarchical_posterior_matches_two_dimensional_mpmath() {
+    let refs: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/hierarchical-reference.json").expect("data"),
+    )
+    .expect("json");
+    let cases: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/paired-reference.json").expect("data"),
+    )
+    .expect("json");
+    let list = refs["cases"].as_array().expect("cases");
+    assert!(list.len() >= 8);
+    for r in list {
+        let c = r["case"].as_u64().expect("case") as usize;
+        let blocks: Vec<Block> = cases["cases"][c]["blocks"]
+            .as_array()
+            .expect("blocks")
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let n = |j: usize| b[j].as_u64().expect("count");
+                Block::new(
+                    format!("b{i}"),
+                    Proportion::new(n(0), n(1)).expect("a"),
+                    Proportion::new(n(2), n(3)).expect("b"),
+                )
+                .expect("block")
+            })
+            .collect();
+        let h = paired_bayes(&blocks, 0.95).expect("hierarchical");
+        let what = |s: &str| format!("case {c} {s}");
+        close(
+            h.prob_b_better,
+            num(&r["prob_b_better"]),
+            1e-8,
+            &what("P(B better)"),
+        );
+        close(h.mean, num(&r["mean"]), 1e-8, &what("mean"));
+        close(
+            h.loss_choose_a,
+            num(&r["loss_choose_a"]),
+            1e-8,
+            &what("E[δ⁺]"),
+        );
+        assert!((h.prob_b_better + h.prob_a_better - 1.0).abs() < 1e-12);
+        assert!(h.credible_interval.lower < h.mean && h.mean < h.credible_interval.upper);
+        let json = serde_json::to_string(&h).expect("json");
+        let back: postab::repeated::HierarchicalPosterior =
+            serde_json::from_str(&json).expect("read");
+        assert_eq!(back, h);
+    }
 }

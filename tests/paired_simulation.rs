@@ -21,41 +21,18 @@
 //! 24 blocks: paired 0.2720; unpaired tests on the same posts: Welch on
 //! per-post log rates 0.1510, ratio of sums (CR2) 0.0615.
 
+mod common;
+
+use common::sim::{post, rng};
 use postab::freq::StratifiedTables;
 use postab::repeated::{
     Block, Order, OrderEffect, Proportion, paired_test, post_level_test, post_ratio_test,
 };
 use rand::distr::Distribution;
-use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use statrs::distribution::{Beta, Normal};
+use statrs::distribution::Normal;
 
 const REPS: usize = 2_000;
-
-/// Binomial(n, p), exactly, by geometric jumps between successes
-/// (`n·p + 1` draws on average).
-fn binomial(rng: &mut Xoshiro256PlusPlus, n: u64, p: f64) -> u64 {
-    if p <= 0.0 {
-        return 0;
-    }
-    if p >= 1.0 {
-        return n;
-    }
-    let ln_q = (-p).ln_1p();
-    let (mut at, mut k) = (0u64, 0u64);
-    loop {
-        let u: f64 = 1.0 - rng.random::<f64>();
-        let gap = (u.ln() / ln_q).floor();
-        if gap >= (n - at) as f64 {
-            return k;
-        }
-        at += gap as u64 + 1;
-        k += 1;
-        if at >= n {
-            return k;
-        }
-    }
-}
 
 fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
@@ -63,16 +40,6 @@ fn logit(p: f64) -> f64 {
 
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
-}
-
-/// One post of a block with mean rate `mu`.
-fn post(rng: &mut Xoshiro256PlusPlus, mu: f64, kappa: f64) -> Proportion {
-    let impressions = Normal::new(2_000f64.ln(), 3f64.ln()).expect("normal");
-    let n = (impressions.sample(rng).exp().round() as u64).max(1);
-    let p = Beta::new(mu * kappa, (1.0 - mu) * kappa)
-        .expect("beta")
-        .sample(rng);
-    Proportion::new(binomial(rng, n, p), n).expect("counts")
 }
 
 /// `k` blocks with B's rate `lift` times A's inside each block; order
@@ -112,7 +79,7 @@ struct Rates {
 }
 
 fn a_a(kappa: f64, record: bool, seed: u64) -> Rates {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut rng = rng(seed);
     let (mut paired, mut covered, mut cmh, mut naive) = (0, 0, 0, 0);
     for _ in 0..REPS {
         let bs = blocks(&mut rng, 12, kappa, 1.0, record);
@@ -186,7 +153,7 @@ fn paired_test_holds_its_level_where_impression_tests_do_not() {
 /// the paired test against an unpaired post-level test on the same posts.
 #[test]
 fn pairing_beats_the_unpaired_post_level_test() {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+    let mut rng = rng(7);
     let (mut paired, mut unpaired, mut sums) = (0, 0, 0);
     for _ in 0..REPS {
         let bs = blocks(&mut rng, 24, 100.0, 1.3, true);

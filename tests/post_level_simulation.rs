@@ -23,52 +23,23 @@
 //! | 300 | 5 | 0.0380 (0.9620) | 0.0390 | 0.6180 |
 //! | 300 | 20 | 0.0470 (0.9530) | 0.0405 | 0.7000 |
 
+mod common;
+
+use common::sim::{post, rng};
 use postab::repeated::{Proportion, naive_binomial_test, post_level_test, post_ratio_test};
-use rand::distr::Distribution;
-use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use statrs::distribution::{Beta, Normal};
 
 const REPS: usize = 2_000;
 
-/// Binomial(n, p), exactly, by geometric jumps between successes.
-fn binomial(rng: &mut Xoshiro256PlusPlus, n: u64, p: f64) -> u64 {
-    if p <= 0.0 {
-        return 0;
-    }
-    let ln_q = (-p).ln_1p();
-    let (mut at, mut k) = (0u64, 0u64);
-    loop {
-        let u: f64 = 1.0 - rng.random::<f64>();
-        let gap = (u.ln() / ln_q).floor();
-        if gap >= (n - at) as f64 {
-            return k;
-        }
-        at += gap as u64 + 1;
-        k += 1;
-        if at >= n {
-            return k;
-        }
-    }
-}
-
 fn posts(rng: &mut Xoshiro256PlusPlus, m: usize, mu: f64, kappa: f64) -> Vec<Proportion> {
-    let impressions = Normal::new(2_000f64.ln(), 3f64.ln()).expect("normal");
-    let rate = Beta::new(mu * kappa, (1.0 - mu) * kappa).expect("beta");
-    (0..m)
-        .map(|_| {
-            let n = (impressions.sample(rng).exp().round() as u64).max(1);
-            let p = rate.sample(rng);
-            Proportion::new(binomial(rng, n, p), n).expect("counts")
-        })
-        .collect()
+    (0..m).map(|_| post(rng, mu, kappa)).collect()
 }
 
 #[test]
 fn post_ratio_test_holds_its_level() {
     for (i, kappa) in [30.0, 100.0, 300.0].into_iter().enumerate() {
         for (j, m) in [2usize, 5, 20].into_iter().enumerate() {
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(300 + 10 * i as u64 + j as u64);
+            let mut rng = rng(300 + 10 * i as u64 + j as u64);
             let (mut welch, mut covered, mut sums, mut naive) = (0, 0, 0, 0);
             for _ in 0..REPS {
                 let (a, b) = (

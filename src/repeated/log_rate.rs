@@ -73,16 +73,13 @@ impl TryFrom<PostRatioRepr> for PostRatioComparison {
                 });
             }
         }
-        check_open_unit("level", r.level)?;
-        read::finite("log rate ratio", r.log_rate_ratio)?;
-        read::non_negative("standard error", r.std_error)?;
-        read::prob("p-value", r.p_value)?;
-        read::degrees_of_freedom(r.degrees_of_freedom)?;
-        read::within(
-            "rate ratio interval",
+        check_read(
+            r.level,
+            r.log_rate_ratio,
+            r.std_error,
+            r.p_value,
+            r.degrees_of_freedom,
             &r.rate_ratio_interval,
-            0.0,
-            f64::INFINITY,
         )?;
         Ok(Self {
             unit: r.unit,
@@ -115,6 +112,31 @@ impl fmt::Display for PostRatioComparison {
             self.p_value
         )
     }
+}
+
+/// The checks on reading a t-test of a log rate ratio (this module's and
+/// the paired one's): level in (0, 1), finite estimate, non-negative
+/// standard error, p-value in [0, 1], positive degrees of freedom, rate
+/// ratio interval in [0, ∞].
+pub(super) fn check_read(
+    level: f64,
+    log_rate_ratio: f64,
+    std_error: f64,
+    p_value: f64,
+    degrees_of_freedom: f64,
+    rate_ratio_interval: &Interval,
+) -> Result<()> {
+    check_open_unit("level", level)?;
+    read::finite("log rate ratio", log_rate_ratio)?;
+    read::non_negative("standard error", std_error)?;
+    read::prob("p-value", p_value)?;
+    read::degrees_of_freedom(degrees_of_freedom)?;
+    read::within(
+        "rate ratio interval",
+        rate_ratio_interval,
+        0.0,
+        f64::INFINITY,
+    )
 }
 
 /// `ln((y + ½)/(n + ½))` of each post with trials, summarised.

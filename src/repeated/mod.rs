@@ -120,6 +120,11 @@
 //!   Hartung–Knapp–Sidik–Jonkman variance with `k − 1` degrees of freedom.
 //!   It weights large blocks more (more efficient when the binomial part
 //!   dominates) and reports `τ`, the block-to-block spread of the lift.
+//! * **Bayesian: the hierarchical model** `d_i ~ N(δ, v_i + τ²)` with a
+//!   flat prior on `δ` and a half-Cauchy prior on `τ` ([`paired_bayes`],
+//!   [`HierarchicalPosterior`]): `P(δ > 0)`, expected losses and a
+//!   credible interval, with `τ`'s uncertainty integrated (not plugged in),
+//!   by quadrature rather than simulation.
 //!
 //! The estimand is the mean log rate ratio over blocks: `exp(δ)` is the
 //! typical ratio of B's rate to A's in the same block. Estimates, standard
@@ -161,7 +166,10 @@ pub use beta_binomial::{
     compare_overdispersed, fit_beta_binomial,
 };
 pub use log_rate::{PostRatioComparison, post_ratio_test};
-pub use paired::{Block, Order, OrderEffect, PairedComparison, RandomEffects, paired_test};
+pub use paired::{
+    Block, HierarchicalPosterior, Order, OrderEffect, PairedComparison, RandomEffects,
+    TAU_PRIOR_SCALE, paired_bayes, paired_test,
+};
 pub use ratio::{
     RateComparison, RatioEstimate, naive_binomial_test, post_level_test, ratio_estimate,
 };
