@@ -64,23 +64,23 @@ fn paired_analysis_matches_scipy_and_statsmodels() {
         let p = &case["paired"];
         let what = |s: &str| format!("case {c} {s}");
         close(
-            r.log_rate_ratio,
+            r.test.log_rate_ratio,
             num(&p["estimate"]),
             1e-12,
             &what("estimate"),
         );
-        close(r.std_error, num(&p["std_error"]), 1e-12, &what("se"));
-        close(r.t, num(&p["t"]), 1e-12, &what("t"));
-        close(r.p_value, num(&p["p_value"]), 1e-10, &what("p"));
-        assert_eq!(r.degrees_of_freedom, num(&p["dof"]), "case {c}");
+        close(r.test.std_error, num(&p["std_error"]), 1e-12, &what("se"));
+        close(r.test.t, num(&p["t"]), 1e-12, &what("t"));
+        close(r.test.p_value, num(&p["p_value"]), 1e-10, &what("p"));
+        assert_eq!(r.test.degrees_of_freedom, num(&p["dof"]), "case {c}");
         close(
-            r.log_ratio_interval.lower,
+            r.test.log_ratio_interval.lower,
             num(&p["interval"][0]),
             1e-10,
             &what("lower"),
         );
         close(
-            r.log_ratio_interval.upper,
+            r.test.log_ratio_interval.upper,
             num(&p["interval"][1]),
             1e-10,
             &what("upper"),
@@ -195,7 +195,10 @@ fn bad_blocks_are_typed_errors() {
     let json = serde_json::to_string(&r).expect("json");
     let back: postab::repeated::PairedComparison = serde_json::from_str(&json).expect("read");
     assert_eq!(back, r);
-    let bad = json.replace(&format!("\"p_value\":{}", r.p_value), "\"p_value\":2.0");
+    let bad = json.replace(
+        &format!("\"p_value\":{}", r.test.p_value),
+        "\"p_value\":2.0",
+    );
     assert_ne!(bad, json);
     assert!(serde_json::from_str::<postab::repeated::PairedComparison>(&bad).is_err());
 }

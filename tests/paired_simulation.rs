@@ -96,9 +96,10 @@ fn a_a(kappa: f64, record: bool, seed: u64) -> Rates {
         } else {
             assert_eq!(r.order, OrderEffect::NotRecorded);
         }
-        paired += usize::from(r.p_value < 0.05);
-        covered +=
-            usize::from(r.log_ratio_interval.lower <= 0.0 && 0.0 <= r.log_ratio_interval.upper);
+        paired += usize::from(r.test.p_value < 0.05);
+        covered += usize::from(
+            r.test.log_ratio_interval.lower <= 0.0 && 0.0 <= r.test.log_ratio_interval.upper,
+        );
         let arms: Vec<(Proportion, Proportion)> = bs.iter().map(|b| (b.a(), b.b())).collect();
         let tables = StratifiedTables::from_arms(&arms).expect("tables");
         cmh += usize::from(tables.cmh_test(true).expect("cmh").p_value < 0.05);
@@ -157,11 +158,11 @@ fn pairing_beats_the_unpaired_post_level_test() {
     let (mut paired, mut unpaired, mut sums) = (0, 0, 0);
     for _ in 0..REPS {
         let bs = blocks(&mut rng, 24, 100.0, 1.3, true);
-        paired += usize::from(paired_test(&bs, 0.95).expect("paired").p_value < 0.05);
+        paired += usize::from(paired_test(&bs, 0.95).expect("paired").test.p_value < 0.05);
         let a: Vec<Proportion> = bs.iter().map(Block::a).collect();
         let b: Vec<Proportion> = bs.iter().map(Block::b).collect();
         let r = post_ratio_test(&a, &b, 0.95).expect("post ratio");
-        unpaired += usize::from(r.p_value < 0.05);
+        unpaired += usize::from(r.test.p_value < 0.05);
         sums += usize::from(post_level_test(&a, &b).expect("post level").p_value < 0.05);
     }
     let rate = |x: usize| x as f64 / REPS as f64;

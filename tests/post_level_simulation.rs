@@ -47,9 +47,10 @@ fn post_ratio_test_holds_its_level() {
                     posts(&mut rng, m, 0.02, kappa),
                 );
                 let r = post_ratio_test(&a, &b, 0.95).expect("post ratio");
-                welch += usize::from(r.p_value < 0.05);
+                welch += usize::from(r.test.p_value < 0.05);
                 covered += usize::from(
-                    r.log_ratio_interval.lower <= 0.0 && 0.0 <= r.log_ratio_interval.upper,
+                    r.test.log_ratio_interval.lower <= 0.0
+                        && 0.0 <= r.test.log_ratio_interval.upper,
                 );
                 sums += usize::from(post_level_test(&a, &b).expect("sums").p_value < 0.05);
                 naive += usize::from(naive_binomial_test(&a, &b).expect("naive").p_value < 0.05);

@@ -6,16 +6,131 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
-use crate::freq::{Alternative, Proportion, SampleSummary, WelchTest, welch_t_test};
+use crate::freq::{
+    Alternative, Proportion, SampleSummary, t_isf_two_sided, t_two_tail, welch_t_test,
+};
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
+
+/// A Student t-test of a log rate ratio `ln(rate_B / rate_A)`, with its
+/// intervals: the shared result of [`post_ratio_test`] and
+/// [`super::paired_test`].
+///
+/// Reading from serde checks a level in (0, 1), a finite estimate, a
+/// non-negative standard error, a p-value in [0, 1], positive degrees of
+/// freedom and a rate-ratio interval in [0, ∞].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LogRatioRepr")]
+#[non_exhaustive]
+pub struct LogRatioTest {
+    /// The estimated log rate ratio.
+    pub log_rate_ratio: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// Student degrees of freedom.
+    pub degrees_of_freedom: f64,
+    /// `log_rate_ratio / std_error`.
+    pub t: f64,
+    /// Two-sided p-value of a ratio of 1.
+    pub p_value: f64,
+    /// Level of the intervals.
+    pub level: f64,
+    /// Interval for the log rate ratio.
+    pub log_ratio_interval: Interval,
+    /// Interval for the rate ratio B/A.
+    pub rate_ratio_interval: Interval,
+}
+
+#[derive(Deserialize)]
+struct LogRatioRepr {
+    log_rate_ratio: f64,
+    std_error: f64,
+    degrees_of_freedom: f64,
+    t: f64,
+    p_value: f64,
+    level: f64,
+    log_ratio_interval: Interval,
+    rate_ratio_interval: Interval,
+}
+
+impl TryFrom<LogRatioRepr> for LogRatioTest {
+    type Error = Error;
+
+    fn try_from(r: LogRatioRepr) -> Result<Self> {
+        check_open_unit("level", r.level)?;
+        read::finite("log rate ratio", r.log_rate_ratio)?;
+        read::non_negative("standard error", r.std_error)?;
+        read::prob("p-value", r.p_value)?;
+        read::degrees_of_freedom(r.degrees_of_freedom)?;
+        read::within(
+            "rate ratio interval",
+            &r.rate_ratio_interval,
+            0.0,
+            f64::INFINITY,
+        )?;
+        Ok(Self {
+            log_rate_ratio: r.log_rate_ratio,
+            std_error: r.std_error,
+            degrees_of_freedom: r.degrees_of_freedom,
+            t: r.t,
+            p_value: r.p_value,
+            level: r.level,
+            log_ratio_interval: r.log_ratio_interval,
+            rate_ratio_interval: r.rate_ratio_interval,
+        })
+    }
+}
+
+impl LogRatioTest {
+    /// The test of `estimate` with standard error `std_error > 0` against
+    /// Student's t with `dof` degrees of freedom, intervals at `level`.
+    pub(super) fn new(estimate: f64, std_error: f64, dof: f64, level: f64) -> Self {
+        let t = estimate / std_error;
+        let half = t_isf_two_sided(1.0 - level, dof) * std_error;
+        let log_ratio_interval = Interval::within(
+            estimate - half,
+            estimate + half,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+        );
+        Self {
+            log_rate_ratio: estimate,
+            std_error,
+            degrees_of_freedom: dof,
+            t,
+            p_value: t_two_tail(t, dof).clamp(0.0, 1.0),
+            level,
+            log_ratio_interval,
+            rate_ratio_interval: Interval::within(
+                log_ratio_interval.lower.exp(),
+                log_ratio_interval.upper.exp(),
+                0.0,
+                f64::INFINITY,
+            ),
+        }
+    }
+}
+
+impl fmt::Display for LogRatioTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ratio = self.log_rate_ratio.exp();
+        write!(
+            f,
+            "rate ratio {ratio:.3} ({:+.1} %), {:.0} % interval [{:.3}, {:.3}], p = {:.4}",
+            100.0 * (ratio - 1.0),
+            100.0 * self.level,
+            self.rate_ratio_interval.lower,
+            self.rate_ratio_interval.upper,
+            self.p_value
+        )
+    }
+}
 
 /// B against A over independent posts: the ratio of the variants' typical
 /// (geometric-mean) post rates, by Welch's t-test on the posts' log rates.
 ///
-/// Reading from serde checks at least 2 posts per variant, a level in
-/// (0, 1), a p-value in [0, 1], a non-negative standard error, positive
-/// degrees of freedom and a rate-ratio interval in [0, ∞].
+/// Reading from serde checks at least 2 posts per variant and the test's
+/// own invariants (see [`LogRatioTest`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PostRatioRepr")]
 #[non_exhaustive]
@@ -26,23 +141,10 @@ pub struct PostRatioComparison {
     pub posts_a: usize,
     /// Posts of B (with at least one trial).
     pub posts_b: usize,
-    /// Mean log rate of B's posts minus A's: `ln` of the ratio of their
-    /// geometric-mean rates.
-    pub log_rate_ratio: f64,
-    /// Its standard error (Welch).
-    pub std_error: f64,
-    /// Welch–Satterthwaite degrees of freedom.
-    pub degrees_of_freedom: f64,
-    /// `log_rate_ratio / std_error`.
-    pub t: f64,
-    /// Two-sided p-value.
-    pub p_value: f64,
-    /// Level of the intervals.
-    pub level: f64,
-    /// Interval for the log rate ratio.
-    pub log_ratio_interval: Interval,
-    /// Interval for the ratio of typical post rates, B/A.
-    pub rate_ratio_interval: Interval,
+    /// Welch's test of the mean log rate of B's posts minus A's (`ln` of the
+    /// ratio of their geometric-mean rates), with Welch–Satterthwaite
+    /// degrees of freedom.
+    pub test: LogRatioTest,
 }
 
 #[derive(Deserialize)]
@@ -50,14 +152,7 @@ struct PostRatioRepr {
     unit: UnitOfAnalysis,
     posts_a: usize,
     posts_b: usize,
-    log_rate_ratio: f64,
-    std_error: f64,
-    degrees_of_freedom: f64,
-    t: f64,
-    p_value: f64,
-    level: f64,
-    log_ratio_interval: Interval,
-    rate_ratio_interval: Interval,
+    test: LogRatioTest,
 }
 
 impl TryFrom<PostRatioRepr> for PostRatioComparison {
@@ -73,70 +168,23 @@ impl TryFrom<PostRatioRepr> for PostRatioComparison {
                 });
             }
         }
-        check_read(
-            r.level,
-            r.log_rate_ratio,
-            r.std_error,
-            r.p_value,
-            r.degrees_of_freedom,
-            &r.rate_ratio_interval,
-        )?;
         Ok(Self {
             unit: r.unit,
             posts_a: r.posts_a,
             posts_b: r.posts_b,
-            log_rate_ratio: r.log_rate_ratio,
-            std_error: r.std_error,
-            degrees_of_freedom: r.degrees_of_freedom,
-            t: r.t,
-            p_value: r.p_value,
-            level: r.level,
-            log_ratio_interval: r.log_ratio_interval,
-            rate_ratio_interval: r.rate_ratio_interval,
+            test: r.test,
         })
     }
 }
 
 impl fmt::Display for PostRatioComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ratio = self.log_rate_ratio.exp();
         write!(
             f,
-            "B vs A over {} + {} posts (unit: post): typical rate ratio {ratio:.3} ({:+.1} %), {:.0} % interval [{:.3}, {:.3}], p = {:.4}",
-            self.posts_a,
-            self.posts_b,
-            100.0 * (ratio - 1.0),
-            100.0 * self.level,
-            self.rate_ratio_interval.lower,
-            self.rate_ratio_interval.upper,
-            self.p_value
+            "B vs A over {} + {} posts (unit: post): typical {}",
+            self.posts_a, self.posts_b, self.test
         )
     }
-}
-
-/// The checks on reading a t-test of a log rate ratio (this module's and
-/// the paired one's): level in (0, 1), finite estimate, non-negative
-/// standard error, p-value in [0, 1], positive degrees of freedom, rate
-/// ratio interval in [0, ∞].
-pub(super) fn check_read(
-    level: f64,
-    log_rate_ratio: f64,
-    std_error: f64,
-    p_value: f64,
-    degrees_of_freedom: f64,
-    rate_ratio_interval: &Interval,
-) -> Result<()> {
-    check_open_unit("level", level)?;
-    read::finite("log rate ratio", log_rate_ratio)?;
-    read::non_negative("standard error", std_error)?;
-    read::prob("p-value", p_value)?;
-    read::degrees_of_freedom(degrees_of_freedom)?;
-    read::within(
-        "rate ratio interval",
-        rate_ratio_interval,
-        0.0,
-        f64::INFINITY,
-    )
 }
 
 /// `ln((y + ½)/(n + ½))` of each post with trials, summarised.
@@ -181,7 +229,7 @@ fn log_rates(posts: &[Proportion], group: &str) -> Result<SampleSummary> {
 ///     xs.iter().map(|&(y, n)| Proportion::new(y, n)).collect::<Result<Vec<_>, _>>()
 /// };
 /// let r = post_ratio_test(&posts(&a)?, &posts(&b)?, 0.95)?;
-/// assert!(r.rate_ratio_interval.lower > 1.0); // B's posts do better
+/// assert!(r.test.rate_ratio_interval.lower > 1.0); // B's posts do better
 /// println!("{r}");
 /// # Ok::<(), postab::Error>(())
 /// ```
@@ -192,31 +240,11 @@ pub fn post_ratio_test(
 ) -> Result<PostRatioComparison> {
     check_open_unit("level", level)?;
     let (sa, sb) = (log_rates(a, "A")?, log_rates(b, "B")?);
-    let WelchTest {
-        statistic,
-        dof,
-        p_value,
-        difference,
-        std_error,
-        interval,
-        ..
-    } = welch_t_test(sa, sb, Alternative::TwoSided, level)?;
+    let w = welch_t_test(sa, sb, Alternative::TwoSided, level)?;
     Ok(PostRatioComparison {
         unit: UnitOfAnalysis::Post,
         posts_a: sa.n() as usize,
         posts_b: sb.n() as usize,
-        log_rate_ratio: difference,
-        std_error,
-        degrees_of_freedom: dof,
-        t: statistic,
-        p_value,
-        level,
-        log_ratio_interval: interval,
-        rate_ratio_interval: Interval::within(
-            interval.lower.exp(),
-            interval.upper.exp(),
-            0.0,
-            f64::INFINITY,
-        ),
+        test: LogRatioTest::new(w.difference, w.std_error, w.dof, level),
     })
 }

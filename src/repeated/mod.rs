@@ -165,7 +165,7 @@ pub use beta_binomial::{
     BetaBinomialFit, MAX_CONCENTRATION, MAX_FIT_TRIALS, OverdispersedComparison,
     compare_overdispersed, fit_beta_binomial,
 };
-pub use log_rate::{PostRatioComparison, post_ratio_test};
+pub use log_rate::{LogRatioTest, PostRatioComparison, post_ratio_test};
 pub use paired::{
     Block, HierarchicalPosterior, Order, OrderEffect, PairedComparison, RandomEffects,
     TAU_PRIOR_SCALE, paired_bayes, paired_test,

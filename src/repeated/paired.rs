@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
+use super::log_rate::LogRatioTest;
 use crate::freq::{Proportion, t_isf_two_sided, t_two_tail};
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
@@ -167,9 +168,8 @@ impl TryFrom<RandomEffectsRepr> for RandomEffects {
 /// B against A over paired blocks, the block as the unit (see the
 /// [module docs](super) for the model).
 ///
-/// Reading from serde checks at least 2 blocks, a level in (0, 1), a
-/// p-value in [0, 1], a non-negative standard error and interval ends in
-/// order.
+/// Reading from serde checks at least 2 blocks and the test's own
+/// invariants (see [`LogRatioTest`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PairedRepr")]
 #[non_exhaustive]
@@ -178,23 +178,11 @@ pub struct PairedComparison {
     pub unit: UnitOfAnalysis,
     /// Number of blocks.
     pub blocks: usize,
-    /// `δ̂`: the mean per-block `ln(rate_B / rate_A)`, order-adjusted when
-    /// [`OrderEffect::Adjusted`].
-    pub log_rate_ratio: f64,
-    /// Its standard error.
-    pub std_error: f64,
-    /// Student degrees of freedom (`k − 1`, or `k − 2` order-adjusted).
-    pub degrees_of_freedom: f64,
-    /// `δ̂ / std_error`.
-    pub t: f64,
-    /// Two-sided p-value of `δ = 0`.
-    pub p_value: f64,
-    /// Level of the intervals.
-    pub level: f64,
-    /// Interval for `δ`.
-    pub log_ratio_interval: Interval,
-    /// Interval for `exp(δ)`, the typical within-block rate ratio B/A.
-    pub rate_ratio_interval: Interval,
+    /// The paired t-test of `δ`, the mean per-block `ln(rate_B / rate_A)`
+    /// (order-adjusted when [`OrderEffect::Adjusted`]; `k − 1` degrees of
+    /// freedom, `k − 2` adjusted); `exp(δ)` is the typical within-block
+    /// rate ratio B/A.
+    pub test: LogRatioTest,
     /// What was done about the order of publication.
     pub order: OrderEffect,
     /// The random-effects analysis of the same blocks, for comparison.
@@ -205,14 +193,7 @@ pub struct PairedComparison {
 struct PairedRepr {
     unit: UnitOfAnalysis,
     blocks: usize,
-    log_rate_ratio: f64,
-    std_error: f64,
-    degrees_of_freedom: f64,
-    t: f64,
-    p_value: f64,
-    level: f64,
-    log_ratio_interval: Interval,
-    rate_ratio_interval: Interval,
+    test: LogRatioTest,
     order: OrderEffect,
     random_effects: RandomEffects,
 }
@@ -228,25 +209,10 @@ impl TryFrom<PairedRepr> for PairedComparison {
                 min: 2,
             });
         }
-        super::log_rate::check_read(
-            r.level,
-            r.log_rate_ratio,
-            r.std_error,
-            r.p_value,
-            r.degrees_of_freedom,
-            &r.rate_ratio_interval,
-        )?;
         Ok(Self {
             unit: r.unit,
             blocks: r.blocks,
-            log_rate_ratio: r.log_rate_ratio,
-            std_error: r.std_error,
-            degrees_of_freedom: r.degrees_of_freedom,
-            t: r.t,
-            p_value: r.p_value,
-            level: r.level,
-            log_ratio_interval: r.log_ratio_interval,
-            rate_ratio_interval: r.rate_ratio_interval,
+            test: r.test,
             order: r.order,
             random_effects: r.random_effects,
         })
@@ -255,17 +221,10 @@ impl TryFrom<PairedRepr> for PairedComparison {
 
 impl fmt::Display for PairedComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pct = |x: f64| 100.0 * (x - 1.0);
         write!(
             f,
-            "B vs A over {} paired blocks (unit: block): rate ratio {:.3} ({:+.1} %), {:.0} % interval [{:.3}, {:.3}], p = {:.4}",
-            self.blocks,
-            self.log_rate_ratio.exp(),
-            pct(self.log_rate_ratio.exp()),
-            100.0 * self.level,
-            self.rate_ratio_interval.lower,
-            self.rate_ratio_interval.upper,
-            self.p_value
+            "B vs A over {} paired blocks (unit: block): {}",
+            self.blocks, self.test
         )?;
         match self.order {
             OrderEffect::NotRecorded => f.write_str("; order not recorded"),
@@ -319,7 +278,7 @@ impl fmt::Display for PairedComparison {
 ///     .collect::<Result<Vec<_>, postab::Error>>()?;
 /// let r = paired_test(&blocks, 0.95)?;
 /// assert_eq!(r.blocks, 6);
-/// assert!(r.log_rate_ratio > 0.0 && r.rate_ratio_interval.lower > 0.0);
+/// assert!(r.test.log_rate_ratio > 0.0 && r.test.rate_ratio_interval.lower > 0.0);
 /// println!("{r}");
 /// # Ok::<(), postab::Error>(())
 /// ```
@@ -400,31 +359,10 @@ pub fn paired_test(blocks: &[Block], level: f64) -> Result<PairedComparison> {
             ),
         });
     }
-    let t = estimate / std_error;
-    let half = t_isf_two_sided(alpha, dof) * std_error;
-    let log_ratio_interval = Interval::within(
-        estimate - half,
-        estimate + half,
-        f64::NEG_INFINITY,
-        f64::INFINITY,
-    );
-    let rate_ratio_interval = Interval::within(
-        log_ratio_interval.lower.exp(),
-        log_ratio_interval.upper.exp(),
-        0.0,
-        f64::INFINITY,
-    );
     Ok(PairedComparison {
         unit: UnitOfAnalysis::Block,
         blocks: k,
-        log_rate_ratio: estimate,
-        std_error,
-        degrees_of_freedom: dof,
-        t,
-        p_value: t_two_tail(t, dof).clamp(0.0, 1.0),
-        level,
-        log_ratio_interval,
-        rate_ratio_interval,
+        test: LogRatioTest::new(estimate, std_error, dof, level),
         order,
         random_effects: random_effects(&d, &v, alpha),
     })
