@@ -25,6 +25,42 @@ fn num(v: &Value) -> f64 {
     v.as_f64().expect("number")
 }
 
+/// The case's publication orders, if recorded.
+fn orders_of(case: &Value) -> Option<Vec<Order>> {
+    case["order"].as_array().map(|os| {
+        os.iter()
+            .map(|o| match o.as_str() {
+                Some("a_first") => Order::AFirst,
+                _ => Order::BFirst,
+            })
+            .collect()
+    })
+}
+
+/// The case's blocks (`[y_A, n_A, y_B, n_B]` each), with their orders.
+fn blocks_of(case: &Value) -> Vec<Block> {
+    let orders = orders_of(case);
+    case["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let n = |j: usize| b[j].as_u64().expect("count");
+            let block = Block::new(
+                format!("b{i}"),
+                Proportion::new(n(0), n(1)).expect("a"),
+                Proportion::new(n(2), n(3)).expect("b"),
+            )
+            .expect("block");
+            match &orders {
+                Some(o) => block.with_order(o[i]),
+                None => block,
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn paired_analysis_matches_scipy_and_statsmodels() {
     let text = std::fs::read_to_string("tests/data/paired-reference.json").expect("data");
@@ -32,33 +68,8 @@ fn paired_analysis_matches_scipy_and_statsmodels() {
     let cases = doc["cases"].as_array().expect("cases");
     assert!(cases.len() >= 10);
     for (c, case) in cases.iter().enumerate() {
-        let orders: Option<Vec<Order>> = case["order"].as_array().map(|os| {
-            os.iter()
-                .map(|o| match o.as_str() {
-                    Some("a_first") => Order::AFirst,
-                    _ => Order::BFirst,
-                })
-                .collect()
-        });
-        let blocks: Vec<Block> = case["blocks"]
-            .as_array()
-            .expect("blocks")
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let n = |j: usize| b[j].as_u64().expect("count");
-                let block = Block::new(
-                    format!("b{i}"),
-                    Proportion::new(n(0), n(1)).expect("a"),
-                    Proportion::new(n(2), n(3)).expect("b"),
-                )
-                .expect("block");
-                match &orders {
-                    Some(o) => block.with_order(o[i]),
-                    None => block,
-                }
-            })
-            .collect();
+        let blocks = blocks_of(case);
+        let orders = orders_of(case);
         let r = paired_test(&blocks, 0.95).expect("paired");
         assert_eq!(r.unit, UnitOfAnalysis::Block);
         let p = &case["paired"];
@@ -222,21 +233,7 @@ fn hierarchical_posterior_matches_two_dimensional_mpmath() {
     assert!(list.len() >= 8);
     for r in list {
         let c = r["case"].as_u64().expect("case") as usize;
-        let blocks: Vec<Block> = cases["cases"][c]["blocks"]
-            .as_array()
-            .expect("blocks")
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let n = |j: usize| b[j].as_u64().expect("count");
-                Block::new(
-                    format!("b{i}"),
-                    Proportion::new(n(0), n(1)).expect("a"),
-                    Proportion::new(n(2), n(3)).expect("b"),
-                )
-                .expect("block")
-            })
-            .collect();
+        let blocks = blocks_of(&cases["cases"][c]);
         let h = paired_bayes(&blocks, 0.95).expect("hierarchical");
         let what = |s: &str| format!("case {c} {s}");
         close(

@@ -118,5 +118,5 @@ pub use proportion_ci::{ProportionCiMethod, proportion_ci};
 pub use srm::{MIN_SPLIT_SHARE, SRM_THRESHOLD, SrmCheck, sample_ratio_mismatch};
 pub use stratified::{BreslowDayTest, CmhTest, MhOddsRatio, StratifiedTables};
 pub use welch::{SampleSummary, WelchTest, welch_t_test};
-pub(crate) use welch::{t_isf_two_sided, t_two_tail};
+pub(crate) use welch::{t_isf_two_sided, t_two_tail, t_upper};
 pub use ztest::{Variance, ZTest, ZTestOptions, two_proportion_ztest};

@@ -200,7 +200,7 @@ pub(crate) fn t_two_tail(t: f64, nu: f64) -> f64 {
 }
 
 /// P(T_ν > t).
-fn t_upper(t: f64, nu: f64) -> f64 {
+pub(crate) fn t_upper(t: f64, nu: f64) -> f64 {
     let half = 0.5 * t_two_tail(t, nu);
     if t >= 0.0 { half } else { 1.0 - half }
 }

@@ -126,6 +126,13 @@
 //!   credible interval, with `τ`'s uncertainty integrated (not plugged in),
 //!   by quadrature rather than simulation.
 //!
+//! [`PairedPlan`] plans a paired design: the blocks needed for a lift at
+//! the account's post-to-post concentration κ (delta-method variance of
+//! each post's log rate, shifted-t power). Against simulation (5 % rate,
+//! κ = 300, 2,000 impressions a post, 20 % lift) it planned 0.33 and 0.65
+//! power at 12 and 24 blocks where 0.36 and 0.66 were measured; with
+//! strongly skewed rates (μκ ≈ 2) it is conservative.
+//!
 //! The estimand is the mean log rate ratio over blocks: `exp(δ)` is the
 //! typical ratio of B's rate to A's in the same block. Estimates, standard
 //! errors, t and τ² agree with scipy's `ttest_1samp`, statsmodels' OLS and
@@ -167,8 +174,8 @@ pub use beta_binomial::{
 };
 pub use log_rate::{LogRatioTest, PostRatioComparison, post_ratio_test};
 pub use paired::{
-    Block, HierarchicalPosterior, Order, OrderEffect, PairedComparison, RandomEffects,
-    TAU_PRIOR_SCALE, paired_bayes, paired_test,
+    Block, HierarchicalPosterior, MAX_PLANNED_BLOCKS, Order, OrderEffect, PairedComparison,
+    PairedPlan, RandomEffects, TAU_PRIOR_SCALE, paired_bayes, paired_test,
 };
 pub use ratio::{
     RateComparison, RatioEstimate, naive_binomial_test, post_level_test, ratio_estimate,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
 use super::log_rate::LogRatioTest;
-use crate::freq::{Proportion, t_isf_two_sided, t_two_tail};
+use crate::freq::{Proportion, t_isf_two_sided, t_two_tail, t_upper};
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
 
@@ -691,5 +691,134 @@ fn hierarchical(d: &[f64], v: &[f64], level: f64) -> HierarchicalPosterior {
         loss_choose_b,
         loss_choose_a,
         tau_median,
+    }
+}
+
+/// Most blocks [`PairedPlan::blocks_needed`] searches.
+pub const MAX_PLANNED_BLOCKS: usize = 10_000_000;
+
+/// The assumptions of a paired design's plan: every post of a block with
+/// `impressions` trials, A's rate `rate`, B's `rate·(1 + lift)`, each post's
+/// own rate drawn around its variant's with Beta–Binomial concentration
+/// `concentration` (κ; the intra-post correlation is `1/(1 + κ)`, and
+/// [`super::fit_beta_binomial`] estimates it from an account's history).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PairedPlan {
+    /// A's rate per impression.
+    pub rate: f64,
+    /// The relative lift to detect (0.3 = B's rate 30 % above A's).
+    pub lift: f64,
+    /// Impressions per post.
+    pub impressions: f64,
+    /// κ, the post-to-post concentration.
+    pub concentration: f64,
+}
+
+impl PairedPlan {
+    /// Checks the assumptions: rates in (0, 1) for both variants,
+    /// `lift > −1` and not 0, at least one impression, `κ > 0`.
+    fn check(&self) -> Result<()> {
+        check_open_unit("rate", self.rate)?;
+        let b = self.rate * (1.0 + self.lift);
+        if !(self.lift > -1.0 && self.lift != 0.0 && b > 0.0 && b < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "lift",
+                value: self.lift,
+                expected: "a relative lift other than 0 that keeps B's rate in (0, 1)",
+            });
+        }
+        if !(self.impressions >= 1.0 && self.impressions.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "impressions per post",
+                value: self.impressions,
+                expected: "a finite number ≥ 1",
+            });
+        }
+        crate::validate::check_positive("concentration", self.concentration)?;
+        Ok(())
+    }
+
+    /// The standard deviation of a block's log rate ratio: by the delta
+    /// method, `Var ln p̂ ≈ (1 − p)/(n p) · (1 + (n − 1)/(κ + 1))` for each
+    /// post (the Beta–Binomial variance of `p̂` over `p²`), summed over A
+    /// and B.
+    pub fn log_ratio_sd(&self) -> Result<f64> {
+        self.check()?;
+        let n = self.impressions;
+        let inflation = 1.0 + (n - 1.0) / (self.concentration + 1.0);
+        let var = |p: f64| (1.0 - p) / (n * p) * inflation;
+        Ok((var(self.rate) + var(self.rate * (1.0 + self.lift))).sqrt())
+    }
+
+    /// The power of [`paired_test`] (order not adjusted, `k − 1` degrees
+    /// of freedom) with `blocks` blocks at two-sided level `alpha`:
+    /// `P(|T_{k−1} + δ√k/σ| > t_{1−α/2, k−1})`, the shifted central t
+    /// approximation to the noncentral t.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for bad assumptions or `alpha`,
+    /// [`Error::TooFew`] for fewer than 2 blocks.
+    pub fn power(&self, blocks: usize, alpha: f64) -> Result<f64> {
+        check_open_unit("alpha", alpha)?;
+        if blocks < 2 {
+            return Err(Error::TooFew {
+                what: "blocks",
+                got: blocks,
+                min: 2,
+            });
+        }
+        let sd = self.log_ratio_sd()?;
+        let k = blocks as f64;
+        let dof = k - 1.0;
+        let shift = self.lift.ln_1p().abs() * k.sqrt() / sd;
+        let critical = t_isf_two_sided(alpha, dof);
+        Ok((t_upper(critical - shift, dof) + t_upper(critical + shift, dof)).clamp(0.0, 1.0))
+    }
+
+    /// The fewest blocks whose [`PairedPlan::power`] reaches `power` at
+    /// two-sided level `alpha`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for bad assumptions, `alpha` or `power`;
+    /// [`Error::Infeasible`] when even [`MAX_PLANNED_BLOCKS`] blocks fall
+    /// short.
+    ///
+    /// # Example
+    /// ```
+    /// use postab::repeated::PairedPlan;
+    ///
+    /// // 2 % click rate, 2,000 impressions a post, κ = 100: blocks to see
+    /// // a 30 % lift with 80 % power at α = 0.05.
+    /// let plan = PairedPlan { rate: 0.02, lift: 0.3, impressions: 2_000.0, concentration: 100.0 };
+    /// let k = plan.blocks_needed(0.05, 0.8)?;
+    /// assert!(plan.power(k, 0.05)? >= 0.8 && plan.power(k - 1, 0.05)? < 0.8);
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn blocks_needed(&self, alpha: f64, power: f64) -> Result<usize> {
+        check_open_unit("power", power)?;
+        let reaches = |k: usize| self.power(k, alpha).map(|p| p >= power);
+        let mut hi = 2;
+        while !reaches(hi)? {
+            if hi >= MAX_PLANNED_BLOCKS {
+                return Err(Error::Infeasible {
+                    what: "paired blocks",
+                    reason: format!(
+                        "{MAX_PLANNED_BLOCKS} blocks reach power {:.4}, below {power}",
+                        self.power(MAX_PLANNED_BLOCKS, alpha)?
+                    ),
+                });
+            }
+            hi = (hi * 2).min(MAX_PLANNED_BLOCKS);
+        }
+        let mut lo = hi / 2; // does not reach (or is below 2)
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if mid >= 2 && reaches(mid)? {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Ok(hi)
     }
 }
