@@ -20,9 +20,12 @@
 //!     and the two-sided exact conditional (binomial) test.
 //! * p-values against the control are adjusted for the number of
 //!   comparisons (default Holm).
-//! * **Sample ratio mismatch**: chi-square goodness of fit of the
-//!   denominators (e.g. impressions) against the intended split (equal unless
-//!   set), flagged at p < 0.001.
+//! * **Sample ratio mismatch**, only when a split is declared
+//!   ([`AnalysisOptions::split`], i.e. the platform randomised exposure):
+//!   chi-square goodness of fit of the denominators (e.g. impressions)
+//!   against that split, flagged at p < 0.001. Without a declared split
+//!   there is no check: impressions of separately published posts are an
+//!   outcome, not a randomised split.
 
 use std::fmt;
 
@@ -61,8 +64,10 @@ pub struct AnalysisOptions {
     pub level: f64,
     /// Multiple-comparison correction of the tests against control (default Holm).
     pub correction: Correction,
-    /// Intended share of the denominator per variant for the SRM check, in
-    /// variant order (default: equal).
+    /// The declared split of a randomised exposure: the intended share of
+    /// the denominator per variant, in variant order, checked by the
+    /// sample-ratio test (default: none declared, no check; see
+    /// [`Analysis::srm`]).
     pub split: Option<Vec<f64>>,
 }
 
@@ -385,8 +390,11 @@ pub struct Analysis {
     pub options: AnalysisOptions,
     /// One entry per variant, in the experiment's order.
     pub variants: Vec<VariantAnalysis>,
-    /// Sample-ratio-mismatch check on the denominators.
-    pub srm: SrmCheck,
+    /// Sample-ratio-mismatch check of the denominators against the declared
+    /// split ([`AnalysisOptions::split`]); `None` when no split was
+    /// declared: impressions of separately published posts are an outcome,
+    /// not a randomised split, so there is no plan to check them against.
+    pub srm: Option<SrmCheck>,
 }
 
 #[derive(Deserialize)]
@@ -399,7 +407,10 @@ struct AnalysisRepr {
     control: String,
     options: AnalysisOptions,
     variants: Vec<VariantAnalysis>,
-    srm: SrmCheck,
+    // Schema version 1 always carried a check (against an equal split when
+    // none was declared).
+    #[serde(default)]
+    srm: Option<SrmCheck>,
 }
 
 impl TryFrom<AnalysisRepr> for Analysis {
@@ -461,7 +472,10 @@ impl Analysis {
                 right: self.variants.len(),
             });
         }
-        read::prob("sample ratio p-value", self.srm.p_value)
+        match &self.srm {
+            Some(srm) => read::prob("sample ratio p-value", srm.p_value),
+            None => Ok(()),
+        }
     }
 }
 
@@ -539,11 +553,11 @@ pub fn analyze_arms(
             v
         })
         .collect();
-    let split = options
-        .split
-        .clone()
-        .unwrap_or_else(|| vec![1.0; arms.len()]);
     let denominators: Vec<u64> = arms.iter().map(|v| v.denominator).collect();
+    let srm = match &options.split {
+        Some(split) => Some(sample_ratio_mismatch(&denominators, split)?),
+        None => None,
+    };
     Ok(Analysis {
         experiment: names.experiment.to_string(),
         metric: names.metric.to_string(),
@@ -553,7 +567,7 @@ pub fn analyze_arms(
         control: arms[control].id.clone(),
         options: options.clone(),
         variants,
-        srm: sample_ratio_mismatch(&denominators, &split)?,
+        srm,
     })
 }
 
@@ -848,27 +862,38 @@ impl fmt::Display for Analysis {
         for r in &rows {
             writeln!(f, "{}", line(r).trim_end())?;
         }
-        writeln!(
-            f,
-            "sample ratio check: chi-square p = {}{}",
-            fixed(self.srm.p_value, 4),
-            if self.srm.mismatch {
-                "  << MISMATCH: traffic split differs from the plan (p < 0.001)"
-            } else {
-                " (ok)"
-            }
-        )?;
+        match &self.srm {
+            Some(srm) => writeln!(
+                f,
+                "sample ratio check: chi-square p = {}{}",
+                fixed(srm.p_value, 4),
+                if srm.mismatch {
+                    "  << MISMATCH: traffic split differs from the plan (p < 0.001)"
+                } else {
+                    " (ok)"
+                }
+            )?,
+            None => writeln!(
+                f,
+                "sample ratio check: none (no split declared; impressions of separately published posts are not a randomised split)"
+            )?,
+        }
+        let design = if self.srm.is_some() {
+            "randomised exposure (declared split)"
+        } else {
+            "not declared randomised (no split)"
+        };
         match self.model {
             Model::BetaBinomial => write!(
                 f,
-                "design: randomised exposure assumed; unit of analysis: the impression (each an independent trial; post-to-post variation not modelled); model: Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals",
+                "design: {design}; unit of analysis: the impression (each an independent trial; post-to-post variation not modelled); model: Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals",
                 self.options.prior.alpha(),
                 self.options.prior.beta(),
                 self.options.correction
             ),
             _ => write!(
                 f,
-                "design: randomised exposure assumed; unit of analysis: the exposure (events Poisson per exposure; post-to-post variation not modelled); model: Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals",
+                "design: {design}; unit of analysis: the exposure (events Poisson per exposure; post-to-post variation not modelled); model: Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals",
                 self.options.gamma_prior.shape(),
                 self.options.gamma_prior.rate(),
                 self.options.correction

@@ -89,7 +89,8 @@ fn analysis_is_right_at_ten_million_impressions() {
         .expect("analysis");
     let vs = report.variants[1].vs_control.as_ref().expect("compared");
     assert!(vs.prob_beats_control > 0.98 && vs.prob_beats_control < 1.0);
-    assert!(!report.srm.mismatch);
+    // No split declared: no sample-ratio check (organic posts).
+    assert!(report.srm.is_none());
 }
 
 #[test]
@@ -156,4 +157,28 @@ fn rate_ratio_interval_is_variant_over_control() {
         .expect("defined");
     // Observed ratio 70/30 = 2.33 lies inside; the interval is above 1.
     assert!(ci.contains(70.0 / 30.0) && ci.lower > 1.0, "{ci:?}");
+}
+
+/// Issue 12: organic posts get no sample-ratio flag (their impressions are
+/// an outcome, not a randomised split); a declared 50/50 split with
+/// 303,844 vs 300,082 impressions is still flagged.
+#[test]
+fn sample_ratio_check_only_for_a_declared_split() {
+    let exp = two_arm((9_100, 303_844), (9_300, 300_082));
+    let organic = exp.analyze(&Metric::click_through()).expect("analysis");
+    assert!(organic.srm.is_none());
+    assert!(organic.to_string().contains("no split declared"));
+    let mut options = postab::analysis::AnalysisOptions::default();
+    options.split = Some(vec![1.0, 1.0]);
+    let declared = exp
+        .analyze_with(&Metric::click_through(), &options)
+        .expect("analysis");
+    let srm = declared.srm.clone().expect("a declared split is checked");
+    assert!(srm.mismatch && srm.p_value < 1e-3, "{srm:?}");
+    assert!(declared.to_string().contains("MISMATCH"));
+    assert!(
+        declared
+            .to_string()
+            .contains("randomised exposure (declared split)")
+    );
 }

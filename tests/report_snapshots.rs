@@ -186,3 +186,16 @@ fn version_1_documents_still_read() -> Res<()> {
     assert!(test.statistic.is_finite() && test.degrees_of_freedom == f64::INFINITY);
     Ok(())
 }
+
+/// A version 1 analysis document still reads, with the sample-ratio check
+/// it carried.
+#[test]
+fn version_1_analysis_still_reads() -> Res<()> {
+    let json = std::fs::read_to_string("tests/data/analysis-schema-v1.json")?;
+    let doc = Document::from_json(&json)?;
+    let Body::Analysis(a) = doc.body else {
+        panic!("an analysis document");
+    };
+    assert!(a.srm.is_some_and(|s| !s.mismatch));
+    Ok(())
+}

@@ -99,10 +99,10 @@ pub(crate) fn verdict(a: &Analysis) -> String {
             )
         }
     };
-    if a.srm.mismatch {
+    if let Some(srm) = a.srm.as_ref().filter(|s| s.mismatch) {
         out.push_str(&format!(
             " **Warning:** the traffic split differs from the plan (sample ratio mismatch, p = {}); check the allocation before trusting the comparison.",
-            sci(a.srm.p_value, 2)
+            sci(srm.p_value, 2)
         ));
     }
     out

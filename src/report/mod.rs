@@ -35,7 +35,8 @@
 //!   (`{"lower", "upper"}`), `prob_best`, `expected_loss`,
 //!   `vs_control` (`null` for the control, else `prob_beats_control`,
 //!   `difference`, `difference_interval`, `ratio_interval`, `lift`,
-//!   `p_value`, `adjusted_p_value`)) and `srm` (sample-ratio check);
+//!   `p_value`, `adjusted_p_value`)) and `srm` (sample-ratio check against
+//!   the declared split, `null` when none was declared);
 //! * `slots`: [`SlotReport`] — `metric`, `tz` (IANA name), `scheme`,
 //!   `prior` (`{"alpha", "beta"}`), `rates` (per slot with data:
 //!   `label`, `successes`, `trials`, `rate`, `posts`), `prob_best`
@@ -135,9 +136,10 @@ pub use slots::SlotReport;
 /// from [`OLDEST_SCHEMA_VERSION`] on).
 ///
 /// Version 2: a post-level comparison (`RateComparison`) names its test
-/// statistic `statistic` (was `z`) and carries `degrees_of_freedom`; a
-/// version 1 document reads with its `z` as the statistic and infinite
-/// degrees of freedom (the normal reference it used).
+/// statistic `statistic` (was `z`) and carries `degrees_of_freedom`; an
+/// analysis's `srm` is `null` unless a split was declared. A version 1
+/// document reads with its `z` as the statistic and infinite degrees of
+/// freedom (the normal reference it used), and its `srm` as written.
 pub const SCHEMA_VERSION: u64 = 2;
 
 /// The oldest JSON schema version this build reads.
