@@ -212,6 +212,24 @@ fn bad_blocks_are_typed_errors() {
     );
     assert_ne!(bad, json);
     assert!(serde_json::from_str::<postab::repeated::PairedComparison>(&bad).is_err());
+    let as_posts = json.replacen("\"unit\":\"block\"", "\"unit\":\"post\"", 1);
+    assert_ne!(as_posts, json);
+    assert!(serde_json::from_str::<postab::repeated::PairedComparison>(&as_posts).is_err());
+    // Blocks and plans are read through their checks.
+    let block = serde_json::to_string(&all_b[0]).expect("json");
+    assert_eq!(
+        serde_json::from_str::<Block>(&block).expect("read"),
+        all_b[0]
+    );
+    let unnamed = block.replacen("\"key\":\"x\"", "\"key\":\"\"", 1);
+    assert_ne!(unnamed, block);
+    assert!(serde_json::from_str::<Block>(&unnamed).is_err());
+    assert!(
+        serde_json::from_str::<postab::repeated::PairedPlan>(
+            r#"{"rate": 2.0, "lift": 0.3, "impressions": 2000, "concentration": 100}"#
+        )
+        .is_err()
+    );
 }
 
 /// The hierarchical posterior (closed form in δ, quadrature in τ) against a

@@ -463,8 +463,9 @@ impl RatioSeries {
             }
             // Upward the terms may fall only like a power law (see
             // `power_tail_too_long`); give up at once if they do.
-            let decay = d1 + d2 - n1 - n2;
-            if s > 0.0 && k == TAIL_PROBE && power_tail_too_long(t, sum, d2, decay, POWER_TAIL_ROOM)
+            if s > 0.0
+                && k == TAIL_PROBE
+                && power_tail_too_long(t, sum, d2, d1 + d2 - n1 - n2, POWER_TAIL_ROOM)
             {
                 return (sum, true);
             }

@@ -401,11 +401,20 @@ pub(crate) struct LiftTails {
 
 impl LiftTails {
     pub(crate) fn new(a: ZDist, b: ZDist) -> Self {
+        let a_breaks = a.drop_points(&DROPS);
+        // The core is a subset of the breakpoints (each side is solved
+        // outward from the mode): those below midway to the next drop.
+        let cut = 0.5 * (DROPS[CORE_DROP] + DROPS[CORE_DROP + 1]);
+        let a_core = a_breaks
+            .iter()
+            .copied()
+            .filter(|&z| a.drop(z) < cut)
+            .collect();
         Self {
             a,
             b,
-            a_breaks: a.drop_points(&DROPS),
-            a_core: a.drop_points(&DROPS[..=CORE_DROP]),
+            a_breaks,
+            a_core,
             b_values: b
                 .drop_points(&DROPS)
                 .into_iter()

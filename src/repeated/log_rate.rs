@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
 use crate::freq::{
-    Alternative, Proportion, SampleSummary, t_isf_two_sided, t_two_tail, welch_t_test,
+    Alternative, Proportion, SampleSummary, WelchTest, t_isf_two_sided, t_two_tail, welch_t_test,
 };
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
@@ -93,17 +93,33 @@ impl LogRatioTest {
             f64::NEG_INFINITY,
             f64::INFINITY,
         );
-        Self {
-            log_rate_ratio: estimate,
-            std_error,
-            degrees_of_freedom: dof,
-            t,
-            p_value: t_two_tail(t, dof).clamp(0.0, 1.0),
+        Self::from_welch(
+            &WelchTest {
+                statistic: t,
+                dof,
+                p_value: t_two_tail(t, dof).clamp(0.0, 1.0),
+                difference: estimate,
+                std_error,
+                interval: log_ratio_interval,
+            },
             level,
-            log_ratio_interval,
+        )
+    }
+
+    /// The test a Welch (or any Student) t-test of the log rates already
+    /// computed: its statistic, p-value and interval as they are.
+    fn from_welch(w: &WelchTest, level: f64) -> Self {
+        Self {
+            log_rate_ratio: w.difference,
+            std_error: w.std_error,
+            degrees_of_freedom: w.dof,
+            t: w.statistic,
+            p_value: w.p_value,
+            level,
+            log_ratio_interval: w.interval,
             rate_ratio_interval: Interval::within(
-                log_ratio_interval.lower.exp(),
-                log_ratio_interval.upper.exp(),
+                w.interval.lower.exp(),
+                w.interval.upper.exp(),
                 0.0,
                 f64::INFINITY,
             ),
@@ -129,8 +145,8 @@ impl fmt::Display for LogRatioTest {
 /// B against A over independent posts: the ratio of the variants' typical
 /// (geometric-mean) post rates, by Welch's t-test on the posts' log rates.
 ///
-/// Reading from serde checks at least 2 posts per variant and the test's
-/// own invariants (see [`LogRatioTest`]).
+/// Reading from serde checks at least 2 posts per variant, the post as the
+/// unit and the test's own invariants (see [`LogRatioTest`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PostRatioRepr")]
 #[non_exhaustive]
@@ -168,6 +184,12 @@ impl TryFrom<PostRatioRepr> for PostRatioComparison {
                 });
             }
         }
+        if r.unit != UnitOfAnalysis::Post {
+            return Err(read::inconsistent(
+                "post ratio comparison",
+                format!("unit {} (posts are the unit)", r.unit),
+            ));
+        }
         Ok(Self {
             unit: r.unit,
             posts_a: r.posts_a,
@@ -187,12 +209,23 @@ impl fmt::Display for PostRatioComparison {
     }
 }
 
+/// `(y + ½, n + ½)`: a post's counts with half a success and half a trial
+/// added, so that a post with 0 clicks still has a finite log rate (the
+/// correction of every log rate and log rate ratio in this module and the
+/// paired one).
+pub(super) fn corrected(p: Proportion) -> (f64, f64) {
+    (p.successes() as f64 + 0.5, p.trials() as f64 + 0.5)
+}
+
 /// `ln((y + ½)/(n + ½))` of each post with trials, summarised.
 fn log_rates(posts: &[Proportion], group: &str) -> Result<SampleSummary> {
     let x: Vec<f64> = posts
         .iter()
         .filter(|p| p.trials() > 0)
-        .map(|p| ((p.successes() as f64 + 0.5) / (p.trials() as f64 + 0.5)).ln())
+        .map(|&p| {
+            let (y, n) = corrected(p);
+            (y / n).ln()
+        })
         .collect();
     let m = x.len();
     if m < 2 {
@@ -245,6 +278,6 @@ pub fn post_ratio_test(
         unit: UnitOfAnalysis::Post,
         posts_a: sa.n() as usize,
         posts_b: sb.n() as usize,
-        test: LogRatioTest::new(w.difference, w.std_error, w.dof, level),
+        test: LogRatioTest::from_welch(&w, level),
     })
 }

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
-use super::log_rate::LogRatioTest;
+use super::log_rate::{LogRatioTest, corrected};
 use crate::freq::{Proportion, t_isf_two_sided, t_two_tail, t_upper};
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
@@ -27,12 +27,35 @@ pub enum Order {
 }
 
 /// One block: the same content published once as each variant.
+///
+/// Reading from serde runs [`Block::new`]'s check (a non-empty key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "BlockRepr")]
 pub struct Block {
     key: String,
     a: Proportion,
     b: Proportion,
     order: Option<Order>,
+}
+
+#[derive(Deserialize)]
+struct BlockRepr {
+    key: String,
+    a: Proportion,
+    b: Proportion,
+    order: Option<Order>,
+}
+
+impl TryFrom<BlockRepr> for Block {
+    type Error = Error;
+
+    fn try_from(r: BlockRepr) -> Result<Self> {
+        let block = Block::new(r.key, r.a, r.b)?;
+        Ok(match r.order {
+            Some(o) => block.with_order(o),
+            None => block,
+        })
+    }
 }
 
 impl Block {
@@ -85,12 +108,14 @@ impl Block {
 
     /// `(d, v)`: the log rate ratio with its within-block variance (see
     /// the [module docs](super)).
+    /// The variance is floored at [`MIN_WITHIN_VARIANCE`] (a block where
+    /// every trial succeeded in both arms has `v = 0`), so every weight
+    /// `1/(v + τ²)` built from it is finite.
     fn log_ratio(&self) -> (f64, f64) {
-        let half = |p: Proportion| (p.successes() as f64 + 0.5, p.trials() as f64 + 0.5);
-        let ((ya, na), (yb, nb)) = (half(self.a), half(self.b));
+        let ((ya, na), (yb, nb)) = (corrected(self.a), corrected(self.b));
         let d = (yb / nb).ln() - (ya / na).ln();
         let v = (1.0 / yb - 1.0 / nb) + (1.0 / ya - 1.0 / na);
-        (d, v)
+        (d, v.max(MIN_WITHIN_VARIANCE))
     }
 }
 
@@ -168,7 +193,8 @@ impl TryFrom<RandomEffectsRepr> for RandomEffects {
 /// B against A over paired blocks, the block as the unit (see the
 /// [module docs](super) for the model).
 ///
-/// Reading from serde checks at least 2 blocks and the test's own
+/// Reading from serde checks at least 2 blocks, the block as the unit, an
+/// order adjustment consistent with the blocks, and the test's own
 /// invariants (see [`LogRatioTest`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PairedRepr")]
@@ -208,6 +234,29 @@ impl TryFrom<PairedRepr> for PairedComparison {
                 got: r.blocks,
                 min: 2,
             });
+        }
+        if r.unit != UnitOfAnalysis::Block {
+            return Err(read::inconsistent(
+                "paired comparison",
+                format!("unit {} (blocks are the unit)", r.unit),
+            ));
+        }
+        if let OrderEffect::Adjusted {
+            a_first,
+            b_first,
+            first_advantage,
+        } = r.order
+        {
+            if a_first == 0 || b_first == 0 || a_first + b_first != r.blocks {
+                return Err(read::inconsistent(
+                    "paired comparison",
+                    format!(
+                        "order adjusted with {a_first} A-first and {b_first} B-first blocks of {}",
+                        r.blocks
+                    ),
+                ));
+            }
+            read::finite("first-position advantage", first_advantage)?;
         }
         Ok(Self {
             unit: r.unit,
@@ -390,14 +439,12 @@ fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
 
-/// Smallest within-block variance used as a weight (a block where every
-/// trial succeeded in both arms has `v = 0`).
+/// Smallest within-block variance (see `Block::log_ratio`).
 const MIN_WITHIN_VARIANCE: f64 = 1e-12;
 
 /// DerSimonian–Laird `τ²` and the HKSJ interval (see the [module docs](super)).
 fn random_effects(d: &[f64], v: &[f64], alpha: f64) -> RandomEffects {
     let k = d.len() as f64;
-    let v: Vec<f64> = v.iter().map(|&x| x.max(MIN_WITHIN_VARIANCE)).collect();
     let weighted_mean = |w: &[f64]| -> (f64, f64) {
         let sw: f64 = w.iter().sum();
         (w.iter().zip(d).map(|(w, d)| w * d).sum::<f64>() / sw, sw)
@@ -444,12 +491,15 @@ pub const TAU_PRIOR_SCALE: f64 = 0.5;
 /// two-dimensional mpmath integral of the joint posterior to 1e-9
 /// (`tests/paired_reference.rs`).
 ///
-/// Reading from serde checks probabilities in [0, 1] that sum to 1 within
-/// 1e-9, losses ≥ 0, a finite mean and a rate-ratio interval in [0, ∞].
+/// Reading from serde checks the block as the unit, probabilities in [0, 1]
+/// that sum to 1, losses ≥ 0, a finite mean and a rate-ratio interval in
+/// [0, ∞].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "HierarchicalRepr")]
 #[non_exhaustive]
 pub struct HierarchicalPosterior {
+    /// Always [`UnitOfAnalysis::Block`].
+    pub unit: UnitOfAnalysis,
     /// `P(δ > 0)`: B's rate is higher in the typical block.
     pub prob_b_better: f64,
     /// `P(δ < 0)`.
@@ -470,6 +520,7 @@ pub struct HierarchicalPosterior {
 
 #[derive(Deserialize)]
 struct HierarchicalRepr {
+    unit: UnitOfAnalysis,
     prob_b_better: f64,
     prob_a_better: f64,
     mean: f64,
@@ -498,7 +549,14 @@ impl TryFrom<HierarchicalRepr> for HierarchicalPosterior {
             0.0,
             f64::INFINITY,
         )?;
+        if r.unit != UnitOfAnalysis::Block {
+            return Err(read::inconsistent(
+                "hierarchical posterior",
+                format!("unit {} (blocks are the unit)", r.unit),
+            ));
+        }
         Ok(Self {
+            unit: r.unit,
             prob_b_better: r.prob_b_better,
             prob_a_better: r.prob_a_better,
             mean: r.mean,
@@ -523,10 +581,7 @@ struct TauNode {
 /// The nodes of the `τ` quadrature (see [`HierarchicalPosterior`]).
 fn tau_nodes(d: &[f64], v: &[f64]) -> Vec<TauNode> {
     let rule = crate::numeric::quad::panel_rule();
-    let v_min = v
-        .iter()
-        .fold(f64::INFINITY, |m, &x| m.min(x))
-        .max(MIN_WITHIN_VARIANCE);
+    let v_min = v.iter().fold(f64::INFINITY, |m, &x| m.min(x));
     let (mut lo, top) = (1e-3 * v_min.sqrt(), 1e6);
     // Panel ends in u = atan(τ/s): 0, then τ a factor √2 apart.
     let mut ends = vec![0.0];
@@ -538,22 +593,24 @@ fn tau_nodes(d: &[f64], v: &[f64]) -> Vec<TauNode> {
     let mut nodes = Vec::with_capacity(ends.len() * rule.nodes.len());
     let mut ln_max = f64::NEG_INFINITY;
     let mut ln_w = Vec::with_capacity(nodes.capacity());
+    // The blocks' weights 1/(v_i + τ²) at the current node, formed once.
+    let mut weights = vec![0.0; d.len()];
     for e in ends.windows(2) {
         let (mid, half) = (0.5 * (e[0] + e[1]), 0.5 * (e[1] - e[0]));
         for (&x, &w) in rule.nodes.iter().zip(&rule.weights) {
             let tau = TAU_PRIOR_SCALE * (mid + half * x).tan();
             let (mut sw, mut swd, mut ln_det) = (0.0, 0.0, 0.0);
-            for (&di, &vi) in d.iter().zip(v) {
-                let wi = 1.0 / (vi.max(MIN_WITHIN_VARIANCE) + tau * tau);
-                sw += wi;
-                swd += wi * di;
+            for ((wi, &di), &vi) in weights.iter_mut().zip(d).zip(v) {
+                *wi = 1.0 / (vi + tau * tau);
+                sw += *wi;
+                swd += *wi * di;
                 ln_det += wi.ln();
             }
             let mu = swd / sw;
-            let q: f64 = d
+            let q: f64 = weights
                 .iter()
-                .zip(v)
-                .map(|(&di, &vi)| (di - mu).powi(2) / (vi.max(MIN_WITHIN_VARIANCE) + tau * tau))
+                .zip(d)
+                .map(|(wi, &di)| wi * (di - mu).powi(2))
                 .sum();
             // ln p(τ | d) + ln(du weight): the prior is uniform in u.
             let ln = 0.5 * ln_det - 0.5 * sw.ln() - 0.5 * q + (w * half).ln();
@@ -678,6 +735,7 @@ fn hierarchical(d: &[f64], v: &[f64], level: f64) -> HierarchicalPosterior {
         })
         .map_or(0.0, |n| n.tau);
     HierarchicalPosterior {
+        unit: UnitOfAnalysis::Block,
         prob_b_better,
         prob_a_better,
         mean,
@@ -702,7 +760,11 @@ pub const MAX_PLANNED_BLOCKS: usize = 10_000_000;
 /// own rate drawn around its variant's with Beta–Binomial concentration
 /// `concentration` (κ; the intra-post correlation is `1/(1 + κ)`, and
 /// [`super::fit_beta_binomial`] estimates it from an account's history).
+///
+/// Reading from serde checks the assumptions as every method does (see
+/// [`PairedPlan::log_ratio_sd`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PairedPlanRepr")]
 pub struct PairedPlan {
     /// A's rate per impression.
     pub rate: f64,
@@ -712,6 +774,29 @@ pub struct PairedPlan {
     pub impressions: f64,
     /// κ, the post-to-post concentration.
     pub concentration: f64,
+}
+
+#[derive(Deserialize)]
+struct PairedPlanRepr {
+    rate: f64,
+    lift: f64,
+    impressions: f64,
+    concentration: f64,
+}
+
+impl TryFrom<PairedPlanRepr> for PairedPlan {
+    type Error = Error;
+
+    fn try_from(r: PairedPlanRepr) -> Result<Self> {
+        let plan = PairedPlan {
+            rate: r.rate,
+            lift: r.lift,
+            impressions: r.impressions,
+            concentration: r.concentration,
+        };
+        plan.check()?;
+        Ok(plan)
+    }
 }
 
 impl PairedPlan {
