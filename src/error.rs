@@ -263,6 +263,37 @@ pub enum Error {
         /// The repeated key.
         key: String,
     },
+    /// A post id was not found in the experiment.
+    #[error("unknown post id {id:?}")]
+    UnknownPost {
+        /// The id asked for.
+        id: String,
+    },
+    /// Two posts share an id.
+    #[error("duplicate post id {id:?}")]
+    DuplicatePost {
+        /// The repeated id.
+        id: String,
+    },
+    /// An account history has too few usable posts to estimate the
+    /// post-to-post variation.
+    #[error(
+        "an account history needs at least {needed} posts with trials to calibrate, got {posts}"
+    )]
+    HistoryTooShort {
+        /// Usable posts (with at least one trial).
+        posts: usize,
+        /// Posts needed.
+        needed: usize,
+    },
+    /// The experiment's data do not fit its design (declared or inferred).
+    #[error("design {design}: {reason}")]
+    DesignMismatch {
+        /// The design, as displayed.
+        design: String,
+        /// What does not fit, naming the values.
+        reason: String,
+    },
     /// An analytics export lacks a required column.
     #[error("{format} export: missing column {column:?}")]
     MissingColumn {
