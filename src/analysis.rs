@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::bayes::{
     BetaPosterior, BetaPrior, GammaPosterior, GammaPrior, Posterior, prob_beats, rank,
 };
+use crate::design::{Design, DesignChoice, DesignSource, UnitComparison};
 use crate::error::{Error, Result};
 use crate::freq::{
     Alternative, Correction, DifferenceCiMethod, PoissonTestMethod, Proportion, ProportionCiMethod,
@@ -388,7 +389,17 @@ pub struct Analysis {
     pub control: String,
     /// Settings used.
     pub options: AnalysisOptions,
-    /// One entry per variant, in the experiment's order.
+    /// The design the analysis assumed, declared or inferred, and why; its
+    /// unit of analysis decides which figures are the result.
+    pub design: DesignChoice,
+    /// Each non-control variant against the control at the design's unit
+    /// (posts or blocks), in variant order: **the result** for post
+    /// designs. Empty for randomised exposure (the impression is the unit)
+    /// and for count-per-exposure metrics (not modelled per post).
+    pub comparisons: Vec<UnitComparison>,
+    /// One entry per variant, in the experiment's order: the
+    /// impression-level figures (every impression an independent trial).
+    /// For post designs they are a labelled comparison, not the result.
     pub variants: Vec<VariantAnalysis>,
     /// Sample-ratio-mismatch check of the denominators against the declared
     /// split ([`AnalysisOptions::split`]); `None` when no split was
@@ -406,6 +417,11 @@ struct AnalysisRepr {
     model: Model,
     control: String,
     options: AnalysisOptions,
+    // Schema versions 1 and 2 analysed impressions only.
+    #[serde(default = "impression_level")]
+    design: DesignChoice,
+    #[serde(default)]
+    comparisons: Vec<UnitComparison>,
     variants: Vec<VariantAnalysis>,
     // Schema version 1 always carried a check (against an equal split when
     // none was declared).
@@ -425,11 +441,24 @@ impl TryFrom<AnalysisRepr> for Analysis {
             model: r.model,
             control: r.control,
             options: r.options,
+            design: r.design,
+            comparisons: r.comparisons,
             variants: r.variants,
             srm: r.srm,
         };
         a.check()?;
         Ok(a)
+    }
+}
+
+/// The design of an impression-level analysis of variant totals
+/// ([`analyze_arms`], and documents of schema versions 1 and 2).
+fn impression_level() -> DesignChoice {
+    DesignChoice {
+        design: Design::RandomisedExposure,
+        source: DesignSource::Declared,
+        reason: "variant totals analysed directly, every impression an independent trial"
+            .to_string(),
     }
 }
 
@@ -472,10 +501,27 @@ impl Analysis {
                 right: self.variants.len(),
             });
         }
-        match &self.srm {
-            Some(srm) => read::prob("sample ratio p-value", srm.p_value),
-            None => Ok(()),
+        if let Some(srm) = &self.srm {
+            read::prob("sample ratio p-value", srm.p_value)?;
         }
+        let unit = self.design.unit();
+        let mut compared = std::collections::HashSet::new();
+        for c in &self.comparisons {
+            if c.unit != unit
+                || c.variant == self.control
+                || !ids.contains(c.variant.as_str())
+                || !compared.insert(c.variant.as_str())
+            {
+                return Err(read::inconsistent(
+                    "analysis",
+                    format!(
+                        "comparison of {:?} at unit {} does not fit a {} design with control {:?}",
+                        c.variant, c.unit, self.design.design, self.control
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -566,6 +612,8 @@ pub fn analyze_arms(
         model,
         control: arms[control].id.clone(),
         options: options.clone(),
+        design: impression_level(),
+        comparisons: Vec::new(),
         variants,
         srm,
     })
@@ -802,6 +850,24 @@ impl fmt::Display for Analysis {
             "{}: {} ({} / {}), control = {}",
             self.experiment, self.metric, self.numerator, self.denominator, self.control
         )?;
+        writeln!(f, "design: {}", self.design)?;
+        if !self.comparisons.is_empty() {
+            writeln!(
+                f,
+                "{}-level comparison with {} (the result):",
+                self.design.unit(),
+                self.control
+            )?;
+            for c in &self.comparisons {
+                writeln!(f, "  {}", c)?;
+            }
+        }
+        if self.design.unit() != crate::repeated::UnitOfAnalysis::Impression {
+            writeln!(
+                f,
+                "impression-level figures, for comparison only (they treat every impression as an independent trial, which posts are not):"
+            )?;
+        }
         let header = [
             "variant".to_string(),
             self.denominator.clone(),
@@ -878,22 +944,17 @@ impl fmt::Display for Analysis {
                 "sample ratio check: none (no split declared; impressions of separately published posts are not a randomised split)"
             )?,
         }
-        let design = if self.srm.is_some() {
-            "randomised exposure (declared split)"
-        } else {
-            "not declared randomised (no split)"
-        };
         match self.model {
             Model::BetaBinomial => write!(
                 f,
-                "design: {design}; unit of analysis: the impression (each an independent trial; post-to-post variation not modelled); model: Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals",
+                "impression-level model: every impression an independent trial (post-to-post variation not modelled); Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals",
                 self.options.prior.alpha(),
                 self.options.prior.beta(),
                 self.options.correction
             ),
             _ => write!(
                 f,
-                "design: {design}; unit of analysis: the exposure (events Poisson per exposure; post-to-post variation not modelled); model: Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals",
+                "impression-level model: events Poisson per unit of exposure (post-to-post variation not modelled); Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals",
                 self.options.gamma_prior.shape(),
                 self.options.gamma_prior.rate(),
                 self.options.correction

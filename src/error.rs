@@ -263,6 +263,9 @@ pub enum Error {
         /// The repeated key.
         key: String,
     },
+    /// A post id is empty.
+    #[error("post id must not be empty")]
+    EmptyPostId,
     /// A post id was not found in the experiment.
     #[error("unknown post id {id:?}")]
     UnknownPost {

@@ -1,16 +1,19 @@
 //! Experiments: variants, a control and metrics, with the counts and events
 //! collected for each variant.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analysis, AnalysisOptions, ArmInput, Model, Names, analyze_arms};
 use crate::counts::in_variant;
+use crate::design::{self, Design, DesignChoice, DesignSource, PostData};
+use crate::freq::adjust_p_values;
 use crate::metric::MetricData;
+use crate::repeated::{Proportion, proportion_of};
 use crate::tracker::Event;
-use crate::{Counts, Error, Metric, Outcome, Result, Tracker, Variant};
+use crate::{Counts, Error, Metric, Outcome, Post, Result, Tracker, Variant};
 
 /// An A/B(/n) test of post variants: 2 or more [`Variant`]s with unique ids,
 /// one of them the control, the [`Metric`]s of interest, and the data
@@ -58,10 +61,22 @@ pub struct Experiment {
     variants: Vec<Variant>,
     control: String,
     metrics: Vec<Metric>,
-    /// Counts added with `add_counts`, one entry per variant.
+    /// The declared design, if any (otherwise inferred at analysis).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    design: Option<Design>,
+    /// Counts added with `add_counts`, one entry per variant (data not
+    /// attributed to a post).
     counts: BTreeMap<String, Counts>,
-    /// Recorded events, fixed to the variant ids.
+    /// Recorded events, fixed to the variant ids (not attributed to a post).
     events: Tracker,
+    /// The posts, in the order added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    posts: Vec<Post>,
+    /// Events recorded for posts, fixed to the post ids.
+    post_events: Tracker,
+    /// Post id -> index into `posts`.
+    #[serde(skip)]
+    post_index: HashMap<String, usize>,
 }
 
 /// The serialised form of [`Experiment`], validated on the way in.
@@ -72,17 +87,23 @@ struct ExperimentRepr {
     control: Option<String>,
     #[serde(default)]
     metrics: Vec<Metric>,
+    #[serde(default)]
+    design: Option<Design>,
     #[serde(default, deserialize_with = "crate::counts::unique_keys")]
     counts: BTreeMap<String, Counts>,
     #[serde(default)]
     events: Option<Tracker>,
+    #[serde(default)]
+    posts: Vec<Post>,
+    #[serde(default)]
+    post_events: Option<Tracker>,
 }
 
 impl TryFrom<ExperimentRepr> for Experiment {
     type Error = Error;
 
     fn try_from(r: ExperimentRepr) -> Result<Self> {
-        Experiment::assemble(r.name, r.variants, r.control, r.metrics, r.counts, r.events)
+        Experiment::assemble(r)
     }
 }
 
@@ -94,6 +115,7 @@ pub struct ExperimentBuilder {
     variants: Vec<Variant>,
     control: Option<String>,
     metrics: Vec<Metric>,
+    design: Option<Design>,
     /// The first error from a `variant` call, reported by `build`.
     error: Option<Error>,
 }
@@ -125,6 +147,13 @@ impl ExperimentBuilder {
     /// Adds a metric of interest.
     pub fn metric(mut self, metric: Metric) -> Self {
         self.metrics.push(metric);
+        self
+    }
+
+    /// Declares how the data were produced (otherwise postab infers it
+    /// from the posts at analysis; see [`crate::design`]).
+    pub fn design(mut self, design: Design) -> Self {
+        self.design = Some(design);
         self
     }
 
@@ -161,14 +190,17 @@ impl ExperimentBuilder {
         if let Some(e) = self.error {
             return Err(e);
         }
-        Experiment::assemble(
-            self.name,
-            self.variants,
-            self.control,
-            self.metrics,
-            BTreeMap::new(),
-            None,
-        )
+        Experiment::assemble(ExperimentRepr {
+            name: self.name,
+            variants: self.variants,
+            control: self.control,
+            metrics: self.metrics,
+            design: self.design,
+            counts: BTreeMap::new(),
+            events: None,
+            posts: Vec::new(),
+            post_events: None,
+        })
     }
 }
 
@@ -180,6 +212,7 @@ impl Experiment {
             variants: Vec::new(),
             control: None,
             metrics: Vec::new(),
+            design: None,
             error: None,
         }
     }
@@ -287,7 +320,8 @@ impl Experiment {
         self.events.record_batch(events)
     }
 
-    /// All data for variant `id`: added counts plus recorded events.
+    /// All data for variant `id`: added counts, recorded events, and the
+    /// counts and events of its posts.
     ///
     /// # Errors
     ///
@@ -306,22 +340,30 @@ impl Experiment {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn counts(&self, id: &str) -> Result<Counts> {
-        let added = self.added_counts(id)?;
-        let tracked = self.events.counts(id)?;
-        added.checked_add(&tracked).map_err(|e| in_variant(e, id))
+        let mut total = self.unattributed(id)?;
+        for p in self.posts.iter().filter(|p| p.variant() == id) {
+            total = total
+                .checked_add(&self.post_counts(p.id())?)
+                .map_err(|e| in_variant(e, id))?;
+        }
+        Ok(total)
     }
 
     /// Validates a definition (from the builder or from serde) and assembles it.
-    fn assemble(
-        name: String,
-        variants: Vec<Variant>,
-        control: Option<String>,
-        metrics: Vec<Metric>,
-        mut counts: BTreeMap<String, Counts>,
-        events: Option<Tracker>,
-    ) -> Result<Self> {
+    fn assemble(r: ExperimentRepr) -> Result<Self> {
+        let ExperimentRepr {
+            name,
+            variants,
+            control,
+            metrics,
+            design,
+            mut counts,
+            events,
+            posts,
+            post_events,
+        } = r;
         // Sets, not pairwise scans: validation is linear in the number of
-        // variants and metrics.
+        // variants, metrics and posts.
         let mut ids: HashSet<&str> = HashSet::with_capacity(variants.len());
         for v in &variants {
             if !ids.insert(v.id()) {
@@ -353,20 +395,363 @@ impl Experiment {
         for (id, c) in &counts {
             c.check_exact().map_err(|e| in_variant(e, id))?;
         }
+        let mut post_index = HashMap::with_capacity(posts.len());
+        for (i, p) in posts.iter().enumerate() {
+            if !ids.contains(p.variant()) {
+                return Err(Error::UnknownVariant {
+                    id: p.variant().to_string(),
+                });
+            }
+            if post_index.insert(p.id().to_string(), i).is_some() {
+                return Err(Error::DuplicatePost {
+                    id: p.id().to_string(),
+                });
+            }
+        }
         for id in ids {
             counts.entry(id.to_string()).or_default();
         }
         let events = events
             .unwrap_or_default()
             .into_fixed(variants.iter().map(Variant::id))?;
+        let post_events = post_events
+            .unwrap_or_default()
+            .into_fixed(posts.iter().map(Post::id))
+            .map_err(|e| match e {
+                Error::UnknownVariant { id } => Error::UnknownPost { id },
+                e => e,
+            })?;
         Ok(Experiment {
             name,
             variants,
             control,
             metrics,
+            design,
             counts,
             events,
+            posts,
+            post_events,
+            post_index,
         })
+    }
+}
+
+/// Posts: publications of the variants, each with its own counts and events.
+impl Experiment {
+    /// Adds a post of one of the variants (see [`Post`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownVariant`] if its variant is not one of the
+    /// experiment's; [`Error::DuplicatePost`] if a post with its id was
+    /// added before. Nothing changes on error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::{counts, Error, Experiment, Post};
+    ///
+    /// let mut exp = Experiment::builder("texts").variant("q", "Q?").variant("s", "S.").control("q").build()?;
+    /// exp.add_post(Post::new("t1", "q")?.with_counts(counts! { impressions: 900, clicks: 21 }))?;
+    /// exp.add_post(Post::new("t2", "s")?.with_counts(counts! { impressions: 1_100, clicks: 30 }))?;
+    /// assert_eq!(exp.counts("s")?.clicks(), 30);
+    /// assert_eq!(exp.add_post(Post::new("t2", "q")?), Err(Error::DuplicatePost { id: "t2".into() }));
+    /// assert_eq!(exp.add_post(Post::new("t3", "x")?), Err(Error::UnknownVariant { id: "x".into() }));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn add_post(&mut self, post: Post) -> Result<()> {
+        if self.variant(post.variant()).is_none() {
+            return Err(Error::UnknownVariant {
+                id: post.variant().to_string(),
+            });
+        }
+        if self.post_index.contains_key(post.id()) {
+            return Err(Error::DuplicatePost {
+                id: post.id().to_string(),
+            });
+        }
+        self.post_index
+            .insert(post.id().to_string(), self.posts.len());
+        self.post_events.admit(post.id());
+        self.posts.push(post);
+        Ok(())
+    }
+
+    /// Adds several posts, all or nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`Experiment::add_post`], for the first post that fails (also
+    /// when two of the new posts share an id).
+    pub fn add_posts(&mut self, posts: impl IntoIterator<Item = Post>) -> Result<()> {
+        let mut next = self.clone();
+        for p in posts {
+            next.add_post(p)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The posts, in the order added.
+    pub fn posts(&self) -> &[Post] {
+        &self.posts
+    }
+
+    /// The post with this id, if any.
+    pub fn post(&self, id: &str) -> Option<&Post> {
+        self.post_index.get(id).map(|&i| &self.posts[i])
+    }
+
+    /// Adds aggregated counts to post `id` (a top-up).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPost`]; [`Error::CountOverflow`] naming the post.
+    pub fn add_post_counts(&mut self, id: &str, counts: Counts) -> Result<()> {
+        let &i = self
+            .post_index
+            .get(id)
+            .ok_or_else(|| Error::UnknownPost { id: id.to_string() })?;
+        self.posts[i]
+            .add_counts(&counts)
+            .map_err(|e| in_variant(e, id))
+    }
+
+    /// Records one event of post `id` (its variant follows from the post).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPost`]; [`Error::CountOverflow`] naming the post.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::{Experiment, Outcome, Post};
+    ///
+    /// let mut exp = Experiment::builder("cta").variant("cta", "Read it").variant("none", "").control("none").build()?;
+    /// exp.add_post(Post::new("p1", "cta")?.published_at("2026-11-24T08:00:00Z".parse()?))?;
+    /// exp.record_post("p1", Outcome::Impression, "2026-11-24T08:01:00Z".parse()?)?;
+    /// exp.record_post("p1", Outcome::Click, "2026-11-24T09:40:00Z".parse()?)?;
+    /// assert_eq!(exp.post_counts("p1")?.clicks(), 1);
+    /// assert_eq!(exp.counts("cta")?.clicks(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record_post(&self, id: &str, outcome: Outcome, at: DateTime<Utc>) -> Result<()> {
+        self.record_post_n(id, outcome, at, 1)
+    }
+
+    /// Records `n` occurrences for post `id`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Experiment::record_post`].
+    pub fn record_post_n(
+        &self,
+        id: &str,
+        outcome: Outcome,
+        at: DateTime<Utc>,
+        n: u64,
+    ) -> Result<()> {
+        if !self.post_index.contains_key(id) {
+            return Err(Error::UnknownPost { id: id.to_string() });
+        }
+        self.post_events.record_n(id, outcome, at, n)
+    }
+
+    /// The event tracker of the posts (keyed by post id; e.g. for
+    /// [`Tracker::counts_between`]).
+    pub fn post_tracker(&self) -> &Tracker {
+        &self.post_events
+    }
+
+    /// All data of post `id`: its counts plus the events recorded for it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPost`]; [`Error::CountOverflow`] naming the post.
+    pub fn post_counts(&self, id: &str) -> Result<Counts> {
+        let post = self
+            .post(id)
+            .ok_or_else(|| Error::UnknownPost { id: id.to_string() })?;
+        let tracked = self.post_events.counts(id)?;
+        post.counts()
+            .checked_add(&tracked)
+            .map_err(|e| in_variant(e, id))
+    }
+
+    /// Data of variant `id` not attributed to any post: counts added with
+    /// [`Experiment::add_counts`] plus events recorded for the variant.
+    fn unattributed(&self, id: &str) -> Result<Counts> {
+        let added = self.added_counts(id)?;
+        let tracked = self.events.counts(id)?;
+        added.checked_add(&tracked).map_err(|e| in_variant(e, id))
+    }
+
+    /// The design an analysis with `options` uses, declared or inferred,
+    /// and why (see [`crate::design`] for the rules).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DesignMismatch`] when a declared paired design has posts
+    /// without block keys or no posts at all.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::design::Design;
+    /// use postab::analysis::AnalysisOptions;
+    /// use postab::{counts, Experiment};
+    ///
+    /// let mut exp = Experiment::builder("x").variant("a", "A").variant("b", "B").control("a").build()?;
+    /// exp.add_counts("a", counts! { impressions: 1_000, clicks: 20 })?;
+    /// exp.add_counts("b", counts! { impressions: 1_000, clicks: 30 })?;
+    /// // Two totals whose posts are unknown: one post per variant.
+    /// assert_eq!(exp.design(&AnalysisOptions::default())?.design, Design::IndependentPosts);
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn design(&self, options: &AnalysisOptions) -> Result<DesignChoice> {
+        let blocks: HashSet<&str> = self.posts.iter().filter_map(Post::block).collect();
+        let choice = |design, source, reason: String| DesignChoice {
+            design,
+            source,
+            reason,
+        };
+        match (self.design, options.split.is_some()) {
+            (Some(Design::RandomisedExposure), _) => Ok(choice(
+                Design::RandomisedExposure,
+                DesignSource::Declared,
+                "declared: the platform split impressions between the variants at random"
+                    .to_string(),
+            )),
+            (None, true) => Ok(choice(
+                Design::RandomisedExposure,
+                DesignSource::Declared,
+                "a split was declared in the analysis options, so impressions were assigned at random"
+                    .to_string(),
+            )),
+            (Some(Design::PairedPosts), _) => {
+                if self.posts.is_empty() {
+                    return Err(Error::DesignMismatch {
+                        design: Design::PairedPosts.to_string(),
+                        reason: "declared, but the experiment has no posts".to_string(),
+                    });
+                }
+                if let Some(p) = self.posts.iter().find(|p| p.block().is_none()) {
+                    return Err(Error::DesignMismatch {
+                        design: Design::PairedPosts.to_string(),
+                        reason: format!("declared, but post {:?} has no block key", p.id()),
+                    });
+                }
+                Ok(choice(
+                    Design::PairedPosts,
+                    DesignSource::Declared,
+                    format!(
+                        "declared: {} posts in {} blocks, each block published once per variant",
+                        self.posts.len(),
+                        blocks.len()
+                    ),
+                ))
+            }
+            (Some(Design::IndependentPosts), _) => Ok(choice(
+                Design::IndependentPosts,
+                DesignSource::Declared,
+                self.posts_reason("declared"),
+            )),
+            (None, false) if !blocks.is_empty() => Ok(choice(
+                Design::PairedPosts,
+                DesignSource::Inferred,
+                format!(
+                    "{} posts carry block keys ({} blocks): variants are compared inside blocks",
+                    self.posts.len(),
+                    blocks.len()
+                ),
+            )),
+            (None, false) => Ok(choice(
+                Design::IndependentPosts,
+                DesignSource::Inferred,
+                self.posts_reason("no split declared"),
+            )),
+        }
+    }
+
+    /// Why the posts are independent posts, counting them.
+    fn posts_reason(&self, prefix: &str) -> String {
+        if self.posts.is_empty() {
+            format!(
+                "{prefix}; the counts are not attributed to posts, so each variant's counts \
+                 are taken as one post (declare randomised exposure if the platform split \
+                 impressions at random)"
+            )
+        } else {
+            format!(
+                "{prefix}; {} separately published posts, the post is the unit",
+                self.posts.len()
+            )
+        }
+    }
+
+    /// A post's (successes, trials) for a rate metric, `None` without trials.
+    fn proportion(
+        &self,
+        metric: &Metric,
+        name: &str,
+        counts: &Counts,
+    ) -> Result<Option<Proportion>> {
+        if counts.get(metric.denominator()) == 0 {
+            return Ok(None);
+        }
+        proportion_of(metric, name, counts).map(Some)
+    }
+
+    /// Each post's (or, without posts, each variant's) data for a rate
+    /// metric, for the unit-level analysis.
+    fn post_data(&self, metric: &Metric) -> Result<Vec<PostData<'_>>> {
+        if self.posts.is_empty() {
+            return self
+                .variants
+                .iter()
+                .map(|v| {
+                    Ok(PostData {
+                        id: v.id(),
+                        variant: v.id(),
+                        block: None,
+                        at: None,
+                        proportion: self.proportion(metric, v.id(), &self.counts(v.id())?)?,
+                    })
+                })
+                .collect();
+        }
+        for v in &self.variants {
+            let loose = self.unattributed(v.id())?;
+            if !loose.is_empty() {
+                return Err(Error::DesignMismatch {
+                    design: "posts".to_string(),
+                    reason: format!(
+                        "variant {:?} has counts not attributed to any post ({} {}); add them \
+                         to its posts, or declare randomised exposure",
+                        v.id(),
+                        loose.get(metric.denominator()),
+                        metric.denominator().name()
+                    ),
+                });
+            }
+        }
+        self.posts
+            .iter()
+            .map(|p| {
+                Ok(PostData {
+                    id: p.id(),
+                    variant: p.variant(),
+                    block: p.block(),
+                    at: p.publication_time(),
+                    proportion: self.proportion(
+                        metric,
+                        &format!("{} (post {})", p.variant(), p.id()),
+                        &self.post_counts(p.id())?,
+                    )?,
+                })
+            })
+            .collect()
     }
 }
 
@@ -405,6 +790,7 @@ impl Experiment {
     /// As [`Experiment::analyze`], plus [`Error::InvalidParameter`] for a
     /// level outside (0, 1) or a split that is not positive and finite.
     pub fn analyze_with(&self, metric: &Metric, options: &AnalysisOptions) -> Result<Analysis> {
+        let choice = self.design(options)?;
         let mut arms = Vec::with_capacity(self.variants.len());
         let mut model = Model::BetaBinomial;
         for v in &self.variants {
@@ -440,7 +826,49 @@ impl Experiment {
             numerator: &numerator,
             denominator: metric.denominator().name(),
         };
-        analyze_arms(names, model, &arms, control, options)
+        let mut analysis = if choice.design == Design::RandomisedExposure && options.split.is_none()
+        {
+            // A declared randomisation without shares: an equal split.
+            let mut equal = options.clone();
+            equal.split = Some(vec![1.0; arms.len()]);
+            analyze_arms(names, model, &arms, control, &equal)?
+        } else {
+            analyze_arms(names, model, &arms, control, options)?
+        };
+        if choice.design != Design::RandomisedExposure && model == Model::BetaBinomial {
+            analysis.comparisons = self.compare_units(choice.design, metric, options)?;
+        }
+        analysis.design = choice;
+        Ok(analysis)
+    }
+
+    /// Every non-control variant against the control at the design's unit,
+    /// p-values adjusted for the number of comparisons.
+    fn compare_units(
+        &self,
+        design: Design,
+        metric: &Metric,
+        options: &AnalysisOptions,
+    ) -> Result<Vec<design::UnitComparison>> {
+        let posts = self.post_data(metric)?;
+        if design == Design::PairedPosts {
+            design::check_blocks(&posts)?;
+        }
+        let mut comparisons = self
+            .variants
+            .iter()
+            .filter(|v| v.id() != self.control)
+            .map(|v| design::compare(design, &posts, &self.control, v.id(), options.level))
+            .collect::<Result<Vec<_>>>()?;
+        let raw: Vec<f64> = comparisons
+            .iter()
+            .filter_map(|c| c.test.as_ref().map(design::UnitTest::p_value))
+            .collect();
+        let mut adjusted = adjust_p_values(&raw, options.correction)?.into_iter();
+        for c in comparisons.iter_mut().filter(|c| c.test.is_some()) {
+            c.adjusted_p_value = adjusted.next();
+        }
+        Ok(comparisons)
     }
 }
 

@@ -1,4 +1,10 @@
-//! Post variants: what is being tested.
+//! Variants and posts: what is being tested, and each publication of it.
+//!
+//! A [`Variant`] is a treatment (a text style, a call to action or none, a
+//! posting slot); a [`Post`] is one publication of a variant, with its own
+//! id, publication time, counts and, when the same content is published
+//! once per variant (the same blog post tweeted as a question and as a
+//! statement), the key of the block it belongs to.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -6,7 +12,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::{Counts, Error, Result};
 
 /// What media a post carries.
 #[derive(
@@ -267,6 +273,157 @@ impl Variant {
     }
 }
 
+/// One publication of a variant: the unit that posts-as-the-unit analyses
+/// count (see [`crate::design`]).
+///
+/// * `id`: the platform's post id or any unique, non-empty name;
+/// * `variant`: the id of the [`Variant`] it publishes;
+/// * `published_at`: when it went out (posting-time analyses and the order
+///   of posts inside a block use it, never the time of an event);
+/// * `block`: what the posts of a pair or set share, e.g. the blog post's
+///   link when each blog post is tweeted once per text;
+/// * `counts`: its aggregated counts (events recorded later for the post
+///   through [`crate::Experiment::record_post`] add to them).
+///
+/// # Example
+///
+/// ```
+/// use postab::{counts, Post};
+///
+/// let p = Post::new("1861234567890123456", "question")?
+///     .published_at("2026-11-24T08:00:00Z".parse()?)
+///     .in_block("blog/rigid-schedules")?
+///     .with_counts(counts! { impressions: 2_310, clicks: 41 });
+/// assert_eq!(p.variant(), "question");
+/// assert_eq!(p.block(), Some("blog/rigid-schedules"));
+/// assert_eq!(p.counts().clicks(), 41);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PostRepr")]
+pub struct Post {
+    id: String,
+    variant: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    block: Option<String>,
+    counts: Counts,
+}
+
+/// The serialised form of [`Post`], validated on the way in.
+#[derive(Deserialize)]
+struct PostRepr {
+    id: String,
+    variant: String,
+    #[serde(default)]
+    published_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    block: Option<String>,
+    #[serde(default)]
+    counts: Counts,
+}
+
+impl TryFrom<PostRepr> for Post {
+    type Error = Error;
+
+    fn try_from(r: PostRepr) -> Result<Self> {
+        let mut post = Post::new(r.id, r.variant)?.with_counts(r.counts);
+        post.published_at = r.published_at;
+        if let Some(block) = r.block {
+            post = post.in_block(block)?;
+        }
+        post.counts.check_exact()?;
+        Ok(post)
+    }
+}
+
+impl Post {
+    /// A post `id` of variant `variant`, with no counts yet.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyPostId`] if `id` is empty; [`Error::EmptyVariantId`]
+    /// if `variant` is.
+    pub fn new(id: impl Into<String>, variant: impl Into<String>) -> Result<Self> {
+        let (id, variant) = (id.into(), variant.into());
+        if id.is_empty() {
+            return Err(Error::EmptyPostId);
+        }
+        if variant.is_empty() {
+            return Err(Error::EmptyVariantId);
+        }
+        Ok(Post {
+            id,
+            variant,
+            published_at: None,
+            block: None,
+            counts: Counts::new(),
+        })
+    }
+
+    /// Sets when the post went out.
+    pub fn published_at(mut self, at: DateTime<Utc>) -> Self {
+        self.published_at = Some(at);
+        self
+    }
+
+    /// Puts the post in block `key` (what the posts of a pair share).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBlock`] if `key` is empty.
+    pub fn in_block(mut self, key: impl Into<String>) -> Result<Self> {
+        let key = key.into();
+        if key.is_empty() {
+            return Err(Error::InvalidBlock {
+                key,
+                reason: "a block key must not be empty".to_string(),
+            });
+        }
+        self.block = Some(key);
+        Ok(self)
+    }
+
+    /// Sets the post's aggregated counts.
+    pub fn with_counts(mut self, counts: Counts) -> Self {
+        self.counts = counts;
+        self
+    }
+
+    /// The post's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The id of the variant it publishes.
+    pub fn variant(&self) -> &str {
+        &self.variant
+    }
+
+    /// When it went out, if known.
+    pub fn publication_time(&self) -> Option<DateTime<Utc>> {
+        self.published_at
+    }
+
+    /// Its block key, if any.
+    pub fn block(&self) -> Option<&str> {
+        self.block.as_deref()
+    }
+
+    /// Its aggregated counts (without events recorded through the
+    /// experiment; see [`crate::Experiment::post_counts`]).
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Adds counts (a top-up), checked.
+    pub(crate) fn add_counts(&mut self, counts: &Counts) -> Result<()> {
+        self.counts = self.counts.checked_add(counts)?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,5 +438,29 @@ mod tests {
         assert_eq!(serde_json::from_str::<Variant>(&json).unwrap(), v);
         let err = serde_json::from_str::<Variant>(r#"{"id":"","text":"t"}"#).unwrap_err();
         assert!(err.to_string().contains("must not be empty"), "{err}");
+    }
+
+    #[test]
+    fn posts_check_ids_blocks_and_counts() {
+        assert_eq!(Post::new("", "a"), Err(Error::EmptyPostId));
+        assert_eq!(Post::new("p", ""), Err(Error::EmptyVariantId));
+        let p = Post::new("p", "a").unwrap();
+        assert!(matches!(
+            p.clone().in_block(""),
+            Err(Error::InvalidBlock { .. })
+        ));
+        let p = p
+            .published_at("2026-11-24T08:00:00Z".parse().unwrap())
+            .in_block("blog-1")
+            .unwrap()
+            .with_counts(crate::counts! { impressions: 10, clicks: 2 });
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<Post>(&json).unwrap(), p);
+        for bad in [
+            r#"{"id":"","variant":"a"}"#,
+            r#"{"id":"p","variant":"a","block":""}"#,
+        ] {
+            assert!(serde_json::from_str::<Post>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -695,6 +695,16 @@ impl Tracker {
         })
     }
 
+    /// Adds `id` to a fixed tracker's set (an empty log; nothing changes
+    /// when it is already there).
+    pub(crate) fn admit(&mut self, id: &str) {
+        self.logs
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(id.to_string())
+            .or_default();
+    }
+
     /// Rebuilds a tracker (and its totals) from serialised state.
     fn from_state(state: TrackerState) -> Result<Self> {
         let mut logs = HashMap::with_capacity(state.events.len());

@@ -176,9 +176,13 @@ fn sample_ratio_check_only_for_a_declared_split() {
     let srm = declared.srm.clone().expect("a declared split is checked");
     assert!(srm.mismatch && srm.p_value < 1e-3, "{srm:?}");
     assert!(declared.to_string().contains("MISMATCH"));
+    assert_eq!(
+        declared.design.design,
+        postab::design::Design::RandomisedExposure
+    );
     assert!(
         declared
             .to_string()
-            .contains("randomised exposure (declared split)")
+            .contains("design: randomised exposure (declared; unit: impression)")
     );
 }
