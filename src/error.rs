@@ -278,6 +278,12 @@ pub enum Error {
         /// The repeated id.
         id: String,
     },
+    /// A posting-time analysis met a post without a publication time.
+    #[error("post {post:?} has no publication time: posting slots come from it")]
+    MissingPublicationTime {
+        /// The post's id.
+        post: String,
+    },
     /// An account history has too few usable posts to estimate the
     /// post-to-post variation.
     #[error(

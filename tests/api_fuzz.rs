@@ -47,7 +47,7 @@ use postab::report::{Document, Render};
 use postab::schedule::{Slots, UtcOffsets};
 use postab::sequential::{GroupSequential, Msprt, MsprtMonitor, SpendingFunction, Tally};
 use postab::sim::{ExpectedLossRule, FixedHorizon, Simulation, SimulationReport};
-use postab::{Counts, Event, Experiment, Interval, Metric, Outcome};
+use postab::{Counts, Experiment, Interval, Metric, Outcome};
 
 // ---------------------------------------------------------------------------
 // The driver
@@ -1410,28 +1410,41 @@ fn schedule_target(fz: &mut Fuzz) {
             );
         }
         _ => {
-            let names = ["a", "b"];
-            let events: Vec<Event<'_>> = (0..fz.rng.random_range(0..8))
-                .map(|_| {
+            // Posts published at random times, with events at other random
+            // times: slots come from the publication times.
+            let mut exp = Experiment::builder("slots")
+                .variant("a", "A")
+                .variant("b", "B")
+                .control("a")
+                .build()
+                .expect("valid");
+            let mut log = Vec::new();
+            for i in 0..fz.rng.random_range(0..6) {
+                let v = fz.pick(&["a", "b"]);
+                let at = fz.time();
+                let id = format!("p{i}");
+                exp.add_post(
+                    postab::Post::new(id.clone(), v)
+                        .expect("post")
+                        .published_at(at),
+                )
+                .expect("new post");
+                for _ in 0..fz.rng.random_range(0..3) {
                     let o = if fz.coin(0.5) {
                         Outcome::Impression
                     } else {
                         Outcome::Click
                     };
-                    let v = fz.pick(&names);
-                    Event::new(v, o, fz.time()).times(if fz.coin(0.9) { 1 } else { fz.u64() })
-                })
-                .collect();
-            let desc = format!(
-                "{sdesc}.bucket_events({:?})",
-                events
-                    .iter()
-                    .map(|e| (e.variant().to_string(), e.at(), e.multiplicity()))
-                    .collect::<Vec<_>>()
-            );
+                    let n = if fz.coin(0.9) { 1 } else { fz.u64() };
+                    let when = fz.time();
+                    let recorded = exp.record_post_n(&id, o.clone(), when, n);
+                    log.push((id.clone(), at, o, when, n, recorded.is_ok()));
+                }
+            }
+            let desc = format!("{sdesc}.bucket_experiment(posts and events {log:?})");
             let table = fz.call(
                 || desc.clone(),
-                || slots.bucket_events(&events),
+                || slots.bucket_experiment(&exp, None),
                 |r| result(r, any),
             );
             if let Some(Ok(table)) = table {

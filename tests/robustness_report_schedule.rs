@@ -14,7 +14,7 @@ use postab::schedule::{
     compare_audiences,
 };
 use postab::sequential::{Msprt, Tally};
-use postab::{Counts, Error, Event, Experiment, Metric, Outcome, counts};
+use postab::{Counts, Error, Experiment, Metric, Outcome, counts};
 
 /// A generous bound for the test profile on a shared machine; the same
 /// calls take a few milliseconds in release.
@@ -271,18 +271,22 @@ fn utc_offsets_over_all_of_time_is_bounded() {
 }
 
 #[test]
-fn bucketing_events_260000_years_apart_is_bounded() {
+fn bucketing_posts_260000_years_apart_is_bounded() {
     let slots = Slots::hour_of_day(Tokyo);
     let early = "-144660-01-16T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
     let late = "+115000-06-01T05:00:00Z".parse::<DateTime<Utc>>().unwrap();
-    let events = [
-        Event::new("a", Outcome::Impression, early),
-        Event::new("a", Outcome::Click, early),
-        Event::new("b", Outcome::Impression, late),
-        Event::new("b", Outcome::Impression, DateTime::<Utc>::MAX_UTC),
-        Event::new("b", Outcome::Impression, DateTime::<Utc>::MIN_UTC),
+    let one = counts! { impressions: 1 };
+    let posts = [
+        (early, counts! { impressions: 1, clicks: 1 }),
+        (late, one.clone()),
+        (DateTime::<Utc>::MAX_UTC, one.clone()),
+        (DateTime::<Utc>::MIN_UTC, one),
     ];
-    let table = timed("bucket_events", || slots.bucket_events(&events).unwrap());
+    let table = timed("bucket_posts", || {
+        slots
+            .bucket_posts(posts.iter().map(|(at, c)| (*at, c)))
+            .unwrap()
+    });
     let total: u64 = table.iter().map(|(_, b)| b.counts().impressions()).sum();
     assert_eq!(total, 4);
     assert_eq!(

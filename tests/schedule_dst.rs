@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc, Weekday};
 use chrono_tz::{America::Los_Angeles, Europe::London, Tz};
 use postab::schedule::{SlotLabel, SlotScheme, Slots, UtcOffsets, Window, compare_audiences};
-use postab::{Error, Event, Outcome, counts};
+use postab::{Error, Outcome, counts};
 
 fn t(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
@@ -200,23 +200,54 @@ fn weekday_slots_follow_local_date() {
     );
 }
 
+/// Issue 12: posting slots come from the post's publication time, never
+/// from its events' times: clicks arriving 100 minutes after an 08:00 post
+/// used to make 09:00 look best.
 #[test]
-fn events_bucket_into_slot_counts_and_serde_round_trips() {
+fn posts_bucket_by_publication_time_not_event_time() {
+    let mut exp = postab::Experiment::builder("when")
+        .variant("a", "A")
+        .variant("b", "B")
+        .control("a")
+        .build()
+        .unwrap();
+    // Across the autumn DST change: 22:30 UTC on 24 Oct is 23:30 BST,
+    // 01:10 UTC on 25 Oct is 01:10 GMT.
+    for (id, variant, at) in [
+        ("p1", "a", "2026-10-24T22:30:00Z"),
+        ("p2", "b", "2026-10-25T01:10:00Z"),
+        ("p3", "a", "2026-05-04T07:00:00Z"),
+    ] {
+        exp.add_post(postab::Post::new(id, variant).unwrap().published_at(t(at)))
+            .unwrap();
+        exp.record_post_n(id, Outcome::Impression, t(at) + Duration::minutes(5), 100)
+            .unwrap();
+        exp.record_post_n(id, Outcome::Click, t(at) + Duration::minutes(100), 7)
+            .unwrap();
+    }
     let slots = Slots::hour_of_day(London);
-    let start = t("2026-10-24T22:00:00Z");
-    let events: Vec<Event> = (0..6)
-        .map(|i| Event::new("x", Outcome::Impression, start + Duration::minutes(30 * i)).times(10))
-        .chain([Event::new("x", Outcome::Click, t("2026-10-25T01:10:00Z"))])
-        .collect();
-    let table = slots.bucket_events(&events).unwrap();
-    // 22:00-00:59 UTC is 23:00-01:59 BST; 01:xx UTC is 01:xx GMT.
+    let table = slots.bucket_experiment(&exp, None).unwrap();
+    assert_eq!(table.counts(&SlotLabel::Hour(23)).unwrap().clicks(), 7);
+    assert_eq!(table.counts(&SlotLabel::Hour(1)).unwrap().clicks(), 7);
+    assert_eq!(table.counts(&SlotLabel::Hour(8)).unwrap().clicks(), 7);
+    // Where the clicks happened (01:10 BST, 02:50 GMT, 09:40 BST) is empty.
+    for h in [2, 9] {
+        assert_eq!(table.counts(&SlotLabel::Hour(h)).unwrap().clicks(), 0);
+    }
+    let only_a = slots.bucket_experiment(&exp, Some("a")).unwrap();
+    assert_eq!(only_a.counts(&SlotLabel::Hour(1)).unwrap().clicks(), 0);
     assert_eq!(
-        table.counts(&SlotLabel::Hour(23)).unwrap().impressions(),
-        20
+        slots.bucket_experiment(&exp, Some("z")).unwrap_err(),
+        Error::UnknownVariant { id: "z".into() }
     );
-    assert_eq!(table.counts(&SlotLabel::Hour(0)).unwrap().impressions(), 20);
-    assert_eq!(table.counts(&SlotLabel::Hour(1)).unwrap().impressions(), 20);
-    assert_eq!(table.counts(&SlotLabel::Hour(1)).unwrap().clicks(), 1);
+    exp.add_post(postab::Post::new("undated", "a").unwrap())
+        .unwrap();
+    assert_eq!(
+        slots.bucket_experiment(&exp, None).unwrap_err(),
+        Error::MissingPublicationTime {
+            post: "undated".into()
+        }
+    );
     let json = serde_json::to_string(&table).unwrap();
     assert_eq!(
         serde_json::from_str::<postab::schedule::SlotCounts>(&json).unwrap(),
@@ -251,6 +282,9 @@ fn slot_counts_become_an_experiment() {
         .unwrap();
     assert_eq!(exp.control(), "08:00-09:00");
     assert_eq!(exp.counts("18:00-19:00").unwrap().clicks(), 4);
+    // Each slot's posts stay posts, so the analysis counts posts.
+    assert_eq!(exp.posts().len(), 2);
+    assert_eq!(exp.post("18:00-19:00 #1").unwrap().counts().clicks(), 4);
     assert_eq!(
         table
             .to_experiment("s", &SlotLabel::Hour(3), postab::Metric::click_through())

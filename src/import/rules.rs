@@ -8,7 +8,7 @@ use super::record::PostRecord;
 use crate::counts::in_variant;
 use crate::freq::Proportion;
 use crate::repeated::proportion_of;
-use crate::{Counts, Error, Experiment, Metric, Result};
+use crate::{Counts, Error, Experiment, Metric, Post, Result};
 
 type RuleFn = dyn Fn(&PostRecord) -> Option<String> + Send + Sync;
 
@@ -219,18 +219,79 @@ impl Grouping<'_> {
     }
 
     /// An [`Experiment`] with one variant per group (text: the group's first
-    /// post), `control` as the control, `metric` as its metric and each
-    /// group's summed counts added.
+    /// post), `control` as the control, `metric` as its metric and every
+    /// post added as a [`Post`] (id: the post id, publication time: the
+    /// export's, counts: its organic counts), so that the analysis takes
+    /// the post as the unit ([`crate::design`]).
     ///
     /// # Errors
     ///
     /// The errors of [`crate::ExperimentBuilder::build`] (fewer than 2
-    /// groups, unknown control) and of [`Grouping::counts`].
+    /// groups, unknown control) and of [`Experiment::add_post`].
     pub fn to_experiment(
         &self,
         name: impl Into<String>,
         control: &str,
         metric: Metric,
+    ) -> Result<Experiment> {
+        self.build(name, control, metric, |_| None)
+    }
+
+    /// As [`Grouping::to_experiment`], each post placed in the block that
+    /// `block_of` names (e.g. the blog post a tweet links to), for a paired
+    /// design: each block published once per variant. A post for which
+    /// `block_of` returns `None` gets no block, which a paired analysis
+    /// refuses, naming it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Grouping::to_experiment`]; [`Error::InvalidBlock`] for an empty
+    /// block key.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[cfg(feature = "csv")] {
+    /// use postab::import::{read_export_str, ImportMode, VariantRules};
+    /// use postab::design::Design;
+    /// use postab::Metric;
+    ///
+    /// let csv = "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,Hashtag Clicks,Permalink Clicks
+    /// 2076939755320246272,\"Tue, Jul 14, 2026\",Rigid schedule? #q https://blog.example/a,,2300,0,0,0,0,0,0,0,0,0,41,0,0
+    /// 2077302143185846272,\"Wed, Jul 15, 2026\",No single right way. #s https://blog.example/a,,2450,0,0,0,0,0,0,0,0,0,55,0,0
+    /// 2077664531051446272,\"Thu, Jul 16, 2026\",Post less. #s https://blog.example/b,,1020,0,0,0,0,0,0,0,0,0,19,0,0
+    /// 2078026918917046272,\"Fri, Jul 17, 2026\",Posting too much? #q https://blog.example/b,,900,0,0,0,0,0,0,0,0,0,12,0,0
+    /// 2078389306782646272,\"Sat, Jul 18, 2026\",Threads or not? #q https://blog.example/c,,5100,0,0,0,0,0,0,0,0,0,88,0,0
+    /// 2078751694648246272,\"Sun, Jul 19, 2026\",Threads work. #s https://blog.example/c,,4700,0,0,0,0,0,0,0,0,0,97,0,0
+    /// ";
+    /// let report = read_export_str(csv, ImportMode::Strict)?;
+    /// let groups = VariantRules::new().tag("q", "question").tag("s", "statement").group(&report.posts);
+    /// // The blog link each tweet carries names its block.
+    /// let exp = groups.to_experiment_in_blocks("hooks", "question", Metric::click_through(), |p| {
+    ///     p.text.split_whitespace().find(|w| w.starts_with("https://blog.")).map(str::to_string)
+    /// })?;
+    /// let a = exp.analyze(&Metric::click_through())?;
+    /// assert_eq!(a.design.design, Design::PairedPosts);
+    /// assert_eq!(a.comparisons[0].control_units, 3);
+    /// # }
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn to_experiment_in_blocks(
+        &self,
+        name: impl Into<String>,
+        control: &str,
+        metric: Metric,
+        block_of: impl Fn(&PostRecord) -> Option<String>,
+    ) -> Result<Experiment> {
+        self.build(name, control, metric, block_of)
+    }
+
+    fn build(
+        &self,
+        name: impl Into<String>,
+        control: &str,
+        metric: Metric,
+        block_of: impl Fn(&PostRecord) -> Option<String>,
     ) -> Result<Experiment> {
         let mut builder = Experiment::builder(name).control(control).metric(metric);
         for (id, posts) in &self.variants {
@@ -238,8 +299,16 @@ impl Grouping<'_> {
             builder = builder.variant(id.clone(), text);
         }
         let mut exp = builder.build()?;
-        for id in self.variants.keys() {
-            exp.add_counts(id, self.counts(id)?)?;
+        for (id, posts) in &self.variants {
+            for record in posts {
+                let mut post = Post::new(record.id.to_string(), id.clone())?
+                    .published_at(record.posted_at)
+                    .with_counts(record.counts.clone());
+                if let Some(key) = block_of(record) {
+                    post = post.in_block(key)?;
+                }
+                exp.add_post(post)?;
+            }
         }
         Ok(exp)
     }

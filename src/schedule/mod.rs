@@ -3,14 +3,16 @@
 //! "When is the right time to post?" has no universal answer, and the
 //! answer is in the *audience's* time zone: an account whose followers are
 //! in London should compare London hours even if it is run from Pacific
-//! time. This module buckets posts and events into local-time slots of an
-//! IANA time zone and turns the slots into variants of an analysis.
+//! time. This module buckets posts into local-time slots of an IANA time
+//! zone by their publication time (never by the time of their clicks) and
+//! turns the slots into variants of an analysis.
 //!
 //! * [`SlotScheme`]: hour of day, weekday, hour of week, or named
 //!   [`Window`]s of local time;
 //! * [`Slots`]: a scheme in a [`chrono_tz::Tz`]; finds the slot of an
-//!   instant, buckets posts ([`Slots::bucket_posts`]) and events
-//!   ([`Slots::bucket_events`]), and measures each slot's real-time
+//!   instant, buckets posts ([`Slots::bucket_posts`], or an experiment's
+//!   posts with their events: [`Slots::bucket_experiment`]), and measures
+//!   each slot's real-time
 //!   [`Exposure`] (DST days have 23 or 25 hours: see [`Slots`]);
 //! * [`Bucketer`]: bucketing of millions of instants, with the zone's UTC
 //!   offsets precomputed once ([`UtcOffsets`]);

@@ -12,8 +12,7 @@ use super::slot::{
     MINUTES_PER_DAY, MINUTES_PER_WEEK, SlotLabel, SlotScheme, UNASSIGNED, week_table,
 };
 use super::table::{SlotBucket, SlotCounts};
-use crate::tracker::Event;
-use crate::{Counts, Result};
+use crate::{Counts, Error, Experiment, Result};
 
 /// Minutes from Monday 00:00 to the Unix epoch (a Thursday).
 const EPOCH_MINUTE_OF_WEEK: i64 = 3 * MINUTES_PER_DAY as i64;
@@ -453,33 +452,65 @@ impl Slots {
         SlotCounts::assemble(self, buckets, unassigned)
     }
 
-    /// Buckets events by the slot of their time, summing their outcomes
-    /// (of every variant: to compare slots within one variant, pass only its
-    /// events). Uses a [`Bucketer`] over the events' time range, whose cost
-    /// is bounded whatever the span (see [`UtcOffsets`]).
+    /// Buckets the posts of an experiment (of one variant, or of all when
+    /// `variant` is `None`) by the slot of their **publication time**,
+    /// each post with all its data: its counts plus every event recorded
+    /// for it, whenever that event happened. A click that arrives 100
+    /// minutes after an 08:00 post counts for the 08:00 slot: the slot is
+    /// a property of the post, not of its events.
+    ///
+    /// (To see *when* events happen, e.g. when the audience is active,
+    /// histogram their times with [`Bucketer::histogram`]; that describes
+    /// activity and is not a comparison of posting slots.)
     ///
     /// # Errors
     ///
-    /// [`Error::CountOverflow`](crate::Error::CountOverflow) naming the slot
-    /// if a count exceeds `u64::MAX`; the errors of
-    /// [`Counts::add_count`] for an invalid custom outcome.
-    pub fn bucket_events(&self, events: &[Event<'_>]) -> Result<SlotCounts> {
-        let mut buckets = vec![SlotBucket::default(); self.labels.len()];
-        let mut unassigned = SlotBucket::default();
-        let (Some(from), Some(to)) = (
-            events.iter().map(Event::at).min(),
-            events.iter().map(Event::at).max(),
-        ) else {
-            return SlotCounts::assemble(self, buckets, unassigned);
-        };
-        let bucketer = self.bucketer(from, to)?;
-        let mut cursor = bucketer.cursor();
-        for e in events {
-            let i = cursor.raw_index(e.at().timestamp());
-            let bucket = buckets.get_mut(usize::from(i)).unwrap_or(&mut unassigned);
-            bucket.add_event(e.outcome(), e.multiplicity())?;
+    /// [`Error::UnknownVariant`](crate::Error::UnknownVariant) for an
+    /// unknown `variant`; [`Error::MissingPublicationTime`](crate::Error::MissingPublicationTime)
+    /// naming a post without a publication time; the errors of
+    /// [`Experiment::post_counts`](crate::Experiment::post_counts) and of
+    /// [`Slots::bucket_posts`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono_tz::Europe::London;
+    /// use postab::schedule::{SlotLabel, Slots};
+    /// use postab::{counts, Experiment, Outcome, Post};
+    ///
+    /// let mut exp = Experiment::builder("cta").variant("a", "A").variant("b", "B").control("a").build()?;
+    /// exp.add_post(Post::new("p1", "a")?.published_at("2026-01-12T08:00:00Z".parse()?))?;
+    /// exp.record_post_n("p1", Outcome::Impression, "2026-01-12T08:05:00Z".parse()?, 1_000)?;
+    /// // Clicks 100 minutes later still belong to the 08:00 post.
+    /// exp.record_post_n("p1", Outcome::Click, "2026-01-12T09:40:00Z".parse()?, 35)?;
+    /// let table = Slots::hour_of_day(London).bucket_experiment(&exp, None)?;
+    /// assert_eq!(table.counts(&SlotLabel::Hour(8)).map(|c| c.clicks()), Some(35));
+    /// assert_eq!(table.counts(&SlotLabel::Hour(9)).map(|c| c.clicks()), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bucket_experiment(
+        &self,
+        experiment: &Experiment,
+        variant: Option<&str>,
+    ) -> Result<SlotCounts> {
+        if let Some(id) = variant
+            && experiment.variant(id).is_none()
+        {
+            return Err(Error::UnknownVariant { id: id.to_string() });
         }
-        SlotCounts::assemble(self, buckets, unassigned)
+        let mut posts = Vec::new();
+        for p in experiment.posts() {
+            if variant.is_some_and(|v| v != p.variant()) {
+                continue;
+            }
+            let at = p
+                .publication_time()
+                .ok_or_else(|| Error::MissingPublicationTime {
+                    post: p.id().to_string(),
+                })?;
+            posts.push((at, experiment.post_counts(p.id())?));
+        }
+        self.bucket_posts(posts.iter().map(|(at, c)| (*at, c)))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::freq::Proportion;
 use crate::metric::MetricData;
 use crate::repeated::{RateComparison, naive_binomial_test, post_level_test, post_proportions};
 use crate::validate::read;
-use crate::{Counts, Error, Experiment, Metric, Outcome, Result};
+use crate::{Counts, Error, Experiment, Metric, Post, Result};
 
 /// One slot's data: summed counts, and each post's counts when bucketed
 /// from posts.
@@ -73,16 +73,12 @@ impl SlotBucket {
         self.counts += counts;
         self.posts.push(counts.clone());
     }
-
-    pub(crate) fn add_event(&mut self, outcome: &Outcome, n: u64) -> Result<()> {
-        self.counts += &Counts::new().with(outcome, n)?;
-        Ok(())
-    }
 }
 
 /// Counts per posting slot, ready to analyse with slots as the variants.
 ///
-/// Made by [`Slots::bucket_posts`] or [`Slots::bucket_events`]. Every slot
+/// Made by [`Slots::bucket_posts`] or [`Slots::bucket_experiment`], from
+/// each post's publication time. Every slot
 /// of the scheme is present (possibly empty); data outside every window is
 /// kept apart in [`SlotCounts::unassigned`].
 ///
@@ -481,7 +477,10 @@ impl SlotCounts {
 
     /// An [`Experiment`] with one variant per slot (id = the slot label,
     /// e.g. `"08:00-09:00"`), `control` as the control and each slot's
-    /// counts added. Slots without any counts are left out.
+    /// posts added as posts (ids `"08:00-09:00 #1"`, ...; a slot read from
+    /// a document without its posts adds its total counts instead), so that
+    /// the analysis takes the post as the unit. Slots without any counts
+    /// are left out.
     ///
     /// # Errors
     ///
@@ -513,7 +512,15 @@ impl SlotCounts {
         }
         let mut exp = builder.build()?;
         for (label, bucket) in used {
-            exp.add_counts(&label.to_string(), bucket.counts.clone())?;
+            let id = label.to_string();
+            if bucket.posts.is_empty() {
+                exp.add_counts(&id, bucket.counts.clone())?;
+            }
+            for (j, counts) in bucket.posts.iter().enumerate() {
+                exp.add_post(
+                    Post::new(format!("{id} #{}", j + 1), &id)?.with_counts(counts.clone()),
+                )?;
+            }
         }
         Ok(exp)
     }
