@@ -1,16 +1,36 @@
-//! The seed story: one blog post, two texts, a week of numbers.
+//! The seed story: "we'll tweet the same post twice, but use different text
+//! each time to see which one does better".
 //!
-//! An account posts its new blog article twice a day for a week, alternating
-//! between a question and a statement. The platform's analytics give
-//! impressions, link clicks and reposts per text. Which text should the
-//! account keep using, and how sure can it be?
+//! An account did this for its last 12 blog posts: each went out once as a
+//! question and once as a statement, a day apart, the question first for
+//! half of them and the statement first for the other half. Posts differ a
+//! lot from each other (one lands in a busy feed, one gets quoted), so
+//! postab compares the two texts *inside* each blog post and treats the
+//! blog post (the block), not the impression, as the unit.
 //!
 //! Run with `cargo run --example quickstart`.
 
-use postab::{Experiment, Metric, counts};
+use chrono::{Duration, TimeZone, Utc};
+use postab::{Experiment, Metric, Post, counts};
 
-fn main() -> Result<(), postab::Error> {
-    let mut exp = Experiment::builder("blog-post: posting-schedule article")
+/// (clicks, impressions) of the question and of the statement, per blog post.
+const BLOG_POSTS: [(&str, (u64, u64), (u64, u64)); 12] = [
+    ("rigid-schedules", (15, 2_140), (33, 1_457)),
+    ("threads-or-not", (158, 4_025), (33, 1_276)),
+    ("alt-text", (46, 1_178), (19, 860)),
+    ("link-in-bio", (64, 2_937), (97, 3_558)),
+    ("reply-guys", (92, 3_005), (76, 2_419)),
+    ("hashtags-2026", (28, 1_696), (38, 1_764)),
+    ("video-first", (111, 5_993), (101, 2_288)),
+    ("quiet-weekends", (42, 1_746), (28, 600)),
+    ("cross-posting", (41, 1_139), (117, 2_290)),
+    ("analytics-lies", (36, 1_871), (37, 3_473)),
+    ("newsletter-funnel", (37, 2_844), (68, 2_677)),
+    ("follower-count", (50, 2_229), (55, 2_050)),
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut exp = Experiment::builder("question vs statement")
         .variant("question", "Is your posting schedule too rigid? {link}")
         .variant(
             "statement",
@@ -19,35 +39,53 @@ fn main() -> Result<(), postab::Error> {
         .control("question")
         .build()?;
 
-    // Aggregated counts, as copied from the analytics page after a week.
-    exp.add_counts(
-        "question",
-        counts! { impressions: 12_400, clicks: 310, reposts: 41, likes: 198 },
-    )?;
-    exp.add_counts(
-        "statement",
-        counts! { impressions: 12_100, clicks: 362, reposts: 38, likes: 214 },
-    )?;
+    let start = Utc
+        .with_ymd_and_hms(2026, 9, 1, 8, 0, 0)
+        .single()
+        .ok_or("date")?;
+    for (i, (slug, (q_clicks, q_imps), (s_clicks, s_imps))) in BLOG_POSTS.iter().enumerate() {
+        // Two days per blog post; the question goes first in every other one.
+        let day = start + Duration::days(2 * i as i64);
+        let (q_at, s_at) = if i % 2 == 0 {
+            (day, day + Duration::days(1))
+        } else {
+            (day + Duration::days(1), day)
+        };
+        exp.add_post(
+            Post::new(format!("{slug}/question"), "question")?
+                .in_block(*slug)?
+                .published_at(q_at)
+                .with_counts(counts! { impressions: *q_imps, clicks: *q_clicks }),
+        )?;
+        exp.add_post(
+            Post::new(format!("{slug}/statement"), "statement")?
+                .in_block(*slug)?
+                .published_at(s_at)
+                .with_counts(counts! { impressions: *s_imps, clicks: *s_clicks }),
+        )?;
+    }
 
     let clicks = exp.analyze(&Metric::click_through())?;
     println!("{clicks}\n");
 
-    let reposts = exp.analyze(&Metric::repost_rate())?;
-    println!("{reposts}\n");
-
-    // The same numbers, read as a decision.
-    let s = &clicks.variants[1];
-    if let Some(vs) = &s.vs_control {
+    // The same numbers in plain words.
+    if let Some(test) = clicks.comparisons[0].test.as_ref().map(|t| t.test()) {
         println!(
-            "\"{}\" gets {:+.1}% more clicks than \"{}\"; the chance that it really is better is {:.1}%.",
-            s.label,
-            100.0 * vs.lift.unwrap_or(f64::NAN),
-            clicks.control,
-            100.0 * vs.prob_beats_control
+            "Inside the same blog post, the statement's click rate is typically {:+.0}% against the question's \
+             (95% interval {:+.0}% to {:+.0}%, p = {:.2}, {} blog posts).",
+            100.0 * (test.log_rate_ratio.exp() - 1.0),
+            100.0 * (test.rate_ratio_interval.lower - 1.0),
+            100.0 * (test.rate_ratio_interval.upper - 1.0),
+            test.p_value,
+            clicks.comparisons[0].control_units
         );
+    }
+    if let Some(naive) = &clicks.variants[1].vs_control {
         println!(
-            "Choosing it risks losing {:.4} percentage points of click-through on average (expected loss).",
-            100.0 * s.expected_loss
+            "Counting every impression as an independent coin flip would claim {:.2}% certainty \
+             (p = {:.1e}): posts vary far more than coin flips, so that figure is shown only for comparison.",
+            100.0 * naive.prob_beats_control,
+            naive.p_value
         );
     }
     Ok(())

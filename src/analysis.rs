@@ -862,7 +862,15 @@ impl fmt::Display for Analysis {
                 writeln!(f, "  {}", c)?;
             }
         }
-        if self.design.unit() != crate::repeated::UnitOfAnalysis::Impression {
+        if self.design.unit() != crate::repeated::UnitOfAnalysis::Impression
+            && self.comparisons.is_empty()
+        {
+            writeln!(
+                f,
+                "{}-level comparison: not available for count-per-exposure metrics; the impression-level figures below do not model post-to-post variation:",
+                self.design.unit()
+            )?;
+        } else if self.design.unit() != crate::repeated::UnitOfAnalysis::Impression {
             writeln!(
                 f,
                 "impression-level figures, for comparison only (they treat every impression as an independent trial, which posts are not):"

@@ -5,6 +5,7 @@ use chrono::{Duration, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use postab::analysis::Analysis;
 use postab::bayes::BetaPrior;
+use postab::design::Design;
 use postab::post::Variant;
 use postab::report::SlotReport;
 use postab::schedule::{SlotLabel, Slots};
@@ -34,6 +35,50 @@ pub fn two_variants() -> Res<Analysis> {
     Ok(exp.analyze(&Metric::click_through())?)
 }
 
+/// Six blog posts, each tweeted once as a question and once as a statement,
+/// in alternating order: the paired design.
+pub fn paired() -> Res<Analysis> {
+    let mut exp = Experiment::builder("question vs statement")
+        .variant_full(Variant::new("question", "Too rigid? {link}")?.with_label("Question"))
+        .variant_full(Variant::new("statement", "No single way. {link}")?.with_label("Statement"))
+        .control("question")
+        .build()?;
+    let start = Utc
+        .with_ymd_and_hms(2026, 9, 1, 8, 0, 0)
+        .single()
+        .ok_or("date")?;
+    let blocks = [
+        ((15, 2_140), (33, 1_457)),
+        ((158, 4_025), (33, 1_276)),
+        ((46, 1_178), (19, 860)),
+        ((64, 2_937), (97, 3_558)),
+        ((92, 3_005), (76, 2_419)),
+        ((28, 1_696), (38, 1_764)),
+    ];
+    for (i, ((qc, qn), (sc, sn))) in blocks.into_iter().enumerate() {
+        let day = start + Duration::days(2 * i as i64);
+        let (qa, sa) = if i % 2 == 0 {
+            (day, day + Duration::days(1))
+        } else {
+            (day + Duration::days(1), day)
+        };
+        let block = format!("blog-{i}");
+        exp.add_post(
+            postab::Post::new(format!("q{i}"), "question")?
+                .in_block(block.clone())?
+                .published_at(qa)
+                .with_counts(counts! { impressions: qn, clicks: qc }),
+        )?;
+        exp.add_post(
+            postab::Post::new(format!("s{i}"), "statement")?
+                .in_block(block)?
+                .published_at(sa)
+                .with_counts(counts! { impressions: sn, clicks: sc }),
+        )?;
+    }
+    Ok(exp.analyze(&Metric::click_through())?)
+}
+
 /// Three variants where the control stays ahead.
 pub fn three_variants() -> Res<Analysis> {
     let mut exp = Experiment::builder("cta")
@@ -41,6 +86,8 @@ pub fn three_variants() -> Res<Analysis> {
         .variant_full(Variant::new("ask", "Read it and tell me: {link}")?.with_label("Ask"))
         .variant_full(Variant::new("emoji", "New post {link} (fire)")?.with_label("Emoji"))
         .control("plain")
+        // A platform split test: impressions assigned at random.
+        .design(Design::RandomisedExposure)
         .build()?;
     exp.add_counts("plain", counts! { impressions: 8_000, clicks: 240 })?;
     exp.add_counts("ask", counts! { impressions: 8_100, clicks: 230 })?;

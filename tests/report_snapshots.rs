@@ -94,7 +94,27 @@ fn two_variant_analysis() -> Res<()> {
     let a = fixtures::two_variants()?;
     let doc = all_renderings("analysis_two", &a)?;
     assert_eq!(doc.body, Body::Analysis(a.clone()));
-    assert!(a.markdown().contains("Statement beats Question with"));
+    // Two totals whose posts are unknown: one post per variant.
+    assert!(a.markdown().contains("cannot be told apart from the post"));
+    assert!(a.markdown().contains("For comparison only"));
+    Ok(())
+}
+
+#[test]
+fn paired_analysis() -> Res<()> {
+    let a = fixtures::paired()?;
+    let doc = all_renderings("analysis_paired", &a)?;
+    assert_eq!(doc.body, Body::Analysis(a.clone()));
+    let md = a.markdown();
+    assert!(
+        md.contains("**Design:** paired posts (inferred; unit: block)"),
+        "{md}"
+    );
+    assert!(md.contains("Compared inside each of 6 blocks"), "{md}");
+    assert!(
+        md.contains("adjusted (3 control first, 3 variant first)"),
+        "{md}"
+    );
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 use super::format::{Table, fixed, percent, prob_words, sci, signed, signed_percent, significant};
 use super::{Body, Document, Render};
 use crate::analysis::{Analysis, Model, VariantAnalysis};
+use crate::design::{Design, UnitTest};
 use crate::interval::Interval;
+use crate::repeated::{OrderEffect, UnitOfAnalysis};
 
 /// Posterior probability from which a comparison is called conclusive.
 const CONCLUSIVE: f64 = 0.95;
@@ -38,8 +40,135 @@ fn name(v: &VariantAnalysis) -> &str {
     if v.label.is_empty() { &v.id } else { &v.label }
 }
 
+/// What a unit of the design is called in prose, singular and plural.
+fn unit_words(a: &Analysis) -> (&'static str, &'static str) {
+    match a.design.design {
+        Design::PairedPosts => ("block", "blocks"),
+        _ => ("post", "posts"),
+    }
+}
+
+/// The label of variant `id` (its id when unknown).
+fn label_of<'a>(a: &'a Analysis, id: &'a str) -> &'a str {
+    a.variants.iter().find(|v| v.id == id).map_or(id, name)
+}
+
+/// The verdict of a post design, from its unit-level comparisons; the
+/// impression-level figure follows, labelled.
+fn unit_verdict(a: &Analysis) -> String {
+    let control = label_of(a, &a.control);
+    let (unit, units) = unit_words(a);
+    let mut out = Vec::new();
+    for c in &a.comparisons {
+        let variant = label_of(a, &c.variant);
+        let sentence = match &c.test {
+            Some(t) => {
+                let test = t.test();
+                let ratio = test.log_rate_ratio.exp();
+                let inside = if a.design.design == Design::PairedPosts {
+                    format!("Compared inside each of {} {units}", c.control_units)
+                } else {
+                    format!("Over {} + {} {units}", c.control_units, c.variant_units)
+                };
+                let p = c.adjusted_p_value.unwrap_or(test.p_value);
+                let call = if p < 1.0 - test.level {
+                    "a clear difference"
+                } else {
+                    "not conclusive yet"
+                };
+                let change = if ratio >= 1.0 {
+                    format!("{} higher than", percent(ratio - 1.0, 0))
+                } else {
+                    format!("{} lower than", percent(1.0 - ratio, 0))
+                };
+                format!(
+                    "{inside}, {variant}'s {} is typically {change} {control}'s (rate ratio {} interval {} to {}, p = {}): {call}.",
+                    a.metric,
+                    percent(test.level, 0),
+                    signed_percent(test.rate_ratio_interval.lower - 1.0, 0),
+                    signed_percent(test.rate_ratio_interval.upper - 1.0, 0),
+                    fixed(p, 3)
+                )
+            }
+            None => format!(
+                "With {} {} of {control} and {} of {variant}, the text cannot be told apart from the {unit} it was published in: there is no spread between {units} to test against.",
+                c.control_units,
+                if c.control_units == 1 { unit } else { units },
+                c.variant_units
+            ),
+        };
+        out.push(sentence);
+    }
+    if let Some(naive) = a.variants.iter().find_map(|v| v.vs_control.as_ref()) {
+        out.push(format!(
+            "For comparison only, the impression-level figures (every impression an independent trial, which posts are not) give P(better) = {} and p = {}.",
+            fixed(naive.prob_beats_control, 4),
+            sci(naive.p_value, 2)
+        ));
+    }
+    out.join(" ")
+}
+
+/// The unit-level comparisons as a table.
+fn unit_table(a: &Analysis) -> Table {
+    let (_, units) = unit_words(a);
+    let level = percent(a.options.level, 0);
+    let mut t = Table::new([
+        "variant".to_string(),
+        format!("{units} (control / variant)"),
+        "typical rate ratio".into(),
+        format!("{level} interval"),
+        "p (adjusted)".into(),
+        "order of publication".into(),
+    ]);
+    for c in &a.comparisons {
+        let dash = || "–".to_string();
+        let test = c.test.as_ref().map(|t| t.test());
+        t.row(vec![
+            label_of(a, &c.variant).to_string(),
+            format!("{} / {}", c.control_units, c.variant_units),
+            test.map_or_else(dash, |t| fixed(t.log_rate_ratio.exp(), 3)),
+            test.map_or_else(dash, |t| {
+                format!(
+                    "{} – {}",
+                    fixed(t.rate_ratio_interval.lower, 3),
+                    fixed(t.rate_ratio_interval.upper, 3)
+                )
+            }),
+            c.adjusted_p_value.map_or_else(dash, |p| sci(p, 3)),
+            match &c.test {
+                Some(UnitTest::Paired(p)) => match p.order {
+                    OrderEffect::NotRecorded => "not recorded".into(),
+                    OrderEffect::Adjusted {
+                        a_first, b_first, ..
+                    } => format!("adjusted ({a_first} control first, {b_first} variant first)"),
+                    OrderEffect::Confounded { .. } => {
+                        "**confounded**: the same variant always went first".into()
+                    }
+                },
+                _ => dash(),
+            },
+        ]);
+    }
+    t
+}
+
 /// The plain-language verdict of an analysis, one paragraph.
 pub(crate) fn verdict(a: &Analysis) -> String {
+    if !a.comparisons.is_empty() {
+        return unit_verdict(a);
+    }
+    if a.design.unit() != UnitOfAnalysis::Impression {
+        return format!(
+            "Impression level only (post-to-post variation is not modelled for count-per-exposure metrics, so this is over-confident for posts): {}",
+            impression_verdict(a)
+        );
+    }
+    impression_verdict(a)
+}
+
+/// The verdict from the impression-level figures.
+fn impression_verdict(a: &Analysis) -> String {
     let Some(best) = a
         .variants
         .iter()
@@ -168,14 +297,24 @@ impl Render for Analysis {
         let display = self.to_string();
         let notes: Vec<&str> = display.lines().rev().take(2).collect();
         let mut out = format!(
-            "## {}: {} ({} / {})\n\n{}\n\n{}\n",
+            "## {}: {} ({} / {})\n\n**Design:** {}\n\n{}\n\n",
             self.experiment,
             self.metric,
             self.numerator,
             self.denominator,
+            self.design,
             verdict(self),
-            table(self).markdown()
         );
+        if !self.comparisons.is_empty() {
+            out.push_str(&format!(
+                "### {}-level comparison with {} (the result)\n\n{}\n### Impression-level figures (for comparison only)\n\n",
+                self.design.unit(),
+                label_of(self, &self.control),
+                unit_table(self).markdown()
+            ));
+        }
+        out.push_str(&table(self).markdown());
+        out.push('\n');
         for n in notes.iter().rev() {
             out.push_str(&format!("* {n}\n"));
         }
