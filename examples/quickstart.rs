@@ -13,8 +13,11 @@
 use chrono::{Duration, TimeZone, Utc};
 use postab::{Experiment, Metric, Post, counts};
 
-/// (clicks, impressions) of the question and of the statement, per blog post.
-const BLOG_POSTS: [(&str, (u64, u64), (u64, u64)); 12] = [
+/// Clicks and impressions of one tweet.
+type Tweet = (u64, u64);
+
+/// Per blog post: its slug, then the question's and the statement's tweet.
+const BLOG_POSTS: [(&str, Tweet, Tweet); 12] = [
     ("rigid-schedules", (15, 2_140), (33, 1_457)),
     ("threads-or-not", (158, 4_025), (33, 1_276)),
     ("alt-text", (46, 1_178), (19, 860)),
