@@ -163,16 +163,16 @@ fn monitoring_report() -> Res<()> {
 #[test]
 fn other_schema_versions_are_refused() -> Res<()> {
     let json = fixtures::two_variants()?.to_json()?;
-    let newer = json.replacen("\"schema_version\": 2", "\"schema_version\": 3", 1);
+    let newer = json.replacen("\"schema_version\": 3", "\"schema_version\": 4", 1);
     let err = Document::from_json(&newer).map(|_| ()).unwrap_err();
     assert!(matches!(
         err,
         postab::Error::UnsupportedSchemaVersion {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         }
     ));
-    let older = json.replacen("\"schema_version\": 2", "\"schema_version\": 0", 1);
+    let older = json.replacen("\"schema_version\": 3", "\"schema_version\": 0", 1);
     assert!(matches!(
         Document::from_json(&older),
         Err(postab::Error::UnsupportedSchemaVersion { found: 0, .. })
@@ -217,5 +217,20 @@ fn version_1_analysis_still_reads() -> Res<()> {
         panic!("an analysis document");
     };
     assert!(a.srm.is_some_and(|s| !s.mismatch));
+    Ok(())
+}
+
+/// A version 2 analysis document (impression-level only) still reads, as
+/// an impression-level analysis with no unit-level comparisons.
+#[test]
+fn version_2_analysis_still_reads() -> Res<()> {
+    let json = std::fs::read_to_string("tests/data/analysis-schema-v2.json")?;
+    assert!(json.contains("\"schema_version\": 2"));
+    let doc = Document::from_json(&json)?;
+    let Body::Analysis(a) = doc.body else {
+        panic!("an analysis document");
+    };
+    assert_eq!(a.design.design, postab::design::Design::RandomisedExposure);
+    assert!(a.comparisons.is_empty() && a.srm.is_none());
     Ok(())
 }

@@ -11,13 +11,13 @@
 //! | [`SimulationReport`] (harness) | summary | summary + stopping times | `simulation` |
 //! | [`MonitoringReport`] (sequential) | table | table + verdict | `monitoring` |
 //!
-//! # JSON schema (version 2)
+//! # JSON schema (version 3)
 //!
 //! A document is one JSON object:
 //!
 //! ```text
 //! {
-//!   "schema_version": 2,            // SCHEMA_VERSION; bumped on breaking changes
+//!   "schema_version": 3,            // SCHEMA_VERSION; bumped on breaking changes
 //!   "generator": "postab 0.1.0",    // crate that wrote it (informative)
 //!   "kind": "analysis" | "slots" | "simulation" | "monitoring",
 //!   "result": { ... }               // the result type, serialised with serde
@@ -28,7 +28,16 @@
 //!
 //! * `analysis`: [`Analysis`] — `experiment`, `metric`, `numerator`,
 //!   `denominator` (names), `model` (`"BetaBinomial"` | `"GammaPoisson"`),
-//!   `control` (variant id), `options`, `variants` (one object per variant:
+//!   `control` (variant id), `options`, `design` (`design`:
+//!   `"randomised_exposure"` | `"independent_posts"` | `"paired_posts"`,
+//!   `source`: `"declared"` | `"inferred"`, `reason`), `comparisons` (the
+//!   result for post designs, one per non-control variant: `variant`,
+//!   `unit` (`"post"` | `"block"`), `control_units`, `variant_units`,
+//!   `test` (`null` with one post per variant, else `{"kind": "posts" |
+//!   "paired", ...}` with its log-rate-ratio test), `adjusted_p_value`,
+//!   `stratified` (blocks only: CMH, Mantel–Haenszel odds ratio,
+//!   Breslow–Day, labelled impression-level)), `variants` (the
+//!   impression-level figures, one object per variant:
 //!   `id`, `label`, `numerator`, `denominator`, `rate`, `posterior`
 //!   (`{"family": "beta", "alpha", "beta"}` or `{"family": "gamma", "shape",
 //!   "rate"}`), `credible_interval` and `confidence_interval`
@@ -135,12 +144,18 @@ pub use slots::SlotReport;
 /// The JSON schema version this build writes (it also reads every version
 /// from [`OLDEST_SCHEMA_VERSION`] on).
 ///
+/// Version 3: an analysis carries its `design` (design, whether declared
+/// or inferred, and why) and `comparisons` (each variant against the
+/// control at the design's unit: posts or blocks). A version 1 or 2
+/// analysis reads as an impression-level analysis of variant totals with
+/// no comparisons.
+///
 /// Version 2: a post-level comparison (`RateComparison`) names its test
 /// statistic `statistic` (was `z`) and carries `degrees_of_freedom`; an
 /// analysis's `srm` is `null` unless a split was declared. A version 1
 /// document reads with its `z` as the statistic and infinite degrees of
 /// freedom (the normal reference it used), and its `srm` as written.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// The oldest JSON schema version this build reads.
 pub const OLDEST_SCHEMA_VERSION: u64 = 1;
