@@ -690,19 +690,6 @@ impl Experiment {
         }
     }
 
-    /// A post's (successes, trials) for a rate metric, `None` without trials.
-    fn proportion(
-        &self,
-        metric: &Metric,
-        name: &str,
-        counts: &Counts,
-    ) -> Result<Option<Proportion>> {
-        if counts.get(metric.denominator()) == 0 {
-            return Ok(None);
-        }
-        proportion_of(metric, name, counts).map(Some)
-    }
-
     /// Each post's (or, without posts, each variant's) data for a rate
     /// metric, for the unit-level analysis.
     fn post_data(&self, metric: &Metric) -> Result<Vec<PostData<'_>>> {
@@ -716,7 +703,7 @@ impl Experiment {
                         variant: v.id(),
                         block: None,
                         at: None,
-                        proportion: self.proportion(metric, v.id(), &self.counts(v.id())?)?,
+                        proportion: proportion(metric, v.id(), &self.counts(v.id())?)?,
                     })
                 })
                 .collect();
@@ -744,11 +731,7 @@ impl Experiment {
                     variant: p.variant(),
                     block: p.block(),
                     at: p.publication_time(),
-                    proportion: self.proportion(
-                        metric,
-                        &format!("{} (post {})", p.variant(), p.id()),
-                        &self.post_counts(p.id())?,
-                    )?,
+                    proportion: proportion(metric, p.id(), &self.post_counts(p.id())?)?,
                 })
             })
             .collect()
@@ -870,6 +853,15 @@ impl Experiment {
         }
         Ok(comparisons)
     }
+}
+
+/// A post's (successes, trials) for a rate metric, `None` without trials;
+/// errors name the post (or variant) `name`.
+fn proportion(metric: &Metric, name: &str, counts: &Counts) -> Result<Option<Proportion>> {
+    if counts.get(metric.denominator()) == 0 {
+        return Ok(None);
+    }
+    proportion_of(metric, name, counts).map(Some)
 }
 
 #[cfg(test)]
