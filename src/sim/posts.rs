@@ -72,6 +72,7 @@ pub enum PublicationOrder {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PostDesignRepr")]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
 pub enum PostDesign {
     /// Every variant published as `posts` posts of their own; posts are
     /// independent of each other.
@@ -394,7 +395,8 @@ impl PostReplication {
 /// κ = 100); under A/A both are 0.
 ///
 /// The ½-corrected log rate `ln((y + ½)/(n + ½))` is unbiased for `ln p`
-/// to first order in `1/(np)` (its bias is `−1/(24 (np)²) + O((np)⁻³)`),
+/// to first order in `1/(np)` (for small `p` its bias is `−1/(24 (np)²)`
+/// to leading order),
 /// so the analyses target `δ_v` when posts expect many clicks. When they
 /// do not (`μκ` below about 1), zero-click posts are common and the
 /// correction's floor `ln(½/(n + ½))` lifts their log rate above `ln p`:
