@@ -314,7 +314,7 @@ fn zeroed<T: Clone>(len: usize, value: T) -> Result<Vec<T>> {
 }
 
 /// The `index`-th output of a SplitMix64 stream started at `seed`.
-fn replication_seed(seed: u64, index: u64) -> u64 {
+pub(super) fn replication_seed(seed: u64, index: u64) -> u64 {
     let mut z = seed.wrapping_add(index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -7,6 +7,16 @@
 //! false-positive rate (A/A scenarios), power, the distribution of stopping
 //! times, regret and which variant was chosen ([`SimulationReport`]).
 //!
+//! [`PostSimulation`] simulates experiments whose unit is the **post**: a
+//! variant published as several posts (or each piece of content published
+//! once per variant, in paired blocks), each post's rate varying around its
+//! variant's (Beta–Binomial), impressions per post log-normal. It reports
+//! the rejection rates of the post-level analyses of [`crate::repeated`]
+//! beside the impression-level z-test and the Cochran–Mantel–Haenszel
+//! test, with Monte Carlo standard errors, and the coverage of the
+//! post-level intervals of the true difference
+//! ([`PostSimulationReport`]).
+//!
 //! Built-in stopping rules: [`FixedHorizon`] (one z-test at the end),
 //! [`NaivePeeking`] (the same test at every look: the mistake to measure),
 //! [`MsprtRule`] (always-valid, [`crate::sequential::Msprt`]),
@@ -17,7 +27,8 @@
 //!
 //! At most [`MAX_REPLICATIONS`] (10⁷) replications, [`MAX_LOOK_CELLS`] (10⁷)
 //! looks × arms and [`MAX_REPLICATION_IMPRESSIONS`] (2⁵³) impressions per
-//! replication ([`crate::Error::TooLarge`] beyond, from `build`). A run takes
+//! replication ([`crate::Error::TooLarge`] beyond, from `build`); the post
+//! simulator's ranges are listed with [`PostSimulation`]. A run takes
 //! time proportional to replications × looks × arms times the cost of the
 //! policy and stopping rule. A [`SimulationReport`] read from JSON is checked
 //! to be one a run could have produced.
@@ -35,12 +46,22 @@
 //! ```
 
 mod harness;
+mod post_report;
+mod posts;
 mod report;
 mod rules;
 
 pub use harness::{
     Allocation, MAX_LOOK_CELLS, MAX_REPLICATION_IMPRESSIONS, MAX_REPLICATIONS, MAX_THREADS,
     Simulation, SimulationBuilder,
+};
+pub use post_report::{
+    CoverageSummary, PostAnalysis, PostComparisonSummary, PostSimulationReport, TestSummary,
+};
+pub use posts::{
+    IndependentAnalysis, MAX_IMPRESSION_SPREAD, MAX_LOGIT_EFFECT, MAX_MEDIAN_IMPRESSIONS,
+    MAX_POST_IMPRESSIONS, MAX_POSTS_PER_REPLICATION, MAX_SIM_CONCENTRATION, MIN_MEAN_RATE,
+    PostDesign, PostReplication, PostSimulation, PostSimulationBuilder, PublicationOrder,
 };
 pub use report::{ReplicationOutcome, SimulationReport};
 pub use rules::{

@@ -3,8 +3,6 @@
 
 use serde_json::Value;
 
-pub mod sim;
-
 /// All cases of `kind` in `tests/data/<file>`.
 pub fn cases(file: &str, kind: &str) -> Vec<Value> {
     let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
