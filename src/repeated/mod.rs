@@ -164,6 +164,8 @@
 //! ```
 
 mod beta_binomial;
+mod calibrate;
+mod hierarchy;
 mod log_rate;
 mod paired;
 mod ratio;
@@ -172,10 +174,12 @@ pub use beta_binomial::{
     BetaBinomialFit, MAX_CONCENTRATION, MAX_FIT_TRIALS, OverdispersedComparison,
     compare_overdispersed, fit_beta_binomial,
 };
+pub use calibrate::{AccountHistory, MIN_HISTORY_POSTS, equivalent_concentration};
+pub use hierarchy::{HierarchicalPosterior, TAU_PRIOR_SCALE, post_bayes};
 pub use log_rate::{LogRatioTest, PostRatioComparison, post_ratio_test};
 pub use paired::{
-    Block, HierarchicalPosterior, MAX_PLANNED_BLOCKS, Order, OrderEffect, PairedComparison,
-    PairedPlan, RandomEffects, TAU_PRIOR_SCALE, paired_bayes, paired_test,
+    Block, MAX_PLANNED_BLOCKS, Order, OrderEffect, PairedComparison, PairedPlan, RandomEffects,
+    paired_bayes, paired_test,
 };
 pub use ratio::{
     RateComparison, RatioEstimate, naive_binomial_test, post_level_test, ratio_estimate,
