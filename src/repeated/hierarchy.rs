@@ -54,12 +54,19 @@ pub(super) const MIN_WITHIN_VARIANCE: f64 = 1e-12;
 ///   halfCauchy(τ) · L_history(τ) · L_data(τ)`, exactly, not a plug-in.
 ///
 /// Given `τ`, `δ` is normal in closed form (precision-weighted means,
-/// `w = 1/(v + cτ²)`: mean `Σw y/Σw` per group, variance `1/Σw`, the
-/// difference of two groups' means for posts). `τ` is integrated by
-/// Gauss–Legendre panels (12 nodes each) laid out from a scan of its
-/// posterior: a factor √2 apart in `τ` where the posterior is broad, a
-/// fraction of its local width around each mode, from `τ = 0` to `∞`, in
-/// coordinates where the half-Cauchy prior is uniform.
+/// `w = 1/(v + cτ²)` with `c = 1` for posts and 2 for blocks: mean
+/// `Σw y/Σw` per group, variance `1/Σw`, the difference of two groups'
+/// means for posts). `τ` is integrated by Gauss–Legendre panels (12 nodes
+/// each) from `τ = 0` to `∞` (in `atan(τ/s)`, where the half-Cauchy prior
+/// is uniform, below `10⁻³` of the smallest within SD and above `10⁶`; in
+/// `ln τ` between), laid out from a scan of `τ`'s log posterior at steps of
+/// a factor √2: panels where it lies more than 60 below its maximum are
+/// left out, those within 40 of it are split until it changes by at most
+/// 6 across each,
+/// and around each local maximum of the scan the mode is located and
+/// panels two local standard deviations wide cover ±12 of them. `τ`'s
+/// median is solved by Newton steps on its distribution function
+/// integrated afresh inside the panel that holds it.
 ///
 /// With **one post per variant and no history** the data say nothing about
 /// `τ` (its posterior is the prior), `δ` has Cauchy-like tails, and its
@@ -74,13 +81,17 @@ pub(super) const MIN_WITHIN_VARIANCE: f64 = 1e-12;
 /// # Accuracy
 ///
 /// Against one-dimensional mpmath integrals over `τ` at 30 digits (with the
-/// closed form in `δ` itself checked by two-dimensional integrals), on 12
-/// cases of posts and blocks with and without histories, from one post per
-/// variant to 40 blocks and 0–3 clicks to near-binomial and κ ≈ 5
-/// histories (`tests/calibration_reference.rs`): `P(B better)`, the mean,
-/// the credible interval's ends, both losses and `τ`'s median to 1e-8
-/// (relative, or absolute below 1); paired blocks against scipy's
-/// two-dimensional `dblquad` to 1e-8 (`tests/paired_reference.rs`).
+/// closed form in `δ` itself checked by two-dimensional integrals over
+/// `(δ, τ)`), on 13 cases of posts and blocks with and without histories —
+/// one post per variant to 12 blocks, 0–3 clicks, near-binomial, κ ≈ 5 and
+/// 300-post histories (`tests/calibration_reference.rs`) — `P(B better)`,
+/// the mean, the credible interval's ends, both losses and `τ`'s median
+/// agree to 1e-8 (relative, or absolute below 1: the tested tolerance;
+/// worst measured 5e-14); paired blocks agree with scipy's
+/// two-dimensional `dblquad` to 1e-8 (worst measured 1.2e-13,
+/// `tests/paired_reference.rs`). Splitting every panel in four changes no
+/// result by more than 1e-11 on 50 generated cases up to 20,000-post
+/// histories (unit test).
 ///
 /// Reading from serde checks the post or the block as the unit,
 /// probabilities in [0, 1] that sum to 1, losses ≥ 0 (`+∞` allowed, written

@@ -155,7 +155,10 @@ pub struct RandomEffects {
     pub log_rate_ratio: f64,
     /// HKSJ standard error.
     pub std_error: f64,
-    /// Between-block variance of the log rate ratio.
+    /// Between-block variance of the log rate ratio (DerSimonian–Laird).
+    /// In terms of `τ`, the between-post SD of a post's log rate used by
+    /// [`HierarchicalPosterior`], it estimates `2τ²` when the two posts of a
+    /// block deviate independently.
     pub tau_squared: f64,
     /// Two-sided p-value (Student t with `k − 1` degrees of freedom).
     pub p_value: f64,
