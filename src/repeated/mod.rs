@@ -128,8 +128,9 @@
 //! ratio of [−6.8, 7.5] with no history and [−0.82, 1.52] with a 40-post
 //! history (τ ≈ 0.38). The history's `τ` quantiles and equivalent
 //! concentrations agree with mpmath to 1e-8 (worst measured 1.4e-14);
-//! fitting 1,000 posts takes about 1.7 ms and a calibrated comparison of
-//! one post each about 1.2 ms (`benches/repeated.rs`).
+//! fitting 1,000 posts takes about 1 ms and a calibrated comparison of one
+//! post each with that history about 1.1 ms (criterion medians,
+//! `benches/repeated.rs`).
 //!
 //! # Paired posts: the block as the unit
 //!
