@@ -1,8 +1,10 @@
 //! Speed of the post-level analyses (issue 12 targets: 2 variants × 20
-//! posts ≤ 20 µs; 50 paired blocks ≤ 50 µs).
+//! posts ≤ 20 µs; 50 paired blocks ≤ 50 µs; calibration from 1,000 posts
+//! ≤ 5 ms, a calibrated one-post-each comparison a few ms at most).
 use criterion::{Criterion, criterion_group, criterion_main};
 use postab::repeated::{
-    Block, Order, Proportion, paired_bayes, paired_test, post_level_test, post_ratio_test,
+    AccountHistory, Block, Order, Proportion, paired_bayes, paired_test, post_bayes,
+    post_level_test, post_ratio_test,
 };
 use std::hint::black_box;
 
@@ -39,7 +41,19 @@ fn bench(c: &mut Criterion) {
         bench.iter(|| paired_test(black_box(&blocks), 0.95))
     });
     c.bench_function("paired_bayes/50_blocks", |bench| {
-        bench.iter(|| paired_bayes(black_box(&blocks), 0.95))
+        bench.iter(|| paired_bayes(black_box(&blocks), 0.95, None))
+    });
+    c.bench_function("post_bayes/2x20", |bench| {
+        bench.iter(|| post_bayes(black_box(&a), black_box(&b), 0.95, None))
+    });
+    let history_posts: Vec<Proportion> = (0..1_000).map(|i| counts(i, 5)).collect();
+    c.bench_function("calibrate/1000_posts", |bench| {
+        bench.iter(|| AccountHistory::fit(black_box(&history_posts)))
+    });
+    let history = AccountHistory::fit(&history_posts).expect("history");
+    let (one_a, one_b) = ([counts(1, 6)], [counts(2, 7)]);
+    c.bench_function("post_bayes/1v1_with_history_1000", |bench| {
+        bench.iter(|| post_bayes(black_box(&one_a), black_box(&one_b), 0.95, Some(&history)))
     });
 }
 

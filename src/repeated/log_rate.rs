@@ -217,6 +217,14 @@ pub(super) fn corrected(p: Proportion) -> (f64, f64) {
     (p.successes() as f64 + 0.5, p.trials() as f64 + 0.5)
 }
 
+/// `(y, v)`: a post's ½-corrected log rate `ln((s + ½)/(n + ½))` and its
+/// within (binomial, delta-method) variance `1/(s + ½) − 1/(n + ½)`, as the
+/// hierarchical model takes them (see [`super::HierarchicalPosterior`]).
+pub(super) fn post_log_rate(p: Proportion) -> (f64, f64) {
+    let (y, n) = corrected(p);
+    ((y / n).ln(), 1.0 / y - 1.0 / n)
+}
+
 /// `ln((y + ½)/(n + ½))` of each post with trials, summarised.
 fn log_rates(posts: &[Proportion], group: &str) -> Result<SampleSummary> {
     let x: Vec<f64> = posts

@@ -11,7 +11,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
-use super::log_rate::{LogRatioTest, corrected};
+use super::calibrate::AccountHistory;
+use super::hierarchy::{Group, HierarchicalPosterior, MIN_WITHIN_VARIANCE, Model, hierarchical};
+use super::log_rate::{LogRatioTest, post_log_rate};
 use crate::freq::{Proportion, t_isf_two_sided, t_two_tail, t_upper};
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
@@ -112,10 +114,8 @@ impl Block {
     /// every trial succeeded in both arms has `v = 0`), so every weight
     /// `1/(v + τ²)` built from it is finite.
     fn log_ratio(&self) -> (f64, f64) {
-        let ((ya, na), (yb, nb)) = (corrected(self.a), corrected(self.b));
-        let d = (yb / nb).ln() - (ya / na).ln();
-        let v = (1.0 / yb - 1.0 / nb) + (1.0 / ya - 1.0 / na);
-        (d, v.max(MIN_WITHIN_VARIANCE))
+        let ((ya, va), (yb, vb)) = (post_log_rate(self.a), post_log_rate(self.b));
+        (yb - ya, (vb + va).max(MIN_WITHIN_VARIANCE))
     }
 }
 
@@ -155,7 +155,10 @@ pub struct RandomEffects {
     pub log_rate_ratio: f64,
     /// HKSJ standard error.
     pub std_error: f64,
-    /// Between-block variance of the log rate ratio.
+    /// Between-block variance of the log rate ratio (DerSimonian–Laird).
+    /// In terms of `τ`, the between-post SD of a post's log rate used by
+    /// [`HierarchicalPosterior`], it estimates `2τ²` when the two posts of a
+    /// block deviate independently.
     pub tau_squared: f64,
     /// Two-sided p-value (Student t with `k − 1` degrees of freedom).
     pub p_value: f64,
@@ -439,9 +442,6 @@ fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
 
-/// Smallest within-block variance (see `Block::log_ratio`).
-const MIN_WITHIN_VARIANCE: f64 = 1e-12;
-
 /// DerSimonian–Laird `τ²` and the HKSJ interval (see the [module docs](super)).
 fn random_effects(d: &[f64], v: &[f64], alpha: f64) -> RandomEffects {
     let k = d.len() as f64;
@@ -476,171 +476,13 @@ fn random_effects(d: &[f64], v: &[f64], alpha: f64) -> RandomEffects {
     }
 }
 
-/// Scale of the half-Cauchy prior on `τ`, the between-block standard
-/// deviation of the log rate ratio: half the prior mass below 0.5 (a lift
-/// that differs between blocks by a factor `e^{±0.5}`), heavy-tailed above.
-pub const TAU_PRIOR_SCALE: f64 = 0.5;
-
-/// The Bayesian hierarchical model of the per-block log rate ratios:
-/// `d_i ~ N(δ, v_i + τ²)`, a flat prior on `δ` and a half-Cauchy prior of
-/// scale [`TAU_PRIOR_SCALE`] on `τ`. `δ` is integrated in closed form (given
-/// `τ` it is normal with mean `μ_τ = Σ w_i d_i / Σ w_i` and variance
-/// `1/Σ w_i`, `w_i = 1/(v_i + τ²)`), `τ` by Gauss–Legendre quadrature on
-/// panels a factor √2 apart in `τ` (12 nodes each, from `10⁻³·min √v_i`
-/// to `10⁶`, in `u = atan(τ/s)` where the prior is uniform). Agrees with a
-/// two-dimensional mpmath integral of the joint posterior to 1e-9
-/// (`tests/paired_reference.rs`).
-///
-/// Reading from serde checks the block as the unit, probabilities in [0, 1]
-/// that sum to 1, losses ≥ 0, a finite mean and a rate-ratio interval in
-/// [0, ∞].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "HierarchicalRepr")]
-#[non_exhaustive]
-pub struct HierarchicalPosterior {
-    /// Always [`UnitOfAnalysis::Block`].
-    pub unit: UnitOfAnalysis,
-    /// `P(δ > 0)`: B's rate is higher in the typical block.
-    pub prob_b_better: f64,
-    /// `P(δ < 0)`.
-    pub prob_a_better: f64,
-    /// Posterior mean of `δ`.
-    pub mean: f64,
-    /// Equal-tailed credible interval of `δ` at the comparison's level.
-    pub credible_interval: Interval,
-    /// The same interval for `exp(δ)`, the typical rate ratio B/A.
-    pub rate_ratio_credible_interval: Interval,
-    /// `E[max(−δ, 0)]`: what choosing B risks, in log rate ratio.
-    pub loss_choose_b: f64,
-    /// `E[max(δ, 0)]`: what choosing A risks, in log rate ratio.
-    pub loss_choose_a: f64,
-    /// Posterior median of `τ`.
-    pub tau_median: f64,
-}
-
-#[derive(Deserialize)]
-struct HierarchicalRepr {
-    unit: UnitOfAnalysis,
-    prob_b_better: f64,
-    prob_a_better: f64,
-    mean: f64,
-    credible_interval: Interval,
-    rate_ratio_credible_interval: Interval,
-    loss_choose_b: f64,
-    loss_choose_a: f64,
-    tau_median: f64,
-}
-
-impl TryFrom<HierarchicalRepr> for HierarchicalPosterior {
-    type Error = Error;
-
-    fn try_from(r: HierarchicalRepr) -> Result<Self> {
-        read::distribution(
-            "P(B better), P(A better)",
-            [r.prob_b_better, r.prob_a_better],
-        )?;
-        read::finite("posterior mean", r.mean)?;
-        read::non_negative("loss of choosing B", r.loss_choose_b)?;
-        read::non_negative("loss of choosing A", r.loss_choose_a)?;
-        read::non_negative("median of tau", r.tau_median)?;
-        read::within(
-            "rate ratio credible interval",
-            &r.rate_ratio_credible_interval,
-            0.0,
-            f64::INFINITY,
-        )?;
-        if r.unit != UnitOfAnalysis::Block {
-            return Err(read::inconsistent(
-                "hierarchical posterior",
-                format!("unit {} (blocks are the unit)", r.unit),
-            ));
-        }
-        Ok(Self {
-            unit: r.unit,
-            prob_b_better: r.prob_b_better,
-            prob_a_better: r.prob_a_better,
-            mean: r.mean,
-            credible_interval: r.credible_interval,
-            rate_ratio_credible_interval: r.rate_ratio_credible_interval,
-            loss_choose_b: r.loss_choose_b,
-            loss_choose_a: r.loss_choose_a,
-            tau_median: r.tau_median,
-        })
-    }
-}
-
-/// One quadrature node in `τ`: its normalised posterior weight, `τ`, and
-/// the conditional posterior of `δ`, `N(μ, σ²)`.
-struct TauNode {
-    weight: f64,
-    tau: f64,
-    mu: f64,
-    sigma: f64,
-}
-
-/// The nodes of the `τ` quadrature (see [`HierarchicalPosterior`]).
-fn tau_nodes(d: &[f64], v: &[f64]) -> Vec<TauNode> {
-    let rule = crate::numeric::quad::panel_rule();
-    let v_min = v.iter().fold(f64::INFINITY, |m, &x| m.min(x));
-    let (mut lo, top) = (1e-3 * v_min.sqrt(), 1e6);
-    // Panel ends in u = atan(τ/s): 0, then τ a factor √2 apart.
-    let mut ends = vec![0.0];
-    while lo < top {
-        ends.push((lo / TAU_PRIOR_SCALE).atan());
-        lo *= std::f64::consts::SQRT_2;
-    }
-    ends.push(std::f64::consts::FRAC_PI_2);
-    let mut nodes = Vec::with_capacity(ends.len() * rule.nodes.len());
-    let mut ln_max = f64::NEG_INFINITY;
-    let mut ln_w = Vec::with_capacity(nodes.capacity());
-    // The blocks' weights 1/(v_i + τ²) at the current node, formed once.
-    let mut weights = vec![0.0; d.len()];
-    for e in ends.windows(2) {
-        let (mid, half) = (0.5 * (e[0] + e[1]), 0.5 * (e[1] - e[0]));
-        for (&x, &w) in rule.nodes.iter().zip(&rule.weights) {
-            let tau = TAU_PRIOR_SCALE * (mid + half * x).tan();
-            let (mut sw, mut swd, mut ln_det) = (0.0, 0.0, 0.0);
-            for ((wi, &di), &vi) in weights.iter_mut().zip(d).zip(v) {
-                *wi = 1.0 / (vi + tau * tau);
-                sw += *wi;
-                swd += *wi * di;
-                ln_det += wi.ln();
-            }
-            let mu = swd / sw;
-            let q: f64 = weights
-                .iter()
-                .zip(d)
-                .map(|(wi, &di)| wi * (di - mu).powi(2))
-                .sum();
-            // ln p(τ | d) + ln(du weight): the prior is uniform in u.
-            let ln = 0.5 * ln_det - 0.5 * sw.ln() - 0.5 * q + (w * half).ln();
-            ln_max = ln_max.max(ln);
-            ln_w.push(ln);
-            nodes.push(TauNode {
-                weight: 0.0,
-                tau,
-                mu,
-                sigma: 1.0 / sw.sqrt(),
-            });
-        }
-    }
-    let mut total = 0.0;
-    for (n, ln) in nodes.iter_mut().zip(&ln_w) {
-        n.weight = (ln - ln_max).exp();
-        total += n.weight;
-    }
-    // Nodes below 1e-18 of the largest add less than 1e-15 in all: dropped.
-    nodes.retain(|n| n.weight > 1e-18);
-    for n in &mut nodes {
-        n.weight /= total;
-    }
-    nodes
-}
-
 /// The Bayesian hierarchical model of paired blocks (see
-/// [`HierarchicalPosterior`] for the model and its accuracy), with an
-/// equal-tailed credible interval at `level`. The order of publication is
-/// not modelled here (see [`paired_test`] for the order-adjusted test).
+/// [`HierarchicalPosterior`] for the model and its accuracy): each block's
+/// log rate ratio `d_i ~ N(δ, v_i + 2τ²)`, `τ` the between-post SD of a
+/// post's log rate with a half-Cauchy prior, or that prior times the
+/// likelihood of an account's `history` when one is given; equal-tailed
+/// credible interval at `level`. The order of publication is not modelled
+/// here (see [`paired_test`] for the order-adjusted test).
 ///
 /// # Errors
 /// [`Error::TooFew`] with fewer than 2 blocks, [`Error::DuplicateBlock`]
@@ -658,98 +500,26 @@ fn tau_nodes(d: &[f64], v: &[f64]) -> Vec<TauNode> {
 ///         Block::new(format!("post-{i}"), Proportion::new(ya, na)?, Proportion::new(yb, nb)?)
 ///     })
 ///     .collect::<Result<Vec<_>, postab::Error>>()?;
-/// let h = paired_bayes(&blocks, 0.95)?;
+/// let h = paired_bayes(&blocks, 0.95, None)?;
 /// assert!(h.prob_b_better > 0.5 && h.prob_b_better < 1.0);
 /// assert!((h.prob_b_better + h.prob_a_better - 1.0).abs() < 1e-12);
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn paired_bayes(blocks: &[Block], level: f64) -> Result<HierarchicalPosterior> {
+pub fn paired_bayes(
+    blocks: &[Block],
+    level: f64,
+    history: Option<&AccountHistory>,
+) -> Result<HierarchicalPosterior> {
     check_open_unit("level", level)?;
     check_blocks(blocks)?;
-    let (d, v): (Vec<f64>, Vec<f64>) = blocks.iter().map(Block::log_ratio).unzip();
-    Ok(hierarchical(&d, &v, level))
-}
-
-/// The hierarchical posterior (see [`HierarchicalPosterior`]).
-fn hierarchical(d: &[f64], v: &[f64], level: f64) -> HierarchicalPosterior {
-    use crate::numeric::{normal_cdf, normal_pdf, normal_sf};
-    let nodes = tau_nodes(d, v);
-    let sum = |f: &dyn Fn(&TauNode) -> f64| nodes.iter().map(|n| n.weight * f(n)).sum::<f64>();
-    let prob_b_better = sum(&|n| normal_sf(-n.mu / n.sigma));
-    let prob_a_better = sum(&|n| normal_cdf(-n.mu / n.sigma));
-    let mean = sum(&|n| n.mu);
-    // E[δ⁺] = μΦ(μ/σ) + σφ(μ/σ) and E[δ⁻] = −μΦ(−μ/σ) + σφ(μ/σ), each node.
-    let loss_choose_a = sum(&|n| {
-        let z = n.mu / n.sigma;
-        (n.mu * normal_cdf(z) + n.sigma * normal_pdf(z)).max(0.0)
-    });
-    let loss_choose_b = sum(&|n| {
-        let z = n.mu / n.sigma;
-        (-n.mu * normal_cdf(-z) + n.sigma * normal_pdf(z)).max(0.0)
-    });
-    // Quantiles of the mixture: Newton steps on its distribution function
-    // (its density is the mixture of normal densities), kept inside a
-    // bracket of node means ± 40σ and bisecting when a step leaves it.
-    let cdf = |x: f64| sum(&|n| normal_cdf((x - n.mu) / n.sigma));
-    let pdf = |x: f64| sum(&|n| normal_pdf((x - n.mu) / n.sigma) / n.sigma);
-    let lo0 = nodes
-        .iter()
-        .map(|n| n.mu - 40.0 * n.sigma)
-        .fold(f64::INFINITY, f64::min);
-    let hi0 = nodes
-        .iter()
-        .map(|n| n.mu + 40.0 * n.sigma)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let quantile = |q: f64| {
-        let (mut lo, mut hi) = (lo0, hi0);
-        let mut x = mean;
-        for _ in 0..100 {
-            let miss = cdf(x) - q;
-            if miss < 0.0 {
-                lo = x;
-            } else {
-                hi = x;
-            }
-            let step = miss / pdf(x);
-            let mut next = x - step;
-            if !(next > lo && next < hi) {
-                next = 0.5 * (lo + hi);
-            }
-            if (next - x).abs() <= 1e-13 * (1.0 + x.abs()) || hi - lo <= 1e-13 * (1.0 + x.abs()) {
-                return next;
-            }
-            x = next;
-        }
-        x
+    let obs: Vec<(f64, f64)> = blocks.iter().map(Block::log_ratio).collect();
+    let group = [Group::new(&obs)];
+    let model = Model {
+        data: &group,
+        spread: 2.0,
+        history: history.map(AccountHistory::group),
     };
-    let tail = 0.5 * (1.0 - level);
-    let (lower, upper) = (quantile(tail), quantile(1.0 - tail));
-    let credible_interval = Interval::within(lower, upper, f64::NEG_INFINITY, f64::INFINITY);
-    // τ's median from the node weights in order.
-    let mut acc = 0.0;
-    let tau_median = nodes
-        .iter()
-        .find(|n| {
-            acc += n.weight;
-            acc >= 0.5
-        })
-        .map_or(0.0, |n| n.tau);
-    HierarchicalPosterior {
-        unit: UnitOfAnalysis::Block,
-        prob_b_better,
-        prob_a_better,
-        mean,
-        credible_interval,
-        rate_ratio_credible_interval: Interval::within(
-            lower.exp(),
-            upper.exp(),
-            0.0,
-            f64::INFINITY,
-        ),
-        loss_choose_b,
-        loss_choose_a,
-        tau_median,
-    }
+    Ok(hierarchical(&model, level, UnitOfAnalysis::Block))
 }
 
 /// Most blocks [`PairedPlan::blocks_needed`] searches.

@@ -1,12 +1,14 @@
 """Brute-force reference for postab's hierarchical model of paired blocks.
 
-d_i ~ N(delta, v_i + tau^2), flat prior on delta, half-Cauchy(0, 0.5) on tau.
+d_i ~ N(delta, v_i + 2 tau^2), flat prior on delta, half-Cauchy(0, 0.5) on tau:
+tau is the between-post SD of a post's log rate, so the difference of a
+block's two log rates varies by 2 tau^2 between blocks.
 The joint posterior is integrated in two dimensions by scipy's dblquad
 (QUADPACK, relative tolerance 1e-12), without postab's closed-form
 integration over delta: the normaliser, P(delta > 0), E[delta] and
 E[max(delta, 0)]. The inner integral over delta runs over +-40 conditional
 standard deviations around the data, split at 0. (Case 0 was also
-integrated by mpmath at 15 digits: P(delta > 0) = 0.9335555515551995.)
+cross-checked against tests/data/calibration_reference.py's mpmath integrals.)
 Blocks: cases of tests/data/paired-reference.json with at most 12 blocks.
 Run: python3 tests/data/hierarchical_reference.py > tests/data/hierarchical-reference.json
 """
@@ -29,7 +31,7 @@ for idx, case in enumerate(doc["cases"]):
     spread = np.abs(d - m).max()
     # Scale the joint by its value near the mode so QUADPACK sees O(1) numbers.
     def log_joint(delta, tau):
-        s2 = v + tau * tau
+        s2 = v + 2 * tau * tau
         return (np.log(2 / (np.pi * S * (1 + (tau / S) ** 2)))
                 + np.sum(-0.5 * np.log(2 * np.pi * s2) - (d - delta) ** 2 / (2 * s2)))
     taus = np.concatenate([[0.0], np.geomspace(1e-4, 1e4, 400)])
@@ -39,7 +41,7 @@ for idx, case in enumerate(doc["cases"]):
         return np.exp(log_joint(delta, tau) - ref)
 
     def width(tau):
-        return np.sqrt(v.max() + tau * tau) + spread
+        return np.sqrt(v.max() + 2 * tau * tau) + spread
 
     def integral(g, positive):
         total = 0.0
