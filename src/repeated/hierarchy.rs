@@ -85,9 +85,9 @@ pub(super) const MIN_WITHIN_VARIANCE: f64 = 1e-12;
 ///
 /// `P(δ > 0)`, the mean and both losses are one pass over the nodes. Each
 /// end of the interval is the root of the mixture's distribution function
-/// expanded in a 16-term Taylor series (through Hermite polynomials) about
+/// expanded in a 12-term Taylor series (through Hermite polynomials) about
 /// a Cornish–Fisher guess from the mixture's first four moments: one
-/// more pass over the nodes when the root lies within a quarter of the
+/// more pass over the nodes when the root lies within 0.15 of the
 /// smallest `σ` of the guess, a Halley step and another pass otherwise.
 /// `τ`'s median is found from Gauss–Legendre panels laid afresh from the
 /// grid's first node to beyond it (normalised by the grid's integral), an
@@ -471,26 +471,12 @@ impl Group {
         let s1 = (swr[0] + swr[1]) + (swr[2] + swr[3]);
         let s2 = (swr2[0] + swr2[1]) + (swr2[2] + swr2[3]);
         if k > 1.0 {
-            ln_rest -= (self.n - 1) as f64 * k.ln();
+            ln_rest -= self.ln_scale(k);
         }
         let shift = s1 / w;
         let mut q = s2 - s1 * shift;
         if q < CANCELLED * s2 {
-            // A few weights dominate and the weighted mean sits far from
-            // the centre: Σw r² and (Σw r)²/Σw cancel. Again about the
-            // weighted mean.
-            let (mut t1, mut t2) = ([0.0; LANES], [0.0; LANES]);
-            for (r4, v4) in self.r.iter().zip(&self.v) {
-                for j in 0..LANES {
-                    let w = 1.0 / (v4[j] + lambda);
-                    let d = r4[j] - shift;
-                    t1[j] += w * d;
-                    t2[j] += w * d * d;
-                }
-            }
-            let t1 = (t1[0] + t1[1]) + (t1[2] + t1[3]);
-            let t2 = (t2[0] + t2[1]) + (t2[2] + t2[3]);
-            q = t2 - t1 * t1 / w;
+            q = self.recentred(lambda, shift, w);
         }
         FitParts {
             ratio: (prod[0] * prod[1]) * (prod[2] * prod[3]) / (k * w),
@@ -499,6 +485,35 @@ impl Group {
             mean: self.centre + shift,
             precision: w,
         }
+    }
+}
+
+impl Group {
+    /// `(n − 1) ln k`.
+    #[cold]
+    #[inline(never)]
+    fn ln_scale(&self, k: f64) -> f64 {
+        (self.n - 1) as f64 * k.ln()
+    }
+
+    /// `Σ w (r − ȳ_w)²` summed about `shift ≈ ȳ_w` (with `Σw = w`): for when a
+    /// few weights dominate and the weighted mean sits far from the
+    /// centre, so that `Σw r²` and `(Σw r)²/Σw` cancel.
+    #[cold]
+    #[inline(never)]
+    fn recentred(&self, lambda: f64, shift: f64, w: f64) -> f64 {
+        let (mut t1, mut t2) = ([0.0; LANES], [0.0; LANES]);
+        for (r4, v4) in self.r.iter().zip(&self.v) {
+            for j in 0..LANES {
+                let wj = 1.0 / (v4[j] + lambda);
+                let d = r4[j] - shift;
+                t1[j] += wj * d;
+                t2[j] += wj * d * d;
+            }
+        }
+        let t1 = (t1[0] + t1[1]) + (t1[2] + t1[3]);
+        let t2 = (t2[0] + t2[1]) + (t2[2] + t2[3]);
+        t2 - t1 * t1 / w
     }
 }
 
@@ -691,7 +706,8 @@ const MODE_PANELS: i32 = 3;
 /// A panel whose estimated error (relative to the integral over every
 /// panel) exceeds this is cut, at most `MAX_SPLITS` times over.
 const RESOLVED: f64 = 1e-14;
-/// The slowest decay of Legendre coefficients trusted by [`panel_error`].
+/// The fastest decay of Legendre coefficients (per degree) that
+/// [`panel_error`] trusts.
 const R_MIN: f64 = 0.2;
 const MAX_SPLITS: usize = 8;
 /// Most halvings of a scanned step while its log density drops too fast.
@@ -1288,9 +1304,14 @@ impl TauPosterior {
 
     /// Every node's `(weight, μ, σ)` into `values`, in increasing `τ`.
     fn fill(&self, values: &mut NodeValues) {
-        values.weight.clear();
-        values.mu.clear();
-        values.sigma.clear();
+        let n = match &self.rule {
+            Rule::Grid { nodes, .. } => nodes.len(),
+            Rule::Panels(panels) => panels.len() * PANEL_NODES,
+        };
+        for v in [&mut values.weight, &mut values.mu, &mut values.sigma] {
+            v.clear();
+            v.reserve(n);
+        }
         match &self.rule {
             Rule::Grid { nodes, .. } => {
                 for n in nodes {
@@ -1526,14 +1547,22 @@ impl TauPosterior {
                 let mut to = x0;
                 let mut target = x_end;
                 loop {
-                    let count = ((target - to) / width).ceil().max(1.0);
-                    let step = (target - to) / count;
-                    for i in 0..count as usize {
-                        let a = to + step * i as f64;
-                        let half = 0.5 * step;
-                        panels.push(TauPanel::evaluate(eval, self.c, Coord::Mid, a + half, half));
+                    if target > to {
+                        let count = ((target - to) / width).ceil().max(1.0);
+                        let step = (target - to) / count;
+                        for i in 0..count as usize {
+                            let a = to + step * i as f64;
+                            let half = 0.5 * step;
+                            panels.push(TauPanel::evaluate(
+                                eval,
+                                self.c,
+                                Coord::Mid,
+                                a + half,
+                                half,
+                            ));
+                        }
+                        to = target;
                     }
-                    to = target;
                     TauPanel::resolve(
                         &mut panels,
                         eval,
@@ -1555,10 +1584,9 @@ impl TauPosterior {
 }
 
 /// The `q` quantile of `τ` from `panels` normalised as `post` says: the
-/// panel holding it from the cumulative node weights, then Newton steps on
-/// the distribution function integrated afresh (12 nodes on the part of
-/// the panel below the point), from the panel's interpolant and kept
-/// inside the panel.
+/// panel holding it from the cumulative node weights, a guess from the
+/// panel's interpolant, then Halley steps on the distribution function
+/// integrated afresh (see below), kept inside the panel.
 fn solve_in_panels(panels: &[TauPanel], post: &TauPosterior, q: f64, eval: &Evaluator) -> f64 {
     let Some(last) = panels.len().checked_sub(1) else {
         return 0.0;
@@ -1567,12 +1595,7 @@ fn solve_in_panels(panels: &[TauPanel], post: &TauPosterior, q: f64, eval: &Eval
     let p = &panels[idx.min(last)];
     let rule = panel_rule();
     // Node cumulatives from the panel's interpolant: a first guess.
-    let dens: Vec<f64> = p
-        .weight
-        .iter()
-        .zip(&rule.weights)
-        .map(|(w, rw)| w / rw)
-        .collect();
+    let dens: [f64; PANEL_NODES] = std::array::from_fn(|j| p.weight[j] / rule.weights[j]);
     let (mut lo, mut hi) = (-1.0, 1.0);
     let (mut f_lo, mut f_hi) = (p.below, p.below + p.weight.iter().sum::<f64>());
     for (row, &xr) in rule.cumulative.iter().zip(&rule.nodes) {
@@ -2013,11 +2036,14 @@ fn hierarchical_refined(
     }
 }
 
+/// Nodes carrying less posterior probability than this are left out of
+/// the sums over `δ` (less than 1e-15 in all).
+const NEGLIGIBLE: f64 = 1e-17;
+
 /// `P(δ > 0)`, `P(δ < 0)`, the mean, both losses and the equal-tailed
 /// interval (tail mass `tail` each side, solved from `guess` if given,
 /// else from a Cornish–Fisher guess) of the mixture of `δ | τ` over the
-/// nodes of `post`, filling `values`. Nodes below 1e-18 of the largest
-/// weight (less than 1e-15 in all) are left out.
+/// nodes of `post`, filling `values`; negligible nodes are left out.
 fn delta_summary(
     post: &TauPosterior,
     tail: f64,
@@ -2027,9 +2053,8 @@ fn delta_summary(
 ) -> DeltaSummary {
     post.fill(values);
     let n = values.weight.len();
-    let w_max = values.weight.iter().copied().fold(0.0, f64::max);
     for w in &mut values.weight {
-        if w.is_nan() || *w <= 1e-18 * w_max {
+        if w.is_nan() || *w <= NEGLIGIBLE {
             *w = 0.0;
         }
     }
@@ -2114,8 +2139,8 @@ struct Mixture<'a> {
 /// a point, and the radius (in units of the smallest `σ`) within which
 /// they leave an error below 1e-17 of the density's scale: the `n`th term
 /// of `Φ(z + ε)` is `φ(z) He_{n−1}(z) εⁿ/n!` up to sign.
-const TAYLOR_TERMS: usize = 16;
-const TAYLOR_RADIUS: f64 = 0.25;
+const TAYLOR_TERMS: usize = 12;
+const TAYLOR_RADIUS: f64 = 0.15;
 
 impl Mixture<'_> {
     /// The point with mass `p` below it (or above it when `upper`). One
