@@ -43,6 +43,7 @@ use crate::freq::{
     two_proportion_ztest,
 };
 use crate::interval::Interval;
+use crate::repeated::AccountHistory;
 use crate::report::format::{fixed, percent, sci, signed, signed_percent};
 use crate::validate::read;
 use crate::validate::{check_open_unit, check_positive};
@@ -70,6 +71,10 @@ pub struct AnalysisOptions {
     /// sample-ratio test (default: none declared, no check; see
     /// [`Analysis::srm`]).
     pub split: Option<Vec<f64>>,
+    /// The account's post history for this metric, calibrating the
+    /// post-to-post variation of the unit-level Bayesian comparisons
+    /// ([`AccountHistory`]; default none: the half-Cauchy prior alone).
+    pub history: Option<AccountHistory>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +84,8 @@ struct AnalysisOptionsRepr {
     level: f64,
     correction: Correction,
     split: Option<Vec<f64>>,
+    #[serde(default)]
+    history: Option<AccountHistory>,
 }
 
 impl TryFrom<AnalysisOptionsRepr> for AnalysisOptions {
@@ -91,6 +98,7 @@ impl TryFrom<AnalysisOptionsRepr> for AnalysisOptions {
             level: r.level,
             correction: r.correction,
             split: r.split,
+            history: r.history,
         };
         options.check()?;
         Ok(options)
@@ -118,6 +126,7 @@ impl Default for AnalysisOptions {
             level: 0.95,
             correction: Correction::Holm,
             split: None,
+            history: None,
         }
     }
 }
@@ -838,6 +847,27 @@ impl Analysis {
     }
 }
 
+impl Analysis {
+    /// One line on the account history behind the unit-level Bayesian
+    /// comparisons, when one was given and used.
+    pub(crate) fn calibration_text(&self) -> Option<String> {
+        let h = self.options.history.as_ref()?;
+        if self.comparisons.is_empty() {
+            return None;
+        }
+        let tau = h.tau_interval(0.9).ok()?;
+        let kappa = h.concentration_median().ok()?;
+        Some(format!(
+            "calibrated to the account: {} past posts; post-to-post SD of the log rate {:.2} (90 % interval {:.2} to {:.2}; a Beta–Binomial concentration of about {:.0})",
+            h.posts().len(),
+            h.tau_median(),
+            tau.lower,
+            tau.upper,
+            kappa
+        ))
+    }
+}
+
 impl fmt::Display for Analysis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = percent(self.options.level, 0);
@@ -851,6 +881,9 @@ impl fmt::Display for Analysis {
             self.experiment, self.metric, self.numerator, self.denominator, self.control
         )?;
         writeln!(f, "design: {}", self.design)?;
+        if let Some(line) = self.calibration_text() {
+            writeln!(f, "{line}")?;
+        }
         if !self.comparisons.is_empty() {
             writeln!(
                 f,

@@ -841,7 +841,16 @@ impl Experiment {
             .variants
             .iter()
             .filter(|v| v.id() != self.control)
-            .map(|v| design::compare(design, &posts, &self.control, v.id(), options.level))
+            .map(|v| {
+                design::compare(
+                    design,
+                    &posts,
+                    &self.control,
+                    v.id(),
+                    options.level,
+                    options.history.as_ref(),
+                )
+            })
             .collect::<Result<Vec<_>>>()?;
         let raw: Vec<f64> = comparisons
             .iter()

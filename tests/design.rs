@@ -339,3 +339,64 @@ fn analyses_with_posts_round_trip_and_are_checked() {
     let bad = json.replace("\"variant\":\"statement\"", "\"variant\":\"question\"");
     assert!(serde_json::from_str::<postab::analysis::Analysis>(&bad).is_err());
 }
+
+/// Would catch: the account history not reaching the analysis, or the
+/// analysis computing something other than the hierarchical posterior.
+#[test]
+fn one_post_each_is_calibrated_by_the_account_history() {
+    use postab::repeated::{AccountHistory, MIN_HISTORY_POSTS, post_bayes};
+    let past: Vec<Proportion> = PAIRS
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .map(|(y, n)| Proportion::new(y, n).expect("p"))
+        .collect();
+    let history = AccountHistory::fit(&past).expect("history");
+    let mut exp = texts();
+    exp.add_post(
+        Post::new("q", "question")
+            .expect("post")
+            .with_counts(counts! { impressions: 2_050, clicks: 41 }),
+    )
+    .expect("add");
+    exp.add_post(
+        Post::new("s", "statement")
+            .expect("post")
+            .with_counts(counts! { impressions: 1_980, clicks: 52 }),
+    )
+    .expect("add");
+    let mut options = AnalysisOptions::default();
+    let plain = exp
+        .analyze_with(&Metric::click_through(), &options)
+        .expect("analysis");
+    options.history = Some(history.clone());
+    let calibrated = exp
+        .analyze_with(&Metric::click_through(), &options)
+        .expect("analysis");
+    let a = [Proportion::new(41, 2_050).expect("p")];
+    let b = [Proportion::new(52, 1_980).expect("p")];
+    let direct = post_bayes(&a, &b, 0.95, Some(&history)).expect("bayes");
+    assert_eq!(calibrated.comparisons[0].bayes, direct);
+    let naive = calibrated.variants[1]
+        .vs_control
+        .as_ref()
+        .expect("comparison")
+        .prob_beats_control;
+    // The honest figure is below the impression-level one: posts differ
+    // by more than coin flips.
+    let p = direct.prob_b_better;
+    assert!(p > 0.5 && p < naive - 0.02 && naive > 0.9, "{p} {naive}");
+    assert_ne!(plain.comparisons[0].bayes, direct);
+    assert!(
+        calibrated
+            .to_string()
+            .contains("calibrated to the account: 24 past posts")
+    );
+    // A history too short says how many posts are needed.
+    assert_eq!(
+        AccountHistory::fit(&past[..5]),
+        Err(Error::HistoryTooShort {
+            posts: 5,
+            needed: MIN_HISTORY_POSTS
+        })
+    );
+}
