@@ -164,6 +164,9 @@ pub const OLDEST_SCHEMA_VERSION: u64 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "result", rename_all = "snake_case")]
 #[non_exhaustive]
+// A document is built once per report and read by pattern matching; a
+// box would only make matching on `Body::Analysis` clumsier.
+#[allow(clippy::large_enum_variant)]
 pub enum Body {
     /// An experiment's analysis.
     Analysis(Analysis),
