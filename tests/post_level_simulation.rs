@@ -1,7 +1,9 @@
-//! Independent posts (issue 12): Welch's t-test on per-post log rates
-//! (`post_ratio_test`, the post as the unit) holds its level with 5 and
-//! 20 posts per variant and is conservative with 2; the pooled-variance t
-//! on the same log rates holds it at 2, 5 and 20. The ratio-of-sums test
+//! Independent posts (issue 12): the default analysis, the pooled-variance
+//! t-test on per-post log rates (`post_ratio_test`, the post as the unit,
+//! what `Experiment::analyze` runs for independent posts), holds its level
+//! and coverage at 2, 5 and 20 posts per variant; Welch's t on the same log
+//! rates (`PostVariance::Welch`) holds it with 5 and 20 and is
+//! conservative with 2. The ratio-of-sums test
 //! with CR2 variance and Bell–McCaffrey-style degrees of freedom
 //! (`post_level_test`, on the same simulated posts) and the
 //! impression-level z-test are measured beside them.
@@ -43,8 +45,9 @@
 //! `[profile.test]` compiles with `opt-level = 1`, which keeps the debug
 //! `cargo test` of this file to seconds.
 
+use postab::repeated::PostVariance;
 use postab::repeated::post_level_test;
-use postab::sim::{IndependentAnalysis, PostDesign, PostSimulation, TestSummary};
+use postab::sim::{PostDesign, PostSimulation, TestSummary};
 
 const REPS: usize = 2_000;
 
@@ -52,7 +55,7 @@ fn simulation(
     rates: Vec<f64>,
     kappa: f64,
     m: usize,
-    analysis: IndependentAnalysis,
+    analysis: PostVariance,
     seed: u64,
 ) -> PostSimulation {
     PostSimulation::builder(rates)
@@ -91,10 +94,10 @@ fn log_rate_tests_hold_their_level() {
         for (j, m) in [2usize, 5, 20].into_iter().enumerate() {
             let seed = 300 + 10 * i as u64 + j as u64;
             let rates = vec![0.02, 0.02];
-            let welch_sim = simulation(rates.clone(), kappa, m, IndependentAnalysis::Welch, seed);
+            let welch_sim = simulation(rates.clone(), kappa, m, PostVariance::Welch, seed);
             let welch = welch_sim.run().expect("runs").comparisons[0];
             // The same seed: the same posts, analysed by the pooled t.
-            let pooled = simulation(rates, kappa, m, IndependentAnalysis::PooledT, seed)
+            let pooled = simulation(rates, kappa, m, PostVariance::Pooled, seed)
                 .run()
                 .expect("runs")
                 .comparisons[0];
@@ -143,18 +146,12 @@ fn log_rate_tests_hold_their_level() {
 /// geometric-mean post rates).
 #[test]
 fn power_at_twenty_posts_per_variant() {
-    let sim = simulation(vec![0.02, 0.026], 100.0, 20, IndependentAnalysis::Welch, 21);
+    let sim = simulation(vec![0.02, 0.026], 100.0, 20, PostVariance::Welch, 21);
     let c = sim.run().expect("runs").comparisons[0];
-    let pooled = simulation(
-        vec![0.02, 0.026],
-        100.0,
-        20,
-        IndependentAnalysis::PooledT,
-        21,
-    )
-    .run()
-    .expect("runs")
-    .comparisons[0];
+    let pooled = simulation(vec![0.02, 0.026], 100.0, 20, PostVariance::Pooled, 21)
+        .run()
+        .expect("runs")
+        .comparisons[0];
     let sums = ratio_of_sums_rate(&sim);
     let welch = c.post_level.rejection_rate();
     let (cover, cover_se) = coverage(&c.post_level);

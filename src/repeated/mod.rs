@@ -238,7 +238,9 @@ pub use beta_binomial::{
 };
 pub use calibrate::{AccountHistory, MIN_HISTORY_POSTS, equivalent_concentration};
 pub use hierarchy::{HierarchicalPosterior, TAU_PRIOR_SCALE, post_bayes};
-pub use log_rate::{LogRatioTest, PostRatioComparison, post_ratio_test};
+pub use log_rate::{
+    LogRatioTest, PostRatioComparison, PostVariance, post_ratio_test, post_ratio_test_with,
+};
 pub use paired::{
     Block, MAX_PLANNED_BLOCKS, Order, OrderEffect, PairedComparison, PairedPlan, RandomEffects,
     paired_bayes, paired_test,

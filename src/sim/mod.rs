@@ -59,9 +59,9 @@ pub use post_report::{
     CoverageSummary, PostAnalysis, PostComparisonSummary, PostSimulationReport, TestSummary,
 };
 pub use posts::{
-    IndependentAnalysis, MAX_IMPRESSION_SPREAD, MAX_LOGIT_EFFECT, MAX_MEDIAN_IMPRESSIONS,
-    MAX_POST_IMPRESSIONS, MAX_POSTS_PER_REPLICATION, MAX_SIM_CONCENTRATION, MIN_MEAN_RATE,
-    PostDesign, PostReplication, PostSimulation, PostSimulationBuilder, PublicationOrder,
+    MAX_IMPRESSION_SPREAD, MAX_LOGIT_EFFECT, MAX_MEDIAN_IMPRESSIONS, MAX_POST_IMPRESSIONS,
+    MAX_POSTS_PER_REPLICATION, MAX_SIM_CONCENTRATION, MIN_MEAN_RATE, PostDesign, PostReplication,
+    PostSimulation, PostSimulationBuilder, PublicationOrder,
 };
 pub use report::{ReplicationOutcome, SimulationReport};
 pub use rules::{

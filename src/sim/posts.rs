@@ -14,12 +14,13 @@ use super::post_report::{
     CoverageSummary, PostAnalysis, PostComparisonSummary, PostSimulationReport, TestSummary,
 };
 use crate::error::{Error, Result};
-use crate::freq::{Proportion, StratifiedTables, t_isf_two_sided, t_two_tail};
+use crate::freq::{Proportion, StratifiedTables};
 use crate::numeric::normal_pdf;
 use crate::numeric::quad::integrate;
 use crate::numeric::sample;
 use crate::repeated::{
-    Block, LogRatioTest, Order, naive_binomial_test, paired_test, post_ratio_test,
+    Block, LogRatioTest, Order, PostVariance, naive_binomial_test, paired_test, post_ratio_test,
+    post_ratio_test_with,
 };
 use crate::validate::{check_open_unit, read};
 
@@ -190,21 +191,6 @@ impl PostDesign {
     }
 }
 
-/// How the independent-posts design is analysed at the post level.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum IndependentAnalysis {
-    /// Welch's t-test on the posts' ½-corrected log rates
-    /// ([`post_ratio_test`]).
-    #[default]
-    Welch,
-    /// Student's t-test with the pooled variance of the posts' ½-corrected
-    /// log rates, `m_A + m_B − 2` degrees of freedom (both variants assumed
-    /// to share the post-to-post variance).
-    PooledT,
-}
-
 /// The simulated data of one replication: every variant's posts, and in a
 /// paired design the order each block was published in.
 ///
@@ -357,11 +343,11 @@ impl PostReplication {
 /// Each variant `v ≥ 1` is compared with variant 0 at level `α`, with
 /// intervals at `1 − α` (see [`PostSimulationReport`]):
 ///
-/// * **post level** — independent posts: [`post_ratio_test`] (Welch on the
-///   posts' log rates `ln((y + ½)/(n + ½))`; or the pooled-variance t, see
-///   [`IndependentAnalysis`]); paired blocks: [`paired_test`] with each
+/// * **post level** — independent posts: [`post_ratio_test_with`] (a
+///   t-test on the posts' log rates `ln((y + ½)/(n + ½))`, pooled spread by
+///   default or Welch's, see [`PostVariance`]); paired blocks: [`paired_test`] with each
 ///   block's order recorded (order-adjusted when both orders occur);
-/// * **unpaired** (paired designs only): [`post_ratio_test`] on the same
+/// * **unpaired** (paired designs only): [`post_ratio_test`] (pooled) on the same
 ///   posts, blocks ignored — what pairing buys;
 /// * **impression level**: [`naive_binomial_test`] on the pooled counts;
 /// * **CMH** (paired designs only): the Cochran–Mantel–Haenszel test with
@@ -450,7 +436,7 @@ pub struct PostSimulation {
     seed: u64,
     threads: Option<usize>,
     alpha: f64,
-    independent_analysis: IndependentAnalysis,
+    independent_analysis: PostVariance,
     /// `δ_v` for `v ≥ 1` (filled by `build`).
     truth: Vec<f64>,
 }
@@ -483,7 +469,7 @@ impl PostSimulation {
                 seed: 0,
                 threads: None,
                 alpha: 0.05,
-                independent_analysis: IndependentAnalysis::Welch,
+                independent_analysis: PostVariance::Pooled,
                 truth: Vec::new(),
             },
         }
@@ -572,7 +558,7 @@ impl PostSimulationBuilder {
 
     /// The post-level analysis of independent posts (ignored by paired
     /// designs).
-    pub fn independent_analysis(mut self, analysis: IndependentAnalysis) -> Self {
+    pub fn independent_analysis(mut self, analysis: PostVariance) -> Self {
         self.sim.independent_analysis = analysis;
         self
     }
@@ -967,18 +953,9 @@ impl PostSimulation {
                     ),
                 );
             } else {
-                let post = match self.independent_analysis {
-                    IndependentAnalysis::Welch => {
-                        Outcome::of_log_ratio(post_ratio_test(a, b, level).map(|r| r.test))
-                    }
-                    IndependentAnalysis::PooledT => match pooled_t(a, b, level) {
-                        Some((p_value, estimate, lower, upper)) => Outcome::Tested {
-                            p_value,
-                            interval: Some((estimate, lower, upper)),
-                        },
-                        None => Outcome::Undefined,
-                    },
-                };
+                let post = Outcome::of_log_ratio(
+                    post_ratio_test_with(a, b, level, self.independent_analysis).map(|r| r.test),
+                );
                 add(POST_LEVEL, post);
             }
             add(
@@ -1072,8 +1049,8 @@ impl PostSimulation {
         };
         let post_analysis = match (paired, self.independent_analysis) {
             (true, _) => PostAnalysis::PairedT,
-            (false, IndependentAnalysis::Welch) => PostAnalysis::LogRateWelch,
-            (false, IndependentAnalysis::PooledT) => PostAnalysis::LogRatePooledT,
+            (false, PostVariance::Welch) => PostAnalysis::LogRateWelch,
+            (false, PostVariance::Pooled) => PostAnalysis::LogRatePooledT,
         };
         let comparisons = total
             .iter()
@@ -1101,32 +1078,6 @@ impl PostSimulation {
             comparisons,
         }
     }
-}
-
-/// Student's t-test with pooled variance on the posts' ½-corrected log
-/// rates: `(p-value, estimate, lower, upper)` at `level`, or `None` with
-/// fewer than 3 posts in all or no spread.
-fn pooled_t(a: &[Proportion], b: &[Proportion], level: f64) -> Option<(f64, f64, f64, f64)> {
-    let moments = |posts: &[Proportion]| {
-        let x = |p: &Proportion| ((p.successes() as f64 + 0.5) / (p.trials() as f64 + 0.5)).ln();
-        let m = posts.len() as f64;
-        let mean = posts.iter().map(x).sum::<f64>() / m;
-        let ss: f64 = posts.iter().map(|p| (x(p) - mean).powi(2)).sum();
-        (m, mean, ss)
-    };
-    let ((ma, xa, sa), (mb, xb, sb)) = (moments(a), moments(b));
-    let dof = ma + mb - 2.0;
-    if dof < 1.0 {
-        return None;
-    }
-    let se = ((sa + sb) / dof * (1.0 / ma + 1.0 / mb)).sqrt();
-    if !(se > 0.0 && se.is_finite()) {
-        return None;
-    }
-    let d = xb - xa;
-    let p = t_two_tail(d / se, dof).clamp(0.0, 1.0);
-    let half = t_isf_two_sided(1.0 - level, dof) * se;
-    Some((p, d, d - half, d + half))
 }
 
 /// Reading reports back: the checks of a configuration.
