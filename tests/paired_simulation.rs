@@ -180,8 +180,8 @@ fn pairing_beats_the_unpaired_post_level_test() {
 /// 30 % lift.)
 #[test]
 fn planned_power_matches_simulated_power() {
-    use postab::repeated::PairedPlan;
-    let plan = PairedPlan {
+    use postab::repeated::PostPlan;
+    let plan = PostPlan {
         rate: 0.05,
         lift: 0.2,
         impressions: 2_000.0,
@@ -199,7 +199,7 @@ fn planned_power_matches_simulated_power() {
             .run()
             .expect("runs");
         let simulated = report.comparisons[0].post_level.rejection_rate();
-        let planned = plan.power(k, 0.05).expect("power");
+        let planned = plan.paired_power(k, 0.05).expect("power");
         println!("{k} blocks: planned power {planned:.4}, simulated {simulated:.4}");
         // Monte Carlo standard error ≤ 0.011; the delta method and the
         // shifted t add a little.

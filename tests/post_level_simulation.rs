@@ -169,3 +169,41 @@ fn power_at_twenty_posts_per_variant() {
     assert!(welch > sums + 0.05, "{welch} vs {sums}");
     assert!((0.93..=0.97).contains(&cover), "{cover}");
 }
+
+/// The plan's power for independent posts against simulated power: 2,000
+/// impressions per post (no spread), A at 5 %, B 20 % higher, κ = 300, the
+/// pooled t-test, 10 and 20 posts per variant.
+#[test]
+fn planned_posts_power_matches_simulated_power() {
+    use postab::repeated::PostPlan;
+    let plan = PostPlan {
+        rate: 0.05,
+        lift: 0.2,
+        impressions: 2_000.0,
+        concentration: 300.0,
+    };
+    for m in [10, 20] {
+        let report = PostSimulation::builder(vec![0.05, 0.06])
+            .concentration(300.0)
+            .design(PostDesign::independent(m))
+            .impressions(2_000.0, 1.0)
+            .replications(REPS)
+            .seed(12)
+            .build()
+            .expect("valid")
+            .run()
+            .expect("runs");
+        let simulated = report.comparisons[0].post_level.rejection_rate();
+        let planned = plan.independent_power(m, 0.05).expect("power");
+        println!("{m} posts per variant: planned power {planned:.4}, simulated {simulated:.4}");
+        // Monte Carlo standard error ≤ 0.011; the delta method and the
+        // shifted t add a little.
+        assert!(
+            (planned - simulated).abs() < 0.04,
+            "{planned} vs {simulated}"
+        );
+    }
+    let m = plan.posts_needed(0.05, 0.8).expect("plan");
+    assert!(plan.independent_power(m, 0.05).expect("power") >= 0.8);
+    assert!(plan.independent_power(m - 1, 0.05).expect("power") < 0.8);
+}
