@@ -121,6 +121,14 @@ impl Policy for FixedSplit {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvenSplit;
 
+impl EvenSplit {
+    /// The even split (it has no parameters; the same as `EvenSplit` and
+    /// `EvenSplit::default()`).
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
 impl Policy for EvenSplit {
     fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {
         super::check_arms(arms)?;

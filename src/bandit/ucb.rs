@@ -19,11 +19,19 @@ use crate::error::Result;
 /// let arms = [Tally::new(5, 100)?, Tally::new(0, 0)?];
 /// use rand::SeedableRng;
 /// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0); // unused by UCB1
-/// assert_eq!(Ucb1.choose(&arms, &mut rng)?, 1); // untried arm first
+/// assert_eq!(Ucb1::new().choose(&arms, &mut rng)?, 1); // untried arm first
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ucb1;
+
+impl Ucb1 {
+    /// UCB1 (it has no parameters; the same as `Ucb1` and
+    /// `Ucb1::default()`).
+    pub const fn new() -> Self {
+        Self
+    }
+}
 
 impl Policy for Ucb1 {
     fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], _rng: &mut R) -> Result<usize> {
