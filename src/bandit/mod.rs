@@ -21,10 +21,10 @@
 //! ```
 //! use postab::bandit::{Policy, ThompsonBeta};
 //! use postab::sequential::Tally;
-//! use rand::SeedableRng;
+//! use postab::rand::SeedableRng;
 //!
 //! let arms = [Tally::new(12, 400)?, Tally::new(25, 410)?, Tally::new(3, 90)?];
-//! let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+//! let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(1);
 //! let next = ThompsonBeta::new().choose(&arms, &mut rng)?;
 //! assert!(next < 3);
 //! let mut w = [0.0; 3];

@@ -17,8 +17,8 @@ use crate::error::Result;
 /// use postab::bandit::{Policy, Ucb1};
 /// use postab::sequential::Tally;
 /// let arms = [Tally::new(5, 100)?, Tally::new(0, 0)?];
-/// use rand::SeedableRng;
-/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0); // unused by UCB1
+/// use postab::rand::SeedableRng;
+/// let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0); // unused by UCB1
 /// assert_eq!(Ucb1::new().choose(&arms, &mut rng)?, 1); // untried arm first
 /// # Ok::<(), postab::Error>(())
 /// ```

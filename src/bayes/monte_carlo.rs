@@ -36,9 +36,9 @@ pub struct McEstimate {
 /// # Example
 /// ```
 /// use postab::bayes::{monte_carlo, prob_lift_above, BetaPosterior};
-/// use rand::SeedableRng;
+/// use postab::rand::SeedableRng;
 /// let arms = [BetaPosterior::from_counts(300, 20_000)?, BetaPosterior::from_counts(360, 20_000)?];
-/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let mut rng = postab::rand::rngs::StdRng::seed_from_u64(1);
 /// // P(B beats A by at least 10 % relative), simulated ...
 /// let est = monte_carlo(&arms, 20_000, &mut rng, |p| f64::from(u8::from(p[1] > 1.1 * p[0])))?;
 /// // ... agrees with the exact answer within a few standard errors.

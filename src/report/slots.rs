@@ -20,7 +20,7 @@ use crate::validate::read;
 ///
 /// # Example
 /// ```
-/// use chrono_tz::Europe::London;
+/// use postab::chrono_tz::Europe::London;
 /// use postab::bayes::BetaPrior;
 /// use postab::report::{Render, SlotReport};
 /// use postab::schedule::{SlotLabel, Slots};
