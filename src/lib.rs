@@ -130,7 +130,7 @@
 //! | `P(best)`, K ≥ 3 | ≤ 1e-9 absolute |
 //! | `P(λ_B > λ_A)`, Gamma posteriors | ≤ 1e-10 |
 //! | Beta credible interval | ≤ 1e-10 |
-//! | incomplete beta `I_x(a, b)` and complement | ≤ 1e-13 (≤ 1e-12 above 10⁶), tails to 1e-300 |
+//! | incomplete beta `I_x(a, b)` and complement | ≤ 2e-13 on the smaller tail down to 1e-20, ≤ 2e-12 down to 1e-300 (shapes 1.5 to 3·10⁸, `b` to 2·10¹⁰) |
 //! | incomplete gamma, normal tails | ≤ 1e-12, ≤ 1e-14 down to 1e-300 |
 //! | z-test, chi-square, Fisher, intervals (see [`freq`]) | ≤ 1e-10 on p-values as tails (to 1e-130) |
 //!
@@ -188,8 +188,34 @@
 //! Everything random (Monte Carlo, bandits, simulations) takes a seed or an
 //! RNG from the caller; the simulation harness gives identical results for a
 //! seed whatever the number of threads.
+//!
+//! # Dependencies in the API
+//!
+//! Timestamps are [`chrono`] types, time zones [`chrono_tz`] ones and
+//! random number generators implement [`rand::Rng`]. postab re-exports the
+//! three crates at the versions it uses, so no direct dependency (at a
+//! version that must match) is needed:
+//!
+//! ```
+//! use postab::chrono::{TimeZone, Utc, Weekday};
+//! use postab::chrono_tz::Europe::London;
+//! use postab::rand::SeedableRng;
+//! use postab::rand::rngs::Xoshiro256PlusPlus;
+//! use postab::bandit::{Policy, Tally, ThompsonBeta};
+//! use postab::schedule::{SlotLabel, Slots};
+//!
+//! let at = Utc.with_ymd_and_hms(2026, 1, 5, 8, 30, 0).single().ok_or("date")?;
+//! let slots = Slots::hour_of_week(London);
+//! assert_eq!(slots.slot_of(at), Some(&SlotLabel::HourOfWeek(Weekday::Mon, 8)));
+//!
+//! let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+//! let arms = [Tally::new(3, 40)?, Tally::new(9, 41)?];
+//! assert!(ThompsonBeta::new().choose(&arms, &mut rng)? < 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod analysis;
 pub mod bandit;
@@ -213,6 +239,18 @@ mod serde_float;
 pub mod sim;
 pub mod tracker;
 mod validate;
+
+/// The [`chrono`](https://docs.rs/chrono) crate at the version postab's
+/// API uses (`DateTime<Utc>` timestamps, `Weekday`): call postab with
+/// `postab::chrono` types without depending on `chrono` yourself.
+pub use chrono;
+/// The [`chrono-tz`](https://docs.rs/chrono-tz) crate at the version
+/// postab's API uses (IANA time zones for [`schedule`]).
+pub use chrono_tz;
+/// The [`rand`](https://docs.rs/rand) crate at the version postab's API
+/// uses (the `Rng` taken by bandits and Monte Carlo, seedable generators
+/// such as `rand::rngs::Xoshiro256PlusPlus`).
+pub use rand;
 
 pub use counts::Counts;
 pub use error::{Error, Result};

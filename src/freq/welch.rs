@@ -1,11 +1,14 @@
 //! Welch's t-test for continuous metrics (for example watch time or
 //! revenue per impression) from summary statistics.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Range, check_finite, check_open_unit};
 use crate::interval::Interval;
 use crate::numeric::{beta_inc, beta_inc_inv_upper, beta_inc_upper, ln_beta_pdf, normal_isf};
+use crate::report::format::{number, probability, signed_number};
 use crate::{Error, Result};
 
 /// Mean, sample standard deviation (n − 1 denominator) and size of one arm.
@@ -251,3 +254,36 @@ super::common::validated!(
     },
     |r| { crate::validate::read::prob("Welch p-value", r.p_value) }
 );
+
+/// `mean 12.00, sd 4.000, n = 200`.
+impl fmt::Display for SampleSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "mean {}, sd {}, n = {}",
+            number(self.mean, p),
+            number(self.std_dev, p),
+            self.n
+        )
+    }
+}
+
+/// `Welch t = 2.351 on 342.4 dof, p = 0.01928, difference B − A = +1.100
+/// (s.e. 0.4679), interval [0.1798, 2.020]`.
+impl fmt::Display for WelchTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "Welch t = {} on {} dof, p = {}, difference B − A = {} (s.e. {}), interval [{}, {}]",
+            number(self.statistic, p),
+            number(self.dof, p),
+            probability(self.p_value),
+            signed_number(self.difference, p),
+            number(self.std_error, p),
+            number(self.interval.lower, p),
+            number(self.interval.upper, p)
+        )
+    }
+}

@@ -1,6 +1,6 @@
 //! Reports people read and programs parse: terminal text, Markdown with a
 //! plain-language verdict, and a versioned JSON [`Document`]; SVG plots with
-//! the `plot` feature ([`plot`]).
+//! the `plot` feature (module `plot`).
 //!
 //! Every reportable result implements [`Render`]:
 //!
@@ -129,6 +129,7 @@ mod analysis;
 pub(crate) mod format;
 mod monitoring;
 #[cfg(feature = "plot")]
+#[cfg_attr(docsrs, doc(cfg(feature = "plot")))]
 pub mod plot;
 mod simulation;
 mod slots;
