@@ -119,8 +119,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Post::new("new/statement", "statement")?
             .with_counts(counts! { impressions: 1_980, clicks: 52 }),
     )?;
-    let mut options = AnalysisOptions::default();
-    options.history = Some(history);
+    let options = AnalysisOptions::default().with_history(history);
     let calibrated = single.analyze_with(&Metric::click_through(), &options)?;
     println!("{calibrated}\n");
     if let Some(naive) = &calibrated.variants[1].vs_control {

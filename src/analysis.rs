@@ -106,6 +106,61 @@ impl TryFrom<AnalysisOptionsRepr> for AnalysisOptions {
 }
 
 impl AnalysisOptions {
+    /// These options with `prior` as every variant's rate prior.
+    pub fn with_prior(mut self, prior: BetaPrior) -> Self {
+        self.prior = prior;
+        self
+    }
+
+    /// These options with `prior` as every variant's count-per-exposure
+    /// prior.
+    pub fn with_gamma_prior(mut self, prior: GammaPrior) -> Self {
+        self.gamma_prior = prior;
+        self
+    }
+
+    /// These options with intervals at `level` (checked by the analysis:
+    /// it must be in (0, 1)).
+    pub fn with_level(mut self, level: f64) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// These options with `correction` for the comparisons with the
+    /// control.
+    pub fn with_correction(mut self, correction: Correction) -> Self {
+        self.correction = correction;
+        self
+    }
+
+    /// These options with a declared randomised split (shares per variant,
+    /// in variant order; checked by the analysis).
+    pub fn with_split(mut self, split: Vec<f64>) -> Self {
+        self.split = Some(split);
+        self
+    }
+
+    /// These options calibrated to an account's post history.
+    ///
+    /// # Example
+    /// ```
+    /// use postab::analysis::AnalysisOptions;
+    /// use postab::repeated::{AccountHistory, Proportion};
+    ///
+    /// let past = (0..12u64)
+    ///     .map(|i| Proportion::new(20 + 3 * i, 1_000 + 50 * i))
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// let options = AnalysisOptions::default()
+    ///     .with_level(0.9)
+    ///     .with_history(AccountHistory::fit(&past)?);
+    /// assert!(options.history.is_some());
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn with_history(mut self, history: AccountHistory) -> Self {
+        self.history = Some(history);
+        self
+    }
+
     /// The level is in (0, 1) and every split share finite and positive.
     fn check(&self) -> Result<()> {
         check_open_unit("level", self.level)?;
