@@ -44,7 +44,9 @@ use crate::freq::{
 };
 use crate::interval::Interval;
 use crate::repeated::AccountHistory;
-use crate::report::format::{fixed, percent, sci, signed, signed_percent};
+use crate::report::format::{
+    fixed, number, percent, probability, sci, signed, signed_number, signed_percent,
+};
 use crate::validate::read;
 use crate::validate::{check_open_unit, check_positive};
 
@@ -207,6 +209,26 @@ pub enum FittedPosterior {
     Gamma(GammaPosterior),
 }
 
+/// `Beta-Binomial` or `Gamma-Poisson`.
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Model::BetaBinomial => "Beta-Binomial",
+            Model::GammaPoisson => "Gamma-Poisson",
+        })
+    }
+}
+
+/// The posterior's own `Display`: `Beta(353, 11649)` or `Gamma(8, 40)`.
+impl fmt::Display for FittedPosterior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FittedPosterior::Beta(b) => fmt::Display::fmt(b, f),
+            FittedPosterior::Gamma(g) => fmt::Display::fmt(g, f),
+        }
+    }
+}
+
 /// One variant compared with the control.
 ///
 /// Reading from serde checks that the probabilities are in [0, 1], the
@@ -282,6 +304,40 @@ impl VsControl {
     }
 }
 
+/// `vs control: P(beats control) = 0.9813, difference +0.004333, interval
+/// [0.0002531, 0.008438], lift +17.33%, p = 0.03726, adjusted p = 0.03726`
+/// (a `rate ratio interval` for count metrics, `lift undefined` when the
+/// control's rate is 0; 4 significant digits, or the formatter's
+/// precision).
+impl fmt::Display for VsControl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        let interval = |i: &Interval| format!("[{}, {}]", number(i.lower, p), number(i.upper, p));
+        write!(
+            f,
+            "vs control: P(beats control) = {}, difference {}",
+            probability(self.prob_beats_control),
+            signed_number(self.difference, p)
+        )?;
+        if let Some(d) = &self.difference_interval {
+            write!(f, ", interval {}", interval(d))?;
+        }
+        if let Some(r) = &self.ratio_interval {
+            write!(f, ", rate ratio interval {}", interval(r))?;
+        }
+        match self.lift {
+            Some(l) => write!(f, ", lift {}%", signed_number(100.0 * l, p))?,
+            None => f.write_str(", lift undefined")?,
+        }
+        write!(
+            f,
+            ", p = {}, adjusted p = {}",
+            probability(self.p_value),
+            probability(self.adjusted_p_value)
+        )
+    }
+}
+
 /// The analysis of one variant.
 ///
 /// Reading from serde checks `P(best)` in [0, 1], a finite non-negative
@@ -349,6 +405,43 @@ impl TryFrom<VariantAnalysisRepr> for VariantAnalysis {
         };
         v.check()?;
         Ok(v)
+    }
+}
+
+/// `statement: 352/12000, rate 0.02933, posterior Beta(353, 11649),
+/// credible interval [0.02646, 0.03251], confidence interval [0.02646,
+/// 0.03251], P(best) = 0.9813, expected loss 1.415e-5; vs control: …` (the
+/// label, then the id in parentheses when they differ; `; control` for the
+/// control; 4 significant digits, or the formatter's precision).
+impl fmt::Display for VariantAnalysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        f.write_str(&self.label)?;
+        if self.label != self.id {
+            write!(f, " ({})", self.id)?;
+        }
+        write!(
+            f,
+            ": {}/{}, rate {}, posterior ",
+            self.numerator,
+            self.denominator,
+            number(self.rate, p)
+        )?;
+        fmt::Display::fmt(&self.posterior, f)?;
+        write!(
+            f,
+            ", credible interval [{}, {}], confidence interval [{}, {}], P(best) = {}, expected loss {}; ",
+            number(self.credible_interval.lower, p),
+            number(self.credible_interval.upper, p),
+            number(self.confidence_interval.lower, p),
+            number(self.confidence_interval.upper, p),
+            probability(self.prob_best),
+            number(self.expected_loss, p)
+        )?;
+        match &self.vs_control {
+            Some(c) => fmt::Display::fmt(c, f),
+            None => f.write_str("control"),
+        }
     }
 }
 

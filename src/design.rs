@@ -103,6 +103,16 @@ pub enum DesignSource {
     Inferred,
 }
 
+/// `declared` or `inferred`.
+impl fmt::Display for DesignSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DesignSource::Declared => "declared",
+            DesignSource::Inferred => "inferred",
+        })
+    }
+}
+
 /// The design an analysis used, where it came from, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -124,14 +134,11 @@ impl DesignChoice {
 
 impl fmt::Display for DesignChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let source = match self.source {
-            DesignSource::Declared => "declared",
-            DesignSource::Inferred => "inferred",
-        };
         write!(
             f,
-            "{} ({source}; unit: {}): {}",
+            "{} ({}; unit: {}): {}",
             self.design,
+            self.source,
             self.unit(),
             self.reason
         )
@@ -154,6 +161,24 @@ pub struct StratifiedComparison {
     /// Breslow–Day–Tarone homogeneity test (`None` when undefined, e.g. a
     /// block with no successes).
     pub breslow_day: Option<BreslowDayTest>,
+}
+
+/// The three tests' `Display`s joined by `; `: `CMH chi-square = 5.843,
+/// p = 0.01564; Mantel–Haenszel odds ratio 1.256, 95% interval [1.044,
+/// 1.511]; Breslow–Day chi-square = 0.7110 (Tarone-adjusted), 5 dof, p =
+/// 0.9824` (`Breslow–Day test undefined` when it is), each honouring the
+/// formatter's precision.
+impl fmt::Display for StratifiedComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.cmh, f)?;
+        f.write_str("; ")?;
+        fmt::Display::fmt(&self.odds_ratio, f)?;
+        f.write_str("; ")?;
+        match &self.breslow_day {
+            Some(bd) => fmt::Display::fmt(bd, f),
+            None => f.write_str("Breslow–Day test undefined"),
+        }
+    }
 }
 
 /// The frequentist test at the design's unit.

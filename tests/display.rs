@@ -1,7 +1,8 @@
-//! Every public result type of bayes, freq, sequential and numeric (the
-//! report types have their snapshot tests) prints a readable summary with
-//! `Display`; the formats are pinned here, and the doc comment of each
-//! `Display` impl quotes these lines.
+//! Every public result type of bayes, freq, sequential, numeric, repeated,
+//! design, analysis, sim and schedule (the report types have their
+//! snapshot tests) prints a readable summary with `Display`; the formats
+//! are pinned here, and the doc comment of each `Display` impl quotes
+//! these lines.
 
 use postab::Interval;
 use postab::bayes::{
@@ -335,5 +336,517 @@ fn imports() -> Res {
             post.counts
         )
     );
+    Ok(())
+}
+
+#[test]
+fn repeated_posts() -> Res {
+    use postab::repeated::{
+        Block, Order, OrderEffect, PostPlan, compare_overdispersed, fit_beta_binomial,
+        naive_binomial_test, paired_test, post_level_test, ratio_estimate,
+    };
+    let p = Proportion::new;
+    let r = ratio_estimate(&[p(10, 1000)?, p(30, 1000)?])?;
+    assert_eq!(
+        r.to_string(),
+        "40/2000 = 0.02000 over 2 posts, cluster-robust s.e. 0.01000 \
+         (binomial s.e. 0.003130, design effect 10.20)"
+    );
+    assert_eq!(
+        format!("{r:.3}"),
+        "40/2000 = 0.020 over 2 posts, cluster-robust s.e. 0.010 (binomial s.e. 0.003, design effect 10.204)"
+    );
+    let a = [p(20, 1000)?, p(24, 1000)?, p(18, 900)?];
+    let b = [p(35, 1000)?, p(31, 1000)?, p(40, 1100)?];
+    assert_eq!(
+        post_level_test(&a, &b)?.to_string(),
+        "post-level: B − A = +0.01281 (s.e. 0.002108), t = 6.079 on 3.848 dof, p = 0.004192, \
+         95% interval [0.006869, 0.01876], rates 0.02138 vs 0.03419, 3 + 3 posts"
+    );
+    assert_eq!(
+        naive_binomial_test(&a, &b)?.to_string(),
+        "impression-level: B − A = +0.01281 (s.e. 0.004262), z = 3.007, p = 0.002641, \
+         95% interval [0.004529, 0.02110], rates 0.02138 vs 0.03419"
+    );
+    assert_eq!(
+        format!("{:.2}", naive_binomial_test(&a, &b)?),
+        "impression-level: B − A = +0.01 (s.e. 0.00), z = 3.01, p = 0.002641, \
+         95% interval [0.00, 0.02], rates 0.02 vs 0.03"
+    );
+    let posts = [(20, 2000), (40, 2000), (100, 2000), (160, 2000)]
+        .map(|(s, n)| p(s, n))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    assert_eq!(
+        fit_beta_binomial(&posts)?.to_string(),
+        "Beta-Binomial fit of 4 posts (320/8000): mean 0.03995, concentration κ = 46.47 \
+         (intra-post correlation 0.02106), 185.6 effective trials"
+    );
+    let a = [p(30, 1000)?, p(25, 1100)?, p(41, 900)?, p(28, 1000)?];
+    let b = [p(22, 1000)?, p(30, 1000)?, p(260, 4000)?, p(27, 950)?];
+    let cmp = compare_overdispersed(&a, &b, &BetaPrior::uniform())?;
+    assert_eq!(
+        cmp.to_string(),
+        "post-level Beta-Binomial: P(B > A) = 0.6606, expected loss 0.006617 choosing A, \
+         0.002258 choosing B; posteriors Beta(26.23, 750.2) vs Beta(21.66, 546.3), \
+         shared concentration κ = 240.0"
+    );
+    assert_eq!(
+        format!("{cmp:.1}"),
+        "post-level Beta-Binomial: P(B > A) = 0.6606, expected loss 0.0 choosing A, \
+         0.0 choosing B; posteriors Beta(26.2, 750.2) vs Beta(21.7, 546.3), \
+         shared concentration κ = 240.0"
+    );
+    let counts = [
+        ((41, 2_300), (55, 2_450)),
+        ((12, 900), (19, 1_020)),
+        ((88, 5_100), (97, 4_700)),
+        ((23, 1_400), (31, 1_380)),
+        ((7, 610), (12, 640)),
+        ((35, 2_050), (44, 2_210)),
+    ];
+    let blocks = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &((ya, na), (yb, nb)))| {
+            let order = if i % 2 == 0 {
+                Order::AFirst
+            } else {
+                Order::BFirst
+            };
+            Ok(Block::new(format!("post-{i}"), p(ya, na)?, p(yb, nb)?)?.with_order(order))
+        })
+        .collect::<Result<Vec<_>, postab::Error>>()?;
+    assert_eq!(
+        blocks[0].to_string(),
+        "block post-0: A 41/2300 (1.783%), B 55/2450 (2.245%), A first"
+    );
+    assert_eq!(
+        Block::new("x", p(1, 10)?, p(2, 10)?)?.to_string(),
+        "block x: A 1/10 (10.000%), B 2/10 (20.000%)"
+    );
+    assert_eq!(Order::BFirst.to_string(), "B first");
+    let paired = paired_test(&blocks, 0.95)?;
+    assert_eq!(
+        paired.order.to_string(),
+        "adjusted for order (3 A first, 3 B first; going first raised the log rate by -0.01519)"
+    );
+    assert_eq!(OrderEffect::NotRecorded.to_string(), "order not recorded");
+    assert_eq!(
+        OrderEffect::Confounded {
+            first: Order::AFirst
+        }
+        .to_string(),
+        "order confounded with the variant: A first in every block"
+    );
+    assert_eq!(
+        paired.random_effects.to_string(),
+        "random effects: rate ratio 1.246 (log +0.2196, s.e. 0.03299), \
+         log-ratio interval [0.1348, 0.3044], p = 0.001153, between-block τ² = 0 \
+         (DerSimonian–Laird, HKSJ)"
+    );
+    let plan = PostPlan {
+        rate: 0.02,
+        lift: 0.3,
+        impressions: 2_000.0,
+        concentration: 100.0,
+    };
+    assert_eq!(
+        plan.to_string(),
+        "rate 2.000% → 2.600% (lift +30.00%), 2000 impressions a post, κ = 100.0 \
+         (intra-post correlation 0.009901)"
+    );
+    Ok(())
+}
+
+#[test]
+fn designs_and_analyses() -> Result<(), Box<dyn std::error::Error>> {
+    use postab::analysis::Model;
+    use postab::design::DesignSource;
+    use postab::{Experiment, Metric, Outcome, Post, counts};
+    assert_eq!(DesignSource::Declared.to_string(), "declared");
+    assert_eq!(DesignSource::Inferred.to_string(), "inferred");
+    assert_eq!(Model::GammaPoisson.to_string(), "Gamma-Poisson");
+    let mut exp = Experiment::builder("launch-post")
+        .variant("question", "Is your posting schedule too rigid? {link}")
+        .variant(
+            "statement",
+            "There is no single right way to run an account. {link}",
+        )
+        .control("question")
+        .build()?;
+    exp.add_counts("question", counts! { impressions: 12_400, clicks: 310 })?;
+    exp.add_counts("statement", counts! { impressions: 12_000, clicks: 352 })?;
+    let analysis = exp.analyze(&Metric::click_through())?;
+    assert_eq!(analysis.model.to_string(), "Beta-Binomial");
+    assert_eq!(
+        analysis.variants[0].posterior.to_string(),
+        "Beta(311, 12091)"
+    );
+    assert_eq!(
+        analysis.variants[0].to_string(),
+        "question: 310/12400, rate 0.02500, posterior Beta(311, 12091), \
+         credible interval [0.02240, 0.02790], confidence interval [0.02240, 0.02790], \
+         P(best) = 0.01867, expected loss 0.004349; control"
+    );
+    let vs = analysis.variants[1]
+        .vs_control
+        .as_ref()
+        .ok_or("a comparison")?;
+    assert_eq!(
+        vs.to_string(),
+        "vs control: P(beats control) = 0.9813, difference +0.004333, \
+         interval [0.0002531, 0.008438], lift +17.33%, p = 0.03726, adjusted p = 0.03726"
+    );
+    assert_eq!(
+        format!("{vs:.3}"),
+        "vs control: P(beats control) = 0.9813, difference +0.004, \
+         interval [0.000, 0.008], lift +17.333%, p = 0.03726, adjusted p = 0.03726"
+    );
+    assert_eq!(
+        analysis.variants[1].to_string(),
+        format!(
+            "statement: 352/12000, rate 0.02933, posterior Beta(353, 11649), \
+             credible interval [0.02646, 0.03251], confidence interval [0.02646, 0.03251], \
+             P(best) = 0.9813, expected loss 1.415e-5; {vs}"
+        )
+    );
+    let replies = Metric::per_exposure(
+        "clicks per impression",
+        [Outcome::Click],
+        Outcome::Impression,
+    )?;
+    let counted = exp.analyze(&replies)?;
+    assert_eq!(
+        counted.variants[1].to_string(),
+        "statement: 352/12000, rate 0.02933, posterior Gamma(353, 12000), \
+         credible interval [0.02643, 0.03256], confidence interval [0.02635, 0.03256], \
+         P(best) = 0.9800, expected loss 1.551e-5; vs control: P(beats control) = 0.9800, \
+         difference +0.004333, rate ratio interval [1.004, 1.371], lift +17.33%, \
+         p = 0.04317, adjusted p = 0.04317"
+    );
+
+    let mut blocks = Experiment::builder("texts")
+        .variant("question", "q")
+        .variant("statement", "s")
+        .control("question")
+        .build()?;
+    let pairs = [
+        ((41, 2_300), (55, 2_450)),
+        ((12, 900), (19, 1_020)),
+        ((88, 5_100), (97, 4_700)),
+        ((23, 1_400), (31, 1_380)),
+        ((7, 610), (12, 640)),
+        ((35, 2_050), (44, 2_210)),
+    ];
+    for (i, &((ya, na), (yb, nb))) in pairs.iter().enumerate() {
+        for (variant, clicks, impressions) in [("question", ya, na), ("statement", yb, nb)] {
+            blocks.add_post(
+                Post::new(format!("{variant}-{i}"), variant)?
+                    .in_block(format!("blog-{i}"))?
+                    .with_counts(counts! { impressions: impressions, clicks: clicks }),
+            )?;
+        }
+    }
+    let paired = blocks.analyze(&Metric::click_through())?;
+    let stratified = paired.comparisons[0]
+        .stratified
+        .as_ref()
+        .ok_or("stratified")?;
+    assert_eq!(
+        stratified.to_string(),
+        "CMH chi-square = 5.843, p = 0.01564; Mantel–Haenszel odds ratio 1.256, \
+         95% interval [1.044, 1.511]; Breslow–Day chi-square = 0.7110 (Tarone-adjusted), \
+         5 dof, p = 0.9824"
+    );
+    assert_eq!(
+        format!("{stratified:.2}"),
+        "CMH chi-square = 5.84, p = 0.01564; Mantel–Haenszel odds ratio 1.26, \
+         95% interval [1.04, 1.51]; Breslow–Day chi-square = 0.71 (Tarone-adjusted), \
+         5 dof, p = 0.9824"
+    );
+    Ok(())
+}
+
+#[test]
+fn simulations() -> Result<(), Box<dyn std::error::Error>> {
+    use postab::report::Render;
+    use postab::sim::{
+        Allocation, Decision, Look, PostDesign, PostSimulation, PublicationOrder, Simulation,
+    };
+    let report = Simulation::builder(vec![0.05, 0.06])
+        .traffic_per_look(1_000)
+        .looks(5)
+        .replications(20)
+        .seed(3)
+        .build()?
+        .run()?;
+    assert_eq!(report.to_string(), report.text());
+    assert_eq!(
+        report.outcomes[1].to_string(),
+        "stopped at look 5: winner arm 1, 5000 impressions, 265 successes, regret 25.00"
+    );
+    assert_eq!(
+        format!("{:.1}", report.outcomes[0]),
+        "stopped at look 5: no winner, 5000 impressions, 292 successes, regret 25.0"
+    );
+    let arms = [Tally::new(25, 1_000)?, Tally::new(40, 1_000)?];
+    assert_eq!(
+        Look::new(2, 20, &arms).to_string(),
+        "look 3 of 20: arm 0 25/1000, arm 1 40/1000"
+    );
+    assert_eq!(Decision::Continue.to_string(), "continue");
+    assert_eq!(
+        Decision::Stop { winner: Some(1) }.to_string(),
+        "stop: winner arm 1"
+    );
+    assert_eq!(
+        Decision::Stop { winner: None }.to_string(),
+        "stop: no winner"
+    );
+    assert_eq!(Allocation::Split.to_string(), "split");
+    assert_eq!(Allocation::SinglePost.to_string(), "single post");
+
+    let design = PostDesign::paired(6, 0.3, PublicationOrder::Alternating);
+    assert_eq!(
+        design.to_string(),
+        "6 paired blocks (block SD 0.3000 on the logit scale, alternating order)"
+    );
+    assert_eq!(
+        PostDesign::paired(10, 0.3, PublicationOrder::AFirst).to_string(),
+        "10 paired blocks (block SD 0.3000 on the logit scale, A always first)"
+    );
+    assert_eq!(
+        PostDesign::independent(8).to_string(),
+        "8 independent posts per variant"
+    );
+    let sim = PostSimulation::builder(vec![0.05, 0.06])
+        .concentration(300.0)
+        .design(design)
+        .impressions(2_000.0, 2.0)
+        .replications(40)
+        .seed(5)
+        .build()?;
+    assert_eq!(
+        sim.replication(0)?.to_string(),
+        "2 variants, 6 + 6 posts, in 6 paired blocks"
+    );
+    let posts = sim.run()?;
+    let c = &posts.comparisons[0];
+    let coverage = c.post_level.coverage.as_ref().ok_or("coverage")?;
+    assert_eq!(
+        coverage.to_string(),
+        "covers 0.9250 ± 0.04165 of 40 intervals, mean width 0.8619, mean estimate 0.1655"
+    );
+    assert_eq!(
+        c.to_string(),
+        "variant 1 vs 0: true difference +0.1879 (ln of mean ratio +0.1823); \
+         paired t (blocks): rejects 0.1250 ± 0.0523, covers 0.9250 ± 0.0416, mean width 0.8619, mean estimate 0.1655; \
+         log-rate Welch (posts): rejects 0.0250 ± 0.0247, covers 1.0000 ± 0.0000, mean width 0.9903, mean estimate 0.1655; \
+         impression z: rejects 0.7000 ± 0.0725; CMH: rejects 0.6500 ± 0.0754"
+    );
+    // The report prints a header and one line per summary.
+    assert!(
+        posts.to_string().contains(&format!("  {}\n", c.post_level)),
+        "{posts}"
+    );
+    Ok(())
+}
+
+#[test]
+fn schedules() -> Result<(), Box<dyn std::error::Error>> {
+    use postab::chrono::Weekday;
+    use postab::chrono_tz::{America::Los_Angeles, Europe::London};
+    use postab::counts;
+    use postab::schedule::{SlotLabel, SlotScheme, Slots, Window, compare_audiences};
+    let windows = Slots::new(
+        London,
+        SlotScheme::Windows(vec![
+            Window::new("morning", "07:00", "10:00")?,
+            Window::new("evening", "18:00", "21:00")?,
+        ]),
+    )?;
+    assert_eq!(windows.to_string(), "2 windows in Europe/London");
+    let posts = [
+        (
+            "2026-01-05T08:00:00Z",
+            counts! { impressions: 2000, clicks: 60 },
+        ),
+        (
+            "2026-01-06T08:00:00Z",
+            counts! { impressions: 2100, clicks: 66 },
+        ),
+        (
+            "2026-01-05T19:00:00Z",
+            counts! { impressions: 1900, clicks: 30 },
+        ),
+        (
+            "2026-01-06T19:00:00Z",
+            counts! { impressions: 2000, clicks: 36 },
+        ),
+        (
+            "2026-01-06T13:00:00Z",
+            counts! { impressions: 500, clicks: 3 },
+        ),
+    ]
+    .map(|(at, c)| Ok::<_, postab::chrono::ParseError>((at.parse()?, c)));
+    let posts = posts.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let table = windows.bucket_posts(posts.iter().map(|(at, c)| (*at, c)))?;
+    assert_eq!(
+        table.to_string(),
+        "2 windows in Europe/London: 2 of 2 slots with data (4 posts); \
+         unassigned: impressions=500 clicks=3 from 1 post"
+    );
+    let morning = SlotLabel::Window("morning".into());
+    let evening = SlotLabel::Window("evening".into());
+    assert_eq!(
+        table.iter().next().map(|(_, b)| b.to_string()).as_deref(),
+        Some("impressions=3900 clicks=66 from 2 posts")
+    );
+    let rates = table.rates(&postab::Metric::click_through())?;
+    assert_eq!(rates[1].to_string(), "morning: 126/4100 (3.073%), 2 posts");
+    let cmp = table.compare_to(
+        &evening,
+        &postab::Metric::click_through(),
+        &BetaPrior::uniform(),
+    )?;
+    assert_eq!(cmp[0].label, morning);
+    assert_eq!(
+        cmp[0].to_string(),
+        "morning vs evening: P(beats control) = 1.0000, expected loss 1.926e-8 choosing this slot, \
+         0.01379 choosing the control; impression-level: B − A = +0.01381 (s.e. 0.003423), \
+         z = 4.034, p = 5.491e-5, 95% interval [0.007153, 0.02046], rates 0.01692 vs 0.03073; \
+         post-level: B − A = +0.01381 (s.e. 0.001316), t = 10.50 on 1.873 dof, p = 0.01115, \
+         95% interval [0.007765, 0.01985], rates 0.01692 vs 0.03073, 2 + 2 posts"
+    );
+    let by_hour = Slots::hour_of_day(London);
+    let empty = by_hour.bucket_posts(std::iter::empty())?;
+    assert_eq!(
+        empty.to_string(),
+        "hour of day in Europe/London: 0 of 24 slots with data (0 posts); unassigned: (none)"
+    );
+    let hour = empty.rates(&postab::Metric::click_through())?;
+    assert_eq!(hour[8].to_string(), "08:00-09:00: 0/0 (n/a)");
+    let fall_back = by_hour.exposure(
+        "2026-10-24T23:00:00Z".parse()?,
+        "2026-10-26T00:00:00Z".parse()?,
+    )?;
+    assert_eq!(
+        fall_back.to_string(),
+        "25.00 hours over 24 slots, 0 hours unassigned"
+    );
+    let bucketer = by_hour.bucketer(
+        "2026-01-01T00:00:00Z".parse()?,
+        "2027-01-01T00:00:00Z".parse()?,
+    )?;
+    assert_eq!(
+        bucketer.to_string(),
+        "hour of day in Europe/London, offsets from 2026-01-01 00:00 UTC to 2027-01-01 00:00 UTC"
+    );
+    assert_eq!(
+        bucketer.offsets().to_string(),
+        "Europe/London from 2026-01-01 00:00 UTC to 2027-01-01 00:00 UTC: 2 offset changes"
+    );
+    let instants = [1_767_600_000, 1_767_603_600, 1_767_607_200];
+    assert_eq!(
+        bucketer.histogram(&instants).to_string(),
+        "3 instants in 24 slots, 0 unassigned"
+    );
+    assert_eq!(
+        windows
+            .bucketer(
+                "2026-01-01T00:00:00Z".parse()?,
+                "2027-01-01T00:00:00Z".parse()?
+            )?
+            .histogram(&instants)
+            .to_string(),
+        "3 instants in 2 slots, 1 unassigned"
+    );
+    assert_eq!(
+        Window::new("weekday breakfast", "07:30", "09:00")?
+            .on([Weekday::Mon, Weekday::Fri])
+            .to_string(),
+        "weekday breakfast 07:30-09:00 (Mon, Fri)"
+    );
+    assert_eq!(
+        Window::new("late", "22:00", "01:00")?.to_string(),
+        "late 22:00-01:00"
+    );
+    let schedule = [
+        "2026-03-10T16:00:00Z".parse()?,
+        "2026-04-07T16:00:00Z".parse()?,
+    ];
+    let audiences = compare_audiences(&schedule, &Slots::hour_of_day(Los_Angeles), London)?;
+    assert_eq!(
+        audiences.to_string(),
+        "2 posts seen from America/Los_Angeles (A) and Europe/London (B): 0 in the same slot"
+    );
+    assert_eq!(
+        audiences.posts[0].to_string(),
+        "2026-03-10 16:00 UTC: A 2026-03-10 09:00 (09:00-10:00), \
+         B 2026-03-10 16:00 (16:00-17:00), B − A = +420 min"
+    );
+    let outside = compare_audiences(&schedule, &windows, Los_Angeles)?;
+    assert_eq!(
+        outside.posts[0].to_string(),
+        "2026-03-10 16:00 UTC: A 2026-03-10 16:00 (no slot), \
+         B 2026-03-10 09:00 (morning), B − A = -420 min"
+    );
+    Ok(())
+}
+
+#[test]
+fn posts_events_and_metric_data() -> Result<(), Box<dyn std::error::Error>> {
+    use postab::metric::MetricData;
+    use postab::post::Variant;
+    use postab::repeated::PostVariance;
+    use postab::{Event, Outcome, Post, counts};
+    let at = "2026-11-24T08:00:00Z".parse()?;
+    let post = Post::new("1861234567890123456", "question")?
+        .published_at(at)
+        .in_block("blog/rigid-schedules")?
+        .with_counts(counts! { impressions: 2_310, clicks: 41 });
+    assert_eq!(
+        post.to_string(),
+        "post 1861234567890123456 of question at 2026-11-24 08:00 UTC \
+         in block blog/rigid-schedules: impressions=2310 clicks=41"
+    );
+    assert_eq!(
+        Post::new("p1", "statement")?.to_string(),
+        "post p1 of statement: (none)"
+    );
+    let v = Variant::new("question", "Is your posting schedule too rigid? {link}")?;
+    assert_eq!(
+        v.clone().with_label("Question hook").to_string(),
+        "question (Question hook): Is your posting schedule too rigid? {link}"
+    );
+    assert_eq!(
+        v.to_string(),
+        "question: Is your posting schedule too rigid? {link}"
+    );
+    let e = Event::new("statement", Outcome::Like, "2026-11-24T08:03:00Z".parse()?);
+    assert_eq!(e.to_string(), "statement: likes at 2026-11-24 08:03 UTC");
+    assert_eq!(
+        e.times(3).to_string(),
+        "statement: likes ×3 at 2026-11-24 08:03 UTC"
+    );
+    assert_eq!(
+        MetricData::Binomial {
+            successes: 310,
+            trials: 12_400
+        }
+        .to_string(),
+        "310/12400"
+    );
+    assert_eq!(
+        MetricData::Poisson {
+            count: 18,
+            exposure: 9_000
+        }
+        .to_string(),
+        "18 events over 9000 units of exposure"
+    );
+    assert_eq!(PostVariance::Pooled.to_string(), "pooled");
+    assert_eq!(PostVariance::Welch.to_string(), "Welch");
     Ok(())
 }

@@ -161,6 +161,16 @@ pub enum PostVariance {
     Welch,
 }
 
+/// `pooled` or `Welch`.
+impl fmt::Display for PostVariance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PostVariance::Pooled => "pooled",
+            PostVariance::Welch => "Welch",
+        })
+    }
+}
+
 /// B against A over independent posts: the ratio of the variants' typical
 /// (geometric-mean) post rates, by a t-test on the posts' log rates.
 ///

@@ -15,6 +15,7 @@ use super::calibrate::AccountHistory;
 use super::hierarchy::{Group, HierarchicalPosterior, MIN_WITHIN_VARIANCE, Model, hierarchical};
 use super::log_rate::{LogRatioTest, post_log_rate};
 use crate::freq::{Proportion, t_isf_two_sided, t_two_tail};
+use crate::report::format::{number, probability, signed_number};
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
 
@@ -26,6 +27,16 @@ pub enum Order {
     AFirst,
     /// B went out first, A second.
     BFirst,
+}
+
+/// `A first` or `B first`.
+impl fmt::Display for Order {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Order::AFirst => "A first",
+            Order::BFirst => "B first",
+        })
+    }
 }
 
 /// One block: the same content published once as each variant.
@@ -119,6 +130,18 @@ impl Block {
     }
 }
 
+/// `block post-1: A 41/2300 (1.783%), B 55/2450 (2.245%), A first`: the
+/// key, each variant's counts and, when recorded, the order.
+impl fmt::Display for Block {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "block {}: A {}, B {}", self.key, self.a, self.b)?;
+        match self.order {
+            Some(order) => write!(f, ", {order}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What was done about the order of publication inside blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -143,6 +166,33 @@ pub enum OrderEffect {
         /// The variant that always went first.
         first: Order,
     },
+}
+
+/// `order not recorded`; `adjusted for order (3 A first, 3 B first; going
+/// first raised the log rate by -0.01519)` (4 significant digits, or the
+/// formatter's precision); `order confounded with the variant: A first in
+/// every block`.
+impl fmt::Display for OrderEffect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            OrderEffect::NotRecorded => f.write_str("order not recorded"),
+            OrderEffect::Adjusted {
+                a_first,
+                b_first,
+                first_advantage,
+            } => write!(
+                f,
+                "adjusted for order ({a_first} A first, {b_first} B first; going first raised the log rate by {})",
+                signed_number(first_advantage, f.precision())
+            ),
+            OrderEffect::Confounded { first } => {
+                write!(
+                    f,
+                    "order confounded with the variant: {first} in every block"
+                )
+            }
+        }
+    }
 }
 
 /// Random-effects meta-analysis of the per-block log rate ratios
@@ -190,6 +240,27 @@ impl TryFrom<RandomEffectsRepr> for RandomEffects {
             p_value: r.p_value,
             interval: r.interval,
         })
+    }
+}
+
+/// `random effects: rate ratio 1.246 (log +0.2196, s.e. 0.03299), log-ratio
+/// interval [0.1348, 0.3044], p = 0.001153, between-block τ² = 0
+/// (DerSimonian–Laird, HKSJ)` (4 significant digits, or the formatter's
+/// precision).
+impl fmt::Display for RandomEffects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "random effects: rate ratio {} (log {}, s.e. {}), log-ratio interval [{}, {}], p = {}, between-block τ² = {} (DerSimonian–Laird, HKSJ)",
+            number(self.log_rate_ratio.exp(), p),
+            signed_number(self.log_rate_ratio, p),
+            number(self.std_error, p),
+            number(self.interval.lower, p),
+            number(self.interval.upper, p),
+            probability(self.p_value),
+            number(self.tau_squared, p)
+        )
     }
 }
 

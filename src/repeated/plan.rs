@@ -1,9 +1,12 @@
 //! Planning post experiments: how many posts (or pairs of posts) a lift
 //! needs at an account's post-to-post variation (see [`PostPlan`]).
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::freq::{t_isf_two_sided, t_upper};
+use crate::report::format::{number, signed_number};
 use crate::validate::check_open_unit;
 use crate::{Error, Result};
 
@@ -92,6 +95,25 @@ impl TryFrom<PostPlanRepr> for PostPlan {
         };
         plan.check()?;
         Ok(plan)
+    }
+}
+
+/// `rate 2.000% → 2.600% (lift +30.00%), 2000 impressions a post,
+/// κ = 100.0 (intra-post correlation 0.009901)`: the assumptions of the
+/// plan (4 significant digits, or the formatter's precision).
+impl fmt::Display for PostPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "rate {:.3}% → {:.3}% (lift {}%), {} impressions a post, κ = {} (intra-post correlation {})",
+            100.0 * self.rate,
+            100.0 * self.rate * (1.0 + self.lift),
+            signed_number(100.0 * self.lift, p),
+            number(self.impressions, p),
+            number(self.concentration, p),
+            number(1.0 / (1.0 + self.concentration), p)
+        )
     }
 }
 

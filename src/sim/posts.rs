@@ -1,6 +1,7 @@
 //! Post-level simulation: experiments whose unit is the post (see
 //! [`PostSimulation`] for the model).
 
+use std::fmt;
 use std::num::NonZeroUsize;
 
 use rand::SeedableRng;
@@ -22,6 +23,7 @@ use crate::repeated::{
     Block, LogRatioTest, Order, PostVariance, naive_binomial_test, paired_test, post_ratio_test,
     post_ratio_test_with,
 };
+use crate::report::format::number;
 use crate::validate::{check_open_unit, read};
 
 /// Most posts one replication may publish, `variants × posts per variant`
@@ -63,6 +65,16 @@ pub enum PublicationOrder {
     /// Every block publishes the variants in their natural order: A always
     /// goes first, so order and variant are confounded.
     AFirst,
+}
+
+/// `alternating order` or `A always first`.
+impl fmt::Display for PublicationOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PublicationOrder::Alternating => "alternating order",
+            PublicationOrder::AFirst => "A always first",
+        })
+    }
 }
 
 /// How the posts of a simulated experiment are arranged.
@@ -125,6 +137,28 @@ impl TryFrom<PostDesignRepr> for PostDesign {
         };
         d.check()?;
         Ok(d)
+    }
+}
+
+/// `8 independent posts per variant` or `10 paired blocks (block SD 0.3000
+/// on the logit scale, alternating order)` (`…, A always first)`; the SD
+/// with 4 significant digits, or the formatter's precision).
+impl fmt::Display for PostDesign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PostDesign::Independent { posts } => {
+                write!(f, "{posts} independent posts per variant")
+            }
+            PostDesign::Paired {
+                blocks,
+                block_sd,
+                order,
+            } => write!(
+                f,
+                "{blocks} paired blocks (block SD {} on the logit scale, {order})",
+                number(block_sd, f.precision())
+            ),
+        }
     }
 }
 
@@ -243,6 +277,23 @@ impl TryFrom<PostReplicationRepr> for PostReplication {
             posts: r.posts,
             orders: r.orders,
         })
+    }
+}
+
+/// `2 variants, 8 + 8 posts` (`…, in 8 paired blocks` for a paired
+/// design): the shape of the simulated data.
+impl fmt::Display for PostReplication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} variants, ", self.posts.len())?;
+        for (k, p) in self.posts.iter().enumerate() {
+            let sep = if k == 0 { "" } else { " + " };
+            write!(f, "{sep}{}", p.len())?;
+        }
+        f.write_str(" posts")?;
+        if let Some(orders) = &self.orders {
+            write!(f, ", in {} paired blocks", orders.len())?;
+        }
+        Ok(())
     }
 }
 
