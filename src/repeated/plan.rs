@@ -118,10 +118,18 @@ impl fmt::Display for PostPlan {
 }
 
 impl PostPlan {
-    /// Checks the assumptions: rates in (0, 1) for both variants,
+    /// Checks the assumptions: rates in (0, 1) for both variants (A's at
+    /// least `f64::MIN_POSITIVE`, so that its variance is finite),
     /// `lift > −1` and not 0, at least one impression, `κ > 0`.
     fn check(&self) -> Result<()> {
         check_open_unit("rate", self.rate)?;
+        if self.rate < f64::MIN_POSITIVE {
+            return Err(Error::InvalidParameter {
+                name: "rate",
+                value: self.rate,
+                expected: "a rate per impression of at least 2.2e-308 (a normal f64)",
+            });
+        }
         let b = self.rate * (1.0 + self.lift);
         if !(self.lift > -1.0 && self.lift != 0.0 && b > 0.0 && b < 1.0) {
             return Err(Error::InvalidParameter {

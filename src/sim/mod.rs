@@ -60,8 +60,8 @@ pub use post_report::{
 };
 pub use posts::{
     MAX_IMPRESSION_SPREAD, MAX_LOGIT_EFFECT, MAX_MEDIAN_IMPRESSIONS, MAX_POST_IMPRESSIONS,
-    MAX_POSTS_PER_REPLICATION, MAX_SIM_CONCENTRATION, MIN_MEAN_RATE, PostDesign, PostReplication,
-    PostSimulation, PostSimulationBuilder, PublicationOrder,
+    MAX_POSTS_PER_REPLICATION, MAX_SIM_CONCENTRATION, MIN_MEAN_RATE, MIN_SIM_CONCENTRATION,
+    PostDesign, PostReplication, PostSimulation, PostSimulationBuilder, PublicationOrder,
 };
 pub use report::{ReplicationOutcome, SimulationReport};
 pub use rules::{

@@ -46,6 +46,10 @@ pub const MAX_LOGIT_EFFECT: f64 = 3.0;
 /// Largest accepted concentration κ (10⁹, as
 /// [`crate::repeated::MAX_CONCENTRATION`]).
 pub const MAX_SIM_CONCENTRATION: f64 = 1e9;
+/// Smallest accepted concentration κ (10⁻³: posts whose rates are almost
+/// all 0 or 1; below it the Beta shapes `μκ` leave the range where the true
+/// difference `ψ(μ_Bκ) − ψ(μ_Aκ)` is meaningful in `f64`).
+pub const MIN_SIM_CONCENTRATION: f64 = 1e-3;
 
 /// Replications per accumulation chunk: float sums are formed per chunk of
 /// this many consecutive replications and the chunks added in order, so a
@@ -445,7 +449,7 @@ impl PostReplication {
 /// # Supported range
 ///
 /// Mean rates in [[`MIN_MEAN_RATE`], 1 − [`MIN_MEAN_RATE`]], κ in
-/// (0, [`MAX_SIM_CONCENTRATION`]], a median of 1 to
+/// [[`MIN_SIM_CONCENTRATION`], [`MAX_SIM_CONCENTRATION`]], a median of 1 to
 /// [`MAX_MEDIAN_IMPRESSIONS`] impressions with a spread factor of 1 to
 /// [`MAX_IMPRESSION_SPREAD`], block-effect SD and first-position effect up
 /// to [`MAX_LOGIT_EFFECT`] in size, at most [`MAX_POSTS_PER_REPLICATION`]
@@ -621,7 +625,7 @@ impl PostSimulationBuilder {
     ///   or fewer than 2 blocks;
     /// * [`Error::InvalidParameter`] for a mean rate outside
     ///   [[`MIN_MEAN_RATE`], 1 − [`MIN_MEAN_RATE`]] (or NaN), κ not in
-    ///   (0, [`MAX_SIM_CONCENTRATION`]], a median of impressions outside
+    ///   [[`MIN_SIM_CONCENTRATION`], [`MAX_SIM_CONCENTRATION`]], a median of impressions outside
     ///   [1, [`MAX_MEDIAN_IMPRESSIONS`]], a spread outside
     ///   [1, [`MAX_IMPRESSION_SPREAD`]], a block-effect SD outside [0, 3],
     ///   a first-position effect above 3 in size or given for independent
@@ -650,13 +654,7 @@ impl PostSimulationBuilder {
                 expected: "a rate per impression in [1e-9, 1 - 1e-9]",
             });
         }
-        if !(s.concentration > 0.0 && s.concentration <= MAX_SIM_CONCENTRATION) {
-            return Err(Error::InvalidParameter {
-                name: "concentration",
-                value: s.concentration,
-                expected: "a concentration kappa in (0, 1e9]",
-            });
-        }
+        check_concentration(s.concentration)?;
         s.design.check()?;
         if !(1.0..=MAX_MEDIAN_IMPRESSIONS).contains(&s.median_impressions) {
             return Err(Error::InvalidParameter {
@@ -1111,7 +1109,7 @@ impl PostSimulation {
                 true_difference: self.truth[j],
                 log_mean_ratio: (self.rates[j + 1] / self.rates[0]).ln(),
                 post_level: summary(post_analysis, &t[POST_LEVEL]),
-                unpaired: paired.then(|| summary(PostAnalysis::LogRateWelch, &t[UNPAIRED])),
+                unpaired: paired.then(|| summary(PostAnalysis::LogRatePooledT, &t[UNPAIRED])),
                 impression_level: summary(PostAnalysis::ImpressionZ, &t[IMPRESSION]),
                 cmh: paired.then(|| summary(PostAnalysis::Cmh, &t[CMH])),
             })
@@ -1128,6 +1126,19 @@ impl PostSimulation {
             seed: self.seed,
             comparisons,
         }
+    }
+}
+
+/// κ in [[`MIN_SIM_CONCENTRATION`], [`MAX_SIM_CONCENTRATION`]].
+fn check_concentration(concentration: f64) -> Result<()> {
+    if (MIN_SIM_CONCENTRATION..=MAX_SIM_CONCENTRATION).contains(&concentration) {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "concentration",
+            value: concentration,
+            expected: "a concentration kappa in [1e-3, 1e9]",
+        })
     }
 }
 
@@ -1148,7 +1159,7 @@ pub(super) fn check_config(
     for &r in rates {
         read::prob("mean rate", r)?;
     }
-    crate::validate::check_positive("concentration", concentration)?;
+    check_concentration(concentration)?;
     design.check()?;
     check_open_unit("alpha", alpha)?;
     Ok(())
