@@ -642,7 +642,7 @@ fn simulations() -> Result<(), Box<dyn std::error::Error>> {
         c.to_string(),
         "variant 1 vs 0: true difference +0.1879 (ln of mean ratio +0.1823); \
          paired t (blocks): rejects 0.1250 ± 0.0523, covers 0.9250 ± 0.0416, mean width 0.8619, mean estimate 0.1655; \
-         log-rate Welch (posts): rejects 0.0250 ± 0.0247, covers 1.0000 ± 0.0000, mean width 0.9903, mean estimate 0.1655; \
+         log-rate pooled t (posts): rejects 0.0250 ± 0.0247, covers 1.0000 ± 0.0000, mean width 0.9903, mean estimate 0.1655; \
          impression z: rejects 0.7000 ± 0.0725; CMH: rejects 0.6500 ± 0.0754"
     );
     // The report prints a header and one line per summary.
