@@ -260,7 +260,7 @@ pub struct PostComparisonSummary {
 }
 
 /// `variant 1 vs 0: true difference +0.1879 (ln of mean ratio +0.1823);
-/// paired t (blocks): rejects …; log-rate Welch (posts): rejects …;
+/// paired t (blocks): rejects …; log-rate pooled t (posts): rejects …;
 /// impression z: rejects …; CMH: rejects …`: the true difference and each
 /// analysis's [`TestSummary`], joined by `; ` on one line.
 impl fmt::Display for PostComparisonSummary {
