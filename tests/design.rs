@@ -400,3 +400,21 @@ fn one_post_each_is_calibrated_by_the_account_history() {
         })
     );
 }
+
+/// Would catch: a batch naming an unknown post recording part of itself.
+#[test]
+fn post_batches_are_all_or_nothing() {
+    let mut exp = texts();
+    exp.add_post(Post::new("t1", "question").expect("post"))
+        .expect("add");
+    let when = at(3, 8);
+    let err = exp.record_post_batch([
+        postab::Event::new("t1", Outcome::Impression, when).times(10),
+        postab::Event::new("nope", Outcome::Click, when),
+    ]);
+    assert_eq!(err, Err(Error::UnknownPost { id: "nope".into() }));
+    assert_eq!(exp.post_counts("t1").expect("post").impressions(), 0);
+    exp.record_post_batch([postab::Event::new("t1", Outcome::Impression, when).times(10)])
+        .expect("batch");
+    assert_eq!(exp.counts("question").expect("variant").impressions(), 10);
+}
