@@ -995,6 +995,53 @@ impl Analysis {
     }
 }
 
+/// Lookups by id and the leader.
+impl Analysis {
+    /// The impression-level figures of variant `id`, if it is one.
+    pub fn variant(&self, id: &str) -> Option<&VariantAnalysis> {
+        self.variants.iter().find(|v| v.id == id)
+    }
+
+    /// The unit-level comparison (posts or blocks) of variant `id` with
+    /// the control, if there is one.
+    pub fn comparison(&self, id: &str) -> Option<&UnitComparison> {
+        self.comparisons.iter().find(|c| c.variant == id)
+    }
+
+    /// The id of the variant the analysis favours, by its result: for a
+    /// post design the variant with the highest unit-level `P(better than
+    /// the control)`, or the control when no variant is more likely better
+    /// than worse; for randomised exposure (or when no unit-level
+    /// comparison exists) the variant with the highest `P(best)`.
+    ///
+    /// # Example
+    /// ```
+    /// use postab::{counts, Experiment, Metric};
+    ///
+    /// let mut exp = Experiment::builder("x").variant("a", "A").variant("b", "B").control("a").build()?;
+    /// exp.add_counts("a", counts! { impressions: 1_000, clicks: 20 })?;
+    /// exp.add_counts("b", counts! { impressions: 1_000, clicks: 35 })?;
+    /// let report = exp.analyze(&Metric::click_through())?;
+    /// assert_eq!(report.leader(), "b");
+    /// assert!(report.comparison("b").is_some() && report.variant("b").is_some());
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn leader(&self) -> &str {
+        if !self.comparisons.is_empty() {
+            return self
+                .comparisons
+                .iter()
+                .filter(|c| c.bayes.prob_b_better > c.bayes.prob_a_better)
+                .max_by(|x, y| x.bayes.prob_b_better.total_cmp(&y.bayes.prob_b_better))
+                .map_or(self.control.as_str(), |c| c.variant.as_str());
+        }
+        self.variants
+            .iter()
+            .max_by(|x, y| x.prob_best.total_cmp(&y.prob_best))
+            .map_or(self.control.as_str(), |v| v.id.as_str())
+    }
+}
+
 impl Analysis {
     /// One line on the account history behind the unit-level Bayesian
     /// comparisons, when one was given and used.

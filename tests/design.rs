@@ -418,3 +418,24 @@ fn post_batches_are_all_or_nothing() {
         .expect("batch");
     assert_eq!(exp.counts("question").expect("variant").impressions(), 10);
 }
+
+/// Would catch: the leader taken from impressions in a post design.
+#[test]
+fn the_leader_follows_the_design_unit() {
+    let a = paired()
+        .analyze(&Metric::click_through())
+        .expect("analysis");
+    let c = a.comparison("statement").expect("comparison");
+    let expected = if c.bayes.prob_b_better > c.bayes.prob_a_better {
+        "statement"
+    } else {
+        "question"
+    };
+    assert_eq!(a.leader(), expected);
+    assert!(a.comparison("question").is_none());
+    assert_eq!(
+        a.variant("question").map(|v| v.id.as_str()),
+        Some("question")
+    );
+    assert!(a.variant("nope").is_none());
+}
