@@ -18,8 +18,8 @@
 //! * what serialises reads back (JSON; the new post-level types read back
 //!   equal), and what deserialises was validated.
 //!
-//! Invariants a library bug still breaks are excused where they are checked,
-//! each marked `// FINDING:` with a reproducer.
+//! An invariant a library bug still breaks is excused where it is checked,
+//! marked `// FINDING:` with a reproducer (none at present).
 //!
 //! `cargo test` runs a fixed-seed sweep of moderate size. The long run:
 //!
@@ -1648,11 +1648,7 @@ fn experiment_target(fz: &mut Fuzz) {
         || exp.analyze_with(&metric, &options),
         |r| result(r, check_analysis),
     );
-    // FINDING: skipped while a unit-level P(better) can exceed 1 (see
-    // `check_hierarchical`).
-    if let Some(Ok(a)) = analysis
-        && !a.comparisons.iter().any(|c| overshoots(&c.bayes))
-    {
+    if let Some(Ok(a)) = analysis {
         round_trip(fz, "Analysis", &a);
         #[cfg(feature = "plot")]
         {
@@ -2192,21 +2188,11 @@ fn check_analysis(a: &Analysis) -> Check {
 /// ordered intervals (the rate ratio's in [0, ∞]), losses ≥ 0 that are
 /// both finite or both `+∞`, a finite `τ` median ≥ 0.
 fn check_hierarchical(h: &HierarchicalPosterior) -> Check {
-    // FINDING: the quadrature weights over τ sum to 1 + O(1e-15) and
-    // P(A better), P(B better) are not clamped, so one of them can exceed 1
-    // by a few ulps (e.g. post_bayes(A = [(1000, 1000), (100000, 100000),
-    // (10, 10), (3, 3)], B = [(0, 3), (100, 1000)], 0.95, None) gives
-    // P(A better) = 1.0000000000000016), and the result, or an Analysis or
-    // Document holding it, then fails its own JSON read check. Tolerated up
-    // to 1 + 1e-14 here (and the round trips skipped, see `overshoots`)
-    // until fixed in repeated/hierarchy.rs.
     for (name, p) in [
         ("P(B better)", h.prob_b_better),
         ("P(A better)", h.prob_a_better),
     ] {
-        if !(p > 1.0 && p <= 1.0 + 1e-14) {
-            prob(name, p)?;
-        }
+        prob(name, p)?;
     }
     let s = h.prob_b_better + h.prob_a_better;
     if (s - 1.0).abs() > 1e-12 {
@@ -2237,12 +2223,6 @@ fn check_hierarchical(h: &HierarchicalPosterior) -> Check {
         return Err(format!("τ median {:e}", h.tau_median));
     }
     Ok(())
-}
-
-/// Whether a probability of `h` exceeds 1 (see the FINDING in
-/// [`check_hierarchical`]): its JSON is then refused.
-fn overshoots(h: &HierarchicalPosterior) -> bool {
-    h.prob_a_better > 1.0 || h.prob_b_better > 1.0
 }
 
 /// A t-test of a log rate ratio: p in [0, 1], a finite estimate inside its
@@ -2841,11 +2821,7 @@ fn posts_target(fz: &mut Fuzz) {
             })
         },
     );
-    // FINDING: skipped while a unit-level P(better) can exceed 1 (see
-    // `check_hierarchical`).
-    if let Some(Ok(a)) = analysis
-        && !a.comparisons.iter().any(|c| overshoots(&c.bayes))
-    {
+    if let Some(Ok(a)) = analysis {
         round_trip_eq(fz, "Analysis", &a);
         let doc = a.document();
         fz.call(
@@ -2917,11 +2893,7 @@ fn unit_target(fz: &mut Fuzz) {
                     })
                 },
             );
-            // FINDING: skipped while P(better) can exceed 1 (see
-            // `check_hierarchical`).
-            if let Some(Ok(h)) = h
-                && !overshoots(&h)
-            {
+            if let Some(Ok(h)) = h {
                 round_trip_eq(fz, "HierarchicalPosterior", &h);
             }
         }
@@ -2999,11 +2971,7 @@ fn unit_target(fz: &mut Fuzz) {
                     })
                 },
             );
-            // FINDING: skipped while P(better) can exceed 1 (see
-            // `check_hierarchical`).
-            if let Some(Ok(h)) = h
-                && !overshoots(&h)
-            {
+            if let Some(Ok(h)) = h {
                 round_trip_eq(fz, "HierarchicalPosterior", &h);
             }
         }
