@@ -2,17 +2,15 @@
 //!
 //! Reads the synthetic legacy tweet-activity export in `examples/data/`,
 //! maps posts to two variants by hashtag (#q: a question hook, #s: a
-//! statement hook), and compares them three ways: the naive binomial test
-//! (every impression independent), the post-level test (every post
-//! independent: each hook was posted many times), and the Beta-Binomial
-//! Bayesian comparison.
+//! statement hook), and analyses them with the post as the unit (each hook
+//! was posted many times: independent posts), beside the labelled
+//! impression-level figures and the cluster-robust ratio of sums.
 //!
 //! Run with `cargo run --example import_export`.
 
 use postab::Metric;
-use postab::bayes::BetaPrior;
 use postab::import::{ImportMode, VariantRules, read_export_path};
-use postab::repeated::{compare_overdispersed, naive_binomial_test, post_level_test};
+use postab::repeated::post_level_test;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = concat!(
@@ -52,38 +50,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
+    // Every post is a post of the experiment, so the analysis counts posts.
+    let analysis = experiment.analyze(&metric)?;
+    println!("\n{analysis}\n");
+
+    // The platform's own figure is the ratio of sums (every impression
+    // weighted equally); its post-level test is the cluster-robust one.
     let a = groups.post_counts("question", &metric)?;
     let b = groups.post_counts("statement", &metric)?;
-    let naive = naive_binomial_test(&a, &b)?;
-    let post = post_level_test(&a, &b)?;
-    println!("\nstatement - question click-through:");
-    for (t, how) in [
-        (naive, "naive binomial z-test"),
-        (post, "ratio of sums, cluster-robust"),
-    ] {
-        println!(
-            "  unit = {:<10} {how:<30} diff {:+.3} pp  95% CI [{:+.3}, {:+.3}]  p = {:.4}",
-            t.unit.to_string(),
-            100.0 * t.difference,
-            100.0 * t.ci95.lower,
-            100.0 * t.ci95.upper,
-            t.p_value
-        );
-    }
-    let bayes = compare_overdispersed(&a, &b, &BetaPrior::uniform())?;
+    let sums = post_level_test(&a, &b)?;
     println!(
-        "  unit = {:<10} {:<30} P(statement better) = {:.3}  expected loss if chosen = {:.5}",
-        bayes.unit.to_string(),
-        "Beta-Binomial",
-        bayes.prob_b_beats_a,
-        bayes.expected_loss.choose_b
-    );
-    println!(
-        "  Beta-Binomial: concentration {:.0} (intra-post correlation {:.4}); {} impressions of #q are worth {:.0} independent ones",
-        bayes.concentration,
-        bayes.fit_a.intra_post_correlation,
-        bayes.fit_a.trials,
-        bayes.fit_a.effective_trials
+        "ratio of sums, cluster-robust (unit = {}): diff {:+.3} pp, 95% CI [{:+.3}, {:+.3}], p = {:.4}",
+        sums.unit,
+        100.0 * sums.difference,
+        100.0 * sums.ci95.lower,
+        100.0 * sums.ci95.upper,
+        sums.p_value
     );
     Ok(())
 }

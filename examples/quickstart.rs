@@ -11,6 +11,8 @@
 //! Run with `cargo run --example quickstart`.
 
 use chrono::{Duration, TimeZone, Utc};
+use postab::analysis::AnalysisOptions;
+use postab::repeated::{AccountHistory, Proportion};
 use postab::{Experiment, Metric, Post, counts};
 
 /// Clicks and impressions of one tweet.
@@ -72,23 +74,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{clicks}\n");
 
     // The same numbers in plain words.
-    if let Some(test) = clicks.comparisons[0].test.as_ref().map(|t| t.test()) {
-        println!(
-            "Inside the same blog post, the statement's click rate is typically {:+.0}% against the question's \
-             (95% interval {:+.0}% to {:+.0}%, p = {:.2}, {} blog posts).",
-            100.0 * (test.log_rate_ratio.exp() - 1.0),
-            100.0 * (test.rate_ratio_interval.lower - 1.0),
-            100.0 * (test.rate_ratio_interval.upper - 1.0),
-            test.p_value,
-            clicks.comparisons[0].control_units
-        );
-    }
+    let result = &clicks.comparisons[0];
+    println!(
+        "Inside the same blog post, P(the statement style is better) = {:.2}; the paired test gives \
+         a typical rate ratio of {:.2} (p = {:.2}, {} blog posts): promising, not yet conclusive.",
+        result.bayes.prob_b_better,
+        result
+            .test
+            .as_ref()
+            .map_or(f64::NAN, |t| t.test().log_rate_ratio.exp()),
+        result.test.as_ref().map_or(f64::NAN, |t| t.test().p_value),
+        result.control_units
+    );
     if let Some(naive) = &clicks.variants[1].vs_control {
         println!(
             "Counting every impression as an independent coin flip would claim {:.2}% certainty \
-             (p = {:.1e}): posts vary far more than coin flips, so that figure is shown only for comparison.",
+             (p = {:.1e}): posts vary far more than coin flips, so that figure is shown only for comparison.\n",
             100.0 * naive.prob_beats_control,
             naive.p_value
+        );
+    }
+
+    // A new blog post, tweeted once per text. One post each cannot tell the
+    // text from the post; the account's history says how much posts differ.
+    let history: Vec<Proportion> = BLOG_POSTS
+        .iter()
+        .flat_map(|(_, q, s)| [*q, *s])
+        .map(|(clicks, impressions)| Proportion::new(clicks, impressions))
+        .collect::<Result<_, _>>()?;
+    let history = AccountHistory::fit(&history)?;
+    let mut single = Experiment::builder("one new blog post")
+        .variant(
+            "question",
+            "Would you post less if it worked better? {link}",
+        )
+        .variant("statement", "Posting less made our account grow. {link}")
+        .control("question")
+        .build()?;
+    single.add_post(
+        Post::new("new/question", "question")?
+            .with_counts(counts! { impressions: 2_050, clicks: 41 }),
+    )?;
+    single.add_post(
+        Post::new("new/statement", "statement")?
+            .with_counts(counts! { impressions: 1_980, clicks: 52 }),
+    )?;
+    let options = AnalysisOptions::default().with_history(history);
+    let calibrated = single.analyze_with(&Metric::click_through(), &options)?;
+    println!("{calibrated}\n");
+    if let Some(naive) = &calibrated.variants[1].vs_control {
+        println!(
+            "This statement beat this question: 52 vs 41 clicks. With this account's post-to-post \
+             variation, P(the statement style is better) = {:.2}; counting impressions as coin flips \
+             would say {:.2}.",
+            calibrated.comparisons[0].bayes.prob_b_better, naive.prob_beats_control
         );
     }
     Ok(())

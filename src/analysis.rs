@@ -43,7 +43,10 @@ use crate::freq::{
     two_proportion_ztest,
 };
 use crate::interval::Interval;
-use crate::report::format::{fixed, percent, sci, signed, signed_percent};
+use crate::repeated::AccountHistory;
+use crate::report::format::{
+    fixed, number, percent, probability, sci, signed, signed_number, signed_percent,
+};
 use crate::validate::read;
 use crate::validate::{check_open_unit, check_positive};
 
@@ -70,6 +73,10 @@ pub struct AnalysisOptions {
     /// sample-ratio test (default: none declared, no check; see
     /// [`Analysis::srm`]).
     pub split: Option<Vec<f64>>,
+    /// The account's post history for this metric, calibrating the
+    /// post-to-post variation of the unit-level Bayesian comparisons
+    /// ([`AccountHistory`]; default none: the half-Cauchy prior alone).
+    pub history: Option<AccountHistory>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +86,8 @@ struct AnalysisOptionsRepr {
     level: f64,
     correction: Correction,
     split: Option<Vec<f64>>,
+    #[serde(default)]
+    history: Option<AccountHistory>,
 }
 
 impl TryFrom<AnalysisOptionsRepr> for AnalysisOptions {
@@ -91,6 +100,7 @@ impl TryFrom<AnalysisOptionsRepr> for AnalysisOptions {
             level: r.level,
             correction: r.correction,
             split: r.split,
+            history: r.history,
         };
         options.check()?;
         Ok(options)
@@ -98,6 +108,61 @@ impl TryFrom<AnalysisOptionsRepr> for AnalysisOptions {
 }
 
 impl AnalysisOptions {
+    /// These options with `prior` as every variant's rate prior.
+    pub fn with_prior(mut self, prior: BetaPrior) -> Self {
+        self.prior = prior;
+        self
+    }
+
+    /// These options with `prior` as every variant's count-per-exposure
+    /// prior.
+    pub fn with_gamma_prior(mut self, prior: GammaPrior) -> Self {
+        self.gamma_prior = prior;
+        self
+    }
+
+    /// These options with intervals at `level` (checked by the analysis:
+    /// it must be in (0, 1)).
+    pub fn with_level(mut self, level: f64) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// These options with `correction` for the comparisons with the
+    /// control.
+    pub fn with_correction(mut self, correction: Correction) -> Self {
+        self.correction = correction;
+        self
+    }
+
+    /// These options with a declared randomised split (shares per variant,
+    /// in variant order; checked by the analysis).
+    pub fn with_split(mut self, split: Vec<f64>) -> Self {
+        self.split = Some(split);
+        self
+    }
+
+    /// These options calibrated to an account's post history.
+    ///
+    /// # Example
+    /// ```
+    /// use postab::analysis::AnalysisOptions;
+    /// use postab::repeated::{AccountHistory, Proportion};
+    ///
+    /// let past = (0..12u64)
+    ///     .map(|i| Proportion::new(20 + 3 * i, 1_000 + 50 * i))
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// let options = AnalysisOptions::default()
+    ///     .with_level(0.9)
+    ///     .with_history(AccountHistory::fit(&past)?);
+    /// assert!(options.history.is_some());
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn with_history(mut self, history: AccountHistory) -> Self {
+        self.history = Some(history);
+        self
+    }
+
     /// The level is in (0, 1) and every split share finite and positive.
     fn check(&self) -> Result<()> {
         check_open_unit("level", self.level)?;
@@ -118,6 +183,7 @@ impl Default for AnalysisOptions {
             level: 0.95,
             correction: Correction::Holm,
             split: None,
+            history: None,
         }
     }
 }
@@ -141,6 +207,26 @@ pub enum FittedPosterior {
     Beta(BetaPosterior),
     /// Gamma posterior of a count per exposure.
     Gamma(GammaPosterior),
+}
+
+/// `Beta-Binomial` or `Gamma-Poisson`.
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Model::BetaBinomial => "Beta-Binomial",
+            Model::GammaPoisson => "Gamma-Poisson",
+        })
+    }
+}
+
+/// The posterior's own `Display`: `Beta(353, 11649)` or `Gamma(8, 40)`.
+impl fmt::Display for FittedPosterior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FittedPosterior::Beta(b) => fmt::Display::fmt(b, f),
+            FittedPosterior::Gamma(g) => fmt::Display::fmt(g, f),
+        }
+    }
 }
 
 /// One variant compared with the control.
@@ -218,6 +304,40 @@ impl VsControl {
     }
 }
 
+/// `vs control: P(beats control) = 0.9813, difference +0.004333, interval
+/// [0.0002531, 0.008438], lift +17.33%, p = 0.03726, adjusted p = 0.03726`
+/// (a `rate ratio interval` for count metrics, `lift undefined` when the
+/// control's rate is 0; 4 significant digits, or the formatter's
+/// precision).
+impl fmt::Display for VsControl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        let interval = |i: &Interval| format!("[{}, {}]", number(i.lower, p), number(i.upper, p));
+        write!(
+            f,
+            "vs control: P(beats control) = {}, difference {}",
+            probability(self.prob_beats_control),
+            signed_number(self.difference, p)
+        )?;
+        if let Some(d) = &self.difference_interval {
+            write!(f, ", interval {}", interval(d))?;
+        }
+        if let Some(r) = &self.ratio_interval {
+            write!(f, ", rate ratio interval {}", interval(r))?;
+        }
+        match self.lift {
+            Some(l) => write!(f, ", lift {}%", signed_number(100.0 * l, p))?,
+            None => f.write_str(", lift undefined")?,
+        }
+        write!(
+            f,
+            ", p = {}, adjusted p = {}",
+            probability(self.p_value),
+            probability(self.adjusted_p_value)
+        )
+    }
+}
+
 /// The analysis of one variant.
 ///
 /// Reading from serde checks `P(best)` in [0, 1], a finite non-negative
@@ -285,6 +405,43 @@ impl TryFrom<VariantAnalysisRepr> for VariantAnalysis {
         };
         v.check()?;
         Ok(v)
+    }
+}
+
+/// `statement: 352/12000, rate 0.02933, posterior Beta(353, 11649),
+/// credible interval [0.02646, 0.03251], confidence interval [0.02646,
+/// 0.03251], P(best) = 0.9813, expected loss 1.415e-5; vs control: …` (the
+/// label, then the id in parentheses when they differ; `; control` for the
+/// control; 4 significant digits, or the formatter's precision).
+impl fmt::Display for VariantAnalysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        f.write_str(&self.label)?;
+        if self.label != self.id {
+            write!(f, " ({})", self.id)?;
+        }
+        write!(
+            f,
+            ": {}/{}, rate {}, posterior ",
+            self.numerator,
+            self.denominator,
+            number(self.rate, p)
+        )?;
+        fmt::Display::fmt(&self.posterior, f)?;
+        write!(
+            f,
+            ", credible interval [{}, {}], confidence interval [{}, {}], P(best) = {}, expected loss {}; ",
+            number(self.credible_interval.lower, p),
+            number(self.credible_interval.upper, p),
+            number(self.confidence_interval.lower, p),
+            number(self.confidence_interval.upper, p),
+            probability(self.prob_best),
+            number(self.expected_loss, p)
+        )?;
+        match &self.vs_control {
+            Some(c) => fmt::Display::fmt(c, f),
+            None => f.write_str("control"),
+        }
     }
 }
 
@@ -838,6 +995,74 @@ impl Analysis {
     }
 }
 
+/// Lookups by id and the leader.
+impl Analysis {
+    /// The impression-level figures of variant `id`, if it is one.
+    pub fn variant(&self, id: &str) -> Option<&VariantAnalysis> {
+        self.variants.iter().find(|v| v.id == id)
+    }
+
+    /// The unit-level comparison (posts or blocks) of variant `id` with
+    /// the control, if there is one.
+    pub fn comparison(&self, id: &str) -> Option<&UnitComparison> {
+        self.comparisons.iter().find(|c| c.variant == id)
+    }
+
+    /// The id of the variant the analysis favours, by its result: for a
+    /// post design the variant with the highest unit-level `P(better than
+    /// the control)`, or the control when no variant is more likely better
+    /// than worse; for randomised exposure (or when no unit-level
+    /// comparison exists) the variant with the highest `P(best)`.
+    ///
+    /// # Example
+    /// ```
+    /// use postab::{counts, Experiment, Metric};
+    ///
+    /// let mut exp = Experiment::builder("x").variant("a", "A").variant("b", "B").control("a").build()?;
+    /// exp.add_counts("a", counts! { impressions: 1_000, clicks: 20 })?;
+    /// exp.add_counts("b", counts! { impressions: 1_000, clicks: 35 })?;
+    /// let report = exp.analyze(&Metric::click_through())?;
+    /// assert_eq!(report.leader(), "b");
+    /// assert!(report.comparison("b").is_some() && report.variant("b").is_some());
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn leader(&self) -> &str {
+        if !self.comparisons.is_empty() {
+            return self
+                .comparisons
+                .iter()
+                .filter(|c| c.bayes.prob_b_better > c.bayes.prob_a_better)
+                .max_by(|x, y| x.bayes.prob_b_better.total_cmp(&y.bayes.prob_b_better))
+                .map_or(self.control.as_str(), |c| c.variant.as_str());
+        }
+        self.variants
+            .iter()
+            .max_by(|x, y| x.prob_best.total_cmp(&y.prob_best))
+            .map_or(self.control.as_str(), |v| v.id.as_str())
+    }
+}
+
+impl Analysis {
+    /// One line on the account history behind the unit-level Bayesian
+    /// comparisons, when one was given and used.
+    pub(crate) fn calibration_text(&self) -> Option<String> {
+        let h = self.options.history.as_ref()?;
+        if self.comparisons.is_empty() {
+            return None;
+        }
+        let tau = h.tau_interval(0.9).ok()?;
+        let kappa = h.concentration_median().ok()?;
+        Some(format!(
+            "calibrated to the account: {} past posts; post-to-post SD of the log rate {:.2} (90 % interval {:.2} to {:.2}; a Beta–Binomial concentration of about {:.0})",
+            h.posts().len(),
+            h.tau_median(),
+            tau.lower,
+            tau.upper,
+            kappa
+        ))
+    }
+}
+
 impl fmt::Display for Analysis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = percent(self.options.level, 0);
@@ -851,6 +1076,9 @@ impl fmt::Display for Analysis {
             self.experiment, self.metric, self.numerator, self.denominator, self.control
         )?;
         writeln!(f, "design: {}", self.design)?;
+        if let Some(line) = self.calibration_text() {
+            writeln!(f, "{line}")?;
+        }
         if !self.comparisons.is_empty() {
             writeln!(
                 f,

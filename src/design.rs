@@ -48,8 +48,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::freq::{BreslowDayTest, CmhTest, MhOddsRatio, Proportion, StratifiedTables};
 use crate::repeated::{
-    Block, Order, PairedComparison, PostRatioComparison, UnitOfAnalysis, paired_test,
-    post_ratio_test,
+    AccountHistory, Block, HierarchicalPosterior, Order, PairedComparison, PostRatioComparison,
+    UnitOfAnalysis, paired_bayes, paired_test, post_bayes, post_ratio_test,
 };
 use crate::validate::read;
 use crate::{Error, Result};
@@ -103,6 +103,16 @@ pub enum DesignSource {
     Inferred,
 }
 
+/// `declared` or `inferred`.
+impl fmt::Display for DesignSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DesignSource::Declared => "declared",
+            DesignSource::Inferred => "inferred",
+        })
+    }
+}
+
 /// The design an analysis used, where it came from, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -124,14 +134,11 @@ impl DesignChoice {
 
 impl fmt::Display for DesignChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let source = match self.source {
-            DesignSource::Declared => "declared",
-            DesignSource::Inferred => "inferred",
-        };
         write!(
             f,
-            "{} ({source}; unit: {}): {}",
+            "{} ({}; unit: {}): {}",
             self.design,
+            self.source,
             self.unit(),
             self.reason
         )
@@ -154,6 +161,24 @@ pub struct StratifiedComparison {
     /// Breslow–Day–Tarone homogeneity test (`None` when undefined, e.g. a
     /// block with no successes).
     pub breslow_day: Option<BreslowDayTest>,
+}
+
+/// The three tests' `Display`s joined by `; `: `CMH chi-square = 5.843,
+/// p = 0.01564; Mantel–Haenszel odds ratio 1.256, 95% interval [1.044,
+/// 1.511]; Breslow–Day chi-square = 0.7110 (Tarone-adjusted), 5 dof, p =
+/// 0.9824` (`Breslow–Day test undefined` when it is), each honouring the
+/// formatter's precision.
+impl fmt::Display for StratifiedComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.cmh, f)?;
+        f.write_str("; ")?;
+        fmt::Display::fmt(&self.odds_ratio, f)?;
+        f.write_str("; ")?;
+        match &self.breslow_day {
+            Some(bd) => fmt::Display::fmt(bd, f),
+            None => f.write_str("Breslow–Day test undefined"),
+        }
+    }
 }
 
 /// The frequentist test at the design's unit.
@@ -218,6 +243,13 @@ pub struct UnitComparison {
     /// The test's p-value adjusted for the number of comparisons with the
     /// control ([`crate::analysis::AnalysisOptions::correction`]).
     pub adjusted_p_value: Option<f64>,
+    /// The Bayesian hierarchical model at the same unit
+    /// ([`HierarchicalPosterior`]): `P(variant better)` for the typical
+    /// post or block, with the post-to-post variation integrated, and
+    /// calibrated to the account's history when
+    /// [`crate::analysis::AnalysisOptions::history`] is given. Always
+    /// present, even with one post per variant.
+    pub bayes: HierarchicalPosterior,
     /// For paired posts: the impression-level stratified analysis, for
     /// comparison.
     pub stratified: Option<StratifiedComparison>,
@@ -231,6 +263,7 @@ struct UnitComparisonRepr {
     variant_units: usize,
     test: Option<UnitTest>,
     adjusted_p_value: Option<f64>,
+    bayes: HierarchicalPosterior,
     stratified: Option<StratifiedComparison>,
 }
 
@@ -244,7 +277,10 @@ impl TryFrom<UnitComparisonRepr> for UnitComparison {
             (None, UnitOfAnalysis::Post | UnitOfAnalysis::Block) => true,
             _ => false,
         };
-        if !consistent || (r.unit == UnitOfAnalysis::Post && r.stratified.is_some()) {
+        if !consistent
+            || (r.unit == UnitOfAnalysis::Post && r.stratified.is_some())
+            || r.bayes.unit != r.unit
+        {
             return Err(read::inconsistent(
                 "unit comparison",
                 format!(
@@ -273,6 +309,7 @@ impl TryFrom<UnitComparisonRepr> for UnitComparison {
             variant_units: r.variant_units,
             test: r.test,
             adjusted_p_value: r.adjusted_p_value,
+            bayes: r.bayes,
             stratified: r.stratified,
         })
     }
@@ -280,7 +317,17 @@ impl TryFrom<UnitComparisonRepr> for UnitComparison {
 
 impl fmt::Display for UnitComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.variant)?;
+        let b = &self.bayes;
+        write!(
+            f,
+            "{}: P(better) = {:.4} (hierarchical Bayes, typical {unit}: rate ratio credible interval [{:.3}, {:.3}], post-to-post SD of log rate {:.2})\n    ",
+            self.variant,
+            b.prob_b_better,
+            b.rate_ratio_credible_interval.lower,
+            b.rate_ratio_credible_interval.upper,
+            b.tau_median,
+            unit = self.unit,
+        )?;
         match &self.test {
             Some(test) => {
                 write!(f, "{test}")?;
@@ -330,10 +377,11 @@ pub(crate) fn compare(
     control: &str,
     variant: &str,
     level: f64,
+    history: Option<&AccountHistory>,
 ) -> Result<UnitComparison> {
     match design {
-        Design::PairedPosts => compare_blocks(posts, control, variant, level),
-        _ => compare_posts(posts, control, variant, level),
+        Design::PairedPosts => compare_blocks(posts, control, variant, level, history),
+        _ => compare_posts(posts, control, variant, level, history),
     }
 }
 
@@ -342,6 +390,7 @@ fn compare_posts(
     control: &str,
     variant: &str,
     level: f64,
+    history: Option<&AccountHistory>,
 ) -> Result<UnitComparison> {
     let of = |v: &str| -> Vec<Proportion> {
         posts
@@ -372,6 +421,7 @@ fn compare_posts(
         variant_units: b.len(),
         adjusted_p_value: None,
         test,
+        bayes: post_bayes(&a, &b, level, history)?,
         stratified: None,
     })
 }
@@ -419,6 +469,7 @@ fn compare_blocks(
     control: &str,
     variant: &str,
     level: f64,
+    history: Option<&AccountHistory>,
 ) -> Result<UnitComparison> {
     // Block key -> (control's post, variant's post), in key order.
     let mut pairs: BTreeMap<&str, (Option<&PostData<'_>>, Option<&PostData<'_>>)> = BTreeMap::new();
@@ -472,6 +523,7 @@ fn compare_blocks(
         variant_units: blocks.len(),
         test: Some(UnitTest::Paired(paired)),
         adjusted_p_value: None,
+        bayes: paired_bayes(&blocks, level, history)?,
         stratified: stratified.ok(),
     })
 }

@@ -558,6 +558,45 @@ impl Experiment {
         self.post_events.record_n(id, outcome, at, n)
     }
 
+    /// Records a batch of events, each naming its **post** (the event's id
+    /// is a post id), all or nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPost`] naming the first unknown post (nothing is
+    /// recorded); otherwise as [`Tracker::record_batch`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::{Event, Experiment, Outcome, Post};
+    ///
+    /// let mut exp = Experiment::builder("cta").variant("a", "A").variant("b", "B").control("a").build()?;
+    /// exp.add_post(Post::new("p1", "a")?)?;
+    /// let at = "2026-11-24T08:00:00Z".parse()?;
+    /// exp.record_post_batch([
+    ///     Event::new("p1", Outcome::Impression, at).times(500),
+    ///     Event::new("p1", Outcome::Click, at),
+    /// ])?;
+    /// assert_eq!(exp.counts("a")?.impressions(), 500);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record_post_batch<'a, I>(&self, events: I) -> Result<()>
+    where
+        I: IntoIterator<Item = Event<'a>>,
+    {
+        let events: Vec<Event<'a>> = events.into_iter().collect();
+        if let Some(e) = events
+            .iter()
+            .find(|e| !self.post_index.contains_key(e.variant()))
+        {
+            return Err(Error::UnknownPost {
+                id: e.variant().to_string(),
+            });
+        }
+        self.post_events.record_batch(events)
+    }
+
     /// The event tracker of the posts (keyed by post id; e.g. for
     /// [`Tracker::counts_between`]).
     pub fn post_tracker(&self) -> &Tracker {
@@ -841,7 +880,16 @@ impl Experiment {
             .variants
             .iter()
             .filter(|v| v.id() != self.control)
-            .map(|v| design::compare(design, &posts, &self.control, v.id(), options.level))
+            .map(|v| {
+                design::compare(
+                    design,
+                    &posts,
+                    &self.control,
+                    v.id(),
+                    options.level,
+                    options.history.as_ref(),
+                )
+            })
             .collect::<Result<Vec<_>>>()?;
         let raw: Vec<f64> = comparisons
             .iter()

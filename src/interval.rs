@@ -1,8 +1,11 @@
 //! A closed interval of real numbers: credible and confidence intervals.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::report::format::number;
 
 /// An interval `[lower, upper]`: a credible interval (Bayesian) or a
 /// confidence interval (frequentist); the producing function says which.
@@ -93,5 +96,14 @@ impl Interval {
             lower: f(self.lower),
             upper: f(self.upper),
         }
+    }
+}
+
+/// `[lower, upper]`, each end with 4 significant digits or the formatter's
+/// precision (`{:.3}`); unbounded ends as `inf` / `-inf`.
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(f, "[{}, {}]", number(self.lower, p), number(self.upper, p))
     }
 }

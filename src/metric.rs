@@ -80,6 +80,19 @@ pub enum MetricData {
     },
 }
 
+/// `310/12400` (successes/trials) or `18 events over 9000 units of
+/// exposure`.
+impl fmt::Display for MetricData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            MetricData::Binomial { successes, trials } => write!(f, "{successes}/{trials}"),
+            MetricData::Poisson { count, exposure } => {
+                write!(f, "{count} events over {exposure} units of exposure")
+            }
+        }
+    }
+}
+
 impl MetricData {
     /// The summed numerator (successes or event count).
     pub fn numerator(&self) -> u64 {

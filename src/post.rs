@@ -134,6 +134,18 @@ impl TryFrom<VariantRepr> for Variant {
     }
 }
 
+/// `question (Question hook): Is your posting schedule too rigid? {link}`:
+/// the id, the label when it differs, and the post text.
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.id)?;
+        if let Some(label) = self.label.as_deref().filter(|l| *l != self.id) {
+            write!(f, " ({label})")?;
+        }
+        write!(f, ": {}", self.text)
+    }
+}
+
 impl Variant {
     /// A text-only variant with the given id and post text.
     ///
@@ -335,6 +347,22 @@ impl TryFrom<PostRepr> for Post {
         }
         post.counts.check_exact()?;
         Ok(post)
+    }
+}
+
+/// `post 1861234567890123456 of question at 2026-11-24 08:00 UTC in block
+/// blog/rigid-schedules: impressions=2310 clicks=41` (the time and block
+/// when set; the counts as their `Display`).
+impl fmt::Display for Post {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "post {} of {}", self.id, self.variant)?;
+        if let Some(at) = self.published_at {
+            write!(f, " at {}", at.format("%Y-%m-%d %H:%M UTC"))?;
+        }
+        if let Some(block) = &self.block {
+            write!(f, " in block {block}")?;
+        }
+        write!(f, ": {}", self.counts)
     }
 }
 

@@ -45,6 +45,18 @@ fn is_one(n: &u64) -> bool {
     *n == 1
 }
 
+/// `statement: likes ×3 at 2026-11-24 08:03 UTC` (the variant, the
+/// outcome, the multiplicity when it is not 1, and the time).
+impl fmt::Display for Event<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variant, self.outcome)?;
+        if self.n != 1 {
+            write!(f, " ×{}", self.n)?;
+        }
+        write!(f, " at {}", self.at.format("%Y-%m-%d %H:%M UTC"))
+    }
+}
+
 impl<'a> Event<'a> {
     /// One occurrence of `outcome` for `variant` at `at`. Ids and outcomes
     /// are validated when the event is recorded.

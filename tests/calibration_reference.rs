@@ -443,3 +443,21 @@ fn account_history_is_send_and_sync() {
     assert_send_sync::<AccountHistory>();
     assert_send_sync::<HierarchicalPosterior>();
 }
+
+/// Fuzz finding: extreme posts (all trials successes next to 0 of 3) made
+/// `P(A better)` come out as 1 + 2e-15, which its own JSON then refused.
+#[test]
+fn probabilities_stay_in_the_unit_interval() {
+    use postab::repeated::{Proportion, post_bayes};
+    let p = |s, n| Proportion::new(s, n).expect("proportion");
+    let a = [p(1_000, 1_000), p(100_000, 100_000), p(10, 10), p(3, 3)];
+    let b = [p(0, 3), p(100, 1_000)];
+    let h = post_bayes(&a, &b, 0.95, None).expect("posterior");
+    assert!((0.0..=1.0).contains(&h.prob_a_better) && (0.0..=1.0).contains(&h.prob_b_better));
+    assert!(h.prob_a_better + h.prob_b_better <= 1.0 + 1e-15);
+    let json = serde_json::to_string(&h).expect("json");
+    assert_eq!(
+        serde_json::from_str::<postab::repeated::HierarchicalPosterior>(&json).expect("reads"),
+        h
+    );
+}

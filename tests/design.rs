@@ -339,3 +339,103 @@ fn analyses_with_posts_round_trip_and_are_checked() {
     let bad = json.replace("\"variant\":\"statement\"", "\"variant\":\"question\"");
     assert!(serde_json::from_str::<postab::analysis::Analysis>(&bad).is_err());
 }
+
+/// Would catch: the account history not reaching the analysis, or the
+/// analysis computing something other than the hierarchical posterior.
+#[test]
+fn one_post_each_is_calibrated_by_the_account_history() {
+    use postab::repeated::{AccountHistory, MIN_HISTORY_POSTS, post_bayes};
+    let past: Vec<Proportion> = PAIRS
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .map(|(y, n)| Proportion::new(y, n).expect("p"))
+        .collect();
+    let history = AccountHistory::fit(&past).expect("history");
+    let mut exp = texts();
+    exp.add_post(
+        Post::new("q", "question")
+            .expect("post")
+            .with_counts(counts! { impressions: 2_050, clicks: 41 }),
+    )
+    .expect("add");
+    exp.add_post(
+        Post::new("s", "statement")
+            .expect("post")
+            .with_counts(counts! { impressions: 1_980, clicks: 52 }),
+    )
+    .expect("add");
+    let mut options = AnalysisOptions::default();
+    let plain = exp
+        .analyze_with(&Metric::click_through(), &options)
+        .expect("analysis");
+    options.history = Some(history.clone());
+    let calibrated = exp
+        .analyze_with(&Metric::click_through(), &options)
+        .expect("analysis");
+    let a = [Proportion::new(41, 2_050).expect("p")];
+    let b = [Proportion::new(52, 1_980).expect("p")];
+    let direct = post_bayes(&a, &b, 0.95, Some(&history)).expect("bayes");
+    assert_eq!(calibrated.comparisons[0].bayes, direct);
+    let naive = calibrated.variants[1]
+        .vs_control
+        .as_ref()
+        .expect("comparison")
+        .prob_beats_control;
+    // The honest figure is below the impression-level one: posts differ
+    // by more than coin flips.
+    let p = direct.prob_b_better;
+    assert!(p > 0.5 && p < naive - 0.02 && naive > 0.9, "{p} {naive}");
+    assert_ne!(plain.comparisons[0].bayes, direct);
+    assert!(
+        calibrated
+            .to_string()
+            .contains("calibrated to the account: 24 past posts")
+    );
+    // A history too short says how many posts are needed.
+    assert_eq!(
+        AccountHistory::fit(&past[..5]),
+        Err(Error::HistoryTooShort {
+            posts: 5,
+            needed: MIN_HISTORY_POSTS
+        })
+    );
+}
+
+/// Would catch: a batch naming an unknown post recording part of itself.
+#[test]
+fn post_batches_are_all_or_nothing() {
+    let mut exp = texts();
+    exp.add_post(Post::new("t1", "question").expect("post"))
+        .expect("add");
+    let when = at(3, 8);
+    let err = exp.record_post_batch([
+        postab::Event::new("t1", Outcome::Impression, when).times(10),
+        postab::Event::new("nope", Outcome::Click, when),
+    ]);
+    assert_eq!(err, Err(Error::UnknownPost { id: "nope".into() }));
+    assert_eq!(exp.post_counts("t1").expect("post").impressions(), 0);
+    exp.record_post_batch([postab::Event::new("t1", Outcome::Impression, when).times(10)])
+        .expect("batch");
+    assert_eq!(exp.counts("question").expect("variant").impressions(), 10);
+}
+
+/// Would catch: the leader taken from impressions in a post design.
+#[test]
+fn the_leader_follows_the_design_unit() {
+    let a = paired()
+        .analyze(&Metric::click_through())
+        .expect("analysis");
+    let c = a.comparison("statement").expect("comparison");
+    let expected = if c.bayes.prob_b_better > c.bayes.prob_a_better {
+        "statement"
+    } else {
+        "question"
+    };
+    assert_eq!(a.leader(), expected);
+    assert!(a.comparison("question").is_none());
+    assert_eq!(
+        a.variant("question").map(|v| v.id.as_str()),
+        Some("question")
+    );
+    assert!(a.variant("nope").is_none());
+}

@@ -76,3 +76,41 @@ fn normal_tails() {
         assert!(rel(normal_cdf(-z), want) < 1e-14 + 4e-16 * z * z, "z={z}");
     }
 }
+
+/// The smaller tail over a sweep of sizes (1.5 to 3·10⁸, `b/a` of 1, 65.7
+/// and 999) and of `x` (±37 standard deviations, tails to 1e-300):
+/// tests/data/beta-sweep-mpmath.json from tests/data/gen_beta_sweep.py. The
+/// crate's accuracy table quotes these bounds (measured: 1.75e-13 at
+/// a = 1001, b = 999 999 and 1.73e-12 in a tail of 1e-189 at a = 10 001,
+/// b ≈ 10⁷).
+#[test]
+fn incomplete_beta_sweep() {
+    let cs = common::cases("beta-sweep-mpmath.json", "beta_sweep");
+    assert!(cs.len() >= 2000);
+    // (worst relative error, at a, b, x) where the tail is ≥ 1e-20 and below.
+    let mut worst = [(0.0f64, 0.0, 0.0, 0.0); 2];
+    for c in &cs {
+        let (a, b, x) = (num(&c["a"]), num(&c["b"]), num(&c["x"]));
+        let want = num(&c["value"]);
+        let got = if c["tail"] == "lower" {
+            beta_inc(a, b, x)
+        } else {
+            beta_inc_upper(a, b, x)
+        };
+        let e = rel(got, want);
+        let w = &mut worst[usize::from(want < 1e-20)];
+        if e > w.0 {
+            *w = (e, a, b, x);
+        }
+    }
+    eprintln!(
+        "incomplete beta, smaller tail ≥ 1e-20: worst {:?}",
+        worst[0]
+    );
+    eprintln!(
+        "incomplete beta, smaller tail < 1e-20: worst {:?}",
+        worst[1]
+    );
+    assert!(worst[0].0 < 2e-13, "tails ≥ 1e-20: {:?}", worst[0]);
+    assert!(worst[1].0 < 2e-12, "tails < 1e-20: {:?}", worst[1]);
+}

@@ -225,7 +225,7 @@ fn bad_blocks_are_typed_errors() {
     assert_ne!(unnamed, block);
     assert!(serde_json::from_str::<Block>(&unnamed).is_err());
     assert!(
-        serde_json::from_str::<postab::repeated::PairedPlan>(
+        serde_json::from_str::<postab::repeated::PostPlan>(
             r#"{"rate": 2.0, "lift": 0.3, "impressions": 2000, "concentration": 100}"#
         )
         .is_err()

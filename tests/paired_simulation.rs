@@ -27,7 +27,7 @@
 //!
 //! Power at a 30 % lift (B at 2.6 % against A's 2 % in the median block),
 //! κ = 100, 24 blocks: paired 0.2845; unpaired tests on the same posts:
-//! Welch on per-post log rates 0.1530, ratio of sums (CR2) 0.0685. The
+//! the pooled t on per-post log rates 0.1540, ratio of sums (CR2) 0.0685. The
 //! paired intervals covered the true difference δ = 0.3395 in 0.9480.
 //!
 //! Debug runs: like every simulation test here these run at full size;
@@ -159,7 +159,7 @@ fn pairing_beats_the_unpaired_post_level_test() {
     let unpaired = c.unpaired.expect("unpaired").rejection_rate();
     let cover = c.post_level.coverage.expect("intervals");
     println!(
-        "power at a 30 % lift, 24 blocks, κ 100: paired {paired:.4} ± {:.4}, unpaired log-rate Welch {unpaired:.4}, ratio of sums {sums:.4}; coverage of δ = {:.4}: {:.4} ± {:.4}",
+        "power at a 30 % lift, 24 blocks, κ 100: paired {paired:.4} ± {:.4}, unpaired log-rate pooled t {unpaired:.4}, ratio of sums {sums:.4}; coverage of δ = {:.4}: {:.4} ± {:.4}",
         c.post_level.rejection_rate_se(),
         c.true_difference,
         cover.rate(),
@@ -180,8 +180,8 @@ fn pairing_beats_the_unpaired_post_level_test() {
 /// 30 % lift.)
 #[test]
 fn planned_power_matches_simulated_power() {
-    use postab::repeated::PairedPlan;
-    let plan = PairedPlan {
+    use postab::repeated::PostPlan;
+    let plan = PostPlan {
         rate: 0.05,
         lift: 0.2,
         impressions: 2_000.0,
@@ -199,7 +199,7 @@ fn planned_power_matches_simulated_power() {
             .run()
             .expect("runs");
         let simulated = report.comparisons[0].post_level.rejection_rate();
-        let planned = plan.power(k, 0.05).expect("power");
+        let planned = plan.paired_power(k, 0.05).expect("power");
         println!("{k} blocks: planned power {planned:.4}, simulated {simulated:.4}");
         // Monte Carlo standard error ≤ 0.011; the delta method and the
         // shifted t add a little.

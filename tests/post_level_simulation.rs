@@ -1,7 +1,9 @@
-//! Independent posts (issue 12): Welch's t-test on per-post log rates
-//! (`post_ratio_test`, the post as the unit) holds its level with 5 and
-//! 20 posts per variant and is conservative with 2; the pooled-variance t
-//! on the same log rates holds it at 2, 5 and 20. The ratio-of-sums test
+//! Independent posts (issue 12): the default analysis, the pooled-variance
+//! t-test on per-post log rates (`post_ratio_test`, the post as the unit,
+//! what `Experiment::analyze` runs for independent posts), holds its level
+//! and coverage at 2, 5 and 20 posts per variant; Welch's t on the same log
+//! rates (`PostVariance::Welch`) holds it with 5 and 20 and is
+//! conservative with 2. The ratio-of-sums test
 //! with CR2 variance and Bell–McCaffrey-style degrees of freedom
 //! (`post_level_test`, on the same simulated posts) and the
 //! impression-level z-test are measured beside them.
@@ -43,8 +45,9 @@
 //! `[profile.test]` compiles with `opt-level = 1`, which keeps the debug
 //! `cargo test` of this file to seconds.
 
+use postab::repeated::PostVariance;
 use postab::repeated::post_level_test;
-use postab::sim::{IndependentAnalysis, PostDesign, PostSimulation, TestSummary};
+use postab::sim::{PostDesign, PostSimulation, TestSummary};
 
 const REPS: usize = 2_000;
 
@@ -52,7 +55,7 @@ fn simulation(
     rates: Vec<f64>,
     kappa: f64,
     m: usize,
-    analysis: IndependentAnalysis,
+    analysis: PostVariance,
     seed: u64,
 ) -> PostSimulation {
     PostSimulation::builder(rates)
@@ -91,10 +94,10 @@ fn log_rate_tests_hold_their_level() {
         for (j, m) in [2usize, 5, 20].into_iter().enumerate() {
             let seed = 300 + 10 * i as u64 + j as u64;
             let rates = vec![0.02, 0.02];
-            let welch_sim = simulation(rates.clone(), kappa, m, IndependentAnalysis::Welch, seed);
+            let welch_sim = simulation(rates.clone(), kappa, m, PostVariance::Welch, seed);
             let welch = welch_sim.run().expect("runs").comparisons[0];
             // The same seed: the same posts, analysed by the pooled t.
-            let pooled = simulation(rates, kappa, m, IndependentAnalysis::PooledT, seed)
+            let pooled = simulation(rates, kappa, m, PostVariance::Pooled, seed)
                 .run()
                 .expect("runs")
                 .comparisons[0];
@@ -143,18 +146,12 @@ fn log_rate_tests_hold_their_level() {
 /// geometric-mean post rates).
 #[test]
 fn power_at_twenty_posts_per_variant() {
-    let sim = simulation(vec![0.02, 0.026], 100.0, 20, IndependentAnalysis::Welch, 21);
+    let sim = simulation(vec![0.02, 0.026], 100.0, 20, PostVariance::Welch, 21);
     let c = sim.run().expect("runs").comparisons[0];
-    let pooled = simulation(
-        vec![0.02, 0.026],
-        100.0,
-        20,
-        IndependentAnalysis::PooledT,
-        21,
-    )
-    .run()
-    .expect("runs")
-    .comparisons[0];
+    let pooled = simulation(vec![0.02, 0.026], 100.0, 20, PostVariance::Pooled, 21)
+        .run()
+        .expect("runs")
+        .comparisons[0];
     let sums = ratio_of_sums_rate(&sim);
     let welch = c.post_level.rejection_rate();
     let (cover, cover_se) = coverage(&c.post_level);
@@ -171,4 +168,42 @@ fn power_at_twenty_posts_per_variant() {
     // δ 0.9470 ± 0.0050): the Welch test is the more powerful of the two.
     assert!(welch > sums + 0.05, "{welch} vs {sums}");
     assert!((0.93..=0.97).contains(&cover), "{cover}");
+}
+
+/// The plan's power for independent posts against simulated power: 2,000
+/// impressions per post (no spread), A at 5 %, B 20 % higher, κ = 300, the
+/// pooled t-test, 10 and 20 posts per variant.
+#[test]
+fn planned_posts_power_matches_simulated_power() {
+    use postab::repeated::PostPlan;
+    let plan = PostPlan {
+        rate: 0.05,
+        lift: 0.2,
+        impressions: 2_000.0,
+        concentration: 300.0,
+    };
+    for m in [10, 20] {
+        let report = PostSimulation::builder(vec![0.05, 0.06])
+            .concentration(300.0)
+            .design(PostDesign::independent(m))
+            .impressions(2_000.0, 1.0)
+            .replications(REPS)
+            .seed(12)
+            .build()
+            .expect("valid")
+            .run()
+            .expect("runs");
+        let simulated = report.comparisons[0].post_level.rejection_rate();
+        let planned = plan.independent_power(m, 0.05).expect("power");
+        println!("{m} posts per variant: planned power {planned:.4}, simulated {simulated:.4}");
+        // Monte Carlo standard error ≤ 0.011; the delta method and the
+        // shifted t add a little.
+        assert!(
+            (planned - simulated).abs() < 0.04,
+            "{planned} vs {simulated}"
+        );
+    }
+    let m = plan.posts_needed(0.05, 0.8).expect("plan");
+    assert!(plan.independent_power(m, 0.05).expect("power") >= 0.8);
+    assert!(plan.independent_power(m - 1, 0.05).expect("power") < 0.8);
 }

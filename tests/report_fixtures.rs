@@ -195,3 +195,39 @@ pub fn replies() -> Res<Analysis> {
     )?;
     Ok(exp.analyze(&metric)?)
 }
+
+/// Two variants with long labels (the legend and the lift plot's title
+/// must grow to fit them).
+pub fn long_labels() -> Res<Analysis> {
+    let mut exp = Experiment::builder("long-labels")
+        .variant_full(
+            Variant::new("question", "Is your posting schedule too rigid? {link}")?
+                .with_label("Question with a call to action at the very end"),
+        )
+        .variant_full(
+            Variant::new("statement", "There is no single right way. {link}")?
+                .with_label("WIDE MMMM STATEMENT FOLLOWED BY AN IMAGE CARD"),
+        )
+        .control("question")
+        .build()?;
+    exp.add_counts("question", counts! { impressions: 12_400, clicks: 310 })?;
+    exp.add_counts("statement", counts! { impressions: 12_000, clicks: 352 })?;
+    Ok(exp.analyze(&Metric::click_through())?)
+}
+
+/// `n` variants with overlapping posteriors (more than the eight colours of
+/// the fixed palette when `n > 8`).
+pub fn many_variants(n: usize) -> Res<Analysis> {
+    let mut b = Experiment::builder("many");
+    for i in 0..n {
+        b = b.variant(format!("v{i}"), format!("Text number {i} {{link}}"));
+    }
+    let mut exp = b.control("v0").build()?;
+    for i in 0..n as u64 {
+        exp.add_counts(
+            &format!("v{i}"),
+            counts! { impressions: 10_000, clicks: 250 + 12 * i },
+        )?;
+    }
+    Ok(exp.analyze(&Metric::click_through())?)
+}

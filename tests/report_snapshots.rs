@@ -95,7 +95,10 @@ fn two_variant_analysis() -> Res<()> {
     let doc = all_renderings("analysis_two", &a)?;
     assert_eq!(doc.body, Body::Analysis(a.clone()));
     // Two totals whose posts are unknown: one post per variant.
-    assert!(a.markdown().contains("cannot be told apart from the post"));
+    assert!(
+        a.markdown()
+            .contains("no spread between posts to test against")
+    );
     assert!(a.markdown().contains("For comparison only"));
     Ok(())
 }

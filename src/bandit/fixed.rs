@@ -15,11 +15,11 @@ use crate::numeric::sample;
 /// ```
 /// use postab::bandit::{FixedSplit, Policy};
 /// use postab::sequential::Tally;
-/// use rand::SeedableRng;
+/// use postab::rand::SeedableRng;
 /// let split = FixedSplit::new(vec![1.0, 3.0])?; // 25 % / 75 %
 /// let arms = [Tally::default(); 2];
 /// let mut w = [0.0; 2];
-/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+/// let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(1);
 /// split.weights(&arms, &mut rng, &mut w)?;
 /// assert_eq!(w, [0.25, 0.75]);
 /// # Ok::<(), postab::Error>(())
@@ -120,6 +120,14 @@ impl Policy for FixedSplit {
 /// picks uniformly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvenSplit;
+
+impl EvenSplit {
+    /// The even split (it has no parameters; the same as `EvenSplit` and
+    /// `EvenSplit::default()`).
+    pub const fn new() -> Self {
+        Self
+    }
+}
 
 impl Policy for EvenSplit {
     fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], rng: &mut R) -> Result<usize> {

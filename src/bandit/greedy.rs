@@ -16,10 +16,10 @@ use crate::numeric::sample;
 /// ```
 /// use postab::bandit::{EpsilonGreedy, Policy};
 /// use postab::sequential::Tally;
-/// use rand::SeedableRng;
+/// use postab::rand::SeedableRng;
 /// let arms = [Tally::new(5, 100)?, Tally::new(9, 100)?];
 /// let mut w = [0.0; 2];
-/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+/// let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(1);
 /// EpsilonGreedy::new(0.1)?.weights(&arms, &mut rng, &mut w)?;
 /// assert!((w[0] - 0.05).abs() < 1e-15 && (w[1] - 0.95).abs() < 1e-15);
 /// # Ok::<(), postab::Error>(())

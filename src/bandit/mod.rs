@@ -4,7 +4,9 @@
 //! impressions of each post variant) and either picks the next variant to
 //! post ([`Policy::choose`]) or splits the next batch of impressions
 //! ([`Policy::weights`]). Randomness always comes from the RNG the caller
-//! passes, so a seeded RNG makes every decision reproducible.
+//! passes (or from a seed, [`Policy::choose_seeded`] and
+//! [`Policy::weights_seeded`]), so a seeded RNG makes every decision
+//! reproducible.
 //!
 //! | policy | rule |
 //! |---|---|
@@ -19,10 +21,10 @@
 //! ```
 //! use postab::bandit::{Policy, ThompsonBeta};
 //! use postab::sequential::Tally;
-//! use rand::SeedableRng;
+//! use postab::rand::SeedableRng;
 //!
 //! let arms = [Tally::new(12, 400)?, Tally::new(25, 410)?, Tally::new(3, 90)?];
-//! let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+//! let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(1);
 //! let next = ThompsonBeta::new().choose(&arms, &mut rng)?;
 //! assert!(next < 3);
 //! let mut w = [0.0; 3];
@@ -42,7 +44,8 @@ pub use greedy::EpsilonGreedy;
 pub use thompson::{ThompsonBeta, ThompsonGamma, TopTwoThompson};
 pub use ucb::Ucb1;
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::error::{Error, Result};
 
@@ -77,6 +80,26 @@ pub trait Policy: Send + Sync {
         let pick = self.choose(arms, rng)?;
         one_hot(weights, pick);
         Ok(())
+    }
+
+    /// [`Policy::choose`] with its randomness from `seed` (a Xoshiro256++
+    /// generator seeded with it), for callers without an RNG: the same
+    /// seed and tallies give the same arm. Use a different seed at each
+    /// decision (the round number, say), or the draws repeat.
+    ///
+    /// # Errors
+    /// As [`Policy::choose`].
+    fn choose_seeded(&self, arms: &[Tally], seed: u64) -> Result<usize> {
+        self.choose(arms, &mut Xoshiro256PlusPlus::seed_from_u64(seed))
+    }
+
+    /// [`Policy::weights`] with its randomness from `seed`, as
+    /// [`Policy::choose_seeded`].
+    ///
+    /// # Errors
+    /// As [`Policy::weights`].
+    fn weights_seeded(&self, arms: &[Tally], seed: u64, weights: &mut [f64]) -> Result<()> {
+        self.weights(arms, &mut Xoshiro256PlusPlus::seed_from_u64(seed), weights)
     }
 }
 

@@ -25,10 +25,10 @@ use crate::numeric::sample;
 /// ```
 /// use postab::bandit::{Policy, ThompsonBeta};
 /// use postab::sequential::Tally;
-/// use rand::SeedableRng;
+/// use postab::rand::SeedableRng;
 /// let arms = [Tally::new(30, 1_000)?, Tally::new(45, 1_000)?];
 /// let mut w = [0.0; 2];
-/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+/// let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(3);
 /// ThompsonBeta::new().weights(&arms, &mut rng, &mut w)?;
 /// assert!((w[1] - 0.960623).abs() < 1e-6); // exact P(p_B > p_A)
 /// # Ok::<(), postab::Error>(())
@@ -124,10 +124,10 @@ impl Policy for ThompsonBeta {
 /// ```
 /// use postab::bandit::{Policy, ThompsonGamma};
 /// use postab::sequential::Tally;
-/// use rand::SeedableRng;
+/// use postab::rand::SeedableRng;
 /// // Replies per post: 14 posts with 52 replies vs 15 posts with 21.
 /// let arms = [Tally { successes: 52, trials: 14 }, Tally { successes: 21, trials: 15 }];
-/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+/// let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(9);
 /// assert_eq!(ThompsonGamma::new().choose(&arms, &mut rng)?, 0);
 /// # Ok::<(), postab::Error>(())
 /// ```
@@ -277,10 +277,10 @@ impl TopTwoThompson {
     /// ```
     /// use postab::bandit::{Policy, TopTwoThompson};
     /// use postab::sequential::Tally;
-    /// use rand::SeedableRng;
+    /// use postab::rand::SeedableRng;
     /// let arms = [Tally::new(90, 1_000)?, Tally::new(50, 1_000)?, Tally::new(48, 1_000)?];
     /// let mut w = [0.0; 3];
-    /// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+    /// let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(5);
     /// TopTwoThompson::new(0.5)?.weights(&arms, &mut rng, &mut w)?;
     /// assert!((w[0] - 0.5).abs() < 0.05); // the clear leader gets about β
     /// # Ok::<(), postab::Error>(())

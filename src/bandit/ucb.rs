@@ -17,13 +17,21 @@ use crate::error::Result;
 /// use postab::bandit::{Policy, Ucb1};
 /// use postab::sequential::Tally;
 /// let arms = [Tally::new(5, 100)?, Tally::new(0, 0)?];
-/// use rand::SeedableRng;
-/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0); // unused by UCB1
-/// assert_eq!(Ucb1.choose(&arms, &mut rng)?, 1); // untried arm first
+/// use postab::rand::SeedableRng;
+/// let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0); // unused by UCB1
+/// assert_eq!(Ucb1::new().choose(&arms, &mut rng)?, 1); // untried arm first
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ucb1;
+
+impl Ucb1 {
+    /// UCB1 (it has no parameters; the same as `Ucb1` and
+    /// `Ucb1::default()`).
+    pub const fn new() -> Self {
+        Self
+    }
+}
 
 impl Policy for Ucb1 {
     fn choose<R: Rng + ?Sized>(&self, arms: &[Tally], _rng: &mut R) -> Result<usize> {

@@ -1,5 +1,7 @@
 //! Beta priors and posteriors for binomial rates (clicks per impression).
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::kernel::LnPdf;
@@ -436,5 +438,28 @@ impl Posterior for BetaPosterior {
 
     fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         crate::numeric::sample::beta(rng, self.alpha, self.beta)
+    }
+}
+
+/// Shapes as written (`Beta(1, 1)`, `Beta(0.5, 0.5)`), or with the
+/// formatter's precision.
+pub(super) fn shapes(f: &mut fmt::Formatter<'_>, family: &str, a: f64, b: f64) -> fmt::Result {
+    match f.precision() {
+        Some(p) => write!(f, "{family}({a:.p$}, {b:.p$})"),
+        None => write!(f, "{family}({a}, {b})"),
+    }
+}
+
+/// `Beta(α, β)`.
+impl fmt::Display for BetaPrior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        shapes(f, "Beta", self.alpha, self.beta)
+    }
+}
+
+/// `Beta(α, β)`.
+impl fmt::Display for BetaPosterior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        shapes(f, "Beta", self.alpha, self.beta)
     }
 }

@@ -1,12 +1,15 @@
 //! A stopping and shipping rule built on expected loss and a region of
 //! practical equivalence.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::lift::prob_lift_above;
 use super::posterior::Posterior;
 use super::rank;
 use crate::error::{Error, Result};
+use crate::report::format::{number, probability};
 
 /// When to stop: ship the leader once choosing it is expected to lose less
 /// than `loss_threshold` (in the metric's units, e.g. 0.0001 = 0.01
@@ -186,4 +189,40 @@ pub fn decide<P: Posterior>(
         expected_loss: r.expected_loss[leader],
         prob_best: r.prob_best[leader],
     })
+}
+
+/// `ship variant 1 (expected loss 1.415e-5, P(best) = 0.9813)`,
+/// `equivalent (P(|lift| < ROPE) = 1.0000)` or `keep running: leader
+/// variant 1 (expected loss 1.415e-5, P(best) = 0.9813)`.
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        match self {
+            Decision::Ship {
+                variant,
+                expected_loss,
+                prob_best,
+            } => write!(
+                f,
+                "ship variant {variant} (expected loss {}, P(best) = {})",
+                number(*expected_loss, p),
+                probability(*prob_best)
+            ),
+            Decision::Equivalent { prob_within_rope } => write!(
+                f,
+                "equivalent (P(|lift| < ROPE) = {})",
+                probability(*prob_within_rope)
+            ),
+            Decision::KeepRunning {
+                leader,
+                expected_loss,
+                prob_best,
+            } => write!(
+                f,
+                "keep running: leader variant {leader} (expected loss {}, P(best) = {})",
+                number(*expected_loss, p),
+                probability(*prob_best)
+            ),
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! Gamma priors and posteriors for counts per exposure (replies per post,
 //! reposts per 1,000 impressions): the Gamma–Poisson model.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::beta::check_shape;
@@ -59,6 +61,15 @@ fn check_rate(name: &'static str, rate: f64, allow_zero: bool) -> Result<f64> {
                 "a number in [1e-150, 1e150]"
             },
         })
+    }
+}
+
+/// The default prior is [`GammaPrior::flat`], Gamma(1, 0): the prior of
+/// [`AnalysisOptions::default`](crate::analysis::AnalysisOptions) for count
+/// metrics.
+impl Default for GammaPrior {
+    fn default() -> Self {
+        Self::flat()
     }
 }
 
@@ -252,5 +263,19 @@ impl Posterior for GammaPosterior {
         use rand::distr::Distribution;
         // Parameters were validated at construction, so this cannot fail.
         statrs::distribution::Gamma::new(self.shape, self.rate).map_or(f64::NAN, |d| d.sample(rng))
+    }
+}
+
+/// `Gamma(shape, rate)`.
+impl fmt::Display for GammaPrior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::beta::shapes(f, "Gamma", self.shape, self.rate)
+    }
+}
+
+/// `Gamma(shape, rate)`.
+impl fmt::Display for GammaPosterior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::beta::shapes(f, "Gamma", self.shape, self.rate)
     }
 }

@@ -82,14 +82,17 @@ pub use decision::{Decision, DecisionRule, decide};
 pub use gamma::{GammaPosterior, GammaPrior};
 pub use kernel::LnPdf;
 pub use lift::{lift_interval, prob_lift_above};
-pub use monte_carlo::{McEstimate, monte_carlo};
+pub use monte_carlo::{McEstimate, monte_carlo, monte_carlo_seeded};
 pub use normal::NormalPosterior;
 pub use posterior::Posterior;
 pub use prior_fit::fit_beta_prior;
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::report::format::{number, probability};
 use crate::validate::read;
 
 /// `P(B > A)` and `P(A > B)` for two independent posteriors (they sum to 1:
@@ -329,4 +332,53 @@ pub fn rank<P: Posterior>(posteriors: &[P]) -> Result<Ranking> {
 /// [`Error::TooFewVariants`] for fewer than 2 posteriors.
 pub fn prob_best<P: Posterior>(posteriors: &[P]) -> Result<Vec<f64>> {
     rank(posteriors).map(|r| r.prob_best)
+}
+
+/// `P(B > A) = 0.9813, P(A > B) = 0.01867`.
+impl fmt::Display for BeatProbability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "P(B > A) = {}, P(A > B) = {}",
+            probability(self.b_beats_a),
+            probability(self.a_beats_b)
+        )
+    }
+}
+
+/// `expected loss 0.004349 choosing A, 1.415e-5 choosing B` (4 significant
+/// digits, or the formatter's precision).
+impl fmt::Display for ExpectedLoss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "expected loss {} choosing A, {} choosing B",
+            number(self.choose_a, p),
+            number(self.choose_b, p)
+        )
+    }
+}
+
+/// One line per variant (`variant 0: P(best) = …, P(worst) = …, expected
+/// loss …`), in index order.
+impl fmt::Display for Ranking {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        for (k, best) in self.prob_best.iter().enumerate() {
+            if k > 0 {
+                writeln!(f)?;
+            }
+            let at = |v: &[f64]| v.get(k).copied().unwrap_or(f64::NAN);
+            write!(
+                f,
+                "variant {k}: P(best) = {}, P(worst) = {}, expected loss {} (lower better: {})",
+                probability(*best),
+                probability(at(&self.prob_worst)),
+                number(at(&self.expected_loss), p),
+                number(at(&self.expected_loss_lower_better), p)
+            )?;
+        }
+        Ok(())
+    }
 }

@@ -1,9 +1,14 @@
 //! Seeded Monte Carlo for functionals that have no exact route.
 
+use std::fmt;
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use super::posterior::Posterior;
 use crate::error::{Error, Result};
+use crate::report::format::number;
 
 /// A Monte Carlo estimate with its standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -31,9 +36,9 @@ pub struct McEstimate {
 /// # Example
 /// ```
 /// use postab::bayes::{monte_carlo, prob_lift_above, BetaPosterior};
-/// use rand::SeedableRng;
+/// use postab::rand::SeedableRng;
 /// let arms = [BetaPosterior::from_counts(300, 20_000)?, BetaPosterior::from_counts(360, 20_000)?];
-/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let mut rng = postab::rand::rngs::StdRng::seed_from_u64(1);
 /// // P(B beats A by at least 10 % relative), simulated ...
 /// let est = monte_carlo(&arms, 20_000, &mut rng, |p| f64::from(u8::from(p[1] > 1.1 * p[0])))?;
 /// // ... agrees with the exact answer within a few standard errors.
@@ -75,4 +80,44 @@ pub fn monte_carlo<P: Posterior, R: rand::Rng + ?Sized>(
         std_error: (var / draws as f64).sqrt(),
         draws,
     })
+}
+
+/// [`monte_carlo`] with its randomness from `seed`: a Xoshiro256++
+/// generator seeded with it (`rand_xoshiro`'s `seed_from_u64`), so the
+/// same seed gives the same estimate without the caller building an RNG.
+///
+/// # Errors
+/// As [`monte_carlo`].
+///
+/// # Example
+/// ```
+/// use postab::bayes::{monte_carlo_seeded, BetaPosterior};
+/// let arms = [BetaPosterior::from_counts(300, 20_000)?, BetaPosterior::from_counts(360, 20_000)?];
+/// let b_wins = |p: &[f64]| f64::from(u8::from(p[1] > p[0]));
+/// let est = monte_carlo_seeded(&arms, 10_000, 7, b_wins)?;
+/// assert_eq!(est, monte_carlo_seeded(&arms, 10_000, 7, b_wins)?);
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn monte_carlo_seeded<P: Posterior>(
+    posteriors: &[P],
+    draws: usize,
+    seed: u64,
+    g: impl Fn(&[f64]) -> f64,
+) -> Result<McEstimate> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    monte_carlo(posteriors, draws, &mut rng, g)
+}
+
+/// `mean ± standard error (draws)`, e.g. `0.9805 ± 0.001383 (10000 draws)`.
+impl fmt::Display for McEstimate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "{} ± {} ({} draws)",
+            number(self.mean, p),
+            number(self.std_error, p),
+            self.draws
+        )
+    }
 }

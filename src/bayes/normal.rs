@@ -1,11 +1,14 @@
 //! Normal posteriors for continuous metrics given summary statistics.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::kernel::LnPdf;
 use super::posterior::Posterior;
 use crate::error::{Error, Result};
 use crate::numeric::{normal_cdf, normal_pdf, normal_quantile, normal_sf};
+use crate::report::format::number;
 
 /// Normal(μ, σ²) posterior of a mean.
 ///
@@ -164,5 +167,18 @@ impl Posterior for NormalPosterior {
         use rand::distr::Distribution;
         // Parameters were validated at construction, so this cannot fail.
         statrs::distribution::Normal::new(self.mean, self.sd).map_or(f64::NAN, |d| d.sample(rng))
+    }
+}
+
+/// `Normal(mean, sd)`.
+impl fmt::Display for NormalPosterior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "Normal({}, {})",
+            number(self.mean, p),
+            number(self.sd, p)
+        )
     }
 }

@@ -2,6 +2,7 @@
 //! the alternative hypothesis, intervals, and input validation.
 
 use std::cell::Cell;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +10,7 @@ use crate::interval::Interval;
 use crate::numeric::{
     beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper, chi2_sf, normal_isf, normal_sf,
 };
+
 pub(crate) use crate::validate::{check_finite, check_open_unit, check_positive};
 use crate::{Error, Result};
 
@@ -355,4 +357,28 @@ pub(crate) fn chi2_upper(x: f64, dof: u64) -> f64 {
         term *= y / (j as f64 + 1.0 + half);
     }
     (base + (-y).exp() * sum).min(1.0)
+}
+
+/// `310/12400 (2.500%)`.
+impl fmt::Display for Proportion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}/{} ({:.3}%)",
+            self.successes,
+            self.trials,
+            100.0 * self.rate()
+        )
+    }
+}
+
+/// `two-sided`, `B larger` or `B smaller`.
+impl fmt::Display for Alternative {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Alternative::TwoSided => "two-sided",
+            Alternative::Larger => "B larger",
+            Alternative::Smaller => "B smaller",
+        })
+    }
 }

@@ -3,9 +3,12 @@
 //! (likelihood ratio). For A/B/n tests the table is 2 × K: row 0 the
 //! successes and row 1 the failures of each of the K variants.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Proportion, chi2_upper};
+use crate::report::format::{number, probability};
 use crate::{Error, Result};
 
 /// Which statistic [`ContingencyTest`] holds.
@@ -317,3 +320,29 @@ super::common::validated!(
     },
     |r| { crate::validate::read::prob("contingency p-value", r.p_value) }
 );
+
+/// `Pearson chi-square`, `Pearson chi-square (Yates-corrected)` or
+/// `likelihood-ratio G`.
+impl fmt::Display for ContingencyStatistic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ContingencyStatistic::Pearson => "Pearson chi-square",
+            ContingencyStatistic::PearsonYates => "Pearson chi-square (Yates-corrected)",
+            ContingencyStatistic::LikelihoodRatio => "likelihood-ratio G",
+        })
+    }
+}
+
+/// `Pearson chi-square (Yates-corrected) = 4.176, 1 dof, p = 0.04100`.
+impl fmt::Display for ContingencyTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} = {}, {} dof, p = {}",
+            self.kind,
+            number(self.statistic, f.precision()),
+            self.dof,
+            probability(self.p_value)
+        )
+    }
+}

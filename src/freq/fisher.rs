@@ -1,9 +1,12 @@
 //! Fisher's exact test for a 2 × 2 table, in log space.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Proportion};
 use super::discrete::{Hypergeometric, Unimodal, two_sided_p};
+use crate::report::format::probability;
 use crate::{Error, Result};
 
 /// Largest standard deviation of the conditional (hypergeometric)
@@ -130,3 +133,15 @@ super::common::validated!(
     },
     |r| { crate::validate::read::prob("Fisher p-value", r.p_value) }
 );
+
+/// `Fisher's exact test (two-sided): p = 0.04036`.
+impl fmt::Display for FisherExact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Fisher's exact test ({}): p = {}",
+            self.alternative,
+            probability(self.p_value)
+        )
+    }
+}

@@ -1,8 +1,11 @@
 //! Multiple-comparison adjustments of p-values.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::check_open_unit;
+use crate::report::format::probability;
 use crate::{Error, Result};
 
 /// Adjustment method of [`adjust_p_values`]. m = number of p-values,
@@ -157,3 +160,37 @@ pub fn multiple_comparisons(
 }
 
 super::common::validated!(Adjusted, AdjustedRepr { adjusted: Vec<f64>, reject: Vec<bool>, correction: Correction, alpha: f64 }, |r| { r.adjusted.iter().try_for_each(|&p| crate::validate::read::prob("adjusted p-value", p))?; if r.reject.len() == r.adjusted.len() { Ok(()) } else { Err(crate::Error::LengthMismatch { what: "reject flags vs adjusted p-values", left: r.reject.len(), right: r.adjusted.len() }) } });
+
+/// The correction's name: `unadjusted`, `Bonferroni`, `Šidák`, `Holm`,
+/// `Hochberg`, `Benjamini–Hochberg` or `Benjamini–Yekutieli`.
+impl fmt::Display for Correction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Correction::Unadjusted => "unadjusted",
+            Correction::Bonferroni => "Bonferroni",
+            Correction::Sidak => "Šidák",
+            Correction::Holm => "Holm",
+            Correction::Hochberg => "Hochberg",
+            Correction::BenjaminiHochberg => "Benjamini–Hochberg",
+            Correction::BenjaminiYekutieli => "Benjamini–Yekutieli",
+        })
+    }
+}
+
+/// `Holm at α = 0.05: p = 0.03000 (rejected), 0.08000, 0.3000`: each
+/// adjusted p-value in input order, the rejected ones marked.
+impl fmt::Display for Adjusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at α = {}: p = ", self.correction, self.alpha)?;
+        for (i, p) in self.adjusted.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(&probability(*p))?;
+            if self.reject.get(i).copied().unwrap_or(false) {
+                f.write_str(" (rejected)")?;
+            }
+        }
+        Ok(())
+    }
+}

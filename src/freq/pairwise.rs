@@ -1,6 +1,8 @@
 //! Post-hoc comparisons of every variant against the control, with a
 //! multiple-comparison adjustment.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Proportion, check_open_unit};
@@ -9,6 +11,7 @@ use super::fisher::fisher_exact;
 use super::multiple::{Correction, adjust_p_values};
 use super::ztest::{ZTestOptions, rate_difference, two_proportion_ztest};
 use crate::interval::Interval;
+use crate::report::format::{number, probability, signed_number};
 use crate::{Error, Result};
 
 /// The test used for each variant-vs-control pair.
@@ -178,3 +181,27 @@ super::common::validated!(
         crate::validate::read::prob("adjusted p-value", r.adjusted_p_value)
     }
 );
+
+/// `variant 1 vs control: difference +0.004333, interval [0.0002531,
+/// 0.008438], p = 0.03726, adjusted p = 0.07452, not rejected` (or
+/// `rejected`).
+impl fmt::Display for PairwiseComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "variant {} vs control: difference {}, interval [{}, {}], p = {}, adjusted p = {}, {}",
+            self.variant,
+            signed_number(self.difference, p),
+            number(self.interval.lower, p),
+            number(self.interval.upper, p),
+            probability(self.p_value),
+            probability(self.adjusted_p_value),
+            if self.reject {
+                "rejected"
+            } else {
+                "not rejected"
+            }
+        )
+    }
+}

@@ -2,11 +2,14 @@
 //! thousand impressions): tests and an interval for the rate ratio
 //! λ_B / λ_A. A is the control, B the variant.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Range, beta_quantile, beta_quantile_upper, z_for_level};
 use super::discrete::{Binomial, Unimodal, two_sided_p};
 use crate::interval::Interval;
+use crate::report::format::{number, probability};
 use crate::{Error, Result};
 
 /// An event count over an exposure (any positive unit, fractional allowed).
@@ -337,3 +340,32 @@ pub fn poisson_rate_ci(rate: RateCount, level: f64) -> Result<Interval> {
 }
 
 super::common::validated!(PoissonRateTest, PoissonRateTestRepr { statistic: Option<f64>, p_value: f64, ratio: Option<f64>, null_ratio: f64, alternative: Alternative }, |r| { crate::validate::read::prob("Poisson p-value", r.p_value) });
+
+/// `18 events over 9000 units of exposure`.
+impl fmt::Display for RateCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} events over {} units of exposure",
+            self.count,
+            number(self.exposure, f.precision())
+        )
+    }
+}
+
+/// `rate ratio B/A 2.228 (H0 1, two-sided), p = 0.003916`, with `z = …`
+/// for the score test and `rate ratio B/A undefined` when A had no events.
+impl fmt::Display for PoissonRateTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        match self.ratio {
+            Some(r) => write!(f, "rate ratio B/A {}", number(r, p))?,
+            None => f.write_str("rate ratio B/A undefined")?,
+        }
+        write!(f, " (H0 {}, {})", self.null_ratio, self.alternative)?;
+        if let Some(z) = self.statistic {
+            write!(f, ", z = {}", number(z, p))?;
+        }
+        write!(f, ", p = {}", probability(self.p_value))
+    }
+}

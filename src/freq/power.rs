@@ -9,10 +9,13 @@
 //! z_β = Φ⁻¹(power), h = 2·asin√p₂ − 2·asin√p₁ (Cohen's effect size).
 //! Every n is per arm and unrounded; the `*_ceil` fields round up.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, check_open_unit, check_positive};
 use crate::numeric::{normal_cdf, normal_isf, normal_quantile, normal_sf};
+use crate::report::format::signed_number;
 use crate::{Error, Result};
 
 /// Formula for the sample size (the names of the reference README).
@@ -518,4 +521,34 @@ fn pdf(x: f64) -> f64 {
 fn ceil_u64(x: f64) -> u64 {
     // Saturating float-to-int conversion; x is positive and finite here.
     x.ceil() as u64
+}
+
+/// `80682 control + 80682 variant = 161364 impressions (rate 2.000% →
+/// 2.200%)`.
+impl fmt::Display for SampleSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} control + {} variant = {} impressions (rate {:.3}% → {:.3}%)",
+            self.control_ceil,
+            self.variant_ceil,
+            self.total(),
+            100.0 * self.baseline,
+            100.0 * self.target
+        )
+    }
+}
+
+/// `+0.2557 percentage points (+12.78% relative), rate → 2.256%`.
+impl fmt::Display for DetectableEffect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "{} percentage points ({}% relative), rate → {:.3}%",
+            signed_number(100.0 * self.absolute, p),
+            signed_number(100.0 * self.relative, p),
+            100.0 * self.target
+        )
+    }
 }

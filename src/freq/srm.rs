@@ -1,10 +1,12 @@
 //! Sample ratio mismatch (SRM): are the impressions per variant consistent
 //! with the intended traffic split?
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::chi2_upper;
-
+use crate::report::format::{number, probability};
 use crate::{Error, Result};
 
 /// The p-value below which [`sample_ratio_mismatch`] flags a mismatch.
@@ -174,4 +176,23 @@ pub fn sample_ratio_mismatch(observed: &[u64], split: &[f64]) -> Result<SrmCheck
         expected,
         mismatch: p_value < SRM_THRESHOLD,
     })
+}
+
+/// `sample ratio chi-square = 6.557, 1 dof, p = 0.01045: no mismatch` (or
+/// `: MISMATCH`).
+impl fmt::Display for SrmCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "sample ratio chi-square = {}, {} dof, p = {}: {}",
+            number(self.statistic, f.precision()),
+            self.dof,
+            probability(self.p_value),
+            if self.mismatch {
+                "MISMATCH"
+            } else {
+                "no mismatch"
+            }
+        )
+    }
 }

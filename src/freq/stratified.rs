@@ -7,11 +7,14 @@
 //! The model, orientation and supported range are documented on
 //! [`StratifiedTables`] (this module is private).
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Proportion, Range, validated, z_for_level};
 use crate::interval::Interval;
 use crate::numeric::chi2_sf;
+use crate::report::format::{level_percent, number, probability};
 use crate::{Error, Result};
 
 /// K 2×2 tables, one per block: `[[s_A, f_A], [s_B, f_B]]` (rows: control A
@@ -674,5 +677,55 @@ fn check_non_negative(name: &'static str, value: f64) -> Result<()> {
             value,
             expected: "a number at least 0",
         })
+    }
+}
+
+/// `CMH chi-square = 2.563 (continuity-corrected), p = 0.1094`.
+impl fmt::Display for CmhTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "CMH chi-square = {}{}, p = {}",
+            number(self.statistic, f.precision()),
+            if self.continuity_correction {
+                " (continuity-corrected)"
+            } else {
+                ""
+            },
+            probability(self.p_value)
+        )
+    }
+}
+
+/// `Mantel–Haenszel odds ratio 1.368, 95% interval [0.9504, 1.969]`.
+impl fmt::Display for MhOddsRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "Mantel–Haenszel odds ratio {}, {}% interval [{}, {}]",
+            number(self.odds_ratio, p),
+            level_percent(self.level),
+            number(self.interval.lower, p),
+            number(self.interval.upper, p)
+        )
+    }
+}
+
+/// `Breslow–Day chi-square = 1.427 (Tarone-adjusted), 2 dof, p = 0.4899`.
+impl fmt::Display for BreslowDayTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Breslow–Day chi-square = {}{}, {} dof, p = {}",
+            number(self.statistic, f.precision()),
+            if self.tarone {
+                " (Tarone-adjusted)"
+            } else {
+                ""
+            },
+            self.dof,
+            probability(self.p_value)
+        )
     }
 }

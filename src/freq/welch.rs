@@ -1,11 +1,16 @@
 //! Welch's t-test for continuous metrics (for example watch time or
 //! revenue per impression) from summary statistics.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Range, check_finite, check_open_unit};
 use crate::interval::Interval;
-use crate::numeric::{beta_inc, beta_inc_inv_upper, beta_inc_upper, ln_beta_pdf, normal_isf};
+use crate::numeric::{
+    beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper, ln_beta_pdf, normal_isf,
+};
+use crate::report::format::{number, probability, signed_number};
 use crate::{Error, Result};
 
 /// Mean, sample standard deviation (n − 1 denominator) and size of one arm.
@@ -210,7 +215,8 @@ pub(crate) fn t_upper(t: f64, nu: f64) -> f64 {
 const CORNISH_FISHER_DOF: f64 = 1e7;
 
 /// The t with P(|T_ν| > t) = alpha: from 1 − I_y(½, ν/2) = alpha with
-/// y = t²/(ν + t²), so y keeps full accuracy when small.
+/// y = t²/(ν + t²), so y keeps full accuracy when small; when y > ½ (large
+/// t) from I_w(ν/2, ½) = alpha with w = 1 − y, which keeps it there.
 /// Two Newton steps on y polish the inverse at very large ν. Above
 /// [`CORNISH_FISHER_DOF`]: z + g₁/ν + g₂/ν² + g₃/ν³ + g₄/ν⁴ with
 /// z = Φ⁻¹(1 − alpha/2) (Abramowitz & Stegun 26.7.5), whose next term is
@@ -226,6 +232,12 @@ pub(crate) fn t_isf_two_sided(alpha: f64, nu: f64) -> f64 {
         return z + (g1 + (g2 + (g3 + g4 / nu) / nu) / nu) / nu;
     }
     let mut y = beta_inc_inv_upper(0.5, nu / 2.0, alpha);
+    if y > 0.5 {
+        // Large t: 1 − y would cancel. Solve for w = 1 − y = ν/(ν + t²)
+        // directly, I_w(ν/2, ½) = alpha, and take t² = ν(1 − w)/w.
+        let w = beta_inc_inv(nu / 2.0, 0.5, alpha);
+        return (nu * (1.0 - w) / w).sqrt();
+    }
     for _ in 0..2 {
         if !(y > 0.0 && y < 0.5) {
             break;
@@ -251,3 +263,61 @@ super::common::validated!(
     },
     |r| { crate::validate::read::prob("Welch p-value", r.p_value) }
 );
+
+/// `mean 12.00, sd 4.000, n = 200`.
+impl fmt::Display for SampleSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "mean {}, sd {}, n = {}",
+            number(self.mean, p),
+            number(self.std_dev, p),
+            self.n
+        )
+    }
+}
+
+/// `Welch t = 2.351 on 342.4 dof, p = 0.01928, difference B − A = +1.100
+/// (s.e. 0.4679), interval [0.1798, 2.020]`.
+impl fmt::Display for WelchTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "Welch t = {} on {} dof, p = {}, difference B − A = {} (s.e. {}), interval [{}, {}]",
+            number(self.statistic, p),
+            number(self.dof, p),
+            probability(self.p_value),
+            signed_number(self.difference, p),
+            number(self.std_error, p),
+            number(self.interval.lower, p),
+            number(self.interval.upper, p)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::t_isf_two_sided;
+
+    /// Large quantiles keep their digits (scipy 1.17 `stats.t.isf(α/2, ν)`;
+    /// the old route through `1 − y` gave +∞ at ν = 1, α = 3e-9).
+    #[test]
+    fn large_t_quantiles_are_accurate() {
+        for (nu, alpha, want) in [
+            (1.0, 3e-9, 212_206_590.789_193_78),
+            (1.0, 1e-8, 63_661_977.236_758_13),
+            (2.0, 1e-12, 999_999.999_999_249_9),
+            (1.5, 1e-20, 17_850_334_350_347.445),
+            (1.0, 0.4, 1.376_381_920_471_173_6),
+            (3.0, 0.01, 5.840_909_309_733_357),
+        ] {
+            let got = t_isf_two_sided(alpha, nu);
+            assert!(
+                ((got - want) / want).abs() < 1e-12,
+                "ν {nu}, α {alpha}: {got} vs {want}"
+            );
+        }
+    }
+}

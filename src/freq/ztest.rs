@@ -1,9 +1,12 @@
 //! Two-proportion z-test (pooled, unpooled, Farrington–Manning for a
 //! non-zero margin), one- or two-sided, with optional continuity correction.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Proportion, check_finite};
+use crate::report::format::{number, probability, signed_number};
 use crate::{Error, Result};
 
 /// How the standard error of the difference is estimated.
@@ -239,3 +242,44 @@ super::common::validated!(
     },
     |r| { crate::validate::read::prob("z-test p-value", r.p_value) }
 );
+
+/// `pooled` or `unpooled`.
+impl fmt::Display for Variance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Variance::Pooled => "pooled",
+            Variance::Unpooled => "unpooled",
+        })
+    }
+}
+
+/// `z = 2.083, p = 0.03726 (two-sided, pooled), difference B − A =
+/// +0.004333 (s.e. 0.002080)`, naming a continuity correction and a
+/// non-zero null difference when used (`…, continuity-corrected, H0
+/// difference -0.002)`).
+impl fmt::Display for ZTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        let o = &self.options;
+        write!(
+            f,
+            "z = {}, p = {} ({}, {}",
+            number(self.statistic, p),
+            probability(self.p_value),
+            o.alternative,
+            o.variance
+        )?;
+        if o.continuity_correction {
+            f.write_str(", continuity-corrected")?;
+        }
+        if o.null_difference != 0.0 {
+            write!(f, ", H0 difference {:+}", o.null_difference)?;
+        }
+        write!(
+            f,
+            "), difference B − A = {} (s.e. {})",
+            signed_number(self.difference, p),
+            number(self.std_error, p)
+        )
+    }
+}

@@ -544,6 +544,7 @@ fn csv_error(e: &csv::Error) -> Error {
 /// assert_eq!(post.line, 2);
 /// # Ok::<(), postab::Error>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export<R: io::Read>(reader: R, mode: ImportMode) -> Result<ImportReport> {
     let mut rdr = ReaderBuilder::new()
         .has_headers(false)
@@ -617,6 +618,7 @@ fn error_line(e: &Error) -> u64 {
 /// # Errors
 ///
 /// As [`read_export`].
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export_str(csv: &str, mode: ImportMode) -> Result<ImportReport> {
     read_export(csv.as_bytes(), mode)
 }
@@ -627,6 +629,7 @@ pub fn read_export_str(csv: &str, mode: ImportMode) -> Result<ImportReport> {
 ///
 /// [`Error::ReadFailed`] naming the path if it cannot be opened; otherwise
 /// as [`read_export`].
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export_path(path: impl AsRef<Path>, mode: ImportMode) -> Result<ImportReport> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::ReadFailed {

@@ -43,6 +43,7 @@ mod rules;
 mod snowflake;
 
 #[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub use csv_export::{read_export, read_export_path, read_export_str};
 pub use record::{ExportFormat, ImportMode, ImportReport, PostRecord, SkippedRow};
 pub use rules::{Grouping, VariantRules};

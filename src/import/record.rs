@@ -96,3 +96,49 @@ pub enum ImportMode {
     /// Malformed rows are skipped and listed in [`ImportReport::skipped`].
     Lenient,
 }
+
+/// `post 2076939755320246272 at 2026-07-14 08:00 UTC: 1000 impressions, …`
+/// (the counts as their `Display`), `(promoted)` when promoted.
+impl fmt::Display for PostRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "post {} at {}: {}",
+            self.id,
+            self.posted_at.format("%Y-%m-%d %H:%M UTC"),
+            self.counts
+        )?;
+        if self.promoted.is_some() {
+            f.write_str(" (promoted)")?;
+        }
+        Ok(())
+    }
+}
+
+/// `line 4: <the error>`.
+impl fmt::Display for SkippedRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.error)
+    }
+}
+
+/// `account content export: 2 posts, 1 row skipped` and one line per
+/// skipped row.
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} export: {} post{}, {} row{} skipped",
+            self.format,
+            self.posts.len(),
+            plural(self.posts.len()),
+            self.skipped.len(),
+            plural(self.skipped.len())
+        )?;
+        for row in &self.skipped {
+            write!(f, "\n  {row}")?;
+        }
+        Ok(())
+    }
+}

@@ -40,7 +40,7 @@ pub fn snowflake_time(id: u64) -> Option<DateTime<Utc>> {
 /// let id = snowflake_id(at).expect("after 2010");
 /// assert_eq!(snowflake_time(id), Some(at));
 /// assert_eq!(snowflake_time(id + 4_000), Some(at)); // same millisecond
-/// # Ok::<(), chrono::ParseError>(())
+/// # Ok::<(), postab::chrono::ParseError>(())
 /// ```
 pub fn snowflake_id(at: DateTime<Utc>) -> Option<u64> {
     let ms = at.timestamp_millis().checked_sub(SNOWFLAKE_EPOCH_MS)?;

@@ -1,6 +1,9 @@
 //! Deterministic quadrature: Gauss–Legendre rules and adaptive Gauss–Kronrod.
 
+use std::fmt;
 use std::sync::OnceLock;
+
+use crate::report::format::number;
 
 /// Nodes and weights of the `n`-point Gauss–Legendre rule on `[−1, 1]`,
 /// computed by Newton's method on the Legendre polynomial (accurate to a few
@@ -226,6 +229,14 @@ fn lagrange(nodes: &[f64], s: usize, x: f64) -> f64 {
         .filter(|&(j, _)| j != s)
         .map(|(_, &xj)| (x - xj) / (nodes[s] - xj))
         .product()
+}
+
+/// `value ± error estimate`, e.g. `0.667 ± 0.000` with `{:.3}`.
+impl fmt::Display for Integral {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(f, "{} ± {}", number(self.value, p), number(self.error, p))
+    }
 }
 
 #[cfg(test)]

@@ -2018,10 +2018,13 @@ fn hierarchical_refined(
     } else {
         (d.gain, d.risk)
     };
+    // The τ weights sum to 1 within rounding (a few ulps): the two tail
+    // probabilities are scaled to sum to at most 1, so each is in [0, 1].
+    let total = (d.prob_b + d.prob_a).max(1.0);
     HierarchicalPosterior {
         unit,
-        prob_b_better: d.prob_b,
-        prob_a_better: d.prob_a,
+        prob_b_better: (d.prob_b / total).clamp(0.0, 1.0),
+        prob_a_better: (d.prob_a / total).clamp(0.0, 1.0),
         mean: d.mean,
         credible_interval: Interval::within(d.lower, d.upper, f64::NEG_INFINITY, f64::INFINITY),
         rate_ratio_credible_interval: Interval::within(

@@ -14,7 +14,8 @@ use super::UnitOfAnalysis;
 use super::calibrate::AccountHistory;
 use super::hierarchy::{Group, HierarchicalPosterior, MIN_WITHIN_VARIANCE, Model, hierarchical};
 use super::log_rate::{LogRatioTest, post_log_rate};
-use crate::freq::{Proportion, t_isf_two_sided, t_two_tail, t_upper};
+use crate::freq::{Proportion, t_isf_two_sided, t_two_tail};
+use crate::report::format::{number, probability, signed_number};
 use crate::validate::{check_open_unit, read};
 use crate::{Error, Interval, Result};
 
@@ -26,6 +27,16 @@ pub enum Order {
     AFirst,
     /// B went out first, A second.
     BFirst,
+}
+
+/// `A first` or `B first`.
+impl fmt::Display for Order {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Order::AFirst => "A first",
+            Order::BFirst => "B first",
+        })
+    }
 }
 
 /// One block: the same content published once as each variant.
@@ -119,6 +130,18 @@ impl Block {
     }
 }
 
+/// `block post-1: A 41/2300 (1.783%), B 55/2450 (2.245%), A first`: the
+/// key, each variant's counts and, when recorded, the order.
+impl fmt::Display for Block {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "block {}: A {}, B {}", self.key, self.a, self.b)?;
+        match self.order {
+            Some(order) => write!(f, ", {order}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What was done about the order of publication inside blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -143,6 +166,33 @@ pub enum OrderEffect {
         /// The variant that always went first.
         first: Order,
     },
+}
+
+/// `order not recorded`; `adjusted for order (3 A first, 3 B first; going
+/// first raised the log rate by -0.01519)` (4 significant digits, or the
+/// formatter's precision); `order confounded with the variant: A first in
+/// every block`.
+impl fmt::Display for OrderEffect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            OrderEffect::NotRecorded => f.write_str("order not recorded"),
+            OrderEffect::Adjusted {
+                a_first,
+                b_first,
+                first_advantage,
+            } => write!(
+                f,
+                "adjusted for order ({a_first} A first, {b_first} B first; going first raised the log rate by {})",
+                signed_number(first_advantage, f.precision())
+            ),
+            OrderEffect::Confounded { first } => {
+                write!(
+                    f,
+                    "order confounded with the variant: {first} in every block"
+                )
+            }
+        }
+    }
 }
 
 /// Random-effects meta-analysis of the per-block log rate ratios
@@ -190,6 +240,27 @@ impl TryFrom<RandomEffectsRepr> for RandomEffects {
             p_value: r.p_value,
             interval: r.interval,
         })
+    }
+}
+
+/// `random effects: rate ratio 1.246 (log +0.2196, s.e. 0.03299), log-ratio
+/// interval [0.1348, 0.3044], p = 0.001153, between-block τ² = 0
+/// (DerSimonian–Laird, HKSJ)` (4 significant digits, or the formatter's
+/// precision).
+impl fmt::Display for RandomEffects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "random effects: rate ratio {} (log {}, s.e. {}), log-ratio interval [{}, {}], p = {}, between-block τ² = {} (DerSimonian–Laird, HKSJ)",
+            number(self.log_rate_ratio.exp(), p),
+            signed_number(self.log_rate_ratio, p),
+            number(self.std_error, p),
+            number(self.interval.lower, p),
+            number(self.interval.upper, p),
+            probability(self.p_value),
+            number(self.tau_squared, p)
+        )
     }
 }
 
@@ -520,160 +591,4 @@ pub fn paired_bayes(
         history: history.map(AccountHistory::group),
     };
     Ok(hierarchical(&model, level, UnitOfAnalysis::Block))
-}
-
-/// Most blocks [`PairedPlan::blocks_needed`] searches.
-pub const MAX_PLANNED_BLOCKS: usize = 10_000_000;
-
-/// The assumptions of a paired design's plan: every post of a block with
-/// `impressions` trials, A's rate `rate`, B's `rate·(1 + lift)`, each post's
-/// own rate drawn around its variant's with Beta–Binomial concentration
-/// `concentration` (κ; the intra-post correlation is `1/(1 + κ)`, and
-/// [`super::fit_beta_binomial`] estimates it from an account's history).
-///
-/// Reading from serde checks the assumptions as every method does (see
-/// [`PairedPlan::log_ratio_sd`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "PairedPlanRepr")]
-pub struct PairedPlan {
-    /// A's rate per impression.
-    pub rate: f64,
-    /// The relative lift to detect (0.3 = B's rate 30 % above A's).
-    pub lift: f64,
-    /// Impressions per post.
-    pub impressions: f64,
-    /// κ, the post-to-post concentration.
-    pub concentration: f64,
-}
-
-#[derive(Deserialize)]
-struct PairedPlanRepr {
-    rate: f64,
-    lift: f64,
-    impressions: f64,
-    concentration: f64,
-}
-
-impl TryFrom<PairedPlanRepr> for PairedPlan {
-    type Error = Error;
-
-    fn try_from(r: PairedPlanRepr) -> Result<Self> {
-        let plan = PairedPlan {
-            rate: r.rate,
-            lift: r.lift,
-            impressions: r.impressions,
-            concentration: r.concentration,
-        };
-        plan.check()?;
-        Ok(plan)
-    }
-}
-
-impl PairedPlan {
-    /// Checks the assumptions: rates in (0, 1) for both variants,
-    /// `lift > −1` and not 0, at least one impression, `κ > 0`.
-    fn check(&self) -> Result<()> {
-        check_open_unit("rate", self.rate)?;
-        let b = self.rate * (1.0 + self.lift);
-        if !(self.lift > -1.0 && self.lift != 0.0 && b > 0.0 && b < 1.0) {
-            return Err(Error::InvalidParameter {
-                name: "lift",
-                value: self.lift,
-                expected: "a relative lift other than 0 that keeps B's rate in (0, 1)",
-            });
-        }
-        if !(self.impressions >= 1.0 && self.impressions.is_finite()) {
-            return Err(Error::InvalidParameter {
-                name: "impressions per post",
-                value: self.impressions,
-                expected: "a finite number ≥ 1",
-            });
-        }
-        crate::validate::check_positive("concentration", self.concentration)?;
-        Ok(())
-    }
-
-    /// The standard deviation of a block's log rate ratio: by the delta
-    /// method, `Var ln p̂ ≈ (1 − p)/(n p) · (1 + (n − 1)/(κ + 1))` for each
-    /// post (the Beta–Binomial variance of `p̂` over `p²`), summed over A
-    /// and B.
-    pub fn log_ratio_sd(&self) -> Result<f64> {
-        self.check()?;
-        let n = self.impressions;
-        let inflation = 1.0 + (n - 1.0) / (self.concentration + 1.0);
-        let var = |p: f64| (1.0 - p) / (n * p) * inflation;
-        Ok((var(self.rate) + var(self.rate * (1.0 + self.lift))).sqrt())
-    }
-
-    /// The power of [`paired_test`] (order not adjusted, `k − 1` degrees
-    /// of freedom) with `blocks` blocks at two-sided level `alpha`:
-    /// `P(|T_{k−1} + δ√k/σ| > t_{1−α/2, k−1})`, the shifted central t
-    /// approximation to the noncentral t.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for bad assumptions or `alpha`,
-    /// [`Error::TooFew`] for fewer than 2 blocks.
-    pub fn power(&self, blocks: usize, alpha: f64) -> Result<f64> {
-        check_open_unit("alpha", alpha)?;
-        if blocks < 2 {
-            return Err(Error::TooFew {
-                what: "blocks",
-                got: blocks,
-                min: 2,
-            });
-        }
-        let sd = self.log_ratio_sd()?;
-        let k = blocks as f64;
-        let dof = k - 1.0;
-        let shift = self.lift.ln_1p().abs() * k.sqrt() / sd;
-        let critical = t_isf_two_sided(alpha, dof);
-        Ok((t_upper(critical - shift, dof) + t_upper(critical + shift, dof)).clamp(0.0, 1.0))
-    }
-
-    /// The fewest blocks whose [`PairedPlan::power`] reaches `power` at
-    /// two-sided level `alpha`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for bad assumptions, `alpha` or `power`;
-    /// [`Error::Infeasible`] when even [`MAX_PLANNED_BLOCKS`] blocks fall
-    /// short.
-    ///
-    /// # Example
-    /// ```
-    /// use postab::repeated::PairedPlan;
-    ///
-    /// // 2 % click rate, 2,000 impressions a post, κ = 100: blocks to see
-    /// // a 30 % lift with 80 % power at α = 0.05.
-    /// let plan = PairedPlan { rate: 0.02, lift: 0.3, impressions: 2_000.0, concentration: 100.0 };
-    /// let k = plan.blocks_needed(0.05, 0.8)?;
-    /// assert!(plan.power(k, 0.05)? >= 0.8 && plan.power(k - 1, 0.05)? < 0.8);
-    /// # Ok::<(), postab::Error>(())
-    /// ```
-    pub fn blocks_needed(&self, alpha: f64, power: f64) -> Result<usize> {
-        check_open_unit("power", power)?;
-        let reaches = |k: usize| self.power(k, alpha).map(|p| p >= power);
-        let mut hi = 2;
-        while !reaches(hi)? {
-            if hi >= MAX_PLANNED_BLOCKS {
-                return Err(Error::Infeasible {
-                    what: "paired blocks",
-                    reason: format!(
-                        "{MAX_PLANNED_BLOCKS} blocks reach power {:.4}, below {power}",
-                        self.power(MAX_PLANNED_BLOCKS, alpha)?
-                    ),
-                });
-            }
-            hi = (hi * 2).min(MAX_PLANNED_BLOCKS);
-        }
-        let mut lo = hi / 2; // does not reach (or is below 2)
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if mid >= 2 && reaches(mid)? {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        Ok(hi)
-    }
 }

@@ -1,6 +1,8 @@
 //! Ratio-of-sums estimates with cluster-robust (delta-method) variance, and
 //! z-tests with the impression or the post as the unit of analysis.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
@@ -8,6 +10,7 @@ use crate::freq::{
     DifferenceCiMethod, Proportion, ZTestOptions, difference_ci, two_proportion_ztest,
 };
 use crate::freq::{t_isf_two_sided, t_two_tail};
+use crate::report::format::{number, probability, signed_number};
 use crate::validate::read;
 use crate::{Error, Interval, Result};
 
@@ -69,6 +72,26 @@ impl TryFrom<RatioEstimateRepr> for RatioEstimate {
             binomial_std_error: r.binomial_std_error,
             design_effect: r.design_effect,
         })
+    }
+}
+
+/// `40/2000 = 0.02000 over 2 posts, cluster-robust s.e. 0.01000 (binomial
+/// s.e. 0.003130, design effect 10.20)`: the totals, the rate and its two
+/// standard errors (4 significant digits, or the formatter's precision).
+impl fmt::Display for RatioEstimate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "{}/{} = {} over {} posts, cluster-robust s.e. {} (binomial s.e. {}, design effect {})",
+            self.successes,
+            self.trials,
+            number(self.rate, p),
+            self.posts,
+            number(self.std_error, p),
+            number(self.binomial_std_error, p),
+            number(self.design_effect, p)
+        )
     }
 }
 
@@ -244,6 +267,48 @@ impl RateComparison {
         }
         read::degrees_of_freedom(self.degrees_of_freedom)?;
         read::within("95% interval of the difference", &self.ci95, -1.0, 1.0)
+    }
+}
+
+/// `post-level: B − A = +0.01281 (s.e. 0.002108), t = 6.079 on 3.848 dof,
+/// p = 0.004192, 95% interval [0.006869, 0.01876], rates 0.02138 vs
+/// 0.03419, 3 + 3 posts`: the unit, the difference, the statistic (`z = …`
+/// without degrees of freedom for the normal reference of the impression
+/// test, which also leaves out the post counts), the p-value, the interval
+/// and the rates (4 significant digits, or the formatter's precision).
+impl fmt::Display for RateComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "{}-level: B − A = {} (s.e. {}), ",
+            self.unit,
+            signed_number(self.difference, p),
+            number(self.std_error, p)
+        )?;
+        if self.degrees_of_freedom.is_infinite() {
+            write!(f, "z = {}", number(self.statistic, p))?;
+        } else {
+            write!(
+                f,
+                "t = {} on {} dof",
+                number(self.statistic, p),
+                number(self.degrees_of_freedom, p)
+            )?;
+        }
+        write!(
+            f,
+            ", p = {}, 95% interval [{}, {}], rates {} vs {}",
+            probability(self.p_value),
+            number(self.ci95.lower, p),
+            number(self.ci95.upper, p),
+            number(self.rate_a, p),
+            number(self.rate_b, p)
+        )?;
+        if self.unit != UnitOfAnalysis::Impression {
+            write!(f, ", {} + {} posts", self.posts_a, self.posts_b)?;
+        }
+        Ok(())
     }
 }
 

@@ -58,45 +58,61 @@ fn label_of<'a>(a: &'a Analysis, id: &'a str) -> &'a str {
 fn unit_verdict(a: &Analysis) -> String {
     let control = label_of(a, &a.control);
     let (unit, units) = unit_words(a);
+    let prior = if a.options.history.is_some() {
+        "with the post-to-post variation of this account's history"
+    } else {
+        "with the post-to-post variation estimated from these posts and a default prior (no account history given)"
+    };
     let mut out = Vec::new();
     for c in &a.comparisons {
         let variant = label_of(a, &c.variant);
-        let sentence = match &c.test {
-            Some(t) => {
-                let test = t.test();
-                let ratio = test.log_rate_ratio.exp();
-                let inside = if a.design.design == Design::PairedPosts {
-                    format!("Compared inside each of {} {units}", c.control_units)
-                } else {
-                    format!("Over {} + {} {units}", c.control_units, c.variant_units)
-                };
-                let p = c.adjusted_p_value.unwrap_or(test.p_value);
-                let call = if p < 1.0 - test.level {
-                    "a clear difference"
-                } else {
-                    "not conclusive yet"
-                };
-                let change = if ratio >= 1.0 {
-                    format!("{} higher than", percent(ratio - 1.0, 0))
-                } else {
-                    format!("{} lower than", percent(1.0 - ratio, 0))
-                };
-                format!(
-                    "{inside}, {variant}'s {} is typically {change} {control}'s (rate ratio {} interval {} to {}, p = {}): {call}.",
-                    a.metric,
-                    percent(test.level, 0),
-                    signed_percent(test.rate_ratio_interval.lower - 1.0, 0),
-                    signed_percent(test.rate_ratio_interval.upper - 1.0, 0),
-                    fixed(p, 3)
-                )
-            }
-            None => format!(
-                "With {} {} of {control} and {} of {variant}, the text cannot be told apart from the {unit} it was published in: there is no spread between {units} to test against.",
+        let b = &c.bayes;
+        let inside = if a.design.design == Design::PairedPosts {
+            format!("Compared inside each of {} {units}", c.control_units)
+        } else {
+            format!(
+                "Over {} {} of {control} and {} of {variant}",
                 c.control_units,
                 if c.control_units == 1 { unit } else { units },
                 c.variant_units
-            ),
+            )
         };
+        let call = if b.prob_b_better >= CONCLUSIVE {
+            format!("{variant} is better")
+        } else if b.prob_a_better >= CONCLUSIVE {
+            format!("{control} is better")
+        } else {
+            "not conclusive yet".to_string()
+        };
+        let mut sentence = format!(
+            "{inside}, {prior}: P({variant} is better than {control} for the typical {unit}) = {}, typical rate ratio {} ({} credible {} to {}): {call}.",
+            fixed(b.prob_b_better, 3),
+            fixed(b.mean.exp(), 3),
+            percent(a.options.level, 0),
+            fixed(b.rate_ratio_credible_interval.lower, 3),
+            fixed(b.rate_ratio_credible_interval.upper, 3),
+        );
+        match &c.test {
+            Some(t) => {
+                let test = t.test();
+                let p = c.adjusted_p_value.unwrap_or(test.p_value);
+                sentence.push_str(&format!(
+                    " The {} test: rate ratio {} ({} confidence {} to {}), p = {}.",
+                    match t {
+                        UnitTest::Paired(_) => "paired",
+                        UnitTest::Posts(_) => "post-level",
+                    },
+                    fixed(test.log_rate_ratio.exp(), 3),
+                    percent(test.level, 0),
+                    fixed(test.rate_ratio_interval.lower, 3),
+                    fixed(test.rate_ratio_interval.upper, 3),
+                    fixed(p, 3)
+                ));
+            }
+            None => sentence.push_str(&format!(
+                " With one {unit} on a side there is no spread between {units} to test against, so there is no frequentist test."
+            )),
+        }
         out.push(sentence);
     }
     if let Some(naive) = a.variants.iter().find_map(|v| v.vs_control.as_ref()) {
@@ -116,17 +132,26 @@ fn unit_table(a: &Analysis) -> Table {
     let mut t = Table::new([
         "variant".to_string(),
         format!("{units} (control / variant)"),
-        "typical rate ratio".into(),
-        format!("{level} interval"),
+        "P(better)".into(),
+        format!("{level} credible (rate ratio)"),
+        "test: rate ratio".into(),
+        format!("{level} confidence"),
         "p (adjusted)".into(),
         "order of publication".into(),
     ]);
     for c in &a.comparisons {
         let dash = || "–".to_string();
         let test = c.test.as_ref().map(|t| t.test());
+        let b = &c.bayes;
         t.row(vec![
             label_of(a, &c.variant).to_string(),
             format!("{} / {}", c.control_units, c.variant_units),
+            fixed(b.prob_b_better, 4),
+            format!(
+                "{} – {}",
+                fixed(b.rate_ratio_credible_interval.lower, 3),
+                fixed(b.rate_ratio_credible_interval.upper, 3)
+            ),
             test.map_or_else(dash, |t| fixed(t.log_rate_ratio.exp(), 3)),
             test.map_or_else(dash, |t| {
                 format!(
@@ -297,12 +322,14 @@ impl Render for Analysis {
         let display = self.to_string();
         let notes: Vec<&str> = display.lines().rev().take(2).collect();
         let mut out = format!(
-            "## {}: {} ({} / {})\n\n**Design:** {}\n\n{}\n\n",
+            "## {}: {} ({} / {})\n\n**Design:** {}\n\n{}{}\n\n",
             self.experiment,
             self.metric,
             self.numerator,
             self.denominator,
             self.design,
+            self.calibration_text()
+                .map_or(String::new(), |c| format!("**History:** {c}\n\n")),
             verdict(self),
         );
         if !self.comparisons.is_empty() {

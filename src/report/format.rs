@@ -83,6 +83,50 @@ pub(crate) fn significant(x: f64, sig: i32) -> String {
     format!("{x:.decimals$}")
 }
 
+/// A number in the `Display` of a result: `precision` decimals when the
+/// formatter was given one (`{:.3}`), else 4 significant digits
+/// (scientific below 1e-4 and from 1e7 in magnitude); "n/a" for NaN,
+/// "inf" and "-inf" for infinities.
+pub(crate) fn number(x: f64, precision: Option<usize>) -> String {
+    if x.is_nan() {
+        return UNDEFINED.into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    if let Some(p) = precision {
+        return format!("{x:.p$}");
+    }
+    let a = x.abs();
+    if a != 0.0 && !(1e-4..1e7).contains(&a) {
+        format!("{x:.3e}")
+    } else {
+        significant(x, 4)
+    }
+}
+
+/// [`number`] with a sign (`+0.004331`).
+pub(crate) fn signed_number(x: f64, precision: Option<usize>) -> String {
+    let s = number(x, precision);
+    if x > 0.0 || (x == 0.0 && x.is_sign_positive()) {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// A level as a percentage without trailing zeros: `95`, `97.5`.
+pub(crate) fn level_percent(level: f64) -> String {
+    let s = format!("{:.6}", 100.0 * level);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A p-value or probability in the `Display` of a result: 4 significant
+/// digits, scientific below 1e-4 (`0.03726`, `2.514e-9`).
+pub(crate) fn probability(p: f64) -> String {
+    number(p, None)
+}
+
 /// Escapes `|` so that a cell cannot break a Markdown table.
 fn md_cell(s: &str) -> String {
     s.replace('|', "\\|")
@@ -167,6 +211,25 @@ mod tests {
         assert_eq!(fixed(f64::NAN, 4), "n/a");
         assert_eq!(percent(f64::NAN, 3), "n/a");
         assert_eq!(significant(f64::NAN, 2), "n/a");
+    }
+
+    #[test]
+    fn display_numbers() {
+        assert_eq!(number(0.0373, None), "0.03730");
+        assert_eq!(number(2.5e-9, None), "2.500e-9");
+        assert_eq!(number(80_681.38, None), "80681");
+        assert_eq!(number(1.5e8, None), "1.500e8");
+        assert_eq!(number(0.0, None), "0");
+        assert_eq!(number(0.123456, Some(2)), "0.12");
+        assert_eq!(number(f64::INFINITY, Some(2)), "inf");
+        assert_eq!(number(f64::NEG_INFINITY, None), "-inf");
+        assert_eq!(number(f64::NAN, None), "n/a");
+        assert_eq!(signed_number(0.25, None), "+0.2500");
+        assert_eq!(signed_number(-0.25, Some(1)), "-0.2");
+        assert_eq!(probability(1.0), "1.000");
+        assert_eq!(level_percent(0.95), "95");
+        assert_eq!(level_percent(0.9), "90");
+        assert_eq!(level_percent(0.975), "97.5");
     }
 
     #[test]

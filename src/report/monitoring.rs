@@ -1,5 +1,7 @@
 //! The report of a test monitored look by look.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -300,5 +302,31 @@ impl Render for MonitoringReport {
 
     fn document(&self) -> Document {
         Document::new(Body::Monitoring(self.clone()))
+    }
+}
+
+/// `2026-01-05 09:00 UTC: control 25/1000, treatment 40/1000, P(treatment >
+/// control) = …; difference +0.01500, …` (the time when known, then the
+/// mSPRT look as its `Display`).
+impl fmt::Display for MonitoringLook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(at) = self.at {
+            write!(f, "{}: ", at.format("%Y-%m-%d %H:%M UTC"))?;
+        }
+        write!(
+            f,
+            "control {}, treatment {}, P(treatment > control) = {}; ",
+            self.control,
+            self.treatment,
+            super::format::number(self.prob_beats_control, None)
+        )?;
+        fmt::Display::fmt(&self.msprt, f)
+    }
+}
+
+/// The terminal text of [`Render::text`].
+impl fmt::Display for MonitoringReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }

@@ -2,7 +2,7 @@
 //! dependencies, viewable in any browser and embeddable in Markdown.
 //!
 //! * [`posterior_densities`]: each variant's posterior density, its
-//!   credible interval shaded;
+//!   credible interval a bar beneath;
 //! * [`lift_density`]: the density of a variant's relative lift over the
 //!   control, the area of `lift > 0` shaded and `P(lift > 0)` marked;
 //! * [`slot_heat_map`]: rate per local weekday × hour;
@@ -13,7 +13,8 @@
 //! * [`monitoring`]: `P(treatment > control)` and the always-valid p-value
 //!   look by look.
 //!
-//! Variant `i` is drawn in [`colour`]`(i)`.
+//! Variant `i` is drawn in [`colour`]`(i)`; no two series of a plot share
+//! a colour. The canvas grows to fit long labels (variant names, titles).
 //!
 //! # Example
 //! ```
@@ -29,7 +30,7 @@
 //! exp.add_counts("statement", counts! { impressions: 12_000, clicks: 352 })?;
 //! let analysis = exp.analyze(&Metric::click_through())?;
 //! let svg = plot::posterior_densities(&analysis)?;
-//! assert!(svg.starts_with("<svg") && svg.contains(plot::colour(1)));
+//! assert!(svg.starts_with("<svg") && svg.contains(&plot::colour(1)));
 //! let lift = plot::lift_density(&analysis, "statement")?;
 //! assert!(lift.contains("P(lift &gt; 0)"));
 //! # Ok::<(), postab::Error>(())
@@ -45,7 +46,8 @@ use crate::numeric::quad::panel_rule;
 use crate::schedule::SlotLabel;
 use crate::sim::SimulationReport;
 
-/// Series colours, in variant order (repeating after eight).
+/// The first eight series colours, in variant order; [`colour`] continues
+/// with generated colours after them.
 pub const PALETTE: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
 ];
@@ -57,6 +59,11 @@ pub const HEAT_HIGH: &str = "#08306b";
 /// Heat-map colour of a slot without data.
 pub const HEAT_EMPTY: &str = "#e0e0e0";
 
+/// Colour of reference lines (the zero of a lift, a test's α) and axes.
+const GREY: &str = "#555555";
+/// Outline of the heat map's most likely best slot.
+const BEST: &str = "#d62728";
+
 fn undefined(reason: &str) -> Error {
     Error::Undefined {
         statistic: "plot",
@@ -64,18 +71,75 @@ fn undefined(reason: &str) -> Error {
     }
 }
 
-/// The colour of series `i`.
-pub fn colour(i: usize) -> &'static str {
-    PALETTE[i % PALETTE.len()]
+/// The colour (`#rrggbb`) of series `i`: [`PALETTE`]`[i]` for the first
+/// eight, then colours of hues a golden angle apart at three lightnesses.
+/// The first 24 differ by at least 40 (of 255) in some channel, and no two
+/// of the first 990 are equal, so the series of a plot do not share a
+/// colour.
+pub fn colour(i: usize) -> String {
+    if let Some(c) = PALETTE.get(i) {
+        return (*c).to_string();
+    }
+    let k = i - PALETTE.len();
+    let hue = (k as f64 * 137.507_764 + 240.0).rem_euclid(360.0);
+    hsl(hue, 0.7, [0.4, 0.6, 0.25][k % 3])
 }
 
+/// `#rrggbb` of a colour given as hue (degrees), saturation and lightness.
+fn hsl(h: f64, s: f64, l: f64) -> String {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let hp = h / 60.0;
+    let x = c * (1.0 - (hp.rem_euclid(2.0) - 1.0).abs());
+    let (r, g, b) = match hp as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = l - c / 2.0;
+    let byte = |v: f64| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b))
+}
+
+/// Canvas width without long labels; it grows to fit them.
 const WIDTH: f64 = 720.0;
+/// Canvas height without a long legend; it grows to fit one.
 const HEIGHT: f64 = 400.0;
 const LEFT: f64 = 70.0;
-const RIGHT: f64 = 170.0;
+/// Width of the plot area (it grows with a long title or x label).
+const PLOT_WIDTH: f64 = WIDTH - LEFT - MIN_RIGHT;
+/// Room right of the plot area without a legend that needs more.
+const MIN_RIGHT: f64 = 170.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 50.0;
 const POINTS: usize = 300;
+const FONT: f64 = 12.0;
+const TITLE_FONT: f64 = 15.0;
+/// Space kept free between text and the canvas edge.
+const MARGIN: f64 = 10.0;
+/// Legend: swatch offset from the plot area and text offset from the swatch.
+const LEGEND_GAP: f64 = 15.0;
+const LEGEND_TEXT: f64 = 20.0;
+
+/// A generous estimate of the width of `s` set in a sans-serif font of
+/// `size` pixels (per-character widths at or above DejaVu Sans and Arial).
+fn text_width(s: &str, size: f64) -> f64 {
+    let em: f64 = s
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' => 0.34,
+            'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | 'I' | '/' => 0.45,
+            'm' | 'w' | 'M' | 'W' | '%' | '@' | '—' => 1.0,
+            c if c.is_ascii_uppercase() => 0.8,
+            c if c.is_ascii() => 0.65,
+            // Greek, arrows, CJK, emoji: assume a full em.
+            _ => 1.0,
+        })
+        .sum();
+    em * size
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -84,31 +148,81 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Spacing of legend entries.
+const LEGEND_ROW: f64 = 20.0;
+
+/// The canvas height that fits a legend of `entries` entries.
+fn canvas_height(entries: usize) -> f64 {
+    HEIGHT.max(TOP + 10.0 + LEGEND_ROW * entries.saturating_sub(1) as f64 + MARGIN)
+}
+
+/// The texts around a chart, known before drawing so that the canvas can
+/// be made wide enough for them.
+struct Labels<'a> {
+    title: &'a str,
+    x: &'a str,
+    y: &'a str,
+    legend: Vec<(String, String)>,
+}
+
 /// A chart area mapping data coordinates to pixels.
 struct Chart {
     svg: String,
     x: (f64, f64),
     y: (f64, f64),
+    /// Width of the plot area.
+    plot_width: f64,
+    /// Canvas height.
+    height: f64,
+    x_label: String,
+    y_label: String,
+    legend: Vec<(String, String)>,
 }
 
 impl Chart {
-    fn new(title: &str, x: (f64, f64), y: (f64, f64)) -> Self {
+    fn new(labels: Labels<'_>, x: (f64, f64), y: (f64, f64)) -> Self {
+        let legend_width = labels
+            .legend
+            .iter()
+            .map(|(name, _)| text_width(name, FONT))
+            .fold(0.0, f64::max);
+        let right = MIN_RIGHT.max(LEGEND_GAP + LEGEND_TEXT + legend_width + MARGIN);
+        // The title is centred on the canvas, the x label on the plot area.
+        let title = text_width(labels.title, TITLE_FONT) + 2.0 * MARGIN;
+        let x_label = text_width(labels.x, FONT) + 2.0 * MARGIN;
+        let plot_width = PLOT_WIDTH.max(x_label).max(title - LEFT - right);
+        let width = (LEFT + plot_width + right).ceil();
+        let height = canvas_height(labels.legend.len());
         let mut svg = String::new();
         let _ = write!(
             svg,
-            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="#ffffff"/><text x="{}" y="24" text-anchor="middle" font-size="15">{}</text>"##,
-            WIDTH / 2.0,
-            esc(title)
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="{FONT}"><rect width="100%" height="100%" fill="#ffffff"/><text x="{}" y="24" text-anchor="middle" font-size="{TITLE_FONT}">{}</text>"##,
+            width / 2.0,
+            esc(labels.title)
         );
-        Self { svg, x, y }
+        Self {
+            svg,
+            x,
+            y,
+            plot_width,
+            height,
+            x_label: labels.x.to_string(),
+            y_label: labels.y.to_string(),
+            legend: labels.legend,
+        }
+    }
+
+    /// Right edge of the plot area in pixels.
+    fn right(&self) -> f64 {
+        LEFT + self.plot_width
     }
 
     fn px(&self, x: f64) -> f64 {
-        LEFT + (x - self.x.0) / (self.x.1 - self.x.0) * (WIDTH - LEFT - RIGHT)
+        LEFT + (x - self.x.0) / (self.x.1 - self.x.0) * self.plot_width
     }
 
     fn py(&self, y: f64) -> f64 {
-        HEIGHT - BOTTOM - (y - self.y.0) / (self.y.1 - self.y.0) * (HEIGHT - TOP - BOTTOM)
+        self.height - BOTTOM - (y - self.y.0) / (self.y.1 - self.y.0) * (self.height - TOP - BOTTOM)
     }
 
     fn points(&self, pts: impl IntoIterator<Item = (f64, f64)>) -> String {
@@ -142,6 +256,14 @@ impl Chart {
         );
     }
 
+    /// A horizontal segment in pixel coordinates.
+    fn hsegment(&mut self, x0: f64, x1: f64, y: f64, colour: &str, thickness: f64) {
+        let _ = write!(
+            self.svg,
+            r#"<line x1="{x0:.2}" y1="{y:.2}" x2="{x1:.2}" y2="{y:.2}" stroke="{colour}" stroke-width="{thickness:.2}"/>"#
+        );
+    }
+
     fn vline(&mut self, x: f64, colour: &str, dash: bool) {
         let (px, y0, y1) = (self.px(x), self.py(self.y.0), self.py(self.y.1));
         let dash = if dash {
@@ -163,7 +285,19 @@ impl Chart {
         );
     }
 
-    fn axes(&mut self, x_label: &str, y_label: &str, x_tick: impl Fn(f64) -> String) {
+    /// The x label centred under the plot area.
+    fn x_label(&mut self) {
+        let label = std::mem::take(&mut self.x_label);
+        self.text(
+            LEFT + self.plot_width / 2.0,
+            self.height - 12.0,
+            "middle",
+            &label,
+        );
+    }
+
+    /// Both axes with x ticks, y ticks if `y_tick` is given, and the labels.
+    fn axes(&mut self, x_tick: impl Fn(f64) -> String, y_tick: Option<&dyn Fn(f64) -> String>) {
         let (x0, x1, y0) = (self.px(self.x.0), self.px(self.x.1), self.py(self.y.0));
         let y1 = self.py(self.y.1);
         let _ = write!(
@@ -179,30 +313,38 @@ impl Chart {
             );
             self.text(px, y0 + 18.0, "middle", &x_tick(t));
         }
-        self.text((x0 + x1) / 2.0, HEIGHT - 12.0, "middle", x_label);
+        if let Some(y_tick) = y_tick {
+            for t in ticks(self.y.0, self.y.1) {
+                let py = self.py(t);
+                let _ = write!(
+                    self.svg,
+                    r##"<line x1="{:.2}" y1="{py:.2}" x2="{x0:.2}" y2="{py:.2}" stroke="#333333"/>"##,
+                    x0 - 5.0
+                );
+                self.text(x0 - 8.0, py + 4.0, "end", &y_tick(t));
+            }
+        }
+        self.x_label();
         let _ = write!(
             self.svg,
-            r#"<text x="20" y="{:.2}" text-anchor="middle" transform="rotate(-90 20 {:.2})">{}</text>"#,
+            r#"<text x="16" y="{:.2}" text-anchor="middle" transform="rotate(-90 16 {:.2})">{}</text>"#,
             (y0 + y1) / 2.0,
             (y0 + y1) / 2.0,
-            esc(y_label)
+            esc(&self.y_label)
         );
     }
 
-    fn legend(&mut self, entries: &[(String, &str)]) {
-        let x = WIDTH - RIGHT + 15.0;
-        for (i, (name, colour)) in entries.iter().enumerate() {
-            let y = TOP + 10.0 + 20.0 * i as f64;
+    fn finish(mut self) -> String {
+        let x = self.right() + LEGEND_GAP;
+        for (i, (name, colour)) in std::mem::take(&mut self.legend).iter().enumerate() {
+            let y = TOP + 10.0 + LEGEND_ROW * i as f64;
             let _ = write!(
                 self.svg,
-                r##"<rect x="{x}" y="{:.2}" width="14" height="10" fill="{colour}" stroke="#999999" stroke-width="0.5"/>"##,
+                r##"<rect x="{x:.2}" y="{:.2}" width="14" height="10" fill="{colour}" stroke="#999999" stroke-width="0.5"/>"##,
                 y - 9.0
             );
-            self.text(x + 20.0, y, "start", name);
+            self.text(x + LEGEND_TEXT, y, "start", name);
         }
-    }
-
-    fn finish(mut self) -> String {
         self.svg.push_str("</svg>\n");
         self.svg
     }
@@ -269,8 +411,10 @@ fn units(a: &Analysis) -> (f64, &'static str) {
     }
 }
 
-/// Each variant's posterior density of the rate, its credible interval
-/// shaded, in [`colour`]`(i)` for variant `i`.
+/// Each variant's posterior density of the rate in [`colour`]`(i)` for
+/// variant `i`, and under the densities a strip with each variant's
+/// credible interval as a bar of its colour (bars never overlap, so no
+/// colours blend).
 ///
 /// # Errors
 /// [`Error::Undefined`] if a density cannot be drawn (a degenerate
@@ -296,42 +440,48 @@ pub fn posterior_densities(a: &Analysis) -> Result<String> {
             "posterior density plot of a degenerate posterior",
         ));
     }
+    // The interval strip: one row per variant below density 0.
+    let n = a.variants.len().max(1) as f64;
+    let row = (140.0 / n).min(12.0);
+    let strip = row * n + 6.0;
+    let area = canvas_height(a.variants.len()) - TOP - BOTTOM;
+    let y1 = 1.08 * top;
+    let y0 = -y1 * strip / (area - strip);
     let title = format!("{}: posterior of {}", a.experiment, a.metric);
-    let mut c = Chart::new(&title, (lo, hi), (0.0, 1.08 * top));
-    for (i, (v, curve)) in a.variants.iter().zip(&curves).enumerate() {
-        let ci = &v.credible_interval;
-        let mut band: Vec<(f64, f64)> = vec![(ci.lower, pdf(&v.posterior, ci.lower))];
-        band.extend(
-            curve
-                .iter()
-                .copied()
-                .filter(|(x, _)| *x > ci.lower && *x < ci.upper),
-        );
-        band.push((ci.upper, pdf(&v.posterior, ci.upper)));
-        c.area(&band, colour(i), 0.25);
-    }
-    for (i, curve) in curves.iter().enumerate() {
-        c.line(curve, colour(i));
-    }
-    let (scale, suffix) = units(a);
-    c.axes(
-        &format!(
-            "{} ({} per {}); shaded: {:.0}% credible interval",
-            a.metric,
-            a.numerator,
-            a.denominator,
-            100.0 * a.options.level
-        ),
-        "posterior density",
-        |t| tick_text(t, scale, suffix),
+    let x_label = format!(
+        "{} = {} / {}; bars: {}% credible intervals",
+        a.metric,
+        a.numerator,
+        a.denominator,
+        tick_text(a.options.level, 100.0, "")
     );
-    let legend: Vec<(String, &str)> = a
+    let colours: Vec<String> = (0..a.variants.len()).map(colour).collect();
+    let legend = a
         .variants
         .iter()
-        .enumerate()
-        .map(|(i, v)| (name(v), colour(i)))
+        .zip(&colours)
+        .map(|(v, c)| (name(v), c.clone()))
         .collect();
-    c.legend(&legend);
+    let labels = Labels {
+        title: &title,
+        x: &x_label,
+        y: "posterior density",
+        legend,
+    };
+    let mut c = Chart::new(labels, (lo, hi), (y0, y1));
+    let (left, right, zero) = (c.px(lo), c.px(hi), c.py(0.0));
+    c.hsegment(left, right, zero, "#bbbbbb", 1.0);
+    for (i, (v, col)) in a.variants.iter().zip(&colours).enumerate() {
+        let ci = &v.credible_interval;
+        let (x0, x1) = (c.px(ci.lower.max(lo)), c.px(ci.upper.min(hi)));
+        let y = zero + 6.0 + row * (i as f64 + 0.5);
+        c.hsegment(x0, x1, y, col, (0.6 * row).min(6.0));
+    }
+    for (curve, col) in curves.iter().zip(&colours) {
+        c.line(curve, col);
+    }
+    let (scale, suffix) = units(a);
+    c.axes(|t| tick_text(t, scale, suffix), None);
     Ok(c.finish())
 }
 
@@ -427,7 +577,14 @@ pub fn lift_density(a: &Analysis, id: &str) -> Result<String> {
         name(control),
         a.metric
     );
-    let mut c = Chart::new(&title, (lo, hi), (0.0, 1.08 * top));
+    let col = colour(i);
+    let labels = Labels {
+        title: &title,
+        x: "relative lift over the control (shaded: lift > 0)",
+        y: "posterior density",
+        legend: vec![(name(v), col.clone())],
+    };
+    let mut c = Chart::new(labels, (lo, hi), (0.0, 1.08 * top));
     // The shaded area starts exactly at lift 0 (interpolated between grid points).
     let mut positive: Vec<(f64, f64)> = curve
         .windows(2)
@@ -438,18 +595,20 @@ pub fn lift_density(a: &Analysis, id: &str) -> Result<String> {
         })
         .unwrap_or_default();
     positive.extend(curve.iter().copied().filter(|p| p.0 >= 0.0));
-    c.area(&positive, colour(i), 0.3);
-    c.line(&curve, colour(i));
+    c.area(&positive, &col, 0.3);
+    c.line(&curve, &col);
     if lo < 0.0 && hi > 0.0 {
-        c.vline(0.0, "#333333", true);
+        c.vline(0.0, GREY, true);
     }
+    // `P(lift > 0)` once, beside the zero line, on whichever side has room.
     let label = format!("P(lift > 0) = {:.3}", vs.prob_beats_control);
     let x = c.px(0.0f64.clamp(lo, hi));
-    c.text(x + 6.0, TOP + 16.0, "start", &label);
-    c.axes("relative lift over the control", "posterior density", |t| {
-        tick_text(t, 100.0, "%")
-    });
-    c.legend(&[(label, colour(i))]);
+    if x + 6.0 + text_width(&label, FONT) <= c.right() {
+        c.text(x + 6.0, TOP + 16.0, "start", &label);
+    } else {
+        c.text(x - 6.0, TOP + 16.0, "end", &label);
+    }
+    c.axes(|t| tick_text(t, 100.0, "%"), None);
     Ok(c.finish())
 }
 
@@ -514,7 +673,18 @@ pub fn slot_heat_map(r: &SlotReport) -> Result<String> {
             (m.0.min(c.1), m.1.max(c.1))
         });
     let title = format!("{} by local hour ({})", r.metric, r.tz);
-    let mut c = Chart::new(&title, (0.0, 24.0), (0.0, rows as f64));
+    let labels = Labels {
+        title: &title,
+        x: "local hour",
+        y: "",
+        legend: vec![
+            (format!("lowest {:.3}%", 100.0 * min), HEAT_LOW.into()),
+            (format!("highest {:.3}%", 100.0 * max), HEAT_HIGH.into()),
+            ("no data".into(), HEAT_EMPTY.into()),
+            ("most likely best".into(), BEST.into()),
+        ],
+    };
+    let mut c = Chart::new(labels, (0.0, 24.0), (0.0, rows as f64));
     let (w, h) = (c.px(1.0) - c.px(0.0), c.py(0.0) - c.py(1.0));
     let best = r
         .prob_best
@@ -547,7 +717,7 @@ pub fn slot_heat_map(r: &SlotReport) -> Result<String> {
         let (x, y) = (c.px(hour as f64), c.py((rows - row) as f64));
         let _ = write!(
             c.svg,
-            r##"<rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="none" stroke="#d62728" stroke-width="3"/>"##
+            r##"<rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="none" stroke="{BEST}" stroke-width="3"/>"##
         );
     }
     let y0 = c.py(0.0);
@@ -559,13 +729,7 @@ pub fn slot_heat_map(r: &SlotReport) -> Result<String> {
             &format!("{hour:02}:00"),
         );
     }
-    c.text(WIDTH / 2.0 - 50.0, HEIGHT - 12.0, "middle", "local hour");
-    c.legend(&[
-        (format!("lowest {:.3}%", 100.0 * min), HEAT_LOW),
-        (format!("highest {:.3}%", 100.0 * max), HEAT_HIGH),
-        ("no data".into(), HEAT_EMPTY),
-        ("most likely best".into(), "#d62728"),
-    ]);
+    c.x_label();
     Ok(c.finish())
 }
 
@@ -586,7 +750,13 @@ pub fn stopping_times(r: &SimulationReport) -> Result<String> {
         "Stopping times: {} replications, {} looks",
         r.replications, r.looks
     );
-    let mut c = Chart::new(&title, (0.5, n + 0.5), (0.0, 1.08 * top as f64));
+    let labels = Labels {
+        title: &title,
+        x: "look at which the replication ended",
+        y: "replications",
+        legend: vec![(format!("mean {:.1} looks", r.mean_looks()), colour(0))],
+    };
+    let mut c = Chart::new(labels, (0.5, n + 0.5), (0.0, 1.08 * top as f64));
     let w = (c.px(1.0) - c.px(0.0)) * 0.85;
     for (i, &count) in r.ended_at.iter().enumerate() {
         let x = c.px(i as f64 + 1.0) - w / 2.0;
@@ -598,10 +768,7 @@ pub fn stopping_times(r: &SimulationReport) -> Result<String> {
             colour(0)
         );
     }
-    c.axes("look at which the replication ended", "replications", |t| {
-        tick_text(t, 1.0, "")
-    });
-    c.legend(&[(format!("mean {:.1} looks", r.mean_looks()), colour(0))]);
+    c.axes(|t| tick_text(t, 1.0, ""), Some(&|t| tick_text(t, 1.0, "")));
     Ok(c.finish())
 }
 
@@ -639,8 +806,15 @@ pub fn rejection_by_looks(reports: &[SimulationReport]) -> Result<String> {
     } else {
         "rejection rate"
     };
+    let title = format!("{what} against the number of looks");
+    let labels = Labels {
+        title: &title,
+        x: "number of looks",
+        y: what,
+        legend: vec![(format!("{what} ± 2 s.e."), colour(1))],
+    };
     let mut c = Chart::new(
-        &format!("{what} against the number of looks"),
+        labels,
         (lo - pad, hi + pad),
         (0.0, (1.1 * top).clamp(0.01, 1.0)),
     );
@@ -653,7 +827,7 @@ pub fn rejection_by_looks(reports: &[SimulationReport]) -> Result<String> {
         );
     }
     let line: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-    c.line(&line, colour(1));
+    c.line(&line, &colour(1));
     for &(x, y) in &line {
         let _ = write!(
             c.svg,
@@ -663,8 +837,7 @@ pub fn rejection_by_looks(reports: &[SimulationReport]) -> Result<String> {
             colour(1)
         );
     }
-    c.axes("number of looks", what, |t| tick_text(t, 1.0, ""));
-    c.legend(&[(format!("{what} ± 2 s.e."), colour(1))]);
+    c.axes(|t| tick_text(t, 1.0, ""), Some(&|t| tick_text(t, 1.0, "")));
     Ok(c.finish())
 }
 
@@ -687,12 +860,22 @@ pub fn monitoring(m: &MonitoringReport) -> Result<String> {
         "{}: {} vs {} look by look",
         m.experiment, m.treatment, m.control
     );
-    let mut c = Chart::new(&title, (0.5, n.max(1.5) + 0.5), (0.0, 1.0));
     let alpha = m.monitor.test().alpha();
+    let labels = Labels {
+        title: &title,
+        x: "look",
+        y: "probability",
+        legend: vec![
+            (format!("P({} > {})", m.treatment, m.control), colour(0)),
+            ("always-valid p-value".into(), colour(1)),
+            (format!("α = {alpha}"), GREY.into()),
+        ],
+    };
+    let mut c = Chart::new(labels, (0.5, n.max(1.5) + 0.5), (0.0, 1.0));
     let (x0, x1, ya) = (c.px(c.x.0), c.px(c.x.1), c.py(alpha));
     let _ = write!(
         c.svg,
-        r##"<line x1="{x0:.2}" y1="{ya:.2}" x2="{x1:.2}" y2="{ya:.2}" stroke="#555555" stroke-dasharray="5,4"/>"##
+        r##"<line x1="{x0:.2}" y1="{ya:.2}" x2="{x1:.2}" y2="{ya:.2}" stroke="{GREY}" stroke-dasharray="5,4"/>"##
     );
     let series = |f: &dyn Fn(&super::MonitoringLook) -> f64| -> Vec<(f64, f64)> {
         m.looks
@@ -701,14 +884,9 @@ pub fn monitoring(m: &MonitoringReport) -> Result<String> {
             .map(|(i, l)| (i as f64 + 1.0, f(l)))
             .collect()
     };
-    c.line(&series(&|l| l.prob_beats_control), colour(0));
-    c.line(&series(&|l| l.msprt.p_value), colour(1));
-    c.axes("look", "probability", |t| tick_text(t, 1.0, ""));
-    c.legend(&[
-        (format!("P({} > {})", m.treatment, m.control), colour(0)),
-        ("always-valid p-value".into(), colour(1)),
-        (format!("α = {alpha}"), "#555555"),
-    ]);
+    c.line(&series(&|l| l.prob_beats_control), &colour(0));
+    c.line(&series(&|l| l.msprt.p_value), &colour(1));
+    c.axes(|t| tick_text(t, 1.0, ""), Some(&|t| tick_text(t, 1.0, "")));
     Ok(c.finish())
 }
 

@@ -1,5 +1,7 @@
 //! Renderings of the simulation harness's [`SimulationReport`].
 
+use std::fmt;
+
 use super::format::{Table, fixed, percent, significant};
 use super::{Body, Document, Render};
 use crate::sim::SimulationReport;
@@ -112,5 +114,12 @@ impl Render for SimulationReport {
 
     fn document(&self) -> Document {
         Document::new(Body::Simulation(self.clone()))
+    }
+}
+
+/// The terminal text of [`Render::text`]: a summary table and a verdict.
+impl fmt::Display for SimulationReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }

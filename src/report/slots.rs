@@ -1,13 +1,14 @@
 //! The report of a posting-slot comparison.
 
+use std::collections::HashSet;
+use std::fmt;
+
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::format::{Table, fixed, percent, prob_words, significant};
 use super::{Body, Document, Render};
 use crate::bayes::BetaPrior;
-use std::collections::HashSet;
-
 use crate::error::{Error, Result};
 use crate::metric::Metric;
 use crate::schedule::{SlotCounts, SlotLabel, SlotRate, SlotScheme, SlotVsControl, Slots};
@@ -19,7 +20,7 @@ use crate::validate::read;
 ///
 /// # Example
 /// ```
-/// use chrono_tz::Europe::London;
+/// use postab::chrono_tz::Europe::London;
 /// use postab::bayes::BetaPrior;
 /// use postab::report::{Render, SlotReport};
 /// use postab::schedule::{SlotLabel, Slots};
@@ -288,5 +289,12 @@ impl Render for SlotReport {
 
     fn document(&self) -> Document {
         Document::new(Body::Slots(self.clone()))
+    }
+}
+
+/// The terminal text of [`Render::text`].
+impl fmt::Display for SlotReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }

@@ -1,5 +1,7 @@
 //! One UTC schedule, two audiences: where each post lands in local time.
 
+use std::fmt;
+
 use chrono::{DateTime, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -118,6 +120,41 @@ impl TryFrom<AudienceComparisonRepr> for AudienceComparison {
     }
 }
 
+/// `2026-03-10 16:00 UTC: A 2026-03-10 09:00 (09:00-10:00), B 2026-03-10
+/// 16:00 (16:00-17:00), B − A = +420 min` (`no slot` outside every
+/// window).
+impl fmt::Display for ScheduledPost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let slot = |s: &Option<SlotLabel>| s.as_ref().map_or("no slot".into(), ToString::to_string);
+        write!(
+            f,
+            "{}: A {} ({}), B {} ({}), B − A = {:+} min",
+            self.at.format("%Y-%m-%d %H:%M UTC"),
+            self.local_a.format("%Y-%m-%d %H:%M"),
+            slot(&self.slot_a),
+            self.local_b.format("%Y-%m-%d %H:%M"),
+            slot(&self.slot_b),
+            self.offset_difference_minutes
+        )
+    }
+}
+
+/// `2 posts seen from America/Los_Angeles (A) and Europe/London (B): 0 in
+/// the same slot`: a one-line summary.
+impl fmt::Display for AudienceComparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} post{} seen from {} (A) and {} (B): {} in the same slot",
+            self.posts.len(),
+            if self.posts.len() == 1 { "" } else { "s" },
+            self.zone_a,
+            self.zone_b,
+            self.same_slot()
+        )
+    }
+}
+
 /// The local wall-clock time of `at` in `tz`, if representable.
 fn local(at: DateTime<Utc>, tz: Tz) -> Result<NaiveDateTime> {
     let offset = tz.offset_from_utc_datetime(&at.naive_utc()).fix();
@@ -164,7 +201,7 @@ impl AudienceComparison {
 /// # Example
 ///
 /// ```
-/// use chrono_tz::{America::Los_Angeles, Europe::London};
+/// use postab::chrono_tz::{America::Los_Angeles, Europe::London};
 /// use postab::schedule::{compare_audiences, SlotLabel, Slots};
 ///
 /// // Posted at 09:00 Pacific on 2026-03-10 (16:00 UTC, US already on DST,

@@ -9,11 +9,13 @@
 //!
 //! * [`SlotScheme`]: hour of day, weekday, hour of week, or named
 //!   [`Window`]s of local time;
-//! * [`Slots`]: a scheme in a [`chrono_tz::Tz`]; finds the slot of an
-//!   instant, buckets posts ([`Slots::bucket_posts`], or an experiment's
-//!   posts with their events: [`Slots::bucket_experiment`]), and measures
-//!   each slot's real-time
-//!   [`Exposure`] (DST days have 23 or 25 hours: see [`Slots`]);
+//! * [`Slots`]: a scheme in a time zone
+//!   ([`postab::chrono_tz::Tz`](crate::chrono_tz::Tz): postab re-exports
+//!   `chrono` and `chrono_tz`, no direct dependency needed); finds the slot
+//!   of an instant, buckets posts ([`Slots::bucket_posts`], or an
+//!   experiment's posts with their events: [`Slots::bucket_experiment`]),
+//!   and measures each slot's real-time [`Exposure`] (DST days have 23 or
+//!   25 hours: see [`Slots`]);
 //! * [`Bucketer`]: bucketing of millions of instants, with the zone's UTC
 //!   offsets precomputed once ([`UtcOffsets`]);
 //! * [`SlotCounts`]: counts per slot; rates, Beta posteriors, comparison
@@ -24,7 +26,7 @@
 //! # Example
 //!
 //! ```
-//! use chrono_tz::{America::Los_Angeles, Europe::London};
+//! use postab::chrono_tz::{America::Los_Angeles, Europe::London};
 //! use postab::bayes::BetaPrior;
 //! use postab::schedule::{SlotLabel, Slots};
 //! use postab::{counts, Metric};

@@ -1,6 +1,8 @@
 //! A time zone's UTC offsets over a range, precomputed once so that
 //! bucketing needs no time-zone lookup per event.
 
+use std::fmt;
+
 use crate::{Error, Result};
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -50,7 +52,7 @@ pub(crate) fn tz_offset(tz: Tz, t: i64) -> i64 {
 /// # Example
 ///
 /// ```
-/// use chrono_tz::Europe::London;
+/// use postab::chrono_tz::Europe::London;
 /// use postab::schedule::UtcOffsets;
 ///
 /// let offsets = UtcOffsets::new(London, "2026-01-01T00:00:00Z".parse()?, "2027-01-01T00:00:00Z".parse()?)?;
@@ -187,6 +189,22 @@ impl UtcOffsets {
             hi: self.starts.get(k + 1).copied().unwrap_or(self.to),
             offset: self.offsets.get(k).copied().unwrap_or(0),
         }
+    }
+}
+
+/// `Europe/London from 2026-01-01 00:00 UTC to 2027-01-01 00:00 UTC: 2
+/// offset changes`.
+impl fmt::Display for UtcOffsets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let changes = self.starts.len().saturating_sub(1);
+        write!(
+            f,
+            "{} from {} to {}: {changes} offset change{}",
+            self.tz,
+            self.from().format("%Y-%m-%d %H:%M UTC"),
+            self.to().format("%Y-%m-%d %H:%M UTC"),
+            if changes == 1 { "" } else { "s" }
+        )
     }
 }
 

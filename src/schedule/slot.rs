@@ -69,7 +69,7 @@ impl fmt::Display for SlotScheme {
 /// # Example
 ///
 /// ```
-/// use chrono::Weekday;
+/// use postab::chrono::Weekday;
 /// use postab::schedule::Window;
 ///
 /// let w = Window::new("weekday breakfast", "07:30", "09:00")?
@@ -236,6 +236,25 @@ impl Window {
     }
 }
 
+/// `weekday breakfast 07:30-09:00 (Mon, Tue, Wed, Thu, Fri)`: the name,
+/// the local times and, when restricted, the weekdays.
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}-{}",
+            self.name,
+            self.start.format("%H:%M"),
+            self.end.format("%H:%M")
+        )?;
+        if let Some(days) = &self.weekdays {
+            let days: Vec<String> = days.iter().map(ToString::to_string).collect();
+            write!(f, " ({})", days.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 fn minute_of_day(t: NaiveTime) -> usize {
     (t.hour() * 60 + t.minute()) as usize
 }
@@ -248,7 +267,7 @@ fn minute_of_day(t: NaiveTime) -> usize {
 /// # Example
 ///
 /// ```
-/// use chrono::Weekday;
+/// use postab::chrono::Weekday;
 /// use postab::schedule::SlotLabel;
 ///
 /// assert_eq!(SlotLabel::Hour(8).to_string(), "08:00-09:00");

@@ -2,6 +2,7 @@
 //! events and posts into its slots.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::{DateTime, Offset, Utc};
 use chrono_tz::Tz;
@@ -12,6 +13,7 @@ use super::slot::{
     MINUTES_PER_DAY, MINUTES_PER_WEEK, SlotLabel, SlotScheme, UNASSIGNED, week_table,
 };
 use super::table::{SlotBucket, SlotCounts};
+use crate::report::format::number;
 use crate::{Counts, Error, Experiment, Result};
 
 /// Minutes from Monday 00:00 to the Unix epoch (a Thursday).
@@ -51,7 +53,7 @@ const EPOCH_MINUTE_OF_WEEK: i64 = 3 * MINUTES_PER_DAY as i64;
 /// # Example
 ///
 /// ```
-/// use chrono_tz::Europe::London;
+/// use postab::chrono_tz::Europe::London;
 /// use postab::schedule::{SlotLabel, Slots};
 ///
 /// let slots = Slots::hour_of_day(London);
@@ -144,6 +146,30 @@ impl TryFrom<ExposureRepr> for Exposure {
     }
 }
 
+/// `25.00 hours over 24 slots, 0 hours unassigned`: the real time in
+/// slots and outside them (4 significant digits, or the formatter's
+/// precision).
+impl fmt::Display for Exposure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        let total: i128 = self.seconds.values().map(|&s| i128::from(s)).sum();
+        write!(
+            f,
+            "{} hours over {} slots, {} hours unassigned",
+            number(total as f64 / 3600.0, p),
+            self.seconds.len(),
+            number(self.unassigned_seconds as f64 / 3600.0, p)
+        )
+    }
+}
+
+/// `hour of day in Europe/London`: the scheme and the zone.
+impl fmt::Display for Slots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} in {}", self.scheme, self.tz)
+    }
+}
+
 impl Exposure {
     /// Hours of real time the slot got (0 for a label not in the scheme).
     pub fn hours(&self, label: &SlotLabel) -> f64 {
@@ -164,7 +190,7 @@ impl Slots {
     /// # Example
     ///
     /// ```
-    /// use chrono_tz::America::Los_Angeles;
+    /// use postab::chrono_tz::America::Los_Angeles;
     /// use postab::schedule::{SlotScheme, Slots, Window};
     /// use postab::Error;
     ///
@@ -314,7 +340,7 @@ impl Slots {
     /// # Example
     ///
     /// ```
-    /// use chrono_tz::America::Los_Angeles;
+    /// use postab::chrono_tz::America::Los_Angeles;
     /// use postab::schedule::Slots;
     ///
     /// let slots = Slots::hour_of_day(Los_Angeles);
@@ -350,7 +376,7 @@ impl Slots {
     /// # Example
     ///
     /// ```
-    /// use chrono_tz::Europe::London;
+    /// use postab::chrono_tz::Europe::London;
     /// use postab::schedule::{SlotLabel, Slots};
     ///
     /// let slots = Slots::hour_of_day(London);
@@ -421,7 +447,7 @@ impl Slots {
     /// # Example
     ///
     /// ```
-    /// use chrono_tz::Europe::London;
+    /// use postab::chrono_tz::Europe::London;
     /// use postab::schedule::{SlotLabel, Slots};
     /// use postab::counts;
     ///
@@ -474,7 +500,7 @@ impl Slots {
     /// # Example
     ///
     /// ```
-    /// use chrono_tz::Europe::London;
+    /// use postab::chrono_tz::Europe::London;
     /// use postab::schedule::{SlotLabel, Slots};
     /// use postab::{counts, Experiment, Outcome, Post};
     ///
@@ -529,6 +555,36 @@ pub struct SlotHistogram {
     pub per_slot: Vec<u64>,
     /// Instants outside every window.
     pub unassigned: u64,
+}
+
+/// `1200 instants in 24 slots, 3 unassigned`: a one-line summary.
+impl fmt::Display for SlotHistogram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self
+            .per_slot
+            .iter()
+            .fold(self.unassigned, |a, &n| a.saturating_add(n));
+        write!(
+            f,
+            "{total} instants in {} slots, {} unassigned",
+            self.per_slot.len(),
+            self.unassigned
+        )
+    }
+}
+
+/// `hour of day in Europe/London, offsets from 2026-01-01 00:00 UTC to
+/// 2027-01-01 00:00 UTC`: the slots and the precomputed range.
+impl fmt::Display for Bucketer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}, offsets from {} to {}",
+            self.slots,
+            self.offsets.from().format("%Y-%m-%d %H:%M UTC"),
+            self.offsets.to().format("%Y-%m-%d %H:%M UTC")
+        )
+    }
 }
 
 /// Walks the offset segments; sorted input moves forward one segment at a

@@ -1,6 +1,7 @@
 //! [`SlotCounts`]: per-slot counts, and their analysis as variants.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,7 @@ use crate::counts::in_variant;
 use crate::freq::Proportion;
 use crate::metric::MetricData;
 use crate::repeated::{RateComparison, naive_binomial_test, post_level_test, post_proportions};
+use crate::report::format::{number, percent, probability};
 use crate::validate::read;
 use crate::{Counts, Error, Experiment, Metric, Post, Result};
 
@@ -72,6 +74,19 @@ impl SlotBucket {
     pub(crate) fn add_post(&mut self, counts: &Counts) {
         self.counts += counts;
         self.posts.push(counts.clone());
+    }
+}
+
+/// `impressions=4000 clicks=130 from 2 posts`: the summed counts (as
+/// [`Counts`]' `Display`) and, when bucketed from posts, how many.
+impl fmt::Display for SlotBucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.counts)?;
+        match self.posts.len() {
+            0 => Ok(()),
+            1 => f.write_str(" from 1 post"),
+            n => write!(f, " from {n} posts"),
+        }
     }
 }
 
@@ -141,6 +156,28 @@ impl TryFrom<SlotCountsRepr> for SlotCounts {
     }
 }
 
+/// `hour of day in Europe/London: 3 of 24 slots with data (3 posts);
+/// unassigned: (none)`: a one-line summary (the scheme, the zone, how many
+/// slots hold data and posts, and the unassigned data as a
+/// [`SlotBucket`]).
+impl fmt::Display for SlotCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let with_data = self.slots.values().filter(|b| !b.counts.is_empty()).count();
+        let posts: usize = self.slots.values().map(|b| b.posts.len()).sum();
+        write!(
+            f,
+            "{} in {}: {} of {} slots with data ({} post{}); unassigned: {}",
+            self.scheme,
+            self.tz,
+            with_data,
+            self.slots.len(),
+            posts,
+            if posts == 1 { "" } else { "s" },
+            self.unassigned
+        )
+    }
+}
+
 /// A slot's rate for a metric.
 ///
 /// Reading from serde checks successes not above trials and a rate in
@@ -193,6 +230,26 @@ impl TryFrom<SlotRateRepr> for SlotRate {
             rate: r.rate,
             posts: r.posts,
         })
+    }
+}
+
+/// `08:00-09:00: 130/4000 (3.250%), 1 post` (the post count left out when
+/// bucketed from events; `n/a` for the rate of a slot without trials).
+impl fmt::Display for SlotRate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}/{} ({})",
+            self.label,
+            self.successes,
+            self.trials,
+            percent(self.rate, 3)
+        )?;
+        match self.posts {
+            0 => Ok(()),
+            1 => f.write_str(", 1 post"),
+            n => write!(f, ", {n} posts"),
+        }
     }
 }
 
@@ -252,6 +309,37 @@ impl TryFrom<SlotVsControlRepr> for SlotVsControl {
             impression_level: r.impression_level,
             post_level: r.post_level,
         })
+    }
+}
+
+/// `morning vs evening: P(beats control) = 1.0000, expected loss 1.926e-8
+/// choosing this slot, 0.01379 choosing the control;
+/// impression-level: …; post-level: …` (each test as [`RateComparison`]'s
+/// `Display`, or `no … test`; 4 significant digits, or the formatter's
+/// precision).
+impl fmt::Display for SlotVsControl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "{} vs {}: P(beats control) = {}, expected loss {} choosing this slot, {} choosing the control",
+            self.label,
+            self.control,
+            probability(self.prob_beats_control),
+            number(self.expected_loss.choose_b, p),
+            number(self.expected_loss.choose_a, p)
+        )?;
+        for (test, name) in [
+            (&self.impression_level, "impression-level"),
+            (&self.post_level, "post-level"),
+        ] {
+            f.write_str("; ")?;
+            match test {
+                Some(t) => fmt::Display::fmt(t, f)?,
+                None => write!(f, "no {name} test")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -368,7 +456,7 @@ impl SlotCounts {
     /// # Example
     ///
     /// ```
-    /// use chrono_tz::Europe::London;
+    /// use postab::chrono_tz::Europe::London;
     /// use postab::bayes::BetaPrior;
     /// use postab::schedule::{SlotLabel, Slots};
     /// use postab::{counts, Metric};
@@ -405,7 +493,7 @@ impl SlotCounts {
     /// # Example
     ///
     /// ```
-    /// use chrono_tz::Europe::London;
+    /// use postab::chrono_tz::Europe::London;
     /// use postab::bayes::BetaPrior;
     /// use postab::schedule::{SlotLabel, SlotScheme, Slots, Window};
     /// use postab::{counts, Metric};

@@ -1,5 +1,6 @@
 //! Group-sequential boundaries by recursive numerical integration.
 
+use std::fmt;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -8,6 +9,7 @@ use super::{SpendingFunction, check_alpha};
 use crate::error::{Error, Result};
 use crate::numeric::quad::gauss_legendre;
 use crate::numeric::{normal_pdf, normal_sf};
+use crate::report::format::{number, probability};
 
 /// Two-sided |z| beyond which a boundary is treated as "never cross"
 /// (`P(|Z| > 9) ≈ 2·10⁻¹⁹`): used when a look spends no α.
@@ -547,6 +549,56 @@ fn solve_bound(masses: &[(f64, f64)], sd: f64, target: f64, cap: f64) -> f64 {
         b = next;
     }
     b
+}
+
+/// `group-sequential, O'Brien–Fleming spending of α = 0.05`.
+impl fmt::Display for GroupSequential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "group-sequential, {} spending of α = {}",
+            self.spending, self.alpha
+        )
+    }
+}
+
+/// One line per look: `look 1 at 25.00%: |z| ≥ 4.333, nominal α 1.473e-5,
+/// cumulative α 1.473e-5`.
+impl fmt::Display for Boundaries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        for (k, t) in self.information_fractions.iter().enumerate() {
+            if k > 0 {
+                writeln!(f)?;
+            }
+            let at = |v: &[f64]| v.get(k).copied().unwrap_or(f64::NAN);
+            write!(
+                f,
+                "look {} at {:.2}%: |z| ≥ {}, nominal α {}, cumulative α {}",
+                k + 1,
+                100.0 * t,
+                number(at(&self.z), p),
+                probability(at(&self.nominal_alpha)),
+                probability(at(&self.cumulative_alpha))
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `group-sequential, power (ρ = 3) spending of α = 0.05: 1 look, α spent
+/// 0.006250`.
+impl fmt::Display for SpendingMonitor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} look{}, α spent {}",
+            self.design,
+            self.looks.len(),
+            if self.looks.len() == 1 { "" } else { "s" },
+            probability(self.spent())
+        )
+    }
 }
 
 #[cfg(test)]

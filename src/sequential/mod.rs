@@ -62,6 +62,8 @@ pub use group::{Boundaries, GroupSequential, MIN_RELATIVE_INCREMENT, SpendingMon
 pub use msprt::{MAX_TAU, MIN_TAU, Msprt, MsprtLook, MsprtMonitor};
 pub use spending::SpendingFunction;
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -150,6 +152,13 @@ pub(crate) fn pooled_z(a: Tally, b: Tally) -> f64 {
         return 0.0;
     }
     (b.rate() - a.rate()) / var.sqrt()
+}
+
+/// `310/12400` (successes/trials).
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.successes, self.trials)
+    }
 }
 
 #[cfg(test)]

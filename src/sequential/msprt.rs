@@ -1,10 +1,13 @@
 //! Mixture sequential probability ratio test for two proportions.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Tally, check_alpha};
 use crate::error::{Error, Result};
 use crate::interval::Interval;
+use crate::report::format::{number, probability, signed_number};
 
 /// A mixture sequential probability ratio test (mSPRT) of `H₀: p_B − p_A = θ₀`
 /// for two binomial rates, with always-valid p-values and confidence sequences
@@ -483,6 +486,52 @@ impl MsprtMonitor {
     /// The test being monitored.
     pub fn test(&self) -> &Msprt {
         &self.test
+    }
+}
+
+/// `mSPRT (α = 0.05, τ = 0.01)`, with the null difference when not 0.
+impl fmt::Display for Msprt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mSPRT (α = {}, τ = {}", self.alpha, self.tau)?;
+        if self.null_difference != 0.0 {
+            write!(f, ", H0 difference {:+}", self.null_difference)?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// `difference +0.01500, always-valid p = 0.02882, confidence sequence
+/// [0.0009656, 0.02903]: reject` (or `: continue`).
+impl fmt::Display for MsprtLook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "difference {}, always-valid p = {}, confidence sequence [{}, {}]: {}",
+            signed_number(self.difference, p),
+            probability(self.p_value),
+            number(self.confidence_sequence.lower, p),
+            number(self.confidence_sequence.upper, p),
+            if self.reject { "reject" } else { "continue" }
+        )
+    }
+}
+
+/// `mSPRT (α = 0.05, τ = 0.01) after 3 looks: p = 0.02882, confidence
+/// sequence [0.0009656, 0.02903]`.
+impl fmt::Display for MsprtMonitor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = f.precision();
+        write!(
+            f,
+            "{} after {} look{}: p = {}, confidence sequence [{}, {}]",
+            self.test,
+            self.looks,
+            if self.looks == 1 { "" } else { "s" },
+            probability(self.p_value),
+            number(self.interval.lower, p),
+            number(self.interval.upper, p)
+        )
     }
 }
 

@@ -1,5 +1,7 @@
 //! Lan–DeMets alpha-spending functions.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -122,5 +124,16 @@ impl SpendingFunction {
             check_positive("rho", rho)?;
         }
         Ok(())
+    }
+}
+
+/// `O'Brien–Fleming`, `Pocock` or `power (ρ = 3)`.
+impl fmt::Display for SpendingFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpendingFunction::OBrienFleming => f.write_str("O'Brien–Fleming"),
+            SpendingFunction::Pocock => f.write_str("Pocock"),
+            SpendingFunction::Power { rho } => write!(f, "power (ρ = {rho})"),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The simulation harness: seeded, parallel, thread-count independent.
 
+use std::fmt;
 use std::num::NonZeroUsize;
 
 use rand::SeedableRng;
@@ -37,6 +38,17 @@ pub enum Allocation {
     /// which gets all of the look's impressions (e.g. which text to repost
     /// today).
     SinglePost,
+}
+
+/// `split` (each look's traffic split by the policy's weights) or `single
+/// post` (each look one post for one arm).
+impl fmt::Display for Allocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Allocation::Split => "split",
+            Allocation::SinglePost => "single post",
+        })
+    }
 }
 
 /// A configured simulation; build with [`Simulation::builder`], run with

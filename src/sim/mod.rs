@@ -59,8 +59,8 @@ pub use post_report::{
     CoverageSummary, PostAnalysis, PostComparisonSummary, PostSimulationReport, TestSummary,
 };
 pub use posts::{
-    IndependentAnalysis, MAX_IMPRESSION_SPREAD, MAX_LOGIT_EFFECT, MAX_MEDIAN_IMPRESSIONS,
-    MAX_POST_IMPRESSIONS, MAX_POSTS_PER_REPLICATION, MAX_SIM_CONCENTRATION, MIN_MEAN_RATE,
+    MAX_IMPRESSION_SPREAD, MAX_LOGIT_EFFECT, MAX_MEDIAN_IMPRESSIONS, MAX_POST_IMPRESSIONS,
+    MAX_POSTS_PER_REPLICATION, MAX_SIM_CONCENTRATION, MIN_MEAN_RATE, MIN_SIM_CONCENTRATION,
     PostDesign, PostReplication, PostSimulation, PostSimulationBuilder, PublicationOrder,
 };
 pub use report::{ReplicationOutcome, SimulationReport};

@@ -1,6 +1,7 @@
 //! Post-level simulation: experiments whose unit is the post (see
 //! [`PostSimulation`] for the model).
 
+use std::fmt;
 use std::num::NonZeroUsize;
 
 use rand::SeedableRng;
@@ -14,13 +15,15 @@ use super::post_report::{
     CoverageSummary, PostAnalysis, PostComparisonSummary, PostSimulationReport, TestSummary,
 };
 use crate::error::{Error, Result};
-use crate::freq::{Proportion, StratifiedTables, t_isf_two_sided, t_two_tail};
+use crate::freq::{Proportion, StratifiedTables};
 use crate::numeric::normal_pdf;
 use crate::numeric::quad::integrate;
 use crate::numeric::sample;
 use crate::repeated::{
-    Block, LogRatioTest, Order, naive_binomial_test, paired_test, post_ratio_test,
+    Block, LogRatioTest, Order, PostVariance, naive_binomial_test, paired_test, post_ratio_test,
+    post_ratio_test_with,
 };
+use crate::report::format::number;
 use crate::validate::{check_open_unit, read};
 
 /// Most posts one replication may publish, `variants × posts per variant`
@@ -43,6 +46,10 @@ pub const MAX_LOGIT_EFFECT: f64 = 3.0;
 /// Largest accepted concentration κ (10⁹, as
 /// [`crate::repeated::MAX_CONCENTRATION`]).
 pub const MAX_SIM_CONCENTRATION: f64 = 1e9;
+/// Smallest accepted concentration κ (10⁻³: posts whose rates are almost
+/// all 0 or 1; below it the Beta shapes `μκ` leave the range where the true
+/// difference `ψ(μ_Bκ) − ψ(μ_Aκ)` is meaningful in `f64`).
+pub const MIN_SIM_CONCENTRATION: f64 = 1e-3;
 
 /// Replications per accumulation chunk: float sums are formed per chunk of
 /// this many consecutive replications and the chunks added in order, so a
@@ -62,6 +69,16 @@ pub enum PublicationOrder {
     /// Every block publishes the variants in their natural order: A always
     /// goes first, so order and variant are confounded.
     AFirst,
+}
+
+/// `alternating order` or `A always first`.
+impl fmt::Display for PublicationOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PublicationOrder::Alternating => "alternating order",
+            PublicationOrder::AFirst => "A always first",
+        })
+    }
 }
 
 /// How the posts of a simulated experiment are arranged.
@@ -124,6 +141,28 @@ impl TryFrom<PostDesignRepr> for PostDesign {
         };
         d.check()?;
         Ok(d)
+    }
+}
+
+/// `8 independent posts per variant` or `10 paired blocks (block SD 0.3000
+/// on the logit scale, alternating order)` (`…, A always first)`; the SD
+/// with 4 significant digits, or the formatter's precision).
+impl fmt::Display for PostDesign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PostDesign::Independent { posts } => {
+                write!(f, "{posts} independent posts per variant")
+            }
+            PostDesign::Paired {
+                blocks,
+                block_sd,
+                order,
+            } => write!(
+                f,
+                "{blocks} paired blocks (block SD {} on the logit scale, {order})",
+                number(block_sd, f.precision())
+            ),
+        }
     }
 }
 
@@ -190,21 +229,6 @@ impl PostDesign {
     }
 }
 
-/// How the independent-posts design is analysed at the post level.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum IndependentAnalysis {
-    /// Welch's t-test on the posts' ½-corrected log rates
-    /// ([`post_ratio_test`]).
-    #[default]
-    Welch,
-    /// Student's t-test with the pooled variance of the posts' ½-corrected
-    /// log rates, `m_A + m_B − 2` degrees of freedom (both variants assumed
-    /// to share the post-to-post variance).
-    PooledT,
-}
-
 /// The simulated data of one replication: every variant's posts, and in a
 /// paired design the order each block was published in.
 ///
@@ -257,6 +281,23 @@ impl TryFrom<PostReplicationRepr> for PostReplication {
             posts: r.posts,
             orders: r.orders,
         })
+    }
+}
+
+/// `2 variants, 8 + 8 posts` (`…, in 8 paired blocks` for a paired
+/// design): the shape of the simulated data.
+impl fmt::Display for PostReplication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} variants, ", self.posts.len())?;
+        for (k, p) in self.posts.iter().enumerate() {
+            let sep = if k == 0 { "" } else { " + " };
+            write!(f, "{sep}{}", p.len())?;
+        }
+        f.write_str(" posts")?;
+        if let Some(orders) = &self.orders {
+            write!(f, ", in {} paired blocks", orders.len())?;
+        }
+        Ok(())
     }
 }
 
@@ -357,11 +398,11 @@ impl PostReplication {
 /// Each variant `v ≥ 1` is compared with variant 0 at level `α`, with
 /// intervals at `1 − α` (see [`PostSimulationReport`]):
 ///
-/// * **post level** — independent posts: [`post_ratio_test`] (Welch on the
-///   posts' log rates `ln((y + ½)/(n + ½))`; or the pooled-variance t, see
-///   [`IndependentAnalysis`]); paired blocks: [`paired_test`] with each
+/// * **post level** — independent posts: [`post_ratio_test_with`] (a
+///   t-test on the posts' log rates `ln((y + ½)/(n + ½))`, pooled spread by
+///   default or Welch's, see [`PostVariance`]); paired blocks: [`paired_test`] with each
 ///   block's order recorded (order-adjusted when both orders occur);
-/// * **unpaired** (paired designs only): [`post_ratio_test`] on the same
+/// * **unpaired** (paired designs only): [`post_ratio_test`] (pooled) on the same
 ///   posts, blocks ignored — what pairing buys;
 /// * **impression level**: [`naive_binomial_test`] on the pooled counts;
 /// * **CMH** (paired designs only): the Cochran–Mantel–Haenszel test with
@@ -408,7 +449,7 @@ impl PostReplication {
 /// # Supported range
 ///
 /// Mean rates in [[`MIN_MEAN_RATE`], 1 − [`MIN_MEAN_RATE`]], κ in
-/// (0, [`MAX_SIM_CONCENTRATION`]], a median of 1 to
+/// [[`MIN_SIM_CONCENTRATION`], [`MAX_SIM_CONCENTRATION`]], a median of 1 to
 /// [`MAX_MEDIAN_IMPRESSIONS`] impressions with a spread factor of 1 to
 /// [`MAX_IMPRESSION_SPREAD`], block-effect SD and first-position effect up
 /// to [`MAX_LOGIT_EFFECT`] in size, at most [`MAX_POSTS_PER_REPLICATION`]
@@ -450,7 +491,7 @@ pub struct PostSimulation {
     seed: u64,
     threads: Option<usize>,
     alpha: f64,
-    independent_analysis: IndependentAnalysis,
+    independent_analysis: PostVariance,
     /// `δ_v` for `v ≥ 1` (filled by `build`).
     truth: Vec<f64>,
 }
@@ -483,7 +524,7 @@ impl PostSimulation {
                 seed: 0,
                 threads: None,
                 alpha: 0.05,
-                independent_analysis: IndependentAnalysis::Welch,
+                independent_analysis: PostVariance::Pooled,
                 truth: Vec::new(),
             },
         }
@@ -572,7 +613,7 @@ impl PostSimulationBuilder {
 
     /// The post-level analysis of independent posts (ignored by paired
     /// designs).
-    pub fn independent_analysis(mut self, analysis: IndependentAnalysis) -> Self {
+    pub fn independent_analysis(mut self, analysis: PostVariance) -> Self {
         self.sim.independent_analysis = analysis;
         self
     }
@@ -584,7 +625,7 @@ impl PostSimulationBuilder {
     ///   or fewer than 2 blocks;
     /// * [`Error::InvalidParameter`] for a mean rate outside
     ///   [[`MIN_MEAN_RATE`], 1 − [`MIN_MEAN_RATE`]] (or NaN), κ not in
-    ///   (0, [`MAX_SIM_CONCENTRATION`]], a median of impressions outside
+    ///   [[`MIN_SIM_CONCENTRATION`], [`MAX_SIM_CONCENTRATION`]], a median of impressions outside
     ///   [1, [`MAX_MEDIAN_IMPRESSIONS`]], a spread outside
     ///   [1, [`MAX_IMPRESSION_SPREAD`]], a block-effect SD outside [0, 3],
     ///   a first-position effect above 3 in size or given for independent
@@ -613,13 +654,7 @@ impl PostSimulationBuilder {
                 expected: "a rate per impression in [1e-9, 1 - 1e-9]",
             });
         }
-        if !(s.concentration > 0.0 && s.concentration <= MAX_SIM_CONCENTRATION) {
-            return Err(Error::InvalidParameter {
-                name: "concentration",
-                value: s.concentration,
-                expected: "a concentration kappa in (0, 1e9]",
-            });
-        }
+        check_concentration(s.concentration)?;
         s.design.check()?;
         if !(1.0..=MAX_MEDIAN_IMPRESSIONS).contains(&s.median_impressions) {
             return Err(Error::InvalidParameter {
@@ -967,18 +1002,9 @@ impl PostSimulation {
                     ),
                 );
             } else {
-                let post = match self.independent_analysis {
-                    IndependentAnalysis::Welch => {
-                        Outcome::of_log_ratio(post_ratio_test(a, b, level).map(|r| r.test))
-                    }
-                    IndependentAnalysis::PooledT => match pooled_t(a, b, level) {
-                        Some((p_value, estimate, lower, upper)) => Outcome::Tested {
-                            p_value,
-                            interval: Some((estimate, lower, upper)),
-                        },
-                        None => Outcome::Undefined,
-                    },
-                };
+                let post = Outcome::of_log_ratio(
+                    post_ratio_test_with(a, b, level, self.independent_analysis).map(|r| r.test),
+                );
                 add(POST_LEVEL, post);
             }
             add(
@@ -1072,8 +1098,8 @@ impl PostSimulation {
         };
         let post_analysis = match (paired, self.independent_analysis) {
             (true, _) => PostAnalysis::PairedT,
-            (false, IndependentAnalysis::Welch) => PostAnalysis::LogRateWelch,
-            (false, IndependentAnalysis::PooledT) => PostAnalysis::LogRatePooledT,
+            (false, PostVariance::Welch) => PostAnalysis::LogRateWelch,
+            (false, PostVariance::Pooled) => PostAnalysis::LogRatePooledT,
         };
         let comparisons = total
             .iter()
@@ -1083,7 +1109,7 @@ impl PostSimulation {
                 true_difference: self.truth[j],
                 log_mean_ratio: (self.rates[j + 1] / self.rates[0]).ln(),
                 post_level: summary(post_analysis, &t[POST_LEVEL]),
-                unpaired: paired.then(|| summary(PostAnalysis::LogRateWelch, &t[UNPAIRED])),
+                unpaired: paired.then(|| summary(PostAnalysis::LogRatePooledT, &t[UNPAIRED])),
                 impression_level: summary(PostAnalysis::ImpressionZ, &t[IMPRESSION]),
                 cmh: paired.then(|| summary(PostAnalysis::Cmh, &t[CMH])),
             })
@@ -1103,30 +1129,17 @@ impl PostSimulation {
     }
 }
 
-/// Student's t-test with pooled variance on the posts' ½-corrected log
-/// rates: `(p-value, estimate, lower, upper)` at `level`, or `None` with
-/// fewer than 3 posts in all or no spread.
-fn pooled_t(a: &[Proportion], b: &[Proportion], level: f64) -> Option<(f64, f64, f64, f64)> {
-    let moments = |posts: &[Proportion]| {
-        let x = |p: &Proportion| ((p.successes() as f64 + 0.5) / (p.trials() as f64 + 0.5)).ln();
-        let m = posts.len() as f64;
-        let mean = posts.iter().map(x).sum::<f64>() / m;
-        let ss: f64 = posts.iter().map(|p| (x(p) - mean).powi(2)).sum();
-        (m, mean, ss)
-    };
-    let ((ma, xa, sa), (mb, xb, sb)) = (moments(a), moments(b));
-    let dof = ma + mb - 2.0;
-    if dof < 1.0 {
-        return None;
+/// κ in [[`MIN_SIM_CONCENTRATION`], [`MAX_SIM_CONCENTRATION`]].
+fn check_concentration(concentration: f64) -> Result<()> {
+    if (MIN_SIM_CONCENTRATION..=MAX_SIM_CONCENTRATION).contains(&concentration) {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "concentration",
+            value: concentration,
+            expected: "a concentration kappa in [1e-3, 1e9]",
+        })
     }
-    let se = ((sa + sb) / dof * (1.0 / ma + 1.0 / mb)).sqrt();
-    if !(se > 0.0 && se.is_finite()) {
-        return None;
-    }
-    let d = xb - xa;
-    let p = t_two_tail(d / se, dof).clamp(0.0, 1.0);
-    let half = t_isf_two_sided(1.0 - level, dof) * se;
-    Some((p, d, d - half, d + half))
 }
 
 /// Reading reports back: the checks of a configuration.
@@ -1146,7 +1159,7 @@ pub(super) fn check_config(
     for &r in rates {
         read::prob("mean rate", r)?;
     }
-    crate::validate::check_positive("concentration", concentration)?;
+    check_concentration(concentration)?;
     design.check()?;
     check_open_unit("alpha", alpha)?;
     Ok(())

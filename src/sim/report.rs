@@ -1,9 +1,12 @@
 //! What a simulation run reports.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::harness::{MAX_LOOK_CELLS, MAX_REPLICATION_IMPRESSIONS, MAX_REPLICATIONS};
 use crate::error::{Error, Result};
+use crate::report::format::number;
 
 /// How one replication ended.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -23,6 +26,36 @@ pub struct ReplicationOutcome {
     /// Expected regret in successes: `Σ_k n_k (p* − p_k)` over the
     /// impressions `n_k` each arm received, `p*` the best true rate.
     pub regret: f64,
+}
+
+/// `stopped at look 5: winner arm 1, 5000 impressions, 265 successes,
+/// regret 25.00` (`ran to the horizon at look 20: no winner, …` when the
+/// rule never stopped it; the regret with 4 significant digits, or the
+/// formatter's precision).
+impl fmt::Display for ReplicationOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at look {}: ",
+            if self.stopped {
+                "stopped"
+            } else {
+                "ran to the horizon"
+            },
+            self.looks
+        )?;
+        match self.winner {
+            Some(k) => write!(f, "winner arm {k}")?,
+            None => f.write_str("no winner")?,
+        }
+        write!(
+            f,
+            ", {} impressions, {} successes, regret {}",
+            self.impressions,
+            self.successes,
+            number(self.regret, f.precision())
+        )
+    }
 }
 
 /// Operating characteristics of a design over many seeded replications.

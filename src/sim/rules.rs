@@ -1,5 +1,7 @@
 //! Stopping rules: when a simulated experiment ends and which variant wins.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::bandit::Tally;
@@ -32,6 +34,19 @@ impl<'a> Look<'a> {
     }
 }
 
+/// `look 3 of 20: arm 0 25/1000, arm 1 40/1000` (the look counted from 1,
+/// each arm's cumulative successes/trials).
+impl fmt::Display for Look<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "look {} of {}:", self.index + 1, self.looks)?;
+        for (k, arm) in self.arms.iter().enumerate() {
+            let sep = if k == 0 { "" } else { "," };
+            write!(f, "{sep} arm {k} {arm}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A [`StoppingRule`]'s verdict at one look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -43,6 +58,17 @@ pub enum Decision {
         /// The arm declared best, if any.
         winner: Option<usize>,
     },
+}
+
+/// `continue`, `stop: winner arm 1` or `stop: no winner`.
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Decision::Continue => f.write_str("continue"),
+            Decision::Stop { winner: Some(k) } => write!(f, "stop: winner arm {k}"),
+            Decision::Stop { winner: None } => f.write_str("stop: no winner"),
+        }
+    }
 }
 
 /// Decides, look by look, whether to stop and which arm wins.
