@@ -104,16 +104,16 @@
 //!   deviations are independent, and what the two posts share cancels.
 //!
 //! Given `τ`, `δ` is normal in closed form (precision-weighted means); `τ`
-//! is integrated by Gauss–Legendre panels laid out from a scan of its
-//! posterior, so `P(δ > 0)`, the mean, the expected losses, the credible
+//! is integrated in `asinh(τ/a)` by nested trapezoid grids (Gauss–Legendre
+//! panels for tails reaching `τ = ∞`), so `P(δ > 0)`, the mean, the expected losses, the credible
 //! interval and `τ`'s median carry `τ`'s uncertainty (not a plug-in) and
 //! involve no simulation. Against mpmath (30-digit one-dimensional integrals
 //! over `τ`, the closed form checked by two-dimensional integrals) on 13
 //! cases — one post per variant with and without a history, several posts,
 //! paired blocks, 0–3 clicks, near-binomial and κ ≈ 5 histories — every
-//! quantity agreed to 1e-8 (the tested tolerance; worst measured 5e-14,
+//! quantity agreed to 1e-8 (the tested tolerance; worst measured 1.3e-15,
 //! `tests/calibration_reference.rs`), and paired blocks agree with scipy's
-//! two-dimensional `dblquad` to 1e-8 (worst 1.2e-13,
+//! two-dimensional `dblquad` to 1e-8 (worst 1.3e-15,
 //! `tests/paired_reference.rs`).
 //!
 //! # Calibration from an account's history
@@ -134,9 +134,10 @@
 //! variant (30/1,000 against 45/1,050) has a 95 % interval for the log rate
 //! ratio of [−6.8, 7.5] with no history and [−0.82, 1.52] with a 40-post
 //! history (τ ≈ 0.38). The history's `τ` quantiles and equivalent
-//! concentrations agree with mpmath to 1e-8 (worst measured 1.4e-14);
-//! fitting 1,000 posts takes about 1 ms and a calibrated comparison of one
-//! post each with that history about 1.1 ms (criterion medians,
+//! concentrations agree with mpmath to 1e-8 (worst measured 7.3e-14);
+//! fitting 1,000 posts takes about 0.2 ms and a calibrated comparison of one
+//! post each with that history about 20 µs (criterion medians on a shared
+//! machine,
 //! `benches/repeated.rs`).
 //!
 //! # Paired posts: the block as the unit
