@@ -30,7 +30,7 @@
 //! whose error bisection no longer reduces are left alone (see
 //! [`integrate_pair`]); chasing the noise once took 600 panels per integral.
 
-use crate::numeric::{bd0, beta_inc_pair_logit, softplus};
+use crate::numeric::{bd0, beta_inc_pair_logit, softplus, trigamma};
 
 /// Drops of the log-density from its mode at which panels start: `d = k²/2`
 /// for `k` = 2, 4, …, 10 standard deviations of a normal shape, then wider
@@ -250,20 +250,6 @@ fn solve_drop(dist: &ZDist, mode: f64, from: f64, side: f64, d: f64, scale: f64)
         }
     }
     0.5 * (lo + hi)
-}
-
-/// `ψ′(x)`, the trigamma function, for `x > 0` (relative error ~1e-10: used
-/// for scales only).
-pub(crate) fn trigamma(x: f64) -> f64 {
-    let mut x = x;
-    let mut acc = 0.0;
-    while x < 10.0 {
-        acc += 1.0 / (x * x);
-        x += 1.0;
-    }
-    let r = 1.0 / x;
-    let r2 = r * r;
-    acc + r + 0.5 * r2 + r * r2 * (1.0 / 6.0 - r2 * (1.0 / 30.0 - r2 * (1.0 / 42.0 - r2 / 30.0)))
 }
 
 /// `(P(X > Y), P(Y > X))` for independent Beta variables, by quadrature in
@@ -613,13 +599,5 @@ mod tests {
         // P(Beta(1, b) < Y) = E[(1 − Y)^b] = 1/(1 + b) for Y uniform.
         let (p, q) = prob_greater(u, LogitBeta { a: 1.0, b: 1e-3 });
         assert!((p - 1.0 / 1.001 * 1e-3).abs() < 1e-15, "{p} {q}");
-    }
-
-    #[test]
-    fn trigamma_values() {
-        // ψ′(1) = π²/6, ψ′(½) = π²/2.
-        let pi2 = std::f64::consts::PI.powi(2);
-        assert!((trigamma(1.0) - pi2 / 6.0).abs() < 1e-10);
-        assert!((trigamma(0.5) - pi2 / 2.0).abs() < 1e-10);
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::hierarchy::{Group, Model, TauPosterior};
 use super::log_rate::post_log_rate;
 use super::{MAX_CONCENTRATION, Proportion};
+use crate::numeric::trigamma;
 use crate::validate::check_open_unit;
 use crate::{Error, Interval, Result};
 
@@ -302,42 +303,9 @@ pub fn equivalent_concentration(rate: f64, tau: f64) -> Result<f64> {
     Ok((0.5 * (lo + hi)).exp())
 }
 
-/// `ψ₁(x)`, the trigamma function, for `x > 0`: the recurrence
-/// `ψ₁(x) = ψ₁(x + 1) + 1/x²` up to `x ≥ 20`, then the asymptotic series
-/// `1/x + 1/(2x²) + Σ B₂ₖ/x^{2k+1}` through `B₁₀` (next term below 1e-17
-/// there).
-fn trigamma(x: f64) -> f64 {
-    let mut x = x;
-    let mut acc = 0.0;
-    while x < 20.0 {
-        acc += 1.0 / (x * x);
-        x += 1.0;
-    }
-    let r = 1.0 / x;
-    let r2 = r * r;
-    let series = r
-        * r2
-        * (1.0 / 6.0 - r2 * (1.0 / 30.0 - r2 * (1.0 / 42.0 - r2 * (1.0 / 30.0 - r2 * 5.0 / 66.0))));
-    acc + (r + 0.5 * r2 + series)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn trigamma_known_values() {
-        let pi2 = std::f64::consts::PI.powi(2);
-        for (x, want) in [
-            (1.0, pi2 / 6.0),
-            (0.5, pi2 / 2.0),
-            (2.0, pi2 / 6.0 - 1.0),
-            (1e-8, 1e16 + pi2 / 6.0),
-        ] {
-            let got = trigamma(x);
-            assert!((got - want).abs() <= 1e-15 * want, "{x}: {got} vs {want}");
-        }
-    }
 
     #[test]
     fn equivalence_inverts_the_spread() {

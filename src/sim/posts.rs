@@ -16,9 +16,9 @@ use super::post_report::{
 };
 use crate::error::{Error, Result};
 use crate::freq::{Proportion, StratifiedTables};
-use crate::numeric::normal_pdf;
 use crate::numeric::quad::integrate;
 use crate::numeric::sample;
+use crate::numeric::{digamma, normal_pdf};
 use crate::repeated::{
     Block, LogRatioTest, Order, PostVariance, naive_binomial_test, paired_test, post_ratio_test,
     post_ratio_test_with,
@@ -738,26 +738,6 @@ fn logit(p: f64) -> f64 {
     p.ln() - (-p).ln_1p()
 }
 
-/// The digamma function `ψ(x)` for `x > 0`: the recurrence
-/// `ψ(x) = ψ(x + 1) − 1/x` up to `x ≥ 10`, then the asymptotic series
-/// `ln x − 1/(2x) − Σ_j B_{2j}/(2j x^{2j})` to `x⁻¹²` (its truncation
-/// error is below 10⁻¹⁵ there).
-fn digamma(x: f64) -> f64 {
-    let mut shift = 0.0;
-    let mut x = x;
-    while x < 10.0 {
-        shift -= 1.0 / x;
-        x += 1.0;
-    }
-    let r = 1.0 / (x * x);
-    // B_2/2, B_4/4, …, B_12/12.
-    let series = r
-        * (1.0 / 12.0
-            - r * (1.0 / 120.0
-                - r * (1.0 / 252.0 - r * (1.0 / 240.0 - r * (1.0 / 132.0 - r * 691.0 / 32760.0)))));
-    shift + x.ln() - 0.5 / x - series
-}
-
 /// How one analysis of one replication ended.
 #[derive(Debug, Clone, Copy)]
 enum Outcome {
@@ -1168,22 +1148,6 @@ pub(super) fn check_config(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn digamma_is_right() {
-        let euler = 0.577_215_664_901_532_9;
-        // A few ulps of the recurrence's sum (terms up to 3 in size).
-        assert!((digamma(1.0) + euler).abs() < 4e-15);
-        assert!((digamma(0.5) + euler + 2.0 * std::f64::consts::LN_2).abs() < 4e-15);
-        // ψ(10) = H_9 − γ.
-        let h9: f64 = (1..10).map(|i| 1.0 / i as f64).sum();
-        assert!((digamma(10.0) - (h9 - euler)).abs() < 1e-14);
-        // ψ(x + 1) = ψ(x) + 1/x across the switch to the series.
-        for x in [0.1, 3.7, 9.5, 40.0, 1e6] {
-            assert!((digamma(x + 1.0) - digamma(x) - 1.0 / x).abs() < 1e-13 * (1.0 + 1.0 / x));
-        }
-        assert!((digamma(1e-12) + 1e12 + euler).abs() < 1e-3);
-    }
 
     #[test]
     fn sigmoid_and_logit_invert() {
