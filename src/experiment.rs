@@ -460,21 +460,7 @@ impl Experiment {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn add_post(&mut self, post: Post) -> Result<()> {
-        if self.variant(post.variant()).is_none() {
-            return Err(Error::UnknownVariant {
-                id: post.variant().to_string(),
-            });
-        }
-        if self.post_index.contains_key(post.id()) {
-            return Err(Error::DuplicatePost {
-                id: post.id().to_string(),
-            });
-        }
-        self.post_index
-            .insert(post.id().to_string(), self.posts.len());
-        self.post_events.admit(post.id());
-        self.posts.push(post);
-        Ok(())
+        self.add_posts([post])
     }
 
     /// Adds several posts, all or nothing.
@@ -484,11 +470,26 @@ impl Experiment {
     /// As [`Experiment::add_post`], for the first post that fails (also
     /// when two of the new posts share an id).
     pub fn add_posts(&mut self, posts: impl IntoIterator<Item = Post>) -> Result<()> {
-        let mut next = self.clone();
-        for p in posts {
-            next.add_post(p)?;
+        let posts: Vec<Post> = posts.into_iter().collect();
+        // Checked in full before anything changes.
+        let mut new_ids = HashSet::with_capacity(posts.len());
+        for p in &posts {
+            if self.variant(p.variant()).is_none() {
+                return Err(Error::UnknownVariant {
+                    id: p.variant().to_string(),
+                });
+            }
+            if self.post_index.contains_key(p.id()) || !new_ids.insert(p.id()) {
+                return Err(Error::DuplicatePost {
+                    id: p.id().to_string(),
+                });
+            }
         }
-        *self = next;
+        for p in posts {
+            self.post_index.insert(p.id().to_string(), self.posts.len());
+            self.post_events.admit(p.id());
+            self.posts.push(p);
+        }
         Ok(())
     }
 
