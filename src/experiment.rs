@@ -732,24 +732,24 @@ impl Experiment {
 
     /// Each post's (or, without posts, each variant's) data for a rate
     /// metric, for the unit-level analysis.
-    fn post_data(&self, metric: &Metric) -> Result<Vec<PostData<'_>>> {
+    fn post_data(&self, metric: &Metric, tally: &Tally) -> Result<Vec<PostData<'_>>> {
         if self.posts.is_empty() {
             return self
                 .variants
                 .iter()
-                .map(|v| {
+                .zip(&tally.variants)
+                .map(|(v, counts)| {
                     Ok(PostData {
                         id: v.id(),
                         variant: v.id(),
                         block: None,
                         at: None,
-                        proportion: proportion(metric, v.id(), &self.counts(v.id())?)?,
+                        proportion: proportion(metric, v.id(), counts)?,
                     })
                 })
                 .collect();
         }
-        for v in &self.variants {
-            let loose = self.unattributed(v.id())?;
+        for (v, loose) in self.variants.iter().zip(&tally.unattributed) {
             if !loose.is_empty() {
                 return Err(Error::DesignMismatch {
                     design: "posts".to_string(),
@@ -765,17 +765,59 @@ impl Experiment {
         }
         self.posts
             .iter()
-            .map(|p| {
+            .zip(&tally.posts)
+            .map(|(p, counts)| {
                 Ok(PostData {
                     id: p.id(),
                     variant: p.variant(),
                     block: p.block(),
                     at: p.publication_time(),
-                    proportion: proportion(metric, p.id(), &self.post_counts(p.id())?)?,
+                    proportion: proportion(metric, p.id(), counts)?,
                 })
             })
             .collect()
     }
+
+    /// Every post's data (its counts plus its events) and every variant's,
+    /// each formed once: what an analysis reads.
+    fn tally(&self) -> Result<Tally> {
+        let unattributed = self
+            .variants
+            .iter()
+            .map(|v| self.unattributed(v.id()))
+            .collect::<Result<Vec<_>>>()?;
+        let position: HashMap<&str, usize> = self
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.id(), i))
+            .collect();
+        let mut variants = unattributed.clone();
+        let mut posts = Vec::with_capacity(self.posts.len());
+        for p in &self.posts {
+            let counts = self.post_counts(p.id())?;
+            if let Some(&i) = position.get(p.variant()) {
+                variants[i] = variants[i]
+                    .checked_add(&counts)
+                    .map_err(|e| in_variant(e, p.variant()))?;
+            }
+            posts.push(counts);
+        }
+        Ok(Tally {
+            posts,
+            variants,
+            unattributed,
+        })
+    }
+}
+
+/// The data an analysis reads, in the experiment's orders: each post's
+/// counts (with its events), each variant's total and each variant's data
+/// not attributed to a post.
+struct Tally {
+    posts: Vec<Counts>,
+    variants: Vec<Counts>,
+    unattributed: Vec<Counts>,
 }
 
 impl Experiment {
@@ -814,10 +856,11 @@ impl Experiment {
     /// level outside (0, 1) or a split that is not positive and finite.
     pub fn analyze_with(&self, metric: &Metric, options: &AnalysisOptions) -> Result<Analysis> {
         let choice = self.design(options)?;
+        let tally = self.tally()?;
         let mut arms = Vec::with_capacity(self.variants.len());
         let mut model = Model::BetaBinomial;
-        for v in &self.variants {
-            let data = metric.extract(v.id(), &self.counts(v.id())?)?;
+        for (v, counts) in self.variants.iter().zip(&tally.variants) {
+            let data = metric.extract(v.id(), counts)?;
             let (numerator, denominator) = match data {
                 MetricData::Binomial { successes, trials } => (successes, trials),
                 MetricData::Poisson { count, exposure } => {
@@ -859,7 +902,7 @@ impl Experiment {
             analyze_arms(names, model, &arms, control, options)?
         };
         if choice.design != Design::RandomisedExposure && model == Model::BetaBinomial {
-            analysis.comparisons = self.compare_units(choice.design, metric, options)?;
+            analysis.comparisons = self.compare_units(choice.design, metric, options, &tally)?;
         }
         analysis.design = choice;
         Ok(analysis)
@@ -872,8 +915,9 @@ impl Experiment {
         design: Design,
         metric: &Metric,
         options: &AnalysisOptions,
+        tally: &Tally,
     ) -> Result<Vec<design::UnitComparison>> {
-        let posts = self.post_data(metric)?;
+        let posts = self.post_data(metric, tally)?;
         if design == Design::PairedPosts {
             design::check_blocks(&posts)?;
         }
