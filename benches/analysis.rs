@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("analyze/paired_50_blocks", |bench| {
         bench.iter(|| black_box(&paired).analyze(&metric))
     });
-    let mut totals = experiment();
+    let totals = experiment();
     totals
         .add_counts("a", counts! { impressions: 61_000, clicks: 1_400 })
         .expect("counts");

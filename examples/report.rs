@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
 
     // 1. Two texts of the same post.
-    let mut exp = Experiment::builder("launch-post")
+    let exp = Experiment::builder("launch-post")
         .variant_full(
             Variant::new("question", "Is your posting schedule too rigid? {link}")?
                 .with_label("Question"),

@@ -27,6 +27,7 @@
 //!   there is no check: impressions of separately published posts are an
 //!   outcome, not a randomised split.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -44,9 +45,7 @@ use crate::freq::{
 };
 use crate::interval::Interval;
 use crate::repeated::AccountHistory;
-use crate::report::format::{
-    fixed, number, percent, probability, sci, signed, signed_number, signed_percent,
-};
+use crate::report::format::{number, probability, signed_number};
 use crate::validate::read;
 use crate::validate::{check_open_unit, check_positive};
 
@@ -369,6 +368,12 @@ pub struct VariantAnalysis {
     pub expected_loss: f64,
     /// Comparison with the control (`None` for the control itself).
     pub vs_control: Option<VsControl>,
+    /// The variant's attributes that differ between the experiment's
+    /// variants (call to action, media, text, tags, ...; see
+    /// [`crate::Variant::attributes`]): what was tested. Empty when the
+    /// analysis was not made from an [`crate::Experiment`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -384,6 +389,8 @@ struct VariantAnalysisRepr {
     prob_best: f64,
     expected_loss: f64,
     vs_control: Option<VsControl>,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
 }
 
 impl TryFrom<VariantAnalysisRepr> for VariantAnalysis {
@@ -402,6 +409,7 @@ impl TryFrom<VariantAnalysisRepr> for VariantAnalysis {
             prob_best: r.prob_best,
             expected_loss: r.expected_loss,
             vs_control: r.vs_control,
+            attributes: r.attributes,
         };
         v.check()?;
         Ok(v)
@@ -542,6 +550,13 @@ pub struct Analysis {
     pub denominator: String,
     /// The model used.
     pub model: Model,
+    /// The unit of every rate, interval end, difference and expected loss
+    /// in [`Analysis::variants`], named for readers of the JSON, e.g.
+    /// `"click_through = clicks / impressions, a fraction: 0.031 is 3.1 %"`. Tables and verdicts print the same
+    /// numbers as percentages and percentage points (pp). Derived from
+    /// the names and the model: a document's own value is not trusted on
+    /// reading.
+    pub rate_unit: String,
     /// Control variant id.
     pub control: String,
     /// Settings used.
@@ -574,6 +589,7 @@ struct AnalysisRepr {
     model: Model,
     control: String,
     options: AnalysisOptions,
+    // `rate_unit` is derived again from the names and the model.
     // Schema versions 1 and 2 analysed impressions only.
     #[serde(default = "impression_level")]
     design: DesignChoice,
@@ -591,6 +607,7 @@ impl TryFrom<AnalysisRepr> for Analysis {
 
     fn try_from(r: AnalysisRepr) -> Result<Self> {
         let a = Analysis {
+            rate_unit: rate_unit(r.model, &r.metric, &r.numerator, &r.denominator),
             experiment: r.experiment,
             metric: r.metric,
             numerator: r.numerator,
@@ -605,6 +622,16 @@ impl TryFrom<AnalysisRepr> for Analysis {
         };
         a.check()?;
         Ok(a)
+    }
+}
+
+/// [`Analysis::rate_unit`]: what a rate of `model` counts, by name.
+fn rate_unit(model: Model, metric: &str, numerator: &str, denominator: &str) -> String {
+    match model {
+        Model::BetaBinomial => {
+            format!("{metric} = {numerator} / {denominator}, a fraction: 0.031 is 3.1 %")
+        }
+        _ => format!("{metric} = {numerator} / {denominator}, events per unit of exposure"),
     }
 }
 
@@ -762,6 +789,7 @@ pub fn analyze_arms(
         None => None,
     };
     Ok(Analysis {
+        rate_unit: rate_unit(model, names.metric, names.numerator, names.denominator),
         experiment: names.experiment.to_string(),
         metric: names.metric.to_string(),
         numerator: names.numerator.to_string(),
@@ -849,6 +877,7 @@ fn assemble<P: Posterior>(
                 prob_best: ranking.prob_best[i],
                 expected_loss: ranking.expected_loss[i],
                 vs_control,
+                attributes: BTreeMap::new(),
             })
         })
         .collect()
@@ -966,35 +995,6 @@ fn count_arms(
     )
 }
 
-fn pct(x: f64) -> String {
-    percent(x, 3)
-}
-
-impl Analysis {
-    fn rate_text(&self, x: f64) -> String {
-        match self.model {
-            Model::BetaBinomial => pct(x),
-            _ => fixed(x, 5),
-        }
-    }
-
-    fn interval_text(&self, i: &Interval) -> String {
-        format!("[{}, {}]", self.rate_text(i.lower), self.rate_text(i.upper))
-    }
-
-    fn comparison_text(&self, c: &VsControl) -> String {
-        match (c.difference_interval, c.ratio_interval) {
-            (Some(d), _) => format!(
-                "[{}, {}] pp",
-                signed(100.0 * d.lower, 3),
-                signed(100.0 * d.upper, 3)
-            ),
-            (None, Some(r)) => format!("ratio [{}, {}]", fixed(r.lower, 3), fixed(r.upper, 3)),
-            (None, None) => "n/a".into(),
-        }
-    }
-}
-
 /// Lookups by id and the leader.
 impl Analysis {
     /// The impression-level figures of variant `id`, if it is one.
@@ -1060,141 +1060,5 @@ impl Analysis {
             tau.upper,
             kappa
         ))
-    }
-}
-
-impl fmt::Display for Analysis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = percent(self.options.level, 0);
-        let (ci_name, cmp_name) = match self.model {
-            Model::BetaBinomial => ("Wilson", "diff"),
-            _ => ("exact", "vs control"),
-        };
-        writeln!(
-            f,
-            "{}: {} ({} / {}), control = {}",
-            self.experiment, self.metric, self.numerator, self.denominator, self.control
-        )?;
-        writeln!(f, "design: {}", self.design)?;
-        if let Some(line) = self.calibration_text() {
-            writeln!(f, "{line}")?;
-        }
-        if !self.comparisons.is_empty() {
-            writeln!(
-                f,
-                "{}-level comparison with {} (the result):",
-                self.design.unit(),
-                self.control
-            )?;
-            for c in &self.comparisons {
-                writeln!(f, "  {}", c)?;
-            }
-        }
-        if self.design.unit() != crate::repeated::UnitOfAnalysis::Impression
-            && self.comparisons.is_empty()
-        {
-            writeln!(
-                f,
-                "{}-level comparison: not available for count-per-exposure metrics; the impression-level figures below do not model post-to-post variation:",
-                self.design.unit()
-            )?;
-        } else if self.design.unit() != crate::repeated::UnitOfAnalysis::Impression {
-            writeln!(
-                f,
-                "impression-level figures, for comparison only (they treat every impression as an independent trial, which posts are not):"
-            )?;
-        }
-        let header = [
-            "variant".to_string(),
-            self.denominator.clone(),
-            self.numerator.clone(),
-            "rate".into(),
-            format!("{level} credible"),
-            format!("{ci_name} {level}"),
-            "P(best)".into(),
-            "exp. loss".into(),
-            "P(>control)".into(),
-            "lift".into(),
-            format!("{cmp_name} {level} CI"),
-            "p (adj.)".into(),
-        ];
-        let rows: Vec<[String; 12]> = self
-            .variants
-            .iter()
-            .map(|v| {
-                let c = v.vs_control.as_ref();
-                [
-                    v.label.clone(),
-                    v.denominator.to_string(),
-                    v.numerator.to_string(),
-                    self.rate_text(v.rate),
-                    self.interval_text(&v.credible_interval),
-                    self.interval_text(&v.confidence_interval),
-                    fixed(v.prob_best, 4),
-                    sci(v.expected_loss, 2),
-                    c.map_or("control".into(), |c| fixed(c.prob_beats_control, 4)),
-                    c.map_or("-".into(), |c| {
-                        c.lift.map_or("n/a".into(), |l| signed_percent(l, 1))
-                    }),
-                    c.map_or("-".into(), |c| self.comparison_text(c)),
-                    c.map_or("-".into(), |c| {
-                        format!("{} ({})", sci(c.p_value, 3), sci(c.adjusted_p_value, 3))
-                    }),
-                ]
-            })
-            .collect();
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| {
-                rows.iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([header[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[String]| {
-            cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect::<Vec<_>>()
-                .join("  ")
-        };
-        writeln!(f, "{}", line(&header).trim_end())?;
-        for r in &rows {
-            writeln!(f, "{}", line(r).trim_end())?;
-        }
-        match &self.srm {
-            Some(srm) => writeln!(
-                f,
-                "sample ratio check: chi-square p = {}{}",
-                fixed(srm.p_value, 4),
-                if srm.mismatch {
-                    "  << MISMATCH: traffic split differs from the plan (p < 0.001)"
-                } else {
-                    " (ok)"
-                }
-            )?,
-            None => writeln!(
-                f,
-                "sample ratio check: none (no split declared; impressions of separately published posts are not a randomised split)"
-            )?,
-        }
-        match self.model {
-            Model::BetaBinomial => write!(
-                f,
-                "impression-level model: every impression an independent trial (post-to-post variation not modelled); Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals",
-                self.options.prior.alpha(),
-                self.options.prior.beta(),
-                self.options.correction
-            ),
-            _ => write!(
-                f,
-                "impression-level model: events Poisson per unit of exposure (post-to-post variation not modelled); Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals",
-                self.options.gamma_prior.shape(),
-                self.options.gamma_prior.rate(),
-                self.options.correction
-            ),
-        }
     }
 }

@@ -101,6 +101,15 @@ pub enum Error {
         /// The repeated name.
         name: String,
     },
+    /// Every declared metric was asked for, but the experiment declares
+    /// none.
+    #[error(
+        "experiment {experiment:?} declares no metrics: add them with ExperimentBuilder::metric, or analyse one with Experiment::analyze"
+    )]
+    NoMetrics {
+        /// The experiment's name.
+        experiment: String,
+    },
     /// A time window's start is after its end.
     #[error("invalid time window: from {from} is after to {to}")]
     InvalidTimeWindow {

@@ -2,6 +2,7 @@
 //! collected for each variant.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,8 +25,10 @@ use crate::{Counts, Error, Metric, Outcome, Post, Result, Tracker, Variant};
 /// - aggregated [`Counts`] through [`Experiment::add_counts`] (an analytics
 ///   export; adding more later accumulates, a "top-up");
 /// - timestamped events through [`Experiment::record`] and friends, kept by
-///   an internal [`Tracker`] fixed to the experiment's variant ids. These
-///   take `&self`, so an `Arc<Experiment>` can ingest from several threads.
+///   an internal [`Tracker`] fixed to the experiment's variant ids.
+///
+/// Both take `&self`, so an `Arc<Experiment>` can ingest events and count
+/// top-ups from several threads.
 ///
 /// The whole state (variants, control, metrics, added counts, events)
 /// round-trips through serde; reading it back re-checks every rule that
@@ -66,7 +69,7 @@ pub struct Experiment {
     design: Option<Design>,
     /// Counts added with `add_counts`, one entry per variant (data not
     /// attributed to a post).
-    counts: BTreeMap<String, Counts>,
+    counts: AddedCounts,
     /// Recorded events, fixed to the variant ids (not attributed to a post).
     events: Tracker,
     /// The posts, in the order added.
@@ -248,6 +251,8 @@ impl Experiment {
     }
 
     /// Adds aggregated counts to variant `id`; adding again accumulates.
+    /// Takes `&self` (the counts sit behind a lock), so a shared
+    /// `Arc<Experiment>` that records events also takes top-ups.
     ///
     /// # Errors
     ///
@@ -260,17 +265,29 @@ impl Experiment {
     /// ```
     /// use postab::{counts, Error, Experiment};
     ///
-    /// let mut exp = Experiment::builder("x").variant("a", "A").variant("b", "B").control("a").build()?;
+    /// let exp = Experiment::builder("x").variant("a", "A").variant("b", "B").control("a").build()?;
     /// exp.add_counts("a", counts! { impressions: 100, clicks: 3 })?;
     /// assert_eq!(
     ///     exp.add_counts("z", counts! { impressions: 1 }),
     ///     Err(Error::UnknownVariant { id: "z".into() })
     /// );
+    ///
+    /// // Shared between threads: a top-up beside live events.
+    /// let shared = std::sync::Arc::new(exp);
+    /// let worker = std::sync::Arc::clone(&shared);
+    /// std::thread::spawn(move || worker.add_counts("a", counts! { impressions: 50, clicks: 2 }))
+    ///     .join()
+    ///     .expect("thread")?;
+    /// assert_eq!(shared.added_counts("a")?.clicks(), 5);
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn add_counts(&mut self, id: &str, counts: Counts) -> Result<()> {
-        let total = self
+    pub fn add_counts(&self, id: &str, counts: Counts) -> Result<()> {
+        let mut added = self
             .counts
+            .0
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let total = added
             .get_mut(id)
             .ok_or_else(|| Error::UnknownVariant { id: id.to_string() })?;
         *total = total.checked_add(&counts).map_err(|e| in_variant(e, id))?;
@@ -283,9 +300,11 @@ impl Experiment {
     /// # Errors
     ///
     /// [`Error::UnknownVariant`] if `id` is not a variant.
-    pub fn added_counts(&self, id: &str) -> Result<&Counts> {
+    pub fn added_counts(&self, id: &str) -> Result<Counts> {
         self.counts
+            .read()
             .get(id)
+            .cloned()
             .ok_or_else(|| Error::UnknownVariant { id: id.to_string() })
     }
 
@@ -427,12 +446,52 @@ impl Experiment {
             control,
             metrics,
             design,
-            counts,
+            counts: AddedCounts(RwLock::new(counts)),
             events,
             posts,
             post_events,
             post_index,
         })
+    }
+}
+
+/// Counts added with [`Experiment::add_counts`], one entry per variant,
+/// behind a lock so that a shared experiment (`Arc<Experiment>`) takes
+/// top-ups as it takes events. Serialised as the plain map.
+#[derive(Default)]
+struct AddedCounts(RwLock<BTreeMap<String, Counts>>);
+
+impl AddedCounts {
+    /// The map, read-locked (a poisoned lock still holds whole counts:
+    /// every change is a single assignment of checked totals).
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Counts>> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Clone for AddedCounts {
+    fn clone(&self) -> Self {
+        AddedCounts(RwLock::new(self.read().clone()))
+    }
+}
+
+impl PartialEq for AddedCounts {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other) || *self.read() == *other.read()
+    }
+}
+
+impl Eq for AddedCounts {}
+
+impl std::fmt::Debug for AddedCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.read().fmt(f)
+    }
+}
+
+impl Serialize for AddedCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.read().serialize(s)
     }
 }
 
@@ -905,7 +964,60 @@ impl Experiment {
             analysis.comparisons = self.compare_units(choice.design, metric, options, &tally)?;
         }
         analysis.design = choice;
+        for (v, attributes) in analysis
+            .variants
+            .iter_mut()
+            .zip(crate::post::differing_attributes(&self.variants))
+        {
+            v.attributes = attributes;
+        }
         Ok(analysis)
+    }
+
+    /// [`Experiment::analyze`] of every declared metric
+    /// ([`ExperimentBuilder::metric`]), in the order declared: clicks and
+    /// reposts in one call, each under the same design.
+    ///
+    /// # Errors
+    /// [`Error::NoMetrics`] when the experiment declares none; otherwise
+    /// the first error of [`Experiment::analyze`].
+    ///
+    /// # Example
+    /// ```
+    /// use postab::{counts, Experiment, Metric};
+    ///
+    /// let exp = Experiment::builder("launch")
+    ///     .variant("q", "Question?")
+    ///     .variant("s", "Statement.")
+    ///     .control("q")
+    ///     .metric(Metric::click_through())
+    ///     .metric(Metric::repost_rate())
+    ///     .build()?;
+    /// exp.add_counts("q", counts! { impressions: 12_400, clicks: 310, reposts: 41 })?;
+    /// exp.add_counts("s", counts! { impressions: 12_100, clicks: 370, reposts: 30 })?;
+    /// let all = exp.analyze_all()?;
+    /// assert_eq!(all.len(), 2);
+    /// assert_eq!(all[1].metric, "repost_rate");
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn analyze_all(&self) -> Result<Vec<Analysis>> {
+        self.analyze_all_with(&AnalysisOptions::default())
+    }
+
+    /// [`Experiment::analyze_all`] with explicit options.
+    ///
+    /// # Errors
+    /// As [`Experiment::analyze_all`] and [`Experiment::analyze_with`].
+    pub fn analyze_all_with(&self, options: &AnalysisOptions) -> Result<Vec<Analysis>> {
+        if self.metrics.is_empty() {
+            return Err(Error::NoMetrics {
+                experiment: self.name.clone(),
+            });
+        }
+        self.metrics
+            .iter()
+            .map(|m| self.analyze_with(m, options))
+            .collect()
     }
 
     /// Every non-control variant against the control at the design's unit,

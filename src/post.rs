@@ -283,6 +283,90 @@ impl Variant {
     pub fn tags(&self) -> &BTreeMap<String, String> {
         &self.tags
     }
+
+    /// Every attribute people vary, by name, as text: `text`,
+    /// `call_to_action` and `link` (`"none"` when absent), `media`,
+    /// `hashtags` (`"#a #b"`, `"none"`), `scheduled_at` (RFC 3339,
+    /// `"none"`), then each tag under its own key (`tag.<key>` if the key
+    /// is one of those names). The label and id are not attributes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::post::{MediaKind, Variant};
+    ///
+    /// let v = Variant::new("cta", "New post {link}")?
+    ///     .with_call_to_action("Read it")
+    ///     .with_media(MediaKind::Image)
+    ///     .with_tag("tone", "warm");
+    /// let a = v.attributes();
+    /// assert_eq!(a.get("call_to_action").map(String::as_str), Some("Read it"));
+    /// assert_eq!(a.get("media").map(String::as_str), Some("image"));
+    /// assert_eq!(a.get("link").map(String::as_str), Some("none"));
+    /// assert_eq!(a.get("tone").map(String::as_str), Some("warm"));
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn attributes(&self) -> BTreeMap<String, String> {
+        let none = || "none".to_string();
+        let mut out = BTreeMap::from([
+            ("text".to_string(), self.text.clone()),
+            (
+                "call_to_action".to_string(),
+                self.call_to_action.clone().unwrap_or_else(none),
+            ),
+            ("link".to_string(), self.link.clone().unwrap_or_else(none)),
+            ("media".to_string(), self.media.to_string()),
+            (
+                "hashtags".to_string(),
+                if self.hashtags.is_empty() {
+                    none()
+                } else {
+                    self.hashtags
+                        .iter()
+                        .map(|h| format!("#{}", h.trim_start_matches('#')))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                },
+            ),
+            (
+                "scheduled_at".to_string(),
+                self.scheduled_at.map_or_else(none, |t| t.to_rfc3339()),
+            ),
+        ]);
+        for (k, v) in &self.tags {
+            let key = if out.contains_key(k) {
+                format!("tag.{k}")
+            } else {
+                k.clone()
+            };
+            out.insert(key, v.clone());
+        }
+        out
+    }
+}
+
+/// For each variant, the [`Variant::attributes`] whose values are not the
+/// same in every variant (a tag one variant lacks reads `"none"`): what
+/// the experiment tested, for reports.
+pub(crate) fn differing_attributes(variants: &[Variant]) -> Vec<BTreeMap<String, String>> {
+    let mut all: Vec<BTreeMap<String, String>> = variants.iter().map(Variant::attributes).collect();
+    let keys: std::collections::BTreeSet<String> =
+        all.iter().flat_map(|a| a.keys().cloned()).collect();
+    for key in keys {
+        let value =
+            |a: &BTreeMap<String, String>| a.get(&key).map_or("none", String::as_str).to_string();
+        let first = all.first().map(value);
+        if all.iter().all(|a| Some(value(a)) == first) {
+            for a in &mut all {
+                a.remove(&key);
+            }
+        } else {
+            for a in &mut all {
+                a.entry(key.clone()).or_insert_with(|| "none".to_string());
+            }
+        }
+    }
+    all
 }
 
 /// One publication of a variant: the unit that posts-as-the-unit analyses

@@ -4,7 +4,7 @@ use postab::analysis::{FittedPosterior, Model};
 use postab::{Error, Experiment, Metric, Outcome, counts};
 
 fn two_arm(a: (u64, u64), b: (u64, u64)) -> Experiment {
-    let mut exp = Experiment::builder("test")
+    let exp = Experiment::builder("test")
         .variant("a", "control text")
         .variant("b", "variant text")
         .control("a")
@@ -19,7 +19,7 @@ fn two_arm(a: (u64, u64), b: (u64, u64)) -> Experiment {
 
 /// Replies per impression for a broadcast (control) and a question post.
 fn replies_report(control: (u64, u64), question: (u64, u64)) -> postab::analysis::Analysis {
-    let mut exp = Experiment::builder("replies")
+    let exp = Experiment::builder("replies")
         .variant("broadcast", "Our new post: {link}")
         .variant("question", "What do you think? {link}")
         .control("broadcast")
@@ -117,7 +117,7 @@ fn zero_traffic_is_an_error_naming_the_variant() {
 
 #[test]
 fn three_arms_are_holm_adjusted() {
-    let mut exp = Experiment::builder("three")
+    let exp = Experiment::builder("three")
         .variant("a", "a")
         .variant("b", "b")
         .variant("c", "c")
@@ -185,4 +185,89 @@ fn sample_ratio_check_only_for_a_declared_split() {
             .to_string()
             .contains("design: randomised exposure (declared; unit: impression)")
     );
+}
+
+/// Issue 13: metrics declared on the builder were stored and never used;
+/// `analyze_all` analyses each of them, in order, under the same design,
+/// and says so plainly when none was declared.
+#[test]
+fn analyze_all_covers_every_declared_metric() -> Result<(), postab::Error> {
+    use postab::{Error, Experiment, Metric, counts};
+    let exp = Experiment::builder("launch")
+        .variant("q", "Question?")
+        .variant("s", "Statement.")
+        .control("q")
+        .metric(Metric::click_through())
+        .metric(Metric::repost_rate())
+        .build()?;
+    exp.add_counts(
+        "q",
+        counts! { impressions: 12_400, clicks: 310, reposts: 41 },
+    )?;
+    exp.add_counts(
+        "s",
+        counts! { impressions: 12_100, clicks: 370, reposts: 30 },
+    )?;
+    let all = exp.analyze_all()?;
+    let names: Vec<&str> = all.iter().map(|a| a.metric.as_str()).collect();
+    assert_eq!(names, ["click_through", "repost_rate"]);
+    assert_eq!(all[0], exp.analyze(&Metric::click_through())?);
+    assert_eq!(all[1], exp.analyze(&Metric::repost_rate())?);
+    assert_eq!(all[1].variant("s").map(|v| v.numerator), Some(30));
+    let bare = Experiment::builder("bare")
+        .variant("q", "Q")
+        .variant("s", "S")
+        .control("q")
+        .build()?;
+    assert_eq!(
+        bare.analyze_all(),
+        Err(Error::NoMetrics {
+            experiment: "bare".into()
+        })
+    );
+    Ok(())
+}
+
+/// Issue 13: the report never showed what differed between the variants.
+/// Attributes the variants share are left out; those that differ are
+/// listed for every variant, a missing one as "none".
+#[test]
+fn the_analysis_names_what_differs() -> Result<(), postab::Error> {
+    use postab::post::MediaKind;
+    use postab::{Experiment, Metric, Variant, counts};
+    let exp = Experiment::builder("cta")
+        .variant_full(
+            Variant::new("plain", "New post {link}")?
+                .with_link("https://example.com/a")
+                .with_media(MediaKind::LinkCard),
+        )
+        .variant_full(
+            Variant::new("cta", "New post {link}")?
+                .with_link("https://example.com/a")
+                .with_media(MediaKind::Image)
+                .with_call_to_action("Read it")
+                .with_tag("tone", "warm"),
+        )
+        .control("plain")
+        .build()?;
+    exp.add_counts("plain", counts! { impressions: 5_000, clicks: 100 })?;
+    exp.add_counts("cta", counts! { impressions: 5_000, clicks: 130 })?;
+    let a = exp.analyze(&Metric::click_through())?;
+    let attrs = |id: &str| {
+        a.variant(id)
+            .map(|v| v.attributes.clone())
+            .unwrap_or_default()
+    };
+    let keys: Vec<String> = attrs("cta").into_keys().collect();
+    assert_eq!(keys, ["call_to_action", "media", "tone"]);
+    assert_eq!(attrs("plain")["call_to_action"], "none");
+    assert_eq!(attrs("plain")["tone"], "none");
+    assert_eq!(attrs("cta")["media"], "image");
+    let text = a.to_string();
+    assert!(
+        text.contains("what differs between the variants:"),
+        "{text}"
+    );
+    assert!(!text.contains("example.com"), "shared link shown: {text}");
+    Ok(())
 }

@@ -1594,7 +1594,7 @@ fn experiment_target(fz: &mut Fuzz) {
         || builder.control(control.clone()).build(),
         |r| result(r, any),
     );
-    let Some(Ok(mut exp)) = built else { return };
+    let Some(Ok(exp)) = built else { return };
     for id in ids.clone() {
         let (s, n) = fz.counts();
         let r = fz.u64();

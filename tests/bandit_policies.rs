@@ -230,3 +230,72 @@ fn bad_input() {
         Err(Error::InvalidParameter { .. })
     ));
 }
+
+/// Issue 13: no bridge from an experiment's counts to a policy's state, and
+/// nothing recorded the chosen variant back. Serving from the experiment
+/// itself: every choice is recorded as an impression, clicks are recorded
+/// by the caller, and Thompson sampling moves traffic to the better text.
+#[test]
+fn an_experiment_drives_a_policy_and_records_its_choices() -> Result<(), Box<dyn std::error::Error>>
+{
+    use postab::bandit::ThompsonBeta;
+    use postab::rand::{RngExt, SeedableRng};
+    use postab::{Experiment, Metric, Outcome};
+    let exp = Experiment::builder("serve")
+        .variant("plain", "New post")
+        .variant("ask", "What do you think?")
+        .control("plain")
+        .build()?;
+    let metric = Metric::click_through();
+    let mut rng = postab::rand::rngs::Xoshiro256PlusPlus::seed_from_u64(13);
+    let at = "2026-11-24T08:00:00Z".parse()?;
+    let rate = |id: &str| if id == "ask" { 0.10 } else { 0.02 };
+    for _ in 0..3_000 {
+        let shown = exp
+            .serve_next(&ThompsonBeta::new(), &metric, at, &mut rng)?
+            .id()
+            .to_string();
+        if rng.random::<f64>() < rate(&shown) {
+            exp.record(&shown, Outcome::Click, at)?;
+        }
+    }
+    let t = exp.tallies(&metric)?;
+    assert_eq!(t[0].trials + t[1].trials, 3_000, "every choice recorded");
+    assert_eq!(t[1].trials, exp.counts("ask")?.impressions());
+    assert!(
+        t[1].trials > 2_400,
+        "the better text gets most traffic: {t:?}"
+    );
+    Ok(())
+}
+
+/// Post by post: the policy picks the variant of each new post, and the
+/// post's counts then belong to that variant; an id in use is refused
+/// without adding anything.
+#[test]
+fn publish_next_adds_the_chosen_post() -> Result<(), Box<dyn std::error::Error>> {
+    use postab::bandit::{FixedSplit, Policy};
+    use postab::{Error, Experiment, Metric, counts};
+    let mut exp = Experiment::builder("posts")
+        .variant("a", "A")
+        .variant("b", "B")
+        .control("a")
+        .build()?;
+    let metric = Metric::click_through();
+    // A split that always picks b: the choice is known in advance.
+    let always_b = FixedSplit::new(vec![0.0, 1.0])?;
+    assert_eq!(always_b.choose_seeded(&exp.tallies(&metric)?, 1)?, 1);
+    let at = "2026-11-24T08:00:00Z".parse()?;
+    let mut rng = postab::rand::rng();
+    let post = exp.publish_next(&always_b, &metric, "p1", at, &mut rng)?;
+    assert_eq!((post.variant(), post.publication_time()), ("b", Some(at)));
+    exp.add_post_counts("p1", counts! { impressions: 1_000, clicks: 30 })?;
+    assert_eq!(exp.tallies(&metric)?[1].successes, 30);
+    let again = exp.publish_next(&always_b, &metric, "p1", at, &mut rng);
+    assert!(
+        matches!(again, Err(Error::DuplicatePost { .. })),
+        "{again:?}"
+    );
+    assert_eq!(exp.posts().len(), 1);
+    Ok(())
+}

@@ -161,7 +161,7 @@ fn posts_without_blocks_are_independent_posts() {
     assert_eq!(c.adjusted_p_value, Some(direct.test.p_value));
 
     // Two totals whose posts are unknown: one post per variant, no test.
-    let mut totals = texts();
+    let totals = texts();
     totals
         .add_counts("question", counts! { impressions: 12_400, clicks: 310 })
         .expect("counts");
@@ -184,7 +184,7 @@ fn posts_without_blocks_are_independent_posts() {
 /// Would catch: a declared randomisation without a split going unchecked.
 #[test]
 fn declared_randomised_exposure_checks_an_equal_split() {
-    let mut exp = Experiment::builder("promoted")
+    let exp = Experiment::builder("promoted")
         .variant("a", "A")
         .variant("b", "B")
         .control("a")
@@ -271,7 +271,7 @@ fn bad_posts_get_typed_errors() {
     ));
 
     // Counts not attributed to posts beside posts.
-    let mut exp = paired();
+    let exp = paired();
     exp.add_counts("statement", counts! { impressions: 500, clicks: 9 })
         .expect("counts");
     let err = exp.analyze(&Metric::click_through()).unwrap_err();

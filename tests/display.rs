@@ -467,7 +467,7 @@ fn designs_and_analyses() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(DesignSource::Declared.to_string(), "declared");
     assert_eq!(DesignSource::Inferred.to_string(), "inferred");
     assert_eq!(Model::GammaPoisson.to_string(), "Gamma-Poisson");
-    let mut exp = Experiment::builder("launch-post")
+    let exp = Experiment::builder("launch-post")
         .variant("question", "Is your posting schedule too rigid? {link}")
         .variant(
             "statement",

@@ -71,7 +71,7 @@ fn duplicate_variant_id() {
 
 #[test]
 fn unknown_variant() {
-    let mut exp = two_variants();
+    let exp = two_variants();
     let unknown = || Error::UnknownVariant { id: "other".into() };
     assert_eq!(
         exp.add_counts("other", counts! { impressions: 1 }),
@@ -199,7 +199,7 @@ fn counter_overflow() {
         }
     );
 
-    let mut exp = two_variants();
+    let exp = two_variants();
     exp.add_counts("question", counts! { impressions: u64::MAX })
         .expect("fits");
     let err = exp
@@ -238,7 +238,7 @@ fn poisoned_counts_are_rejected_by_consumers() {
         Metric::click_through().extract("statement", &poisoned),
         Err(expected.clone())
     );
-    let mut exp = two_variants();
+    let exp = two_variants();
     assert_eq!(exp.add_counts("statement", poisoned), Err(expected));
     assert!(exp.counts("statement").expect("known").is_empty());
 }
@@ -606,7 +606,7 @@ fn open_tracker_learns_ids() {
 
 #[test]
 fn experiment_accumulates_counts_and_events() {
-    let mut exp = two_variants();
+    let exp = two_variants();
     exp.add_counts(
         "question",
         counts! { impressions: 12_400, clicks: 310, reposts: 41 },
@@ -659,7 +659,7 @@ fn experiment_json_round_trip() {
         .with_hashtags(["#socialmedia", "#writing"])
         .with_scheduled_at(t0())
         .with_tag("author", "sam");
-    let mut exp = Experiment::builder("launch-post")
+    let exp = Experiment::builder("launch-post")
         .variant("question", "Is your posting schedule too rigid? {link}")
         .variant_full(rich)
         .variant("cta", "Read why schedules fail {link}")

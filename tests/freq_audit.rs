@@ -612,7 +612,7 @@ fn analysis_of(c: &Value) -> Analysis {
     for k in 0..arms.len() {
         b = b.variant(format!("v{k}"), format!("post text {k}"));
     }
-    let mut exp = b
+    let exp = b
         .control(format!("v{control}"))
         .build()
         .expect("experiment");

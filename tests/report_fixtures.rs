@@ -16,7 +16,7 @@ pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Two texts of the same post, the statement clearly ahead.
 pub fn two_variants() -> Res<Analysis> {
-    let mut exp = Experiment::builder("launch-post")
+    let exp = Experiment::builder("launch-post")
         .variant_full(
             Variant::new("question", "Is your posting schedule too rigid? {link}")?
                 .with_label("Question"),
@@ -81,7 +81,7 @@ pub fn paired() -> Res<Analysis> {
 
 /// Three variants where the control stays ahead.
 pub fn three_variants() -> Res<Analysis> {
-    let mut exp = Experiment::builder("cta")
+    let exp = Experiment::builder("cta")
         .variant_full(Variant::new("plain", "New post: {link}")?.with_label("Plain"))
         .variant_full(Variant::new("ask", "Read it and tell me: {link}")?.with_label("Ask"))
         .variant_full(Variant::new("emoji", "New post {link} (fire)")?.with_label("Emoji"))
@@ -181,7 +181,7 @@ pub fn peeking() -> Res<Vec<SimulationReport>> {
 /// Replies per impression (a count-per-exposure metric, Gamma posteriors).
 pub fn replies() -> Res<Analysis> {
     use postab::Outcome;
-    let mut exp = Experiment::builder("reply-bait")
+    let exp = Experiment::builder("reply-bait")
         .variant_full(Variant::new("plain", "New post: {link}")?.with_label("Plain"))
         .variant_full(Variant::new("ask", "What do you think? {link}")?.with_label("Ask"))
         .control("plain")
@@ -199,7 +199,7 @@ pub fn replies() -> Res<Analysis> {
 /// Two variants with long labels (the legend and the lift plot's title
 /// must grow to fit them).
 pub fn long_labels() -> Res<Analysis> {
-    let mut exp = Experiment::builder("long-labels")
+    let exp = Experiment::builder("long-labels")
         .variant_full(
             Variant::new("question", "Is your posting schedule too rigid? {link}")?
                 .with_label("Question with a call to action at the very end"),
@@ -222,7 +222,7 @@ pub fn many_variants(n: usize) -> Res<Analysis> {
     for i in 0..n {
         b = b.variant(format!("v{i}"), format!("Text number {i} {{link}}"));
     }
-    let mut exp = b.control("v0").build()?;
+    let exp = b.control("v0").build()?;
     for i in 0..n as u64 {
         exp.add_counts(
             &format!("v{i}"),

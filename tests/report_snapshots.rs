@@ -127,6 +127,12 @@ fn three_variant_analysis() -> Res<()> {
     let doc = all_renderings("analysis_three", &a)?;
     assert_eq!(doc.body, Body::Analysis(a.clone()));
     assert!(a.markdown().contains("Plain (control) stays ahead"));
+    // What was tested: the texts differ and are shown, in text and Markdown.
+    assert!(a.text().contains("what differs between the variants:"));
+    assert!(
+        a.markdown()
+            .contains("| Ask | Read it and tell me: {link} |")
+    );
     Ok(())
 }
 
@@ -235,5 +241,44 @@ fn version_2_analysis_still_reads() -> Res<()> {
     };
     assert_eq!(a.design.design, postab::design::Design::RandomisedExposure);
     assert!(a.comparisons.is_empty() && a.srm.is_none());
+    Ok(())
+}
+
+/// Issue 13: the table printed expected loss as a rate (`6.50e-6`) while
+/// the verdict said "0.00065 percentage points". One unit now: the leader's
+/// loss reads the same in the table (pp), the verdict (percentage points)
+/// and Markdown, and the JSON keeps the raw fraction with its unit named.
+#[test]
+fn expected_loss_reads_in_one_unit() -> Res<()> {
+    let a = fixtures::three_variants()?;
+    let leader = a.variant(a.leader()).ok_or("the leader")?;
+    let text = a.text();
+    let verdict = text.lines().last().ok_or("a verdict")?;
+    let words = verdict
+        .split("risks losing ")
+        .nth(1)
+        .and_then(|s| s.split(" percentage points").next())
+        .ok_or_else(|| format!("no loss in the verdict: {verdict}"))?;
+    let row = text
+        .lines()
+        .find(|l| l.starts_with(leader.label.as_str()) && l.contains(" pp "))
+        .ok_or("the leader's row")?;
+    assert!(row.contains(&format!(" {words} pp ")), "{row} vs {verdict}");
+    let shown: f64 = words.parse()?;
+    let exact = 100.0 * leader.expected_loss;
+    assert!((shown - exact).abs() <= 0.05 * exact, "{shown} vs {exact}");
+    assert!(a.markdown().contains(&format!("| {words} pp |")));
+    let json: serde_json::Value = serde_json::from_str(&a.to_json()?)?;
+    assert_eq!(
+        json["result"]["rate_unit"],
+        "click_through = clicks / impressions, a fraction: 0.031 is 3.1 %"
+    );
+    let losses: Vec<f64> = json["result"]["variants"]
+        .as_array()
+        .ok_or("variants")?
+        .iter()
+        .filter_map(|v| v["expected_loss"].as_f64())
+        .collect();
+    assert!(losses.contains(&leader.expected_loss));
     Ok(())
 }

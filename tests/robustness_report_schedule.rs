@@ -38,7 +38,7 @@ fn at(s: &str) -> DateTime<Utc> {
 
 #[test]
 fn per_exposure_analysis_with_zero_control_events_reads_back() {
-    let mut exp = Experiment::builder("replies")
+    let exp = Experiment::builder("replies")
         .variant("a", "A")
         .variant("b", "B")
         .control("a")
@@ -372,7 +372,7 @@ fn experiment_validation_is_linear_in_variants() {
 // ---------------------------------------------------------------------------
 
 fn two_arm_analysis() -> Analysis {
-    let mut exp = Experiment::builder("x")
+    let exp = Experiment::builder("x")
         .variant("a", "A")
         .variant("b", "B")
         .control("a")
@@ -606,7 +606,7 @@ fn overdispersion_fit_beyond_2_pow_53_trials_is_a_typed_error() {
 
 #[test]
 fn verdict_with_a_fitted_prior_never_says_nan() {
-    let mut exp = Experiment::builder("fitted")
+    let exp = Experiment::builder("fitted")
         .variant("a", "A")
         .variant("b", "B")
         .control("a")

@@ -17,6 +17,15 @@
 //! | [`EpsilonGreedy`] | explore uniformly with probability ε, else play the best mean |
 //! | [`FixedSplit`], [`EvenSplit`] | a classic A/B test: fixed allocation weights |
 //!
+//! An [`Experiment`](crate::Experiment) is a policy's state and records its
+//! choices: [`Experiment::tallies`](crate::Experiment::tallies) gives each
+//! variant's tally for a metric,
+//! [`Experiment::publish_next`](crate::Experiment::publish_next) adds the
+//! next post as the variant the policy picks (its clicks then count for
+//! that variant), and
+//! [`Experiment::serve_next`](crate::Experiment::serve_next) records one
+//! exposure of the picked variant.
+//!
 //! # Example
 //! ```
 //! use postab::bandit::{Policy, ThompsonBeta};
@@ -33,6 +42,7 @@
 //! # Ok::<(), postab::Error>(())
 //! ```
 
+mod experiment;
 mod fixed;
 mod greedy;
 mod thompson;

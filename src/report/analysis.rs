@@ -1,5 +1,7 @@
 //! Renderings of an experiment's [`Analysis`].
 
+use std::fmt;
+
 use super::format::{Table, fixed, percent, prob_words, sci, signed, signed_percent, significant};
 use super::{Body, Document, Render};
 use crate::analysis::{Analysis, Model, VariantAnalysis};
@@ -10,11 +12,39 @@ use crate::repeated::{OrderEffect, UnitOfAnalysis};
 /// Posterior probability from which a comparison is called conclusive.
 const CONCLUSIVE: f64 = 0.95;
 
-/// An amount of the metric in words: percentage points for rates, raw
-/// units per denominator for counts.
+/// A rate as a person reads it: a percentage for a rate of successes per
+/// trial (`3.125%`), 4 significant digits for events per unit of exposure.
+fn rate(a: &Analysis, x: f64) -> String {
+    match a.model {
+        Model::BetaBinomial => percent(x, 3),
+        _ => significant(x, 4),
+    }
+}
+
+/// An interval of rates, `[2.950%, 3.214%]`.
+fn interval(a: &Analysis, i: &Interval) -> String {
+    format!("[{}, {}]", rate(a, i.lower), rate(a, i.upper))
+}
+
+/// A difference or loss of rates, in the one unit that tables and
+/// verdicts share: percentage points for a rate of successes per trial
+/// (`0.065 pp`), events per unit of exposure otherwise (`0.0012`). The
+/// JSON keeps raw fractions and names them in [`Analysis::rate_unit`].
+fn points(a: &Analysis, x: f64) -> String {
+    match a.model {
+        Model::BetaBinomial => format!("{} pp", significant(100.0 * x, 2)),
+        _ => significant(x, 2),
+    }
+}
+
+/// The same amount in words for a verdict.
 fn amount(a: &Analysis, x: f64) -> String {
     match a.model {
-        Model::BetaBinomial => format!("{} points of {}", significant(100.0 * x, 2), a.metric),
+        Model::BetaBinomial => format!(
+            "{} percentage points of {}",
+            significant(100.0 * x, 2),
+            a.metric
+        ),
         _ => format!(
             "{} of {} ({} per unit of {})",
             significant(x, 2),
@@ -23,17 +53,6 @@ fn amount(a: &Analysis, x: f64) -> String {
             a.denominator
         ),
     }
-}
-
-fn rate(a: &Analysis, x: f64) -> String {
-    match a.model {
-        Model::BetaBinomial => percent(x, 3),
-        _ => significant(x, 4),
-    }
-}
-
-fn interval(a: &Analysis, i: &Interval) -> String {
-    format!("{} – {}", rate(a, i.lower), rate(a, i.upper))
 }
 
 fn name(v: &VariantAnalysis) -> &str {
@@ -262,11 +281,13 @@ fn impression_verdict(a: &Analysis) -> String {
     out
 }
 
+/// The impression-level table, one row per variant: the same table in
+/// text (`Display`) and Markdown.
 fn table(a: &Analysis) -> Table {
     let level = percent(a.options.level, 0);
-    let cmp = match a.model {
-        Model::BetaBinomial => format!("difference {level} CI"),
-        _ => format!("ratio {level} CI"),
+    let (ci_name, cmp) = match a.model {
+        Model::BetaBinomial => ("Wilson", "difference"),
+        _ => ("exact", "ratio"),
     };
     let mut t = Table::new([
         "variant".to_string(),
@@ -274,11 +295,12 @@ fn table(a: &Analysis) -> Table {
         a.numerator.clone(),
         "rate".into(),
         format!("{level} credible"),
+        format!("{ci_name} {level}"),
         "P(best)".into(),
         "expected loss".into(),
         "P(> control)".into(),
         "lift".into(),
-        cmp,
+        format!("{cmp} {level} CI"),
         "p (adjusted)".into(),
     ]);
     for v in &a.variants {
@@ -290,25 +312,136 @@ fn table(a: &Analysis) -> Table {
             v.numerator.to_string(),
             rate(a, v.rate),
             interval(a, &v.credible_interval),
+            interval(a, &v.confidence_interval),
             fixed(v.prob_best, 4),
-            sci(v.expected_loss, 2),
+            points(a, v.expected_loss),
             c.map_or("control".into(), |c| fixed(c.prob_beats_control, 4)),
             c.map_or_else(dash, |c| {
                 c.lift.map_or("n/a".into(), |l| signed_percent(l, 1))
             }),
             c.map_or_else(dash, |c| match (c.difference_interval, c.ratio_interval) {
                 (Some(d), _) => format!(
-                    "{} – {} pp",
+                    "[{}, {}] pp",
                     signed(100.0 * d.lower, 3),
                     signed(100.0 * d.upper, 3)
                 ),
-                (None, Some(r)) => format!("{} – {}", fixed(r.lower, 3), fixed(r.upper, 3)),
+                (None, Some(r)) => format!("[{}, {}]", fixed(r.lower, 3), fixed(r.upper, 3)),
                 (None, None) => "n/a".into(),
             }),
-            c.map_or_else(dash, |c| sci(c.adjusted_p_value, 3)),
+            c.map_or_else(dash, |c| {
+                format!("{} ({})", sci(c.p_value, 3), sci(c.adjusted_p_value, 3))
+            }),
         ]);
     }
     t
+}
+
+/// Longest attribute value a table shows before cutting it with `…`.
+const ATTRIBUTE_WIDTH: usize = 60;
+
+/// What differs between the variants (their differing attributes), one
+/// row per variant; `None` when nothing is known to differ.
+fn differences(a: &Analysis) -> Option<Table> {
+    let keys: std::collections::BTreeSet<&str> = a
+        .variants
+        .iter()
+        .flat_map(|v| v.attributes.keys().map(String::as_str))
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(std::iter::once("variant").chain(keys.iter().copied()));
+    for v in &a.variants {
+        let mut row = vec![name(v).to_string()];
+        for k in &keys {
+            let value = v.attributes.get(*k).map_or("none", String::as_str);
+            row.push(if value.chars().count() > ATTRIBUTE_WIDTH {
+                let cut: String = value.chars().take(ATTRIBUTE_WIDTH - 1).collect();
+                format!("{cut}…")
+            } else {
+                value.to_string()
+            });
+        }
+        t.row(row);
+    }
+    Some(t)
+}
+
+/// The sample-ratio and model notes under the table.
+fn notes(a: &Analysis) -> [String; 2] {
+    let srm = match &a.srm {
+        Some(srm) => format!(
+            "sample ratio check: chi-square p = {}{}",
+            fixed(srm.p_value, 4),
+            if srm.mismatch {
+                "  << MISMATCH: traffic split differs from the plan (p < 0.001)"
+            } else {
+                " (ok)"
+            }
+        ),
+        None => "sample ratio check: none (no split declared; impressions of separately published posts are not a randomised split)".into(),
+    };
+    let model = match a.model {
+        Model::BetaBinomial => format!(
+            "impression-level model: every impression an independent trial (post-to-post variation not modelled); Beta({}, {}) prior, exact posterior probabilities; two-sided pooled z-test vs control, {:?}-adjusted; Wilson and Newcombe intervals; differences and expected losses in percentage points (pp)",
+            a.options.prior.alpha(),
+            a.options.prior.beta(),
+            a.options.correction
+        ),
+        _ => format!(
+            "impression-level model: events Poisson per unit of exposure (post-to-post variation not modelled); Gamma({}, {}) prior (shape, rate), exact posterior probabilities; two-sided exact conditional Poisson test vs control, {:?}-adjusted; exact Poisson intervals; expected losses in {} per unit of {}",
+            a.options.gamma_prior.shape(),
+            a.options.gamma_prior.rate(),
+            a.options.correction,
+            a.numerator,
+            a.denominator
+        ),
+    };
+    [srm, model]
+}
+
+/// The design, the unit-level result (post designs) and the
+/// impression-level table with its notes.
+impl fmt::Display for Analysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: {} ({} / {}), control = {}",
+            self.experiment, self.metric, self.numerator, self.denominator, self.control
+        )?;
+        writeln!(f, "design: {}", self.design)?;
+        if let Some(line) = self.calibration_text() {
+            writeln!(f, "{line}")?;
+        }
+        if let Some(t) = differences(self) {
+            write!(f, "what differs between the variants:\n{}", t.text())?;
+        }
+        let post_design = self.design.unit() != UnitOfAnalysis::Impression;
+        if !self.comparisons.is_empty() {
+            writeln!(
+                f,
+                "{}-level comparison with {} (the result):",
+                self.design.unit(),
+                self.control
+            )?;
+            for c in &self.comparisons {
+                writeln!(f, "  {c}")?;
+            }
+            writeln!(
+                f,
+                "impression-level figures, for comparison only (they treat every impression as an independent trial, which posts are not):"
+            )?;
+        } else if post_design {
+            writeln!(
+                f,
+                "{}-level comparison: not available for count-per-exposure metrics; the impression-level figures below do not model post-to-post variation:",
+                self.design.unit()
+            )?;
+        }
+        write!(f, "{}", table(self).text())?;
+        let [srm, model] = notes(self);
+        write!(f, "{srm}\n{model}")
+    }
 }
 
 impl Render for Analysis {
@@ -317,12 +450,8 @@ impl Render for Analysis {
     }
 
     fn markdown(&self) -> String {
-        // The model and sample-ratio notes are the last two lines of the
-        // `Display` table, kept in one place.
-        let display = self.to_string();
-        let notes: Vec<&str> = display.lines().rev().take(2).collect();
         let mut out = format!(
-            "## {}: {} ({} / {})\n\n**Design:** {}\n\n{}{}\n\n",
+            "## {}: {} ({} / {})\n\n**Design:** {}\n\n{}{}{}\n\n",
             self.experiment,
             self.metric,
             self.numerator,
@@ -330,6 +459,10 @@ impl Render for Analysis {
             self.design,
             self.calibration_text()
                 .map_or(String::new(), |c| format!("**History:** {c}\n\n")),
+            differences(self).map_or(String::new(), |t| format!(
+                "**What differs between the variants:**\n\n{}\n",
+                t.markdown()
+            )),
             verdict(self),
         );
         if !self.comparisons.is_empty() {
@@ -342,7 +475,7 @@ impl Render for Analysis {
         }
         out.push_str(&table(self).markdown());
         out.push('\n');
-        for n in notes.iter().rev() {
+        for n in notes(self) {
             out.push_str(&format!("* {n}\n"));
         }
         out

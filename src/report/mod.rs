@@ -28,6 +28,9 @@
 //!
 //! * `analysis`: [`Analysis`] — `experiment`, `metric`, `numerator`,
 //!   `denominator` (names), `model` (`"BetaBinomial"` | `"GammaPoisson"`),
+//!   `rate_unit` (what every rate, difference and loss in `variants` counts,
+//!   e.g. `"click_through = clicks / impressions, a fraction: 0.031 is 3.1
+//!   %"`),
 //!   `control` (variant id), `options`, `design` (`design`:
 //!   `"randomised_exposure"` | `"independent_posts"` | `"paired_posts"`,
 //!   `source`: `"declared"` | `"inferred"`, `reason`), `comparisons` (the
