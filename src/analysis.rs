@@ -1050,15 +1050,6 @@ impl Analysis {
         if self.comparisons.is_empty() {
             return None;
         }
-        let tau = h.tau_interval(0.9).ok()?;
-        let kappa = h.concentration_median().ok()?;
-        Some(format!(
-            "calibrated to the account: {} past posts; post-to-post SD of the log rate {:.2} (90 % interval {:.2} to {:.2}; a Beta–Binomial concentration of about {:.0})",
-            h.posts().len(),
-            h.tau_median(),
-            tau.lower,
-            tau.upper,
-            kappa
-        ))
+        Some(format!("calibrated to the account: {h}"))
     }
 }

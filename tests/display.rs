@@ -850,3 +850,28 @@ fn posts_events_and_metric_data() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(PostVariance::Welch.to_string(), "Welch");
     Ok(())
 }
+
+#[test]
+fn account_history_reads_as_a_fit() -> Result<(), postab::Error> {
+    use postab::repeated::{AccountHistory, Proportion};
+    let posts: Vec<Proportion> = (0..12u64)
+        .map(|i| Proportion::new(20 + (i * 7) % 13, 1_000 + 50 * i))
+        .collect::<Result<_, _>>()?;
+    let h = AccountHistory::fit(&posts)?;
+    let text = h.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "12 past posts; post-to-post SD of the log rate {:.2} (90 % interval ",
+            h.tau_median()
+        )),
+        "{text}"
+    );
+    let kappa = h.concentration_median()?;
+    assert!(
+        text.ends_with(&format!(
+            "a Beta–Binomial concentration of about {kappa:.0})"
+        )),
+        "{text}"
+    );
+    Ok(())
+}

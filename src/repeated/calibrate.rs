@@ -246,6 +246,28 @@ impl AccountHistory {
     }
 }
 
+/// `1000 past posts; post-to-post SD of the log rate 0.31 (90 % interval
+/// 0.28 to 0.35; a Beta–Binomial concentration of about 520)`: the fit in
+/// words (the concentration is left out when the pooled rate is 0 or 1).
+impl std::fmt::Display for AccountHistory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} past posts; post-to-post SD of the log rate {:.2}",
+            self.posts.len(),
+            self.tau_median()
+        )?;
+        if let Ok(tau) = self.tau_interval(0.9) {
+            write!(f, " (90 % interval {:.2} to {:.2}", tau.lower, tau.upper)?;
+            if let Ok(kappa) = self.concentration_median() {
+                write!(f, "; a Beta–Binomial concentration of about {kappa:.0}")?;
+            }
+            write!(f, ")")?;
+        }
+        Ok(())
+    }
+}
+
 /// The Beta–Binomial concentration `κ` whose posts' log rates spread by
 /// `tau` at mean rate `rate`: the root of `ψ₁(rate·κ) − ψ₁(κ) = τ²`
 /// (`Var(ln p)` for `p ~ Beta(rate·κ, (1 − rate)κ)`, decreasing in `κ`),
