@@ -230,6 +230,7 @@ pub mod interval;
 pub mod metric;
 pub mod numeric;
 pub mod outcome;
+pub mod poll;
 pub mod post;
 pub mod repeated;
 pub mod report;

@@ -15,7 +15,7 @@ fn data(name: &str) -> String {
     format!("{}/examples/data/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// 1. Two texts for the same blog post: which one wins, and how sure?
+/// Story 1: Two texts for the same blog post: which one wins, and how sure?
 #[test]
 fn two_texts() -> Res {
     let exp = Experiment::builder("launch-post")
@@ -39,7 +39,7 @@ fn two_texts() -> Res {
     Ok(())
 }
 
-/// 2. A call to action or none, with live events arriving from several
+/// Story 2: A call to action or none, with live events arriving from several
 /// threads and an export top-up.
 #[test]
 fn call_to_action_with_live_events() -> Res {
@@ -86,7 +86,7 @@ fn call_to_action_with_live_events() -> Res {
     Ok(())
 }
 
-/// 3. The best hour: the same posts by London and by Los Angeles hour.
+/// Story 3: The best hour: the same posts by London and by Los Angeles hour.
 #[test]
 fn best_hour_london_vs_los_angeles() -> Res {
     use postab::bayes::BetaPrior;
@@ -110,7 +110,7 @@ fn best_hour_london_vs_los_angeles() -> Res {
     Ok(())
 }
 
-/// 4. Planning: how many impressions, or how many blog posts tweeted once
+/// Story 4: Planning: how many impressions, or how many blog posts tweeted once
 /// per text, to see the lift we care about?
 #[test]
 fn planning() -> Res {
@@ -133,7 +133,7 @@ fn planning() -> Res {
     Ok(())
 }
 
-/// 5. Clicks and reposts in one call.
+/// Story 5: Clicks and reposts in one call.
 #[test]
 fn clicks_and_reposts() -> Res {
     let exp = Experiment::builder("hooks")
@@ -158,7 +158,7 @@ fn clicks_and_reposts() -> Res {
     Ok(())
 }
 
-/// 6. A three-way bandit over a month of daily posts: the policy picks
+/// Story 6: A three-way bandit over a month of daily posts: the policy picks
 /// each day's text from the experiment's own data, and each post's
 /// reposts count for the text it chose.
 #[test]
@@ -203,7 +203,7 @@ fn three_way_bandit() -> Res {
     Ok(())
 }
 
-/// 7. An X analytics export: read it, group posts by the tags in their
+/// Story 7: An X analytics export: read it, group posts by the tags in their
 /// text, analyse with the posts as the unit.
 #[test]
 fn x_export() -> Res {
@@ -226,7 +226,7 @@ fn x_export() -> Res {
     Ok(())
 }
 
-/// 8. A report with plots: text, Markdown, JSON and SVG files.
+/// Story 8: A report with plots: text, Markdown, JSON and SVG files.
 #[cfg(feature = "plot")]
 #[test]
 fn report_with_plots() -> Res {

@@ -390,7 +390,8 @@ impl Posterior for BetaPosterior {
     }
 
     fn singular_ends(&self) -> (bool, bool) {
-        (self.alpha < 1.0, self.beta < 1.0)
+        use super::posterior::rough_end;
+        (rough_end(self.alpha), rough_end(self.beta))
     }
 
     fn ln_pdf_kernel(&self) -> LnPdf {

@@ -213,7 +213,7 @@ impl Posterior for GammaPosterior {
     }
 
     fn singular_ends(&self) -> (bool, bool) {
-        (self.shape < 1.0, false)
+        (super::posterior::rough_end(self.shape), false)
     }
 
     fn ln_pdf_kernel(&self) -> LnPdf {
