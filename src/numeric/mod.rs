@@ -49,6 +49,7 @@ pub use gamma_inc::{
     MAX_GAMMA_SHAPE, chi2_sf, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q,
 };
 pub use normal::{normal_cdf, normal_isf, normal_pdf, normal_quantile, normal_sf};
+pub(crate) use optimize::golden_max;
 pub use optimize::nelder_mead;
 pub use polygamma::{digamma, trigamma};
 pub use stirling::{bd0, ln_beta, ln_beta_dev, ln_gamma, stirlerr};

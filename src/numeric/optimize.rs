@@ -93,3 +93,45 @@ pub fn nelder_mead(
     let (x, v) = simplex.swap_remove(0);
     (x, v)
 }
+
+/// Golden-section search for the maximum of `f` on `[lo, hi]`; returns the
+/// best point and value. Non-finite values count as −∞.
+pub(crate) fn golden_max(
+    mut lo: f64,
+    mut hi: f64,
+    steps: usize,
+    mut f: impl FnMut(f64) -> f64,
+) -> (f64, f64) {
+    const INV_PHI: f64 = 0.618_033_988_749_894_9;
+    let mut eval = |x: f64| {
+        let v = f(x);
+        if v.is_finite() { v } else { f64::NEG_INFINITY }
+    };
+    let mut x1 = hi - INV_PHI * (hi - lo);
+    let mut x2 = lo + INV_PHI * (hi - lo);
+    let (mut f1, mut f2) = (eval(x1), eval(x2));
+    for _ in 0..steps {
+        if f1 >= f2 {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - INV_PHI * (hi - lo);
+            f1 = eval(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + INV_PHI * (hi - lo);
+            f2 = eval(x2);
+        }
+    }
+    // The ends are candidates too: the maximum may sit on the bracket edge.
+    let mut best = if f1 >= f2 { (x1, f1) } else { (x2, f2) };
+    for x in [lo, hi] {
+        let v = eval(x);
+        if v > best.1 {
+            best = (x, v);
+        }
+    }
+    best
+}

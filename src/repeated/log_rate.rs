@@ -271,14 +271,19 @@ pub(super) fn post_log_rate(p: Proportion) -> (f64, f64) {
 
 /// `ln((y + ½)/(n + ½))` of each post with trials, summarised.
 fn log_rates(posts: &[Proportion], group: &str) -> Result<SampleSummary> {
-    let x: Vec<f64> = posts
-        .iter()
-        .filter(|p| p.trials() > 0)
-        .map(|&p| {
+    summarise(
+        posts.iter().filter(|p| p.trials() > 0).map(|&p| {
             let (y, n) = corrected(p);
             (y / n).ln()
-        })
-        .collect();
+        }),
+        group,
+    )
+}
+
+/// Mean, SD and count of the per-post log rates `x` of `group` (at least
+/// 2 posts).
+pub(super) fn summarise(x: impl Iterator<Item = f64>, group: &str) -> Result<SampleSummary> {
+    let x: Vec<f64> = x.collect();
     let m = x.len();
     if m < 2 {
         return Err(Error::TooFewPosts {
@@ -339,7 +344,17 @@ pub fn post_ratio_test_with(
     variance: PostVariance,
 ) -> Result<PostRatioComparison> {
     check_open_unit("level", level)?;
-    let (sa, sb) = (log_rates(a, "A")?, log_rates(b, "B")?);
+    compare_log_rates(log_rates(a, "A")?, log_rates(b, "B")?, level, variance)
+}
+
+/// The t-test of B's mean per-post log rate minus A's, from their
+/// summaries (the shared step of rate and count metrics).
+pub(super) fn compare_log_rates(
+    sa: SampleSummary,
+    sb: SampleSummary,
+    level: f64,
+    variance: PostVariance,
+) -> Result<PostRatioComparison> {
     let test = match variance {
         PostVariance::Welch => {
             LogRatioTest::from_welch(&welch_t_test(sa, sb, Alternative::TwoSided, level)?, level)
