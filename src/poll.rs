@@ -128,7 +128,7 @@ where
 
 /// Analyses a single-choice poll: `options` are (text, votes) pairs;
 /// `level` is the level of the intervals; `prior` the Dirichlet prior per
-/// option (1 = uniform, 0.5 = Jeffreys). See the [module docs](self) for
+/// option (1 = uniform, 0.5 = Jeffreys). See the [module docs](crate::poll) for
 /// the model.
 ///
 /// # Errors

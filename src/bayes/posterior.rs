@@ -28,7 +28,7 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
     fn support(&self) -> (f64, f64);
     /// Whether the density is rough at the lower / upper end of the
     /// support, beyond what polynomial quadrature panels resolve: unbounded
-    /// (a shape below 1) or a low fractional power (see [`rough_end`]).
+    /// (a shape below 1) or a fractional power `x^(α−1)` with `α` below 12.
     fn singular_ends(&self) -> (bool, bool);
     /// The log-density in the fast, accurate form used by quadrature.
     fn ln_pdf_kernel(&self) -> LnPdf;

@@ -209,6 +209,14 @@
 //! `combine_effects` to 1e-12 relative (p-values and interval ends to
 //! 1e-10) on 12 block sets of 2–40 blocks (`tests/paired_reference.rs`).
 //!
+//! # Counts per post
+//!
+//! Without impressions (likes, reposts and replies on Bluesky or
+//! Mastodon), a post's count over an exposure the caller chooses (1 per
+//! post, or followers in thousands) is the observation:
+//! [`fit_negative_binomial`] fits the post-to-post spread (Gamma–Poisson),
+//! [`post_count_test`] compares variants with the post as the unit.
+//!
 //! # Unit of analysis
 //!
 //! Every result carries a [`UnitOfAnalysis`] so reports say whether

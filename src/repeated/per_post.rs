@@ -195,7 +195,13 @@ fn ln_factorials(posts: &[PostCount]) -> f64 {
 }
 
 /// Fits the negative binomial (Gamma–Poisson, NB2) model to the posts of
-/// one variant (see the [module docs](self)).
+/// one variant: `y_i ~ Poisson(e_i λ u_i)`, `u_i ~ Gamma(1/α, 1/α)`, so
+/// that `Var(y_i) = μ_i + α μ_i²` with `μ_i = e_i λ`. `λ` and `α` by
+/// maximum likelihood (Newton in `ln λ` for each `α`, golden section over
+/// `ln α` in [1e-8, 1e4]); the likelihood-ratio test of `α = 0` (Poisson)
+/// is referred to `½χ²₀ + ½χ²₁` (the null is on the boundary). Agrees with
+/// statsmodels' `NegativeBinomial(..., exposure=e)`: log-likelihoods to
+/// 1e-9, estimates to 1e-5 relative (`tests/per_post.rs`).
 ///
 /// # Errors
 /// [`Error::TooFewPosts`] for fewer than 2 posts; [`Error::AllZero`] when
@@ -268,8 +274,13 @@ pub fn fit_negative_binomial(posts: &[PostCount]) -> Result<NegativeBinomialFit>
 /// Compares B's posts with A's on a count per post (or per unit of
 /// exposure), each post one observation: Student's t-test with a pooled
 /// spread on `ln((y + ½)/e)`, intervals at `level` for the ratio of B's
-/// typical rate to A's (the ratio of geometric means). See the
-/// [module docs](self).
+/// typical rate to A's (the ratio of geometric means): the test and result
+/// of [`super::post_ratio_test`] for rates. It assumes nothing about how
+/// posts vary. In seeded A/A simulations of negative binomial counts
+/// (`tests/per_post.rs`: means 5, 30 and 200 likes a post, Gamma shapes 1
+/// and 3, 2, 5 and 20 posts per variant, 2,000 replications each) it
+/// rejected at 0.05 in 4.2–6.1 % of replications, where the exact Poisson
+/// test of the totals rejected in 35–90 %.
 ///
 /// # Errors
 /// [`Error::TooFewPosts`] naming group `"A"` or `"B"` with fewer than 2
