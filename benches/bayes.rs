@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("lift_interval/{name}"), |bench| {
             bench.iter(|| lift_interval(black_box(&a), black_box(&b), 0.95))
         });
-        for k in [2usize, 4, 10] {
+        for k in [2usize, 4, 10, 16, 128] {
             let ds = arms(size, k);
             c.bench_function(&format!("prob_best_{k}/{name}"), |bench| {
                 bench.iter(|| rank(black_box(&ds)))

@@ -94,18 +94,15 @@ pub(crate) fn panel_ends(
     }
     pts.sort_by(f64::total_cmp);
     // Thin: keep a point when it is at least PANEL_WIDTH sd (of the narrowest
-    // posterior whose bulk covers it) from the last one kept.
-    let local_sd = |x: f64| {
-        bulk.iter()
-            .filter(|&&(m, _, w)| (x - m).abs() <= w)
-            .map(|&(_, sd, _)| sd)
-            .fold(f64::INFINITY, f64::min)
-    };
+    // posterior whose bulk covers it) from the last one kept. The points
+    // are visited in order, so the covering bulks are tracked by a sweep
+    // (O((P + K) log K), not a scan of all K bulks per point).
+    let mut covering = Covering::new(bulk);
     let mut kept = vec![pts[0]];
-    let mut last_sd = local_sd(pts[0]);
+    let mut last_sd = covering.narrowest(pts[0]);
     for &x in &pts[1..pts.len() - 1] {
         let last = kept[kept.len() - 1];
-        let sd = local_sd(x);
+        let sd = covering.narrowest(x);
         if x - last >= PANEL_WIDTH * sd.min(last_sd) {
             kept.push(x);
             last_sd = sd;
@@ -126,6 +123,70 @@ pub(crate) fn panel_ends(
     kept.sort_by(f64::total_cmp);
     kept.dedup();
     kept
+}
+
+/// The narrowest standard deviation among the bulks covering a point, for
+/// points visited in increasing order: bulks enter a min-heap (by sd) when
+/// the sweep reaches their start and leave it lazily once it passes their
+/// end.
+struct Covering {
+    /// `(start, end, sd)` of every bulk, by start.
+    bulks: Vec<(f64, f64, f64)>,
+    next: usize,
+    /// `(sd, end)` of the bulks entered, narrowest first.
+    active: std::collections::BinaryHeap<std::cmp::Reverse<(Ordered, Ordered)>>,
+}
+
+/// An `f64` ordered by [`f64::total_cmp`], for the heap.
+#[derive(Clone, Copy, PartialEq)]
+struct Ordered(f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl Covering {
+    fn new(bulk: &[Bulk]) -> Self {
+        let mut bulks: Vec<(f64, f64, f64)> =
+            bulk.iter().map(|&(m, sd, w)| (m - w, m + w, sd)).collect();
+        bulks.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Self {
+            bulks,
+            next: 0,
+            active: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    /// The smallest sd of the bulks with `start ≤ x ≤ end` (∞ if none);
+    /// `x` must not decrease between calls.
+    fn narrowest(&mut self, x: f64) -> f64 {
+        while let Some(&(start, end, sd)) = self.bulks.get(self.next) {
+            if start > x {
+                break;
+            }
+            self.active
+                .push(std::cmp::Reverse((Ordered(sd), Ordered(end))));
+            self.next += 1;
+        }
+        while let Some(std::cmp::Reverse((sd, end))) = self.active.peek() {
+            if end.0 < x {
+                self.active.pop();
+            } else {
+                return sd.0;
+            }
+        }
+        f64::INFINITY
+    }
 }
 
 /// Whether the sweep in the quantity's own variable would not resolve these
