@@ -12,7 +12,7 @@ use super::log_rate::post_log_rate;
 use super::{Proportion, UnitOfAnalysis};
 use crate::numeric::quad::{PANEL_NODES, panel_rule};
 use crate::numeric::{normal_cdf, normal_pdf, normal_quantile, normal_sf};
-use crate::validate::{check_open_unit, read};
+use crate::validate::{check_finite, check_open_unit, read};
 use crate::{Error, Interval, Result};
 
 /// Scale of the half-Cauchy prior on `τ`, **the between-post standard
@@ -83,7 +83,9 @@ pub(super) const MIN_WITHIN_VARIANCE: f64 = 1e-12;
 ///   coefficients of the density, or of an integrand of `δ`, put its
 ///   error above 1e-14.
 ///
-/// `P(δ > 0)`, the mean and both losses are one pass over the nodes. Each
+/// `P(δ > 0)`, the mean and both losses are one pass over the nodes (and
+/// `P(δ > t)` for a threshold `t`, [`post_prob_above`] and
+/// [`super::paired_prob_above`], the same pass with the tails at `t`). Each
 /// end of the interval is the root of the mixture's distribution function
 /// expanded in a 12-term Taylor series (through Hermite polynomials) about
 /// a Cornish–Fisher guess from the mixture's first four moments: one
@@ -278,13 +280,83 @@ pub fn post_bayes(
     history: Option<&AccountHistory>,
 ) -> Result<HierarchicalPosterior> {
     check_open_unit("level", level)?;
-    let groups = [post_group(a, "A")?, post_group(b, "B")?];
-    let model = Model {
-        data: &groups,
+    let groups = post_groups(a, b)?;
+    Ok(hierarchical(
+        &post_model(&groups, history),
+        level,
+        UnitOfAnalysis::Post,
+    ))
+}
+
+/// `P(δ > threshold)`: the posterior probability that the log ratio of the
+/// variants' typical post rates, `δ = θ_B − θ_A`, exceeds `threshold`,
+/// under exactly the model of [`post_bayes`] (see
+/// [`HierarchicalPosterior`]): posts `y_gi ~ N(θ_g, v_gi + τ²)` with
+/// ½-corrected log rates `y = ln((s + ½)/(n + ½))` and within variances
+/// `v = 1/(s + ½) − 1/(n + ½)`, flat priors on `θ_A, θ_B`, `τ` half-Cauchy
+/// of scale [`TAU_PRIOR_SCALE`] (times the `history`'s likelihood when
+/// given). That is
+///
+/// `P(δ > t) = ∫ p(τ | data, history) · Φ((μ(τ) − t)/σ(τ)) dτ`
+///
+/// with `δ | τ ~ N(μ(τ), σ(τ)²)` in closed form. For a guardrail such as
+/// "B is not more than 5 % worse than A" take `t = ln(1 − 0.05)`: the
+/// result is the posterior probability that B's typical rate is above
+/// 95 % of A's.
+///
+/// The quadrature over `τ` is [`post_bayes`]'s, laid out at level 0.95 with
+/// the tails at `t` (instead of at 0) among the integrands that decide
+/// it: at `threshold = 0` the result is `post_bayes(a, b, 0.95,
+/// history)?.prob_b_better`, bit for bit. The upper tail is summed as a
+/// tail (each node's `Φ` from its own `erfc`, not `1 − P(δ < t)`), so a
+/// tiny probability keeps its relative accuracy. It decreases in
+/// `threshold`.
+///
+/// # Errors
+/// * [`Error::TooFewPosts`] naming group `"A"` or `"B"` when a variant has
+///   no post with trials (as [`post_bayes`]);
+/// * [`Error::InvalidParameter`] for a threshold that is not finite.
+///
+/// # Example
+/// ```
+/// use postab::repeated::{post_bayes, post_prob_above, Proportion};
+///
+/// let posts = |xs: &[(u64, u64)]| {
+///     xs.iter().map(|&(y, n)| Proportion::new(y, n)).collect::<Result<Vec<_>, _>>()
+/// };
+/// let a = posts(&[(31, 1_500), (22, 1_100), (45, 2_000), (18, 950)])?;
+/// let b = posts(&[(35, 1_450), (24, 1_200), (49, 2_100), (21, 1_000)])?;
+/// // Is B at most 5 % worse than A?
+/// let not_worse = post_prob_above(&a, &b, (1.0f64 - 0.05).ln(), None)?;
+/// let better = post_prob_above(&a, &b, 0.0, None)?;
+/// assert!(not_worse > better);
+/// assert_eq!(better, post_bayes(&a, &b, 0.95, None)?.prob_b_better);
+/// assert!(post_prob_above(&a, &b, f64::NAN, None).is_err());
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn post_prob_above(
+    a: &[Proportion],
+    b: &[Proportion],
+    threshold: f64,
+    history: Option<&AccountHistory>,
+) -> Result<f64> {
+    check_finite("threshold", threshold)?;
+    let groups = post_groups(a, b)?;
+    Ok(prob_above(&post_model(&groups, history), threshold))
+}
+
+/// Both variants' posts with trials, A then B.
+fn post_groups(a: &[Proportion], b: &[Proportion]) -> Result<[Group; 2]> {
+    Ok([post_group(a, "A")?, post_group(b, "B")?])
+}
+
+/// The model of independent posts over `groups` (A, B).
+fn post_model<'a>(groups: &'a [Group; 2], history: Option<&'a AccountHistory>) -> Model<'a> {
+    Model {
+        data: groups,
         spread: 1.0,
         history: history.map(AccountHistory::group),
-    };
-    Ok(hierarchical(&model, level, UnitOfAnalysis::Post))
+    }
 }
 
 /// The posts of one variant with trials, as a [`Group`] of log rates.
@@ -1891,6 +1963,10 @@ pub(super) fn hierarchical(
 struct DeltaSummary {
     prob_b: f64,
     prob_a: f64,
+    /// `P(δ > t)` and `P(δ < t)` at the threshold `t` (the same sums as
+    /// `prob_b` and `prob_a` when `t = 0`).
+    above: f64,
+    below: f64,
     mean: f64,
     gain: f64,
     risk: f64,
@@ -1899,9 +1975,9 @@ struct DeltaSummary {
 }
 
 /// Per-node values of the `δ` integrands, in the order of
-/// [`TauPosterior::nodes`]: `Φ(z)`, `Φ(−z)` and `σφ(z)` at `z = μ/σ`, and
-/// the tail masses below the lower and above the upper end of the
-/// interval.
+/// [`TauPosterior::fill`]: `Φ(z)`, `Φ(−z)` and `σφ(z)` at `z = μ/σ`, the
+/// same tails at the threshold, and the tail masses below the lower and
+/// above the upper end of the interval.
 #[derive(Default)]
 struct NodeValues {
     weight: Vec<f64>,
@@ -1909,6 +1985,10 @@ struct NodeValues {
     sigma: Vec<f64>,
     up: Vec<f64>,
     down: Vec<f64>,
+    /// `Φ((μ − t)/σ)` and `Φ((t − μ)/σ)` at the threshold `t` (`up` and
+    /// `down` again when `t = 0`).
+    above: Vec<f64>,
+    below: Vec<f64>,
     pdf: Vec<f64>,
     below_lower: Vec<f64>,
     above_upper: Vec<f64>,
@@ -1920,12 +2000,13 @@ const INTEGRANDS: usize = 6;
 
 impl NodeValues {
     /// The `which`th integrand whose accuracy decides the layout, at node
-    /// `i`: the smaller of `P(δ > 0)` and `P(δ < 0)`, the mean, both
-    /// tails of the interval and both losses.
+    /// `i`: the smaller of `P(δ > t)` and `P(δ < t)` (`t` the threshold, 0
+    /// for [`hierarchical`]), the mean, both tails of the interval and both
+    /// losses.
     fn integrand(&self, which: usize, i: usize, d: &DeltaSummary) -> f64 {
         match which {
-            0 if d.prob_a <= d.prob_b => self.down[i],
-            0 => self.up[i],
+            0 if d.below <= d.above => self.below[i],
+            0 => self.above[i],
             1 => self.mu[i],
             2 => self.below_lower[i],
             3 => self.above_upper[i],
@@ -1943,7 +2024,7 @@ impl NodeValues {
             .max(f64::MIN_POSITIVE);
         let loss = if infinite { f64::INFINITY } else { scale };
         [
-            d.prob_a.min(d.prob_b).max(1e-3),
+            d.below.min(d.above).max(1e-3),
             scale,
             tail,
             tail,
@@ -1953,14 +2034,32 @@ impl NodeValues {
     }
 }
 
-fn hierarchical_refined(
-    model: &Model,
-    level: f64,
-    unit: UnitOfAnalysis,
-    refine: usize,
-) -> HierarchicalPosterior {
+/// The level at which [`post_prob_above`] and [`super::paired_prob_above`]
+/// lay the quadrature out: the default level, so that at threshold 0 they
+/// give the very bits of `prob_b_better` at that level.
+const PROB_ABOVE_LEVEL: f64 = 0.95;
+
+/// `P(δ > threshold)` under the hierarchical model (see [`post_prob_above`]):
+/// the engine of [`hierarchical`] with the threshold's tails in place of
+/// `P(δ > 0)`'s, the upper tail summed as a tail and scaled as
+/// `prob_b_better` is.
+pub(super) fn prob_above(model: &Model, threshold: f64) -> f64 {
     let eval = Evaluator { model, log: None };
-    let mut post = TauPosterior::build(&eval, refine);
+    let (_, d) = delta_posterior(&eval, PROB_ABOVE_LEVEL, threshold, 1);
+    let total = (d.above + d.below).max(1.0);
+    (d.above / total).clamp(0.0, 1.0)
+}
+
+/// The posterior of `τ` laid out for `δ`, and what `δ`'s mixture gives on
+/// it (tails at `threshold` beside those at 0; interval at `level`).
+fn delta_posterior(
+    eval: &Evaluator,
+    level: f64,
+    threshold: f64,
+    refine: usize,
+) -> (TauPosterior, DeltaSummary) {
+    let model = eval.model;
+    let mut post = TauPosterior::build(eval, refine);
     let tail = 0.5 * (1.0 - level);
     let infinite = model.tau_mean_infinite();
     let mut values = NodeValues::default();
@@ -1970,7 +2069,7 @@ fn hierarchical_refined(
     // grid halved) and everything computed again (the interval from where
     // it was).
     for round in 0..=MAX_SPLITS {
-        d = delta_summary(&post, tail, infinite, guess, &mut values);
+        d = delta_summary(&post, tail, threshold, infinite, guess, &mut values);
         guess = Some((d.lower, d.upper));
         if round == MAX_SPLITS {
             break;
@@ -2008,10 +2107,22 @@ fn hierarchical_refined(
                 if agree { Vec::new() } else { vec![(0, 2)] }
             }
         };
-        if plan.is_empty() || !post.refine(&plan, &eval) {
+        if plan.is_empty() || !post.refine(&plan, eval) {
             break;
         }
     }
+    (post, d)
+}
+
+fn hierarchical_refined(
+    model: &Model,
+    level: f64,
+    unit: UnitOfAnalysis,
+    refine: usize,
+) -> HierarchicalPosterior {
+    let eval = Evaluator { model, log: None };
+    let infinite = model.tau_mean_infinite();
+    let (post, d) = delta_posterior(&eval, level, 0.0, refine);
     let tau_median = post.quantile_by(0.5, &eval);
     let (loss_choose_a, loss_choose_b) = if infinite {
         (f64::INFINITY, f64::INFINITY)
@@ -2043,13 +2154,15 @@ fn hierarchical_refined(
 /// the sums over `δ` (less than 1e-15 in all).
 const NEGLIGIBLE: f64 = 1e-17;
 
-/// `P(δ > 0)`, `P(δ < 0)`, the mean, both losses and the equal-tailed
-/// interval (tail mass `tail` each side, solved from `guess` if given,
-/// else from a Cornish–Fisher guess) of the mixture of `δ | τ` over the
-/// nodes of `post`, filling `values`; negligible nodes are left out.
+/// `P(δ > 0)`, `P(δ < 0)`, `P(δ > t)`, `P(δ < t)` (`t` the threshold), the
+/// mean, both losses and the equal-tailed interval (tail mass `tail` each
+/// side, solved from `guess` if given, else from a Cornish–Fisher guess) of
+/// the mixture of `δ | τ` over the nodes of `post`, filling `values`;
+/// negligible nodes are left out.
 fn delta_summary(
     post: &TauPosterior,
     tail: f64,
+    threshold: f64,
     infinite: bool,
     guess: Option<(f64, f64)>,
     values: &mut NodeValues,
@@ -2064,6 +2177,8 @@ fn delta_summary(
     for v in [
         &mut values.up,
         &mut values.down,
+        &mut values.above,
+        &mut values.below,
         &mut values.pdf,
         &mut values.below_lower,
         &mut values.above_upper,
@@ -2083,11 +2198,21 @@ fn delta_summary(
         let z = mu / sigma;
         let (up, down) = phi_pair(z);
         let pdf = sigma * normal_pdf(z);
+        // Each tail from its own erfc: a tiny P(δ > t) is summed as tails.
+        let (above, below) = if threshold == 0.0 {
+            (up, down)
+        } else {
+            phi_pair((mu - threshold) / sigma)
+        };
         values.up[i] = up;
         values.down[i] = down;
+        values.above[i] = above;
+        values.below[i] = below;
         values.pdf[i] = pdf;
         d.prob_b += w * up;
         d.prob_a += w * down;
+        d.above += w * above;
+        d.below += w * below;
         d.mean += w * mu;
         d.gain += w * (mu * up + pdf).max(0.0);
         d.risk += w * (-mu * down + pdf).max(0.0);

@@ -246,12 +246,13 @@ pub use beta_binomial::{
     compare_overdispersed, fit_beta_binomial,
 };
 pub use calibrate::{AccountHistory, MIN_HISTORY_POSTS, equivalent_concentration};
-pub use hierarchy::{HierarchicalPosterior, TAU_PRIOR_SCALE, post_bayes};
+pub use hierarchy::{HierarchicalPosterior, TAU_PRIOR_SCALE, post_bayes, post_prob_above};
 pub use log_rate::{
     LogRatioTest, PostRatioComparison, PostVariance, post_ratio_test, post_ratio_test_with,
 };
 pub use paired::{
-    Block, Order, OrderEffect, PairedComparison, RandomEffects, paired_bayes, paired_test,
+    Block, Order, OrderEffect, PairedComparison, RandomEffects, paired_bayes, paired_prob_above,
+    paired_test,
 };
 pub use plan::{MAX_PLANNED_POSTS, PostPlan};
 pub use ratio::{

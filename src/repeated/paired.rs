@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use super::UnitOfAnalysis;
 use super::calibrate::AccountHistory;
-use super::hierarchy::{Group, HierarchicalPosterior, MIN_WITHIN_VARIANCE, Model, hierarchical};
+use super::hierarchy::{
+    Group, HierarchicalPosterior, MIN_WITHIN_VARIANCE, Model, hierarchical, prob_above,
+};
 use super::log_rate::{LogRatioTest, post_log_rate};
 use crate::freq::{Proportion, t_isf_two_sided, t_two_tail};
 use crate::report::format::{number, probability, signed_number};
-use crate::validate::{check_open_unit, read};
+use crate::validate::{check_finite, check_open_unit, read};
 use crate::{Error, Interval, Result};
 
 /// Which variant of a block was published first.
@@ -582,13 +584,80 @@ pub fn paired_bayes(
     history: Option<&AccountHistory>,
 ) -> Result<HierarchicalPosterior> {
     check_open_unit("level", level)?;
+    let group = block_group(blocks)?;
+    Ok(hierarchical(
+        &block_model(&group, history),
+        level,
+        UnitOfAnalysis::Block,
+    ))
+}
+
+/// `P(δ > threshold)`: the posterior probability that the typical
+/// within-block log rate ratio `δ` exceeds `threshold`, under exactly the
+/// model of [`paired_bayes`] (see [`HierarchicalPosterior`]): each block's
+/// `d_i = y_Bi − y_Ai ~ N(δ, v_i + 2τ²)` (½-corrected log rates, `v_i =
+/// v_Ai + v_Bi`), flat prior on `δ`, `τ` half-Cauchy of scale
+/// [`TAU_PRIOR_SCALE`](super::TAU_PRIOR_SCALE) (times the `history`'s
+/// likelihood when given). That is
+///
+/// `P(δ > t) = ∫ p(τ | blocks, history) · Φ((μ(τ) − t)/σ(τ)) dτ`
+///
+/// with `δ | τ ~ N(μ(τ), σ(τ)²)` in closed form. For a guardrail such as
+/// "B is not more than 5 % worse than A" take `t = ln(1 − 0.05)`.
+///
+/// The quadrature over `τ` is [`paired_bayes`]'s, laid out at level 0.95
+/// with the tails at `t` (instead of at 0) among the integrands that
+/// decide it: at `threshold = 0` the result is `paired_bayes(blocks, 0.95,
+/// history)?.prob_b_better`, bit for bit. The upper tail is summed as a
+/// tail, so a tiny probability keeps its relative accuracy. It decreases
+/// in `threshold`.
+///
+/// # Errors
+/// [`Error::TooFew`] with fewer than 2 blocks, [`Error::DuplicateBlock`]
+/// when two blocks share a key (as [`paired_bayes`]),
+/// [`Error::InvalidParameter`] for a threshold that is not finite.
+///
+/// # Example
+/// ```
+/// use postab::repeated::{paired_bayes, paired_prob_above, Block, Proportion};
+///
+/// let blocks = [((41, 2_300), (55, 2_450)), ((12, 900), (19, 1_020)), ((88, 5_100), (97, 4_700))]
+///     .iter()
+///     .enumerate()
+///     .map(|(i, &((ya, na), (yb, nb)))| {
+///         Block::new(format!("post-{i}"), Proportion::new(ya, na)?, Proportion::new(yb, nb)?)
+///     })
+///     .collect::<Result<Vec<_>, postab::Error>>()?;
+/// // Is B at most 5 % worse than A, block by block?
+/// let not_worse = paired_prob_above(&blocks, (1.0f64 - 0.05).ln(), None)?;
+/// let better = paired_prob_above(&blocks, 0.0, None)?;
+/// assert!(not_worse > better);
+/// assert_eq!(better, paired_bayes(&blocks, 0.95, None)?.prob_b_better);
+/// assert!(paired_prob_above(&blocks, f64::INFINITY, None).is_err());
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn paired_prob_above(
+    blocks: &[Block],
+    threshold: f64,
+    history: Option<&AccountHistory>,
+) -> Result<f64> {
+    check_finite("threshold", threshold)?;
+    let group = block_group(blocks)?;
+    Ok(prob_above(&block_model(&group, history), threshold))
+}
+
+/// The blocks' log rate ratios (checked: at least 2, keys distinct).
+fn block_group(blocks: &[Block]) -> Result<[Group; 1]> {
     check_blocks(blocks)?;
     let obs: Vec<(f64, f64)> = blocks.iter().map(Block::log_ratio).collect();
-    let group = [Group::new(&obs)];
-    let model = Model {
-        data: &group,
+    Ok([Group::new(&obs)])
+}
+
+/// The model of paired blocks over `group`.
+fn block_model<'a>(group: &'a [Group; 1], history: Option<&'a AccountHistory>) -> Model<'a> {
+    Model {
+        data: group,
         spread: 2.0,
         history: history.map(AccountHistory::group),
-    };
-    Ok(hierarchical(&model, level, UnitOfAnalysis::Block))
+    }
 }
