@@ -92,7 +92,10 @@
 //!   better) for a guardrail, with the analysis's standard error and
 //!   degrees of freedom. Bayesian: the hierarchical model's `P(δ > 0)` and
 //!   expected loss (log-rate-ratio units) for the primary, and `P(δ >
-//!   ln(1 − m))` or `P(δ < ln(1 + m))` for a guardrail. An absolute margin
+//!   ln(1 − m))` or `P(δ < ln(1 + m))` for a guardrail
+//!   ([`crate::repeated::post_prob_above`],
+//!   [`crate::repeated::paired_prob_above`], with the analysis's account
+//!   history when [`AnalysisOptions::history`] is given). An absolute margin
 //!   is converted to a relative one at the control's observed (pooled)
 //!   rate, and the result says so ([`GuardrailResult::note`]).
 //!
@@ -1077,25 +1080,17 @@ fn unit_t(comparison: &UnitComparison, null: f64, alternative: Alternative) -> O
     )
 }
 
-/// `P(δ > threshold)` under the hierarchical model of the unit-level data.
-// STUB(sim): a normal approximation from the analysis's posterior until
-// `repeated::post_prob_above` / `paired_prob_above` land from branch `sim`.
+/// `P(δ > threshold)` under the hierarchical model of the unit-level data
+/// ([`crate::repeated::post_prob_above`], [`crate::repeated::paired_prob_above`]).
 fn unit_prob_above(
     data: &UnitData,
-    comparison: &UnitComparison,
-    level: f64,
     threshold: f64,
     history: Option<&AccountHistory>,
 ) -> Result<f64> {
-    let _ = history;
     match data {
-        UnitData::Posts(a, b) => debug_assert!(!a.is_empty() && !b.is_empty()),
-        UnitData::Blocks(b) => debug_assert!(b.len() >= 2),
+        UnitData::Posts(a, b) => crate::repeated::post_prob_above(a, b, threshold, history),
+        UnitData::Blocks(blocks) => crate::repeated::paired_prob_above(blocks, threshold, history),
     }
-    let h = &comparison.bayes;
-    let z = crate::numeric::normal_isf(0.5 * (1.0 - level));
-    let sd = (h.credible_interval.upper - h.credible_interval.lower) / (2.0 * z);
-    Ok(crate::numeric::normal_sf((threshold - h.mean) / sd))
 }
 
 fn judge_primary(rule: &ShipRule, metric: &str, arms: &Arms<'_>) -> Result<PrimaryResult> {
@@ -1224,15 +1219,14 @@ fn judge_guardrail(
                 } else {
                     let t = (-m).ln_1p();
                     (
-                        unit_prob_above(data, comparison, options.level, t, history)?,
+                        unit_prob_above(data, t, history)?,
                         unit_t(comparison, t, alternative),
                     )
                 }
             } else {
                 let t = m.ln_1p();
                 (
-                    (1.0 - unit_prob_above(data, comparison, options.level, t, history)?)
-                        .clamp(0.0, 1.0),
+                    (1.0 - unit_prob_above(data, t, history)?).clamp(0.0, 1.0),
                     unit_t(comparison, t, alternative),
                 )
             }

@@ -453,6 +453,31 @@ fn expected_loss_threshold_and_primary_numbers() {
             variant: "cta".into()
         }
     );
+    // A primary where lower is better (hides): P(p_B < p_A), loss E[max(p_B − p_A, 0)].
+    let lower = ShipRule::builder(hide_rate(), Direction::LowerIsBetter)
+        .build()
+        .unwrap();
+    let d = exp.decide(&lower).unwrap();
+    let (ha, hb) = (
+        BetaPosterior::from_counts(10, 20_000).unwrap(),
+        BetaPosterior::from_counts(9, 20_100).unwrap(),
+    );
+    let p = &d.challengers[0].primary;
+    assert_eq!(p.prob_better, postab::bayes::prob_beats(&ha, &hb).a_beats_b);
+    assert_eq!(
+        p.expected_loss,
+        postab::bayes::expected_loss(&ha, &hb).choose_a
+    );
+    let t = proportions_null_test(
+        Proportion::new(10, 20_000).unwrap(),
+        Proportion::new(9, 20_100).unwrap(),
+        NullValue::Difference(0.0),
+        NullTestMethod::Score,
+        Alternative::Smaller,
+    )
+    .unwrap();
+    assert_eq!(p.p_value, Some(t.p_value));
+    assert_eq!(d.bayes, Verdict::KeepRunning);
 }
 
 #[test]
@@ -610,7 +635,11 @@ fn independent_posts_use_the_post_level_test() {
     use statrs::distribution::{ContinuousCDF, StudentsT};
     let student = StudentsT::new(0.0, 1.0, ut.degrees_of_freedom).unwrap();
     let want = student.cdf(t); // H1: the log ratio is below ln 1.5
-    assert!(rel(g.p_value.unwrap(), want) < 1e-9, "{:?} vs {want}", g.p_value);
+    assert!(
+        rel(g.p_value.unwrap(), want) < 1e-9,
+        "{:?} vs {want}",
+        g.p_value
+    );
     assert!(g.note.is_none(), "{d}");
     assert!(
         g.prob_within_margin > 0.5 && g.prob_within_margin < 1.0,

@@ -113,10 +113,14 @@ fn check_threshold(d: f64) -> Result<f64> {
 /// the variant B: the probability that B's rate exceeds A's by more than
 /// `d` (rate units; `d < 0`: that B is less than `|d|` below A).
 ///
-/// Computed by quadrature over the crate's incomplete beta (see the
-/// [module docs](self)); the result is a tail in its own right, accurate to
-/// ~1e-12 relative even when it is 1e-100 (tested against mpmath). At
-/// `d = 0` it is `P(B > A)` ([`super::prob_beats`]).
+/// Computed as `∫ f_A(t) (1 − I_{t + d}(α_B, β_B)) dt` by adaptive
+/// Gauss–Kronrod quadrature in the logit of A's rate over the crate's
+/// incomplete beta, with `1 − (t + d)` formed without cancellation, each
+/// tail to a relative tolerance of 1e-13: the result is a tail in its own
+/// right, never 1 minus the other (tested against mpmath to 1e-11
+/// relative, tails down to 3e-18 included). At `d = 0` it is `P(B > A)`
+/// ([`super::prob_beats`]). Time: about a millisecond (10 ms at 10⁶
+/// trials per arm, unoptimised).
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] unless `−1 < d < 1`.
