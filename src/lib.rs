@@ -138,7 +138,7 @@
 //! | incomplete gamma, normal tails | ≤ 1e-12, ≤ 1e-14 down to 1e-300 |
 //! | z-test, chi-square, Fisher, intervals (see [`freq`]) | ≤ 1e-10 on p-values as tails (to 1e-130) |
 //! | two-proportion tests against a non-zero difference or ratio ([`freq::proportions_null_test`]) | ≤ 5e-13 vs mpmath, ≤ 3e-12 vs statsmodels (10⁸ trials included; the score test of a difference uses the true restricted MLE, statsmodels issue #10269) |
-//! | `P(p_B − p_A > d)`, Beta posteriors ([`bayes::prob_difference_above`]) | ≤ 1e-11 on either tail (tails to 3e-18) |
+//! | `P(p_B − p_A > d)`, Beta posteriors ([`bayes::prob_difference_above`]) | ≤ 1e-14 on either tail (tails to 3e-18) |
 //!
 //! # Errors
 //!
