@@ -385,13 +385,13 @@ pub(crate) fn compare(
     }
 }
 
-fn compare_posts(
+/// The posts with trials of the control and of `variant`, as the
+/// unit-level analysis of independent posts uses them.
+pub(crate) fn post_groups(
     posts: &[PostData<'_>],
     control: &str,
     variant: &str,
-    level: f64,
-    history: Option<&AccountHistory>,
-) -> Result<UnitComparison> {
+) -> (Vec<Proportion>, Vec<Proportion>) {
     let of = |v: &str| -> Vec<Proportion> {
         posts
             .iter()
@@ -399,7 +399,17 @@ fn compare_posts(
             .filter_map(|p| p.proportion)
             .collect()
     };
-    let (a, b) = (of(control), of(variant));
+    (of(control), of(variant))
+}
+
+fn compare_posts(
+    posts: &[PostData<'_>],
+    control: &str,
+    variant: &str,
+    level: f64,
+    history: Option<&AccountHistory>,
+) -> Result<UnitComparison> {
+    let (a, b) = post_groups(posts, control, variant);
     for (id, group) in [(control, &a), (variant, &b)] {
         if group.is_empty() {
             return Err(Error::TooFewPosts {
@@ -464,13 +474,14 @@ pub(crate) fn check_blocks(posts: &[PostData<'_>]) -> Result<()> {
     Ok(())
 }
 
-fn compare_blocks(
+/// The blocks with posts (with trials) of both the control and
+/// `variant`, in key order, with the order of publication when both posts
+/// have distinct times: the blocks the paired analysis uses.
+pub(crate) fn paired_blocks(
     posts: &[PostData<'_>],
     control: &str,
     variant: &str,
-    level: f64,
-    history: Option<&AccountHistory>,
-) -> Result<UnitComparison> {
+) -> Result<Vec<Block>> {
     // Block key -> (control's post, variant's post), in key order.
     let mut pairs: BTreeMap<&str, (Option<&PostData<'_>>, Option<&PostData<'_>>)> = BTreeMap::new();
     for p in posts {
@@ -499,6 +510,17 @@ fn compare_blocks(
         }
         blocks.push(block);
     }
+    Ok(blocks)
+}
+
+fn compare_blocks(
+    posts: &[PostData<'_>],
+    control: &str,
+    variant: &str,
+    level: f64,
+    history: Option<&AccountHistory>,
+) -> Result<UnitComparison> {
+    let blocks = paired_blocks(posts, control, variant)?;
     if blocks.len() < 2 {
         return Err(Error::TooFew {
             what: "blocks with posts of both variants",

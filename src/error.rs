@@ -425,6 +425,37 @@ pub enum Error {
         /// The IANA zone name.
         zone: String,
     },
+    /// A test method that does not apply to the effect its null is stated
+    /// for (e.g. the log-ratio method with a null difference).
+    #[error("method {method:?} does not apply to a null {effect}")]
+    MethodNotApplicable {
+        /// The method (statsmodels' name).
+        method: String,
+        /// `"difference"` or `"ratio"`.
+        effect: &'static str,
+    },
+    /// A guardrail's non-inferiority margin is out of range.
+    #[error("guardrail {metric:?}: margin {margin} is out of range ({expected})")]
+    InvalidMargin {
+        /// The guardrail's metric name.
+        metric: String,
+        /// The margin given.
+        margin: f64,
+        /// What a margin of its kind must be.
+        expected: &'static str,
+    },
+    /// A guardrail was set on the ship rule's primary metric.
+    #[error("metric {metric:?} is the primary metric and cannot also be a guardrail")]
+    GuardrailOnPrimary {
+        /// The metric name.
+        metric: String,
+    },
+    /// Two guardrails of a ship rule share a metric name.
+    #[error("duplicate guardrail on metric {metric:?} (one guardrail per metric)")]
+    DuplicateGuardrail {
+        /// The metric name.
+        metric: String,
+    },
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

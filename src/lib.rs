@@ -77,6 +77,10 @@
 //!   event ingestion with time windows), [`Metric`] (what to divide by what),
 //!   [`Experiment`] (variants + control + data, serialisable).
 //! * [`analysis`]: the end-to-end report of [`Experiment::analyze`].
+//! * [`guardrail`]: decisions across metrics with [`Experiment::decide`]:
+//!   ship only if the primary metric improves and every guardrail (e.g.
+//!   unfollows per impression) stays within its margin, with a Bayesian and
+//!   a frequentist verdict that name the guardrail that blocked a ship.
 //! * [`bayes`]: Beta posteriors, exact `P(B > A)`, `P(best)`, expected loss
 //!   and credible intervals.
 //! * [`freq`]: z-tests, proportion intervals, contingency tables, Fisher's
@@ -133,6 +137,8 @@
 //! | incomplete beta `I_x(a, b)` and complement | ≤ 2e-13 on the smaller tail down to 1e-20, ≤ 2e-12 down to 1e-300 (shapes 1.5 to 3·10⁸, `b` to 2·10¹⁰) |
 //! | incomplete gamma, normal tails | ≤ 1e-12, ≤ 1e-14 down to 1e-300 |
 //! | z-test, chi-square, Fisher, intervals (see [`freq`]) | ≤ 1e-10 on p-values as tails (to 1e-130) |
+//! | two-proportion tests against a non-zero difference or ratio ([`freq::proportions_null_test`]) | ≤ 5e-13 vs mpmath, ≤ 3e-12 vs statsmodels (10⁸ trials included; the score test of a difference uses the true restricted MLE, statsmodels issue #10269) |
+//! | `P(p_B − p_A > d)`, Beta posteriors ([`bayes::prob_difference_above`]) | ≤ 1e-14 on either tail (tails to 3e-18) |
 //!
 //! # Errors
 //!
@@ -225,6 +231,7 @@ pub mod design;
 pub mod error;
 pub mod experiment;
 pub mod freq;
+pub mod guardrail;
 pub mod import;
 pub mod interval;
 pub mod metric;
@@ -256,6 +263,7 @@ pub use rand;
 pub use counts::Counts;
 pub use error::{Error, Result};
 pub use experiment::{Experiment, ExperimentBuilder};
+pub use guardrail::{Direction, Guardrail, Margin, ShipDecision, ShipRule, Verdict};
 pub use interval::Interval;
 pub use metric::Metric;
 pub use outcome::Outcome;

@@ -40,7 +40,7 @@ use crate::numeric::{bd0, beta_inc_pair_logit, softplus, trigamma};
 /// asks for them: with one panel per standard deviation the first pass alone
 /// took ~800 evaluations, and a credible interval of the lift (dozens of
 /// passes) up to 160 ms.
-const DROPS: [f64; 9] = [2.0, 8.0, 18.0, 32.0, 50.0, 98.0, 200.0, 392.0, 700.0];
+pub(crate) const DROPS: [f64; 9] = [2.0, 8.0, 18.0, 32.0, 50.0, 98.0, 200.0, 392.0, 700.0];
 
 /// Index in [`DROPS`] of the last drop (50) an integral to an absolute
 /// tolerance needs.

@@ -66,6 +66,7 @@
 mod beat;
 mod beta;
 mod decision;
+mod difference;
 mod gamma;
 mod kernel;
 mod lift;
@@ -79,6 +80,7 @@ mod rank;
 pub use crate::interval::Interval;
 pub use beta::{BetaPosterior, BetaPrior, MAX_SHAPE, MIN_SHAPE};
 pub use decision::{Decision, DecisionRule, decide};
+pub use difference::{prob_difference_above, prob_difference_below};
 pub use gamma::{GammaPosterior, GammaPrior};
 pub use kernel::LnPdf;
 pub use lift::{lift_interval, prob_lift_above};

@@ -71,6 +71,7 @@
 //! | question | function |
 //! |---|---|
 //! | is B's rate different? | [`two_proportion_ztest`], [`fisher_exact`], [`chi_square_arms`] |
+//! | is B no worse than A by a margin (difference or ratio)? | [`proportions_null_test`] |
 //! | interval of one rate | [`proportion_ci`] |
 //! | interval of the lift | [`difference_ci`], [`ratio_ci`], [`odds_ratio_ci`] |
 //! | K variants at once | [`chi_square_test`], [`g_test`], [`compare_to_control`] |
@@ -87,6 +88,7 @@ mod diff_ci;
 mod discrete;
 mod fisher;
 mod multiple;
+mod noninferiority;
 mod pairwise;
 mod poisson;
 mod power;
@@ -104,6 +106,7 @@ pub use contingency::{
 pub use diff_ci::{DifferenceCiMethod, difference_ci, odds_ratio_ci, ratio_ci};
 pub use fisher::{FisherExact, fisher_exact, fisher_exact_table};
 pub use multiple::{Adjusted, Correction, adjust_p_values, multiple_comparisons};
+pub use noninferiority::{NullTest, NullTestMethod, NullValue, proportions_null_test};
 pub use pairwise::{PairwiseComparison, PairwiseOptions, PairwiseTest, compare_to_control};
 pub use poisson::{
     MAX_EXACT_EVENTS, MAX_EXPOSURE, MAX_NULL_RATIO, MIN_EXPOSURE, MIN_NULL_RATIO, PoissonRateTest,

@@ -210,7 +210,7 @@ pub(crate) fn arm_variance(x: f64, y: f64, n: f64) -> f64 {
 /// cubic, Miettinen & Nurminen 1985). The cubic's linear coefficient is
 /// `(n_A δ₀ − n − 2s_A) δ₀ + s_A + s_B` (statsmodels 0.14.6 has `s_A` for
 /// the first `n_A`, its issue #10269).
-fn restricted_mle(a: Proportion, b: Proportion, delta0: f64) -> (f64, f64) {
+pub(crate) fn restricted_mle(a: Proportion, b: Proportion, delta0: f64) -> (f64, f64) {
     let (n1, n0, c0) = (b.n(), a.n(), a.s());
     let n = n0 + n1;
     let c = a.s() + b.s();
