@@ -40,7 +40,7 @@ fn two_texts() -> Res {
 }
 
 /// 2. A call to action or none, with live events arriving from several
-/// threads and an export top-up.
+///    threads and an export top-up.
 #[test]
 fn call_to_action_with_live_events() -> Res {
     let exp = std::sync::Arc::new(
@@ -111,7 +111,7 @@ fn best_hour_london_vs_los_angeles() -> Res {
 }
 
 /// 4. Planning: how many impressions, or how many blog posts tweeted once
-/// per text, to see the lift we care about?
+///    per text, to see the lift we care about?
 #[test]
 fn planning() -> Res {
     use postab::freq::{Mde, TestDesign};
@@ -159,8 +159,8 @@ fn clicks_and_reposts() -> Res {
 }
 
 /// 6. A three-way bandit over a month of daily posts: the policy picks
-/// each day's text from the experiment's own data, and each post's
-/// reposts count for the text it chose.
+///    each day's text from the experiment's own data, and each post's
+///    reposts count for the text it chose.
 #[test]
 fn three_way_bandit() -> Res {
     use postab::bandit::ThompsonBeta;
@@ -204,7 +204,7 @@ fn three_way_bandit() -> Res {
 }
 
 /// 7. An X analytics export: read it, group posts by the tags in their
-/// text, analyse with the posts as the unit.
+///    text, analyse with the posts as the unit.
 #[test]
 fn x_export() -> Res {
     use postab::import::{ImportMode, VariantRules, read_export_path};
