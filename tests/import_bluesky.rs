@@ -371,6 +371,11 @@ fn missing_and_invalid_fields_name_record_and_field() {
     let err = import_error(read_bluesky(&[feed(&["42"])], &ReadOptions::strict()).unwrap_err());
     assert_eq!(err.record, Some(0));
     assert!(matches!(err.kind, ImportErrorKind::InvalidField { .. }));
+    assert_eq!(err.field, None);
+    assert_eq!(
+        err.to_string(),
+        "Bluesky author feed page 0, record 0: 42 is not a feed item (an object with \"post\")"
+    );
 }
 
 #[test]
@@ -397,4 +402,13 @@ fn truncated_and_odd_input_never_panics() {
     }
     let empty = read_bluesky(&["{\"feed\": []}"], &ReadOptions::strict()).unwrap();
     assert!(empty.posts.is_empty());
+}
+
+#[test]
+fn types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<postab::import::ImportReport>();
+    assert_send_sync::<postab::import::ImportError>();
+    assert_send_sync::<postab::import::PostRecord>();
+    assert_send_sync::<ReadOptions>();
 }

@@ -117,7 +117,7 @@ impl<'a> Ctx<'a> {
             text = text.chars().take(99).collect::<String>() + "…";
         }
         self.error(
-            Some(field),
+            (!field.is_empty()).then_some(field),
             ImportErrorKind::InvalidField {
                 value: text,
                 expected: expected.to_string(),

@@ -116,20 +116,52 @@ fn read_pages(pages: &[Page<'_>], options: &ReadOptions) -> Result<ImportReport>
     let mut out = Collector::new(ExportFormat::MastodonStatuses, options.mode);
     for (p, page) in pages.iter().enumerate() {
         let ctx = Ctx::page(Platform::Mastodon, p, page.file);
+        // The fast path: a page of statuses read without building a tree;
+        // anything unusual goes through the general path, which also names
+        // every error.
+        if let Some(statuses) = fast::whole_page(&ctx, page.text, options) {
+            for (r, status) in statuses.into_iter().enumerate() {
+                match status {
+                    Ok(post) => out.push(*post),
+                    Err((kind, id)) => out.notice(kind, p, r, Some(&id)),
+                }
+            }
+            continue;
+        }
+        if let Some(raws) = fast::page(page.text) {
+            for (r, raw) in raws.iter().enumerate() {
+                let ctx = ctx.at(r);
+                match fast::status(&ctx, raw.get(), options) {
+                    Some(Ok(post)) => out.push(*post),
+                    Some(Err((kind, id))) => out.notice(kind, p, r, Some(&id)),
+                    None => {
+                        if let Ok(value) = serde_json::from_str::<Value>(raw.get()) {
+                            take(&mut out, status_of(&ctx, &value, options), p, r)?;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         let Some(Value::Array(items)) = parse_page(&mut out, &ctx, page, Shape::MastodonStatuses)?
         else {
             continue;
         };
         for (r, item) in items.iter().enumerate() {
-            let ctx = ctx.at(r);
-            match status_of(&ctx, item, options) {
-                Ok(Ok(post)) => out.push(*post),
-                Ok(Err((kind, id))) => out.notice(kind, p, r, Some(id)),
-                Err(e) => out.fail(e)?,
-            }
+            take(&mut out, status_of(&ctx.at(r), item, options), p, r)?;
         }
     }
     Ok(out.report)
+}
+
+/// Records what became of status `r` of page `p`.
+fn take(out: &mut Collector, status: Res<Status<'_>>, p: usize, r: usize) -> Result<()> {
+    match status {
+        Ok(Ok(post)) => out.push(*post),
+        Ok(Err((kind, id))) => out.notice(kind, p, r, Some(id)),
+        Err(e) => out.fail(e)?,
+    }
+    Ok(())
 }
 
 type Status<'v> = std::result::Result<Box<PostRecord>, (NoticeKind, &'v str)>;
@@ -259,4 +291,196 @@ fn poll_of(ctx: &Ctx<'_>, poll: &Value) -> Res<Poll> {
         expired: opt_bool(ctx, poll, "expired").map_err(p)?,
         expires_at,
     })
+}
+
+/// Typed, borrowing views of the usual shapes: most statuses are read
+/// without building a JSON tree. A status these do not fit (a missing or
+/// mistyped field, a poll, a count written `12.0`) returns `None` and is
+/// read by the general path, so both give the same records and only the
+/// general path reports errors.
+mod fast {
+    use std::borrow::Cow;
+
+    use serde::Deserialize;
+    use serde::de::IgnoredAny;
+    use serde_json::value::RawValue;
+
+    use super::{Ctx, NoticeKind, PostKind, PostRecord, ReadOptions, html};
+    use crate::import::json::{add_link, parse_time};
+    use crate::import::record::Platform;
+    use crate::post::MediaKind;
+    use crate::{Counts, Outcome};
+
+    /// The statuses of a page that is a JSON array whose first element
+    /// looks like a status (or an empty array); `None` otherwise.
+    pub(super) fn page(text: &str) -> Option<Vec<&RawValue>> {
+        let raws: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+        if let Some(first) = raws.first() {
+            let first: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(first.get()).ok()?;
+            if !["created_at", "content", "favourites_count"]
+                .iter()
+                .any(|k| first.contains_key(*k))
+            {
+                return None;
+            }
+        }
+        Some(raws)
+    }
+
+    #[derive(Deserialize)]
+    struct Status<'a> {
+        #[serde(borrow)]
+        id: Cow<'a, str>,
+        #[serde(borrow)]
+        created_at: Cow<'a, str>,
+        #[serde(borrow)]
+        content: Cow<'a, str>,
+        reblog: Option<IgnoredAny>,
+        in_reply_to_id: Option<IgnoredAny>,
+        favourites_count: u64,
+        reblogs_count: u64,
+        replies_count: u64,
+        quotes_count: Option<u64>,
+        #[serde(borrow)]
+        card: Option<Card<'a>>,
+        poll: Option<IgnoredAny>,
+        #[serde(borrow)]
+        media_attachments: Option<Vec<Attachment<'a>>>,
+        #[serde(borrow)]
+        url: Option<Cow<'a, str>>,
+        #[serde(borrow)]
+        uri: Option<Cow<'a, str>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Card<'a> {
+        #[serde(borrow)]
+        url: Option<Cow<'a, str>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Attachment<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Option<Cow<'a, str>>,
+    }
+
+    type Read = Result<Box<PostRecord>, (NoticeKind, String)>;
+
+    /// Every status of a page read by the fast path in one pass, or
+    /// `None` if any status needs another path.
+    pub(super) fn whole_page(
+        ctx: &Ctx<'_>,
+        text: &str,
+        options: &ReadOptions,
+    ) -> Option<Vec<Read>> {
+        let statuses: Vec<Status<'_>> = serde_json::from_str(text).ok()?;
+        statuses
+            .into_iter()
+            .enumerate()
+            .map(|(r, s)| convert(&ctx.at(r), s, options))
+            .collect()
+    }
+
+    /// The status read by the fast path, or `None`: use the general one.
+    pub(super) fn status(ctx: &Ctx<'_>, text: &str, options: &ReadOptions) -> Option<Read> {
+        convert(ctx, serde_json::from_str(text).ok()?, options)
+    }
+
+    fn convert(ctx: &Ctx<'_>, s: Status<'_>, options: &ReadOptions) -> Option<Read> {
+        if s.poll.is_some() {
+            return None;
+        }
+        if s.reblog.is_some() {
+            return Some(Err((NoticeKind::Repost, s.id.into_owned())));
+        }
+        let kind = if s.in_reply_to_id.is_some() {
+            PostKind::Reply
+        } else {
+            PostKind::Original
+        };
+        if kind == PostKind::Reply && !options.replies {
+            return Some(Err((NoticeKind::Reply, s.id.into_owned())));
+        }
+        let posted_at = parse_time(&s.created_at)?;
+        let (text, mut links) = html::to_text(&s.content);
+        let mut counts = Counts::new();
+        counts.add_saturating(&Outcome::Like, s.favourites_count);
+        counts.add_saturating(&Outcome::Repost, s.reblogs_count);
+        counts.add_saturating(&Outcome::Reply, s.replies_count);
+        if let Some(n) = s.quotes_count {
+            counts.add_saturating(&Outcome::Quote, n);
+        }
+        let mut media = MediaKind::TextOnly;
+        if let Some(card) = &s.card {
+            media = MediaKind::LinkCard;
+            if let Some(url) = &card.url {
+                add_link(&mut links, url);
+            }
+        }
+        let rank = |m: MediaKind| match m {
+            MediaKind::Video => 3,
+            MediaKind::Gif => 2,
+            MediaKind::Image => 1,
+            _ => 0,
+        };
+        for a in s.media_attachments.iter().flatten() {
+            let found = match a.kind.as_deref() {
+                Some("image") => MediaKind::Image,
+                Some("gifv") => MediaKind::Gif,
+                Some("video" | "audio") => MediaKind::Video,
+                _ => continue,
+            };
+            if rank(found) > rank(media) {
+                media = found;
+            }
+        }
+        let mut out = PostRecord::new(Platform::Mastodon, s.id, posted_at);
+        out.text = text;
+        out.link = s.url.map(Cow::into_owned);
+        out.uri = s.uri.map(Cow::into_owned);
+        out.media = media;
+        out.kind = kind;
+        out.links = links;
+        out.counts = counts;
+        out.page = Some(ctx.page);
+        out.record = ctx.record;
+        Some(Ok(Box::new(out)))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::super::status_of;
+        use super::*;
+
+        /// Both paths read every status of the fixtures alike.
+        #[test]
+        fn same_records_as_the_general_path() {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/import");
+            let mut n = 0;
+            for name in [
+                "mastodon_statuses_page1.json",
+                "mastodon_statuses_page2.json",
+            ] {
+                let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+                for (r, raw) in page(&text).unwrap().iter().enumerate() {
+                    let ctx = Ctx::page(Platform::Mastodon, 0, None).at(r);
+                    for options in [
+                        ReadOptions::strict(),
+                        ReadOptions::strict().keep_replies(true),
+                    ] {
+                        let value: serde_json::Value = serde_json::from_str(raw.get()).unwrap();
+                        let general = status_of(&ctx, &value, &options)
+                            .ok()
+                            .map(|s| s.map_err(|(k, id)| (k, id.to_string())));
+                        if let Some(fast) = status(&ctx, raw.get(), &options) {
+                            n += 1;
+                            assert_eq!(Some(fast), general, "{name} item {r}");
+                        }
+                    }
+                }
+            }
+            assert!(n >= 14, "the fast path read {n} statuses");
+        }
+    }
 }
