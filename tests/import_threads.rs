@@ -268,3 +268,58 @@ fn replies_when_flagged() {
     let kept = read_threads(&[page], none, &ReadOptions::strict().keep_replies(true)).unwrap();
     assert_eq!(kept.posts[1].kind, PostKind::Reply);
 }
+
+#[test]
+fn grouping_and_odd_input() {
+    let pages = [
+        read("threads_media_page1.json"),
+        read("threads_media_page2.json"),
+    ];
+    let report = read_threads(&pages, &insights(&WITH_INSIGHTS), &ReadOptions::strict()).unwrap();
+    let groups = postab::import::VariantRules::new()
+        .tag("q", "question")
+        .tag("s", "statement")
+        .group(&report.posts);
+    assert_eq!(
+        groups.counts("question").unwrap(),
+        counts(&[
+            ("views", 812),
+            ("likes", 31),
+            ("replies", 4),
+            ("reposts", 3),
+            ("quotes", 1),
+            ("shares", 2)
+        ])
+    );
+    assert_eq!(groups.variants["statement"].len(), 1);
+    assert_eq!(groups.unassigned.len(), 3);
+
+    let full = pages.concat();
+    let none: &[(&str, &str)] = &[];
+    for end in (0..full.len()).step_by(37) {
+        if let Some(cut) = full.get(..end) {
+            let _ = read_threads(&[cut], none, &ReadOptions::lenient());
+            let _ = read_threads(
+                &[pages[0].as_str()],
+                &[("18050000000000001", cut)],
+                &ReadOptions::lenient(),
+            );
+        }
+    }
+    for odd in [
+        "",
+        "null",
+        "[]",
+        "{}",
+        "{\"data\": null}",
+        "{\"data\": [null]}",
+        "{\"data\": [{\"name\": 3}]}",
+    ] {
+        let _ = read_threads(&[odd], none, &ReadOptions::lenient());
+        let _ = read_threads(
+            &[pages[0].as_str()],
+            &[("18050000000000001", odd)],
+            &ReadOptions::strict(),
+        );
+    }
+}
