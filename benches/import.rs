@@ -1,10 +1,12 @@
-//! Import speed: rows per second for both X/Twitter export formats.
+//! Import speed: rows per second for both X/Twitter export formats, posts
+//! per second for saved Bluesky and Mastodon responses (pages of 100 and
+//! 40 posts, the APIs' page sizes, with embeds, facets, cards and HTML).
 
 use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use postab::import::{ImportMode, read_export};
+use postab::import::{ImportMode, ReadOptions, read_bluesky, read_export, read_mastodon};
 
 const ROWS: usize = 50_000;
 
@@ -87,6 +89,76 @@ fn content(rows: usize) -> String {
     s
 }
 
+const POSTS: usize = 20_000;
+
+/// `posts` Bluesky feed items in pages of 100, like saved
+/// `app.bsky.feed.getAuthorFeed` responses.
+fn bluesky(posts: usize) -> Vec<String> {
+    let base = chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z").expect("valid time");
+    let items: Vec<String> = (0..posts)
+        .map(|i| {
+            let at = (base + chrono::Duration::minutes(i as i64)).to_rfc3339();
+            let (hook, embed) = if i % 3 == 0 {
+                (
+                    "Is your posting schedule too rigid? 🤔 blog.example/post #q",
+                    r#""embed": {"$type": "app.bsky.embed.external#view", "external": {"uri": "https://blog.example/post", "title": "A post", "description": "Why a fixed posting time may not help", "thumb": "https://cdn.bsky.app/img/feed_thumbnail/plain/did:plc:abc/bafkreithumb@jpeg"}},"#,
+                )
+            } else {
+                (
+                    "There is no single right way to run an account. #s",
+                    r#""embed": {"$type": "app.bsky.embed.images#view", "images": [{"thumb": "https://cdn.bsky.app/img/feed_thumbnail/plain/did:plc:abc/bafkreiimg@jpeg", "fullsize": "https://cdn.bsky.app/img/feed_fullsize/plain/did:plc:abc/bafkreiimg@jpeg", "alt": "A schedule", "aspectRatio": {"height": 800, "width": 1200}}]},"#,
+                )
+            };
+            format!(
+                r#"{{"post": {{"uri": "at://did:plc:benchauthor0000000000/app.bsky.feed.post/3m{i:09}", "cid": "bafyreibench{i:09}aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+  "author": {{"did": "did:plc:benchauthor0000000000", "handle": "bench.bsky.social", "displayName": "Bench", "avatar": "https://cdn.bsky.app/img/avatar/plain/did:plc:benchauthor0000000000/bafkreiavatar@jpeg", "labels": [], "createdAt": "2024-01-01T00:00:00.000Z"}},
+  "record": {{"$type": "app.bsky.feed.post", "createdAt": "{at}", "langs": ["en"], "text": "{hook}",
+    "facets": [{{"index": {{"byteStart": 40, "byteEnd": 57}}, "features": [{{"$type": "app.bsky.richtext.facet#link", "uri": "https://blog.example/post"}}]}}]}},
+  {embed}
+  "replyCount": {}, "repostCount": {}, "likeCount": {}, "quoteCount": {}, "indexedAt": "{at}", "viewer": {{"threadMuted": false, "embeddingDisabled": false}}, "labels": []}}}}"#,
+                i % 7,
+                i % 11,
+                i % 97,
+                i % 3
+            )
+        })
+        .collect();
+    items
+        .chunks(100)
+        .map(|page| format!(r#"{{"feed": [{}], "cursor": "c"}}"#, page.join(",")))
+        .collect()
+}
+
+/// `posts` Mastodon statuses in pages of 40, like saved
+/// `GET /api/v1/accounts/:id/statuses` responses.
+fn mastodon(posts: usize) -> Vec<String> {
+    let base = chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z").expect("valid time");
+    let items: Vec<String> = (0..posts)
+        .map(|i| {
+            let id = 113_000_000_000_000_000_u64 + i as u64;
+            let at = (base + chrono::Duration::minutes(i as i64)).to_rfc3339();
+            format!(
+                r##"{{"id": "{id}", "created_at": "{at}", "in_reply_to_id": null, "in_reply_to_account_id": null, "sensitive": false, "spoiler_text": "", "visibility": "public", "language": "en",
+  "uri": "https://mastodon.example/users/bench/statuses/{id}", "url": "https://mastodon.example/@bench/{id}",
+  "replies_count": {}, "reblogs_count": {}, "favourites_count": {}, "quotes_count": 0, "edited_at": null,
+  "content": "<p>Is your posting schedule too rigid? Rock &amp; roll &#39;rules&#39; 🤔</p><p><a href=\"https://blog.example/post?a=1&amp;b=2\" rel=\"nofollow noopener\" target=\"_blank\"><span class=\"invisible\">https://</span><span class=\"ellipsis\">blog.example/post?a=1&amp;b</span><span class=\"invisible\">=2</span></a> <a href=\"https://mastodon.example/tags/q\" class=\"mention hashtag\" rel=\"tag\">#<span>q</span></a></p>",
+  "reblog": null, "application": {{"name": "Web", "website": null}},
+  "account": {{"id": "1", "username": "bench", "acct": "bench", "display_name": "Bench", "url": "https://mastodon.example/@bench", "followers_count": 100, "following_count": 10, "statuses_count": 1000}},
+  "media_attachments": [], "mentions": [], "tags": [{{"name": "q", "url": "https://mastodon.example/tags/q"}}], "emojis": [],
+  "card": {{"url": "https://blog.example/post?a=1&b=2", "title": "A post", "description": "Why a fixed posting time may not help", "type": "link", "image": null}},
+  "poll": null}}"##,
+                i % 7,
+                i % 11,
+                i % 97
+            )
+        })
+        .collect();
+    items
+        .chunks(40)
+        .map(|page| format!("[{}]", page.join(",")))
+        .collect()
+}
+
 fn import(c: &mut Criterion) {
     let legacy = legacy(ROWS);
     let content = content(ROWS);
@@ -101,6 +173,17 @@ fn import(c: &mut Criterion) {
     group.bench_function("account_content_50k_rows", |b| {
         b.iter(|| {
             read_export(black_box(content.as_bytes()), ImportMode::Strict).expect("valid export")
+        });
+    });
+    group.throughput(Throughput::Elements(POSTS as u64));
+    let bluesky = bluesky(POSTS);
+    let mastodon = mastodon(POSTS);
+    group.bench_function("bluesky_20k_posts", |b| {
+        b.iter(|| read_bluesky(black_box(&bluesky), &ReadOptions::strict()).expect("valid pages"));
+    });
+    group.bench_function("mastodon_20k_posts", |b| {
+        b.iter(|| {
+            read_mastodon(black_box(&mastodon), &ReadOptions::strict()).expect("valid pages")
         });
     });
     group.finish();

@@ -456,6 +456,10 @@ pub enum Error {
         /// The metric name.
         metric: String,
     },
+    /// A saved API response (Bluesky, Mastodon, Threads) could not be
+    /// read: the error names the page (and file), the record and the field.
+    #[error(transparent)]
+    Import(Box<crate::import::ImportError>),
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

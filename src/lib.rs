@@ -100,7 +100,8 @@
 //!   posts, the hierarchical Bayesian model, calibration from an account's
 //!   history ([`repeated::AccountHistory`]) and planning ([`repeated::PostPlan`]).
 //! * [`import`]: X/Twitter analytics exports (legacy tweet activity and the
-//!   account content export) into posts, variants and counts.
+//!   account content export) and saved Bluesky, Mastodon and Threads API
+//!   responses into posts, variants and counts.
 //! * [`report`]: text, Markdown and versioned JSON reports of analyses,
 //!   slot comparisons and simulations; SVG plots with the `plot` feature.
 //! * [`numeric`]: the special functions underneath, accurate at any scale.
@@ -186,6 +187,10 @@
 //! * `csv` (default): reading analytics exports with the `csv` crate
 //!   ([`import::read_export`] and friends). Without it the rest of
 //!   [`import`] (snowflake ids, grouping rules) is still available.
+//! * `json` (default): reading saved Bluesky, Mastodon and Threads API
+//!   responses (`import::read_bluesky`, `import::read_mastodon`,
+//!   `import::read_threads`); adds no dependency (`serde_json` is always
+//!   used, for JSON reports).
 //! * `plot` (off by default): SVG plots of reports ([`report`]), written by
 //!   hand in pure Rust (no system libraries).
 //!

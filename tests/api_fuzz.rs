@@ -1835,8 +1835,8 @@ fn import_target(fz: &mut Fuzz) {
         let block_of = move |p: &postab::import::PostRecord| match mode {
             0 => None,
             1 => Some(String::new()),
-            2 => Some(format!("b{}", p.id % 3)),
-            _ => Some(p.id.to_string()),
+            2 => Some(format!("b{}", p.x_id().unwrap_or(0) % 3)),
+            _ => Some(p.id.clone()),
         };
         let options = fz.analysis_options(2);
         fz.call(

@@ -237,7 +237,7 @@ fn split_test(arms: &[(&str, u64, u64, u64, u64)]) -> Experiment {
     for (id, ..) in arms {
         b = b.variant(*id, format!("text {id}"));
     }
-    let mut exp = b
+    let exp = b
         .control(arms[0].0)
         .design(Design::RandomisedExposure)
         .build()
@@ -833,7 +833,7 @@ fn bad_rules_are_typed_errors() {
     assert!(matches!(&d.frequentist, Verdict::Blocked { by, .. } if by == &["unfollow rate"]));
     // Data errors come from the analysis (one post per variant has no
     // blocks to pair, successes above trials, ...).
-    let mut bad = Experiment::builder("x")
+    let bad = Experiment::builder("x")
         .variant("a", "A")
         .variant("b", "B")
         .control("a")

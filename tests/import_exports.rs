@@ -209,7 +209,11 @@ fn malformed_rows_strict_and_lenient() {
         assert!(err.to_string().contains("line 3"), "{err}");
         let lenient = read_export_str(&csv, ImportMode::Lenient).unwrap();
         assert_eq!(
-            lenient.posts.iter().map(|p| p.id).collect::<Vec<_>>(),
+            lenient
+                .posts
+                .iter()
+                .map(|p| p.x_id().unwrap())
+                .collect::<Vec<_>>(),
             [1, 3]
         );
         assert_eq!(lenient.skipped.len(), 1);

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::record::{ExportFormat, ImportMode, ImportReport, PostRecord, SkippedRow};
+use super::record::{ExportFormat, ImportMode, ImportReport, Platform, PostRecord, SkippedRow};
 use super::snowflake::snowflake_time;
 use crate::{Counts, Error, Outcome, Result};
 
@@ -140,6 +140,7 @@ impl ExportFormat {
         match self {
             ExportFormat::TweetActivity => &TWEET_ACTIVITY_COLUMNS,
             ExportFormat::AccountContent => &ACCOUNT_CONTENT_COLUMNS,
+            _ => &[],
         }
     }
 
@@ -147,6 +148,7 @@ impl ExportFormat {
         match self {
             ExportFormat::TweetActivity => &TWEET_ACTIVITY_OUTCOMES,
             ExportFormat::AccountContent => &ACCOUNT_CONTENT_OUTCOMES,
+            _ => &[],
         }
     }
 
@@ -310,15 +312,13 @@ impl Layout {
             (Some(t), _) => t,
             (None, date) => self.time_from_id(id, date, line)?,
         };
-        Ok(PostRecord {
-            id,
-            posted_at,
-            text,
-            link,
-            counts,
-            promoted: any_promoted.then_some(promoted),
-            line,
-        })
+        let mut post = PostRecord::new(Platform::X, id.to_string(), posted_at);
+        post.text = text;
+        post.link = link;
+        post.counts = counts;
+        post.promoted = any_promoted.then_some(promoted);
+        post.line = line;
+        Ok(post)
     }
 
     fn column(&self, role: Role) -> Column {
@@ -568,11 +568,7 @@ pub fn read_export<R: io::Read>(reader: R, mode: ImportMode) -> Result<ImportRep
             .collect(),
     })?;
     let layout = Layout::new(format, &header)?;
-    let mut report = ImportReport {
-        format,
-        posts: Vec::new(),
-        skipped: Vec::new(),
-    };
+    let mut report = ImportReport::empty(format);
     let mut row = ByteRecord::new();
     loop {
         let result = match rdr.read_byte_record(&mut row) {

@@ -1,6 +1,8 @@
-//! Analytics exports in: X/Twitter CSV files to posts, variants and counts.
+//! Posts in from every platform: X/Twitter analytics exports (CSV) and
+//! saved Bluesky, Mastodon and Threads API responses (JSON), each post a
+//! [`PostRecord`] of the same shape, grouped into variants and counts.
 //!
-//! * [`read_export`] (with the default-on `csv` feature) reads either
+//! * [`read_export`] (with the default-on `csv` feature) reads either X
 //!   format, detected from the header: the legacy **tweet-activity** export
 //!   (40 columns from `Tweet id` to `promoted media engagements`) and the
 //!   newer **account content** export (`Post id,Date,Post text,...`, whose
@@ -8,6 +10,22 @@
 //!   [`ImportMode::Strict`] stops at the first malformed row with an error
 //!   naming its line and column; [`ImportMode::Lenient`] skips such rows and
 //!   lists them. No input makes it panic.
+//! * With the default-on `json` feature, [`read_bluesky`] reads saved
+//!   `app.bsky.feed.getAuthorFeed` pages, [`read_mastodon`] saved
+//!   `GET /api/v1/accounts/:id/statuses` pages and [`read_threads`] saved
+//!   Threads media lists joined with per-post insights; `_path(s)`
+//!   variants read files. [`ReadOptions`] chooses strict or lenient mode
+//!   and whether replies are kept; reposts and boosts of other accounts'
+//!   posts are always left out. Duplicates, left-out and unavailable posts
+//!   are listed in [`ImportReport::notices`]; a bad page or record is an
+//!   [`ImportError`] (inside [`Error::Import`](crate::Error::Import)) naming
+//!   the page or file, the record and the field.
+//! * A [`PostRecord`] carries the platform, the id (a string: X ids,
+//!   `at://` URIs, Mastodon and Threads ids), the permalink, URI and CID,
+//!   the media as a [`MediaKind`](crate::post::MediaKind), whether it is
+//!   an original post, a reply or a repost ([`PostKind`]), the counts the
+//!   platform reports (only X reports impressions) and a Mastodon or
+//!   Threads [`Poll`].
 //! * [`VariantRules`] maps posts to variants (a hashtag, a phrase, an id
 //!   list, a closure) and [`Grouping`] sums them into [`Counts`](crate::Counts),
 //!   builds an [`Experiment`](crate::Experiment), or lists per-post counts
@@ -36,15 +54,42 @@
 //! # Ok::<(), postab::Error>(())
 //! ```
 
+#[cfg(feature = "json")]
+mod bluesky;
 #[cfg(feature = "csv")]
 mod csv_export;
+mod error;
+#[cfg(feature = "json")]
+mod html;
+#[cfg(feature = "json")]
+mod json;
+#[cfg(feature = "json")]
+mod mastodon;
 mod record;
 mod rules;
 mod snowflake;
+#[cfg(feature = "json")]
+mod threads;
 
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub use bluesky::{read_bluesky, read_bluesky_path, read_bluesky_paths};
 #[cfg(feature = "csv")]
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub use csv_export::{read_export, read_export_path, read_export_str};
-pub use record::{ExportFormat, ImportMode, ImportReport, PostRecord, SkippedRow};
-pub use rules::{Grouping, VariantRules};
+pub use error::{ImportError, ImportErrorKind};
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub use json::ReadOptions;
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub use mastodon::{read_mastodon, read_mastodon_path, read_mastodon_paths};
+pub use record::{
+    ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, Poll, PollOption,
+    PostKind, PostRecord, SkippedRow,
+};
+pub use rules::{Grouping, IntoPostId, VariantRules};
 pub use snowflake::{SNOWFLAKE_EPOCH_MS, snowflake_id, snowflake_time};
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub use threads::{read_threads, read_threads_paths};

@@ -5,9 +5,106 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::post::MediaKind;
 use crate::{Counts, Error};
 
-/// Which analytics export a file is.
+/// The platform a post was published on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Platform {
+    /// X (Twitter): numeric snowflake ids, impressions and link clicks.
+    X,
+    /// Bluesky (AT Protocol): `at://` URIs and CIDs, no impressions.
+    Bluesky,
+    /// Mastodon (and compatible servers): no impressions.
+    Mastodon,
+    /// Threads (Meta): views but no link clicks.
+    Threads,
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Platform::X => "X",
+            Platform::Bluesky => "Bluesky",
+            Platform::Mastodon => "Mastodon",
+            Platform::Threads => "Threads",
+        })
+    }
+}
+
+/// Whether a post is the account's own original post, a reply, or a
+/// repost (boost) of someone else's post.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PostKind {
+    /// An original post (quote posts included).
+    #[default]
+    Original,
+    /// A reply to another post (the account's own threads included).
+    Reply,
+    /// A repost or boost of someone else's post.
+    Repost,
+}
+
+impl fmt::Display for PostKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PostKind::Original => "original",
+            PostKind::Reply => "reply",
+            PostKind::Repost => "repost",
+        })
+    }
+}
+
+/// One option of a [`Poll`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PollOption {
+    /// The option's text.
+    pub title: String,
+    /// Votes for it; `None` when the server hides them (a poll still
+    /// running whose results are hidden, or a platform that reports only
+    /// percentages).
+    pub votes: Option<u64>,
+}
+
+impl PollOption {
+    /// An option with its title and votes.
+    pub fn new(title: impl Into<String>, votes: Option<u64>) -> Self {
+        PollOption {
+            title: title.into(),
+            votes,
+        }
+    }
+}
+
+/// A poll attached to a post, as the platform reported it when the file
+/// was saved. Only the data: statistics on polls are elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Poll {
+    /// The options, in order.
+    pub options: Vec<PollOption>,
+    /// Votes cast in total (in a multiple-choice poll one voter may cast
+    /// several), when reported.
+    pub votes: Option<u64>,
+    /// How many accounts voted, when reported (Mastodon: `voters_count`,
+    /// `null` for single-choice polls on old servers).
+    pub voters: Option<u64>,
+    /// Whether several options may be chosen.
+    pub multiple: bool,
+    /// Whether the poll had closed, when reported.
+    pub expired: Option<bool>,
+    /// When the poll closes (or closed), when reported.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Which analytics export or saved API response a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -18,6 +115,31 @@ pub enum ExportFormat {
     /// The newer account content export: `Post id,Date,Post text,...`, with
     /// a `Date` like `Tue, Jul 14, 2026` and the time in the post id.
     AccountContent,
+    /// Saved Bluesky `app.bsky.feed.getAuthorFeed` responses.
+    BlueskyAuthorFeed,
+    /// Saved Mastodon `GET /api/v1/accounts/:id/statuses` responses.
+    MastodonStatuses,
+    /// Saved Threads `GET /{user-id}/threads` media lists joined with
+    /// `GET /{media-id}/insights` responses.
+    ThreadsMedia,
+}
+
+impl ExportFormat {
+    /// The platform whose posts the format holds.
+    pub fn platform(self) -> Platform {
+        match self {
+            ExportFormat::TweetActivity | ExportFormat::AccountContent => Platform::X,
+            ExportFormat::BlueskyAuthorFeed => Platform::Bluesky,
+            ExportFormat::MastodonStatuses => Platform::Mastodon,
+            ExportFormat::ThreadsMedia => Platform::Threads,
+        }
+    }
+
+    /// Whether the format is a CSV export (rows and lines) rather than
+    /// saved JSON pages (pages and records).
+    fn is_csv(self) -> bool {
+        self.platform() == Platform::X
+    }
 }
 
 impl fmt::Display for ExportFormat {
@@ -25,44 +147,135 @@ impl fmt::Display for ExportFormat {
         f.write_str(match self {
             ExportFormat::TweetActivity => "tweet activity",
             ExportFormat::AccountContent => "account content",
+            ExportFormat::BlueskyAuthorFeed => "Bluesky author feed",
+            ExportFormat::MastodonStatuses => "Mastodon statuses",
+            ExportFormat::ThreadsMedia => "Threads media",
         })
     }
 }
 
-/// One post read from an export.
+/// One post read from an export or a saved API response, whatever the
+/// platform.
 ///
-/// `counts` holds the organic metrics: the built-in outcomes (impressions,
-/// clicks = URL clicks, reposts, likes, replies, profile visits, follows) and
-/// custom outcomes for the rest (`engagements`, `detail_expands`,
-/// `hashtag_clicks`, `permalink_clicks`, `bookmarks`, `shares`,
-/// `app_opens`, `app_installs`, `email_tweet`, `dial_phone`, `media_views`,
-/// `media_engagements`), zero counts omitted. `promoted` holds the
-/// tweet-activity export's `promoted ...` columns when the post was
-/// promoted (any promoted cell other than `-` or empty).
+/// `counts` holds the organic metrics the platform reports, built-in
+/// outcomes where they exist and custom outcomes for the rest, zero counts
+/// omitted:
+///
+/// | platform | built-in | custom |
+/// |---|---|---|
+/// | X | impressions, clicks (URL clicks), reposts, likes, replies, profile visits, follows | `engagements`, `detail_expands`, `hashtag_clicks`, `permalink_clicks`, `bookmarks`, `shares`, `app_opens`, `app_installs`, `email_tweet`, `dial_phone`, `media_views`, `media_engagements` |
+/// | Bluesky | likes, reposts, replies, quotes | `bookmarks` (when the response has `bookmarkCount`) |
+/// | Mastodon | likes (favourites), reposts (boosts), replies, quotes (`quotes_count`, Mastodon 4.5+) | none |
+/// | Threads | likes, reposts, replies, quotes | `views`, `shares` |
+///
+/// Only X reports impressions: a rate metric over impressions cannot be
+/// analysed on the others. `promoted` holds the tweet-activity export's
+/// `promoted ...` columns when the post was promoted (any promoted cell
+/// other than `-` or empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PostRecord {
-    /// The post id.
-    pub id: u64,
-    /// When it was posted (the `time` column, or decoded from the id).
+    /// The post id: the X or Threads numeric id, the Bluesky `at://` URI,
+    /// the Mastodon status id (as a string: ids of different platforms do
+    /// not fit one number). [`PostRecord::x_id`] gives an X id as a number.
+    pub id: String,
+    /// The platform.
+    pub platform: Platform,
+    /// When it was posted (X: the `time` column, or decoded from the id;
+    /// Bluesky: `record.createdAt`; Mastodon: `created_at`; Threads:
+    /// `timestamp`), in UTC.
     pub posted_at: DateTime<Utc>,
-    /// The post text (may contain newlines).
+    /// The post text, plain (Mastodon's HTML turned into text; may contain
+    /// newlines).
     pub text: String,
-    /// The permalink, if the export has one.
+    /// The permalink (a web page), if known: the export's link column, the
+    /// `bsky.app` page of a Bluesky post, Mastodon's `url`, Threads'
+    /// `permalink`.
     pub link: Option<String>,
+    /// The platform's own URI of the post when it differs from the id and
+    /// the permalink: Mastodon's ActivityPub `uri`. (A Bluesky post's URI
+    /// is its id.)
+    pub uri: Option<String>,
+    /// The Bluesky content id (`cid`) of the post's record version.
+    pub cid: Option<String>,
+    /// The media the post carries.
+    pub media: MediaKind,
+    /// Original post, reply or repost.
+    pub kind: PostKind,
+    /// The links the post points to, in order, without duplicates: link
+    /// facets and the link card (Bluesky), link hrefs other than mentions
+    /// and hashtags and the card (Mastodon), the link attachment (Threads).
+    /// Empty for X exports (the links are in the text).
+    pub links: Vec<String>,
     /// Organic counts.
     pub counts: Counts,
-    /// Promoted counts, if the post was promoted.
+    /// Promoted counts, if the post was promoted (X tweet-activity only).
     pub promoted: Option<Counts>,
-    /// The 1-based line of the file where the row starts.
+    /// The poll, if the post has one and the platform reports it.
+    pub poll: Option<Poll>,
+    /// For a CSV export, the 1-based line of the file where the row starts;
+    /// 0 for saved JSON responses (see `page` and `record`).
     pub line: u64,
+    /// For saved JSON responses, the 0-based index of the page (the
+    /// string or file) the post was last read from.
+    pub page: Option<usize>,
+    /// For saved JSON responses, the 0-based index of the post in its page.
+    pub record: Option<usize>,
 }
 
-/// A row skipped by a lenient import, and why.
+impl PostRecord {
+    /// A text-only original post with no counts: the start of a record
+    /// built by hand (tests, other sources).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::import::{Platform, PostRecord};
+    ///
+    /// let at = "2026-07-14T08:00:00Z".parse()?;
+    /// let mut post = PostRecord::new(Platform::Mastodon, "113000000000000001", at);
+    /// post.text = "Hello #q".to_string();
+    /// assert_eq!(post.x_id(), None);
+    /// # Ok::<(), postab::chrono::ParseError>(())
+    /// ```
+    pub fn new(platform: Platform, id: impl Into<String>, posted_at: DateTime<Utc>) -> Self {
+        PostRecord {
+            id: id.into(),
+            platform,
+            posted_at,
+            text: String::new(),
+            link: None,
+            uri: None,
+            cid: None,
+            media: MediaKind::TextOnly,
+            kind: PostKind::Original,
+            links: Vec::new(),
+            counts: Counts::new(),
+            promoted: None,
+            poll: None,
+            line: 0,
+            page: None,
+            record: None,
+        }
+    }
+
+    /// The numeric id of an X post (`None` on other platforms or if the id
+    /// is not a number): the input of [`snowflake_time`](super::snowflake_time).
+    pub fn x_id(&self) -> Option<u64> {
+        if self.platform == Platform::X {
+            self.id.parse().ok()
+        } else {
+            None
+        }
+    }
+}
+
+/// A row or record skipped by a lenient import, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SkippedRow {
-    /// The 1-based line where the row starts.
+    /// The 1-based line where the row starts (CSV); 0 for saved JSON
+    /// responses, whose error names the page, the record and the field.
     pub line: u64,
     /// The error a strict import would have returned.
     #[serde(serialize_with = "display")]
@@ -73,16 +286,98 @@ fn display<S: serde::Serializer>(e: &Error, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(e)
 }
 
+/// Something an import noticed without failing: a post it left out on
+/// purpose, one it could not see, one read twice, one without counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Notice {
+    /// What happened.
+    pub kind: NoticeKind,
+    /// The 0-based index of the page (string or file).
+    pub page: usize,
+    /// The 0-based index of the record in its page.
+    pub record: usize,
+    /// The post's id (or URI), when the record has one.
+    pub id: Option<String>,
+}
+
+/// What a [`Notice`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoticeKind {
+    /// A repost or boost of someone else's post: left out.
+    Repost,
+    /// A reply: left out (unless replies are kept).
+    Reply,
+    /// A deleted, blocked or otherwise unavailable post
+    /// (Bluesky `notFoundPost`, `blockedPost`): left out.
+    Unavailable,
+    /// The same post again (overlapping pages or files): the later
+    /// snapshot replaces the earlier one, keeping its place.
+    Duplicate,
+    /// A Threads post without an insights response: kept, with no counts.
+    NoInsights,
+    /// A Threads insights response for a post not in the media list:
+    /// ignored.
+    UnmatchedInsights,
+}
+
+impl fmt::Display for NoticeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NoticeKind::Repost => "repost of another account's post, left out",
+            NoticeKind::Reply => "reply, left out",
+            NoticeKind::Unavailable => "unavailable (deleted or blocked) post, left out",
+            NoticeKind::Duplicate => "read again, the later snapshot kept",
+            NoticeKind::NoInsights => "no insights, kept with no counts",
+            NoticeKind::UnmatchedInsights => "insights for a post not in the media list, ignored",
+        })
+    }
+}
+
+/// `page 0, record 3 (at://…): reply, left out`.
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "page {}, record {}", self.page, self.record)?;
+        if let Some(id) = &self.id {
+            write!(f, " ({id})")?;
+        }
+        write!(f, ": {}", self.kind)
+    }
+}
+
 /// What an import read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportReport {
     /// The detected (or requested) format.
     pub format: ExportFormat,
-    /// The posts read, in file order.
+    /// The posts read, in file (page) order.
     pub posts: Vec<PostRecord>,
     /// Rows skipped in lenient mode (always empty in strict mode).
     pub skipped: Vec<SkippedRow>,
+    /// Posts left out on purpose or read with a caveat (JSON readers;
+    /// always empty for CSV exports).
+    pub notices: Vec<Notice>,
+}
+
+impl ImportReport {
+    /// An empty report of `format`.
+    #[cfg(any(feature = "csv", feature = "json"))]
+    pub(crate) fn empty(format: ExportFormat) -> Self {
+        ImportReport {
+            format,
+            posts: Vec::new(),
+            skipped: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// How many notices are of `kind`.
+    pub fn notice_count(&self, kind: NoticeKind) -> usize {
+        self.notices.iter().filter(|n| n.kind == kind).count()
+    }
 }
 
 /// How an import treats a malformed row.
@@ -90,7 +385,7 @@ pub struct ImportReport {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ImportMode {
-    /// The first malformed row is an error naming its line and column.
+    /// The first malformed row (or record) is an error naming where it is.
     #[default]
     Strict,
     /// Malformed rows are skipped and listed in [`ImportReport::skipped`].
@@ -98,9 +393,13 @@ pub enum ImportMode {
 }
 
 /// `post 2076939755320246272 at 2026-07-14 08:00 UTC: 1000 impressions, …`
-/// (the counts as their `Display`), `(promoted)` when promoted.
+/// (the counts as their `Display`), `(promoted)` when promoted; posts of
+/// other platforms than X start with the platform (`Bluesky post at://…`).
 impl fmt::Display for PostRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.platform != Platform::X {
+            write!(f, "{} ", self.platform)?;
+        }
         write!(
             f,
             "post {} at {}: {}",
@@ -115,29 +414,47 @@ impl fmt::Display for PostRecord {
     }
 }
 
-/// `line 4: <the error>`.
+/// `line 4: <the error>` (CSV), the error alone for JSON records.
 impl fmt::Display for SkippedRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.error)
+        if self.line > 0 {
+            write!(f, "line {}: ", self.line)?;
+        }
+        write!(f, "{}", self.error)
     }
 }
 
 /// `account content export: 2 posts, 1 row skipped` and one line per
-/// skipped row.
+/// skipped row; for saved JSON responses `Bluesky author feed: 2 posts, 1
+/// record skipped, 3 notices` and one line per skipped record and notice.
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
-        write!(
-            f,
-            "{} export: {} post{}, {} row{} skipped",
-            self.format,
-            self.posts.len(),
-            plural(self.posts.len()),
-            self.skipped.len(),
-            plural(self.skipped.len())
-        )?;
+        let (posts, skipped) = (self.posts.len(), self.skipped.len());
+        if self.format.is_csv() {
+            write!(
+                f,
+                "{} export: {posts} post{}, {skipped} row{} skipped",
+                self.format,
+                plural(posts),
+                plural(skipped)
+            )?;
+        } else {
+            let notices = self.notices.len();
+            write!(
+                f,
+                "{}: {posts} post{}, {skipped} record{} skipped, {notices} notice{}",
+                self.format,
+                plural(posts),
+                plural(skipped),
+                plural(notices)
+            )?;
+        }
         for row in &self.skipped {
             write!(f, "\n  {row}")?;
+        }
+        for notice in &self.notices {
+            write!(f, "\n  {notice}")?;
         }
         Ok(())
     }

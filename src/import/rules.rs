@@ -18,7 +18,7 @@ enum Rule {
     Tag(String, String),
     /// Lower-cased phrase.
     Phrase(String, String),
-    Ids(HashSet<u64>, String),
+    Ids(HashSet<String>, String),
     Custom(Arc<RuleFn>),
 }
 
@@ -86,10 +86,34 @@ impl VariantRules {
         self
     }
 
-    /// Posts with one of these ids belong to `variant`.
-    pub fn ids(mut self, ids: impl IntoIterator<Item = u64>, variant: impl Into<String>) -> Self {
-        self.rules
-            .push(Rule::Ids(ids.into_iter().collect(), variant.into()));
+    /// Posts with one of these ids belong to `variant`: numbers (X ids) or
+    /// strings (a Bluesky `at://` URI, a Mastodon or Threads id), compared
+    /// as written in decimal with [`PostRecord::id`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::import::{Platform, PostRecord, VariantRules};
+    ///
+    /// let at = "2026-07-14T08:00:00Z".parse()?;
+    /// let x = PostRecord::new(Platform::X, "1900000000000000000", at);
+    /// let bsky = PostRecord::new(Platform::Bluesky, "at://did:plc:abc/app.bsky.feed.post/3l2", at);
+    /// let rules = VariantRules::new()
+    ///     .ids([1_900_000_000_000_000_000_u64], "pinned")
+    ///     .ids(["at://did:plc:abc/app.bsky.feed.post/3l2"], "question");
+    /// assert_eq!(rules.variant_of(&x).as_deref(), Some("pinned"));
+    /// assert_eq!(rules.variant_of(&bsky).as_deref(), Some("question"));
+    /// # Ok::<(), postab::chrono::ParseError>(())
+    /// ```
+    pub fn ids<I>(mut self, ids: I, variant: impl Into<String>) -> Self
+    where
+        I: IntoIterator,
+        I::Item: IntoPostId,
+    {
+        self.rules.push(Rule::Ids(
+            ids.into_iter().map(IntoPostId::into_post_id).collect(),
+            variant.into(),
+        ));
         self
     }
 
@@ -156,6 +180,37 @@ impl VariantRules {
             variants,
             unassigned,
         }
+    }
+}
+
+/// A post id as [`VariantRules::ids`] takes it: an X id as a number
+/// (`u64`), or any platform's id as a string.
+pub trait IntoPostId {
+    /// The id as [`PostRecord::id`] holds it.
+    fn into_post_id(self) -> String;
+}
+
+impl IntoPostId for u64 {
+    fn into_post_id(self) -> String {
+        self.to_string()
+    }
+}
+
+impl IntoPostId for &str {
+    fn into_post_id(self) -> String {
+        self.to_string()
+    }
+}
+
+impl IntoPostId for String {
+    fn into_post_id(self) -> String {
+        self
+    }
+}
+
+impl IntoPostId for &String {
+    fn into_post_id(self) -> String {
+        self.clone()
     }
 }
 
@@ -301,7 +356,7 @@ impl Grouping<'_> {
         let mut exp = builder.build()?;
         for (id, posts) in &self.variants {
             for record in posts {
-                let mut post = Post::new(record.id.to_string(), id.clone())?
+                let mut post = Post::new(record.id.clone(), id.clone())?
                     .published_at(record.posted_at)
                     .with_counts(record.counts.clone());
                 if let Some(key) = block_of(record) {
