@@ -789,6 +789,12 @@ impl Experiment {
         }
     }
 
+    /// [`Experiment::post_data`] from a fresh tally: what the unit-level
+    /// analysis of `metric` reads (used by decisions across metrics).
+    pub(crate) fn unit_data(&self, metric: &Metric) -> Result<Vec<PostData<'_>>> {
+        self.post_data(metric, &self.tally()?)
+    }
+
     /// Each post's (or, without posts, each variant's) data for a rate
     /// metric, for the unit-level analysis.
     fn post_data(&self, metric: &Metric, tally: &Tally) -> Result<Vec<PostData<'_>>> {

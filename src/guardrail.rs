@@ -112,7 +112,7 @@ use crate::bayes::{
     BetaPosterior, expected_loss, prob_beats, prob_difference_above, prob_difference_below,
     prob_lift_above,
 };
-use crate::design::{Design, DesignChoice, PostData, UnitComparison};
+use crate::design::{Design, DesignChoice, UnitComparison};
 use crate::error::{Error, Result};
 use crate::freq::{
     Alternative, Correction, NullTestMethod, NullValue, Proportion, adjust_p_values,
@@ -991,7 +991,7 @@ impl Experiment {
                 metric.name()
             ),
         })?;
-        let posts = self.unit_posts(metric)?;
+        let posts = self.unit_data(metric)?;
         let data = if analysis.design.design == Design::PairedPosts {
             UnitData::Blocks(crate::design::paired_blocks(&posts, &analysis.control, id)?)
         } else {
@@ -1006,44 +1006,6 @@ impl Experiment {
             data,
             control_rate,
         })
-    }
-
-    /// Every post's data for `metric` (or, without posts, every variant's
-    /// counts as one post), as the unit-level analysis reads them.
-    fn unit_posts(&self, metric: &Metric) -> Result<Vec<PostData<'_>>> {
-        let proportion = |name: &str, counts: &crate::Counts| -> Result<Option<Proportion>> {
-            if counts.get(metric.denominator()) == 0 {
-                return Ok(None);
-            }
-            crate::repeated::proportion_of(metric, name, counts).map(Some)
-        };
-        if self.posts().is_empty() {
-            return self
-                .variants()
-                .iter()
-                .map(|v| {
-                    Ok(PostData {
-                        id: v.id(),
-                        variant: v.id(),
-                        block: None,
-                        at: None,
-                        proportion: proportion(v.id(), &self.counts(v.id())?)?,
-                    })
-                })
-                .collect();
-        }
-        self.posts()
-            .iter()
-            .map(|p| {
-                Ok(PostData {
-                    id: p.id(),
-                    variant: p.variant(),
-                    block: p.block(),
-                    at: p.publication_time(),
-                    proportion: proportion(p.id(), &self.post_counts(p.id())?)?,
-                })
-            })
-            .collect()
     }
 }
 
