@@ -60,7 +60,7 @@ pub const DEFAULT_POLL_PRIOR: f64 = 1.0;
 /// One option of an analysed poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct PollOption {
+pub struct PollOptionResult {
     /// The option's text.
     pub label: String,
     /// Votes it received.
@@ -81,7 +81,7 @@ pub struct PollOption {
 #[non_exhaustive]
 pub struct PollAnalysis {
     /// The options, in the order given.
-    pub options: Vec<PollOption>,
+    pub options: Vec<PollOptionResult>,
     /// Total votes `N`.
     pub total_votes: u64,
     /// The Dirichlet prior's value per option.
@@ -97,7 +97,7 @@ pub struct PollAnalysis {
 impl PollAnalysis {
     /// The option most likely to be the audience's favourite (the first of
     /// equals).
-    pub fn leader(&self) -> &PollOption {
+    pub fn leader(&self) -> &PollOptionResult {
         let mut best = &self.options[0];
         for o in &self.options[1..] {
             if o.prob_most_chosen > best.prob_most_chosen {
@@ -108,7 +108,7 @@ impl PollAnalysis {
     }
 
     /// The option called `label`, if there is one.
-    pub fn option(&self, label: &str) -> Option<&PollOption> {
+    pub fn option(&self, label: &str) -> Option<&PollOptionResult> {
         self.options.iter().find(|o| o.label == label)
     }
 }
@@ -198,7 +198,7 @@ where
             let vf = v as f64;
             let half = (b * (b + 4.0 * vf * (n - vf) / n)).sqrt();
             let denom = 2.0 * (n + b);
-            Ok(PollOption {
+            Ok(PollOptionResult {
                 label,
                 votes: v,
                 share: vf / n,
@@ -219,6 +219,52 @@ where
         equal_preference_statistic: goodness.statistic,
         equal_preference_p_value: goodness.p_value,
     })
+}
+
+/// Analyses a poll read from a saved post ([`crate::import::Poll`], e.g. a
+/// Mastodon status's `poll`), with the uniform prior; see
+/// [`analyze_poll_with_prior`].
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a multiple-choice poll (not one
+/// multinomial draw per voter: analyse each option's votes out of the
+/// voters instead) or one whose votes the server hid (named `"poll
+/// votes"`, value the option's index); otherwise as
+/// [`analyze_poll_with_prior`].
+///
+/// # Example
+/// ```
+/// use postab::import::{Poll, PollOption};
+/// use postab::poll::analyze_saved_poll;
+///
+/// let saved = Poll::new(vec![PollOption::new("Yes", Some(30)), PollOption::new("No", Some(12))]);
+/// let result = analyze_saved_poll(&saved, 0.95)?;
+/// assert_eq!(result.leader().label, "Yes");
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn analyze_saved_poll(poll: &crate::import::Poll, level: f64) -> Result<PollAnalysis> {
+    if poll.multiple {
+        return Err(Error::InvalidParameter {
+            name: "multiple-choice poll",
+            value: poll.options.len() as f64,
+            expected: "a single-choice poll (one vote per voter); analyse each option's votes out of the voters as a proportion instead",
+        });
+    }
+    let options = poll
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            o.votes
+                .map(|v| (o.title.clone(), v))
+                .ok_or(Error::InvalidParameter {
+                    name: "poll votes",
+                    value: i as f64,
+                    expected: "votes reported for every option (the server hid them while the poll ran)",
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    analyze_poll(options, level)
 }
 
 /// One line per option (votes, share, P(most chosen), the two intervals),

@@ -185,3 +185,40 @@ fn bad_polls_are_typed_errors() {
         Err(Error::CountOverflow { .. })
     ));
 }
+
+/// A saved poll: analysed when single-choice with every option's votes;
+/// a multiple-choice poll or hidden votes are refused with the reason.
+#[test]
+fn saved_polls() -> Res {
+    use postab::import::{Poll, PollOption};
+    use postab::poll::analyze_saved_poll;
+    let saved = Poll::new(vec![
+        PollOption::new("a", Some(12)),
+        PollOption::new("b", Some(12)),
+        PollOption::new("c", Some(5)),
+    ]);
+    assert_eq!(saved.votes, Some(29));
+    assert_eq!(
+        analyze_saved_poll(&saved, 0.95)?,
+        analyze_poll([("a", 12), ("b", 12), ("c", 5)], 0.95)?
+    );
+    let mut multiple = saved.clone();
+    multiple.multiple = true;
+    assert!(matches!(
+        analyze_saved_poll(&multiple, 0.95),
+        Err(Error::InvalidParameter {
+            name: "multiple-choice poll",
+            ..
+        })
+    ));
+    let hidden = Poll::new(vec![
+        PollOption::new("a", Some(3)),
+        PollOption::new("b", None),
+    ]);
+    assert_eq!(hidden.votes, None);
+    assert!(matches!(
+        analyze_saved_poll(&hidden, 0.95),
+        Err(Error::InvalidParameter { name: "poll votes", value, .. }) if value == 1.0
+    ));
+    Ok(())
+}

@@ -84,7 +84,7 @@ impl PollOption {
 }
 
 /// A poll attached to a post, as the platform reported it when the file
-/// was saved. Only the data: statistics on polls are elsewhere.
+/// was saved. Only the data: the statistics are in [`crate::poll`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Poll {
@@ -102,6 +102,25 @@ pub struct Poll {
     pub expired: Option<bool>,
     /// When the poll closes (or closed), when reported.
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl Poll {
+    /// A single-choice poll with these options (total votes summed when
+    /// every option reports its votes; nothing else known). Statistics:
+    /// [`crate::poll::analyze_saved_poll`].
+    pub fn new(options: Vec<PollOption>) -> Self {
+        let votes = options
+            .iter()
+            .try_fold(0u64, |acc, o| o.votes.and_then(|v| acc.checked_add(v)));
+        Poll {
+            options,
+            votes,
+            voters: None,
+            multiple: false,
+            expired: None,
+            expires_at: None,
+        }
+    }
 }
 
 /// Which analytics export or saved API response a file is.
