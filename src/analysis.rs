@@ -567,7 +567,12 @@ pub struct Analysis {
     /// Each non-control variant against the control at the design's unit
     /// (posts or blocks), in variant order: **the result** for post
     /// designs. Empty for randomised exposure (the impression is the unit)
-    /// and for count-per-exposure metrics (not modelled per post).
+    /// and for count-per-exposure metrics in paired designs. A
+    /// count-per-exposure metric (likes per post, per 1,000 followers)
+    /// under independent posts is compared post by post
+    /// ([`crate::repeated::post_count_test`],
+    /// [`crate::repeated::post_count_bayes`]), the exposure being the
+    /// metric's denominator.
     pub comparisons: Vec<UnitComparison>,
     /// One entry per variant, in the experiment's order: the
     /// impression-level figures (every impression an independent trial).

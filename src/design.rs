@@ -48,8 +48,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::freq::{BreslowDayTest, CmhTest, MhOddsRatio, Proportion, StratifiedTables};
 use crate::repeated::{
-    AccountHistory, Block, HierarchicalPosterior, Order, PairedComparison, PostRatioComparison,
-    UnitOfAnalysis, paired_bayes, paired_test, post_bayes, post_ratio_test,
+    AccountHistory, Block, HierarchicalPosterior, Order, PairedComparison, PostCount,
+    PostRatioComparison, UnitOfAnalysis, paired_bayes, paired_test, post_bayes, post_count_bayes,
+    post_count_test, post_ratio_test,
 };
 use crate::validate::read;
 use crate::{Error, Result};
@@ -432,6 +433,43 @@ fn compare_posts(
         adjusted_p_value: None,
         test,
         bayes: post_bayes(&a, &b, level, history)?,
+        stratified: None,
+    })
+}
+
+/// The control's posts against `variant`'s on a count per post (or per
+/// unit of exposure), as independent posts: the pooled t-test on per-post
+/// log rates ([`crate::repeated::post_count_test`], with at least 2 posts
+/// a side) and the hierarchical model
+/// ([`crate::repeated::post_count_bayes`]).
+pub(crate) fn compare_counts(
+    control: (&str, &[PostCount]),
+    variant: (&str, &[PostCount]),
+    level: f64,
+) -> Result<UnitComparison> {
+    let ((control, a), (id, b)) = (control, variant);
+    for (name, group) in [(control, a), (id, b)] {
+        if group.is_empty() {
+            return Err(Error::TooFewPosts {
+                group: name.to_string(),
+                got: 0,
+                need: 1,
+            });
+        }
+    }
+    let test = if a.len() >= 2 && b.len() >= 2 {
+        Some(UnitTest::Posts(post_count_test(a, b, level)?))
+    } else {
+        None
+    };
+    Ok(UnitComparison {
+        variant: id.to_string(),
+        unit: UnitOfAnalysis::Post,
+        control_units: a.len(),
+        variant_units: b.len(),
+        adjusted_p_value: None,
+        test,
+        bayes: post_count_bayes(a, b, level)?,
         stratified: None,
     })
 }

@@ -12,7 +12,7 @@ use crate::counts::in_variant;
 use crate::design::{self, Design, DesignChoice, DesignSource, PostData};
 use crate::freq::adjust_p_values;
 use crate::metric::MetricData;
-use crate::repeated::{Proportion, proportion_of};
+use crate::repeated::{PostCount, Proportion, proportion_of};
 use crate::tracker::Event;
 use crate::{Counts, Error, Metric, Outcome, Post, Result, Tracker, Variant};
 
@@ -814,6 +814,24 @@ impl Experiment {
                 })
                 .collect();
         }
+        self.check_attributed(metric, tally)?;
+        self.posts
+            .iter()
+            .zip(&tally.posts)
+            .map(|(p, counts)| {
+                Ok(PostData {
+                    id: p.id(),
+                    variant: p.variant(),
+                    block: p.block(),
+                    at: p.publication_time(),
+                    proportion: proportion(metric, p.id(), counts)?,
+                })
+            })
+            .collect()
+    }
+
+    /// With posts, no variant may also have counts outside them.
+    fn check_attributed(&self, metric: &Metric, tally: &Tally) -> Result<()> {
         for (v, loose) in self.variants.iter().zip(&tally.unattributed) {
             if !loose.is_empty() {
                 return Err(Error::DesignMismatch {
@@ -828,19 +846,42 @@ impl Experiment {
                 });
             }
         }
-        self.posts
-            .iter()
-            .zip(&tally.posts)
-            .map(|(p, counts)| {
-                Ok(PostData {
-                    id: p.id(),
-                    variant: p.variant(),
-                    block: p.block(),
-                    at: p.publication_time(),
-                    proportion: proportion(metric, p.id(), counts)?,
-                })
-            })
-            .collect()
+        Ok(())
+    }
+
+    /// Each variant's posts (or, without posts, its counts as one post) as
+    /// counts over exposure for a count metric; posts without exposure are
+    /// left out.
+    fn post_count_data(
+        &self,
+        metric: &Metric,
+        tally: &Tally,
+    ) -> Result<HashMap<&str, Vec<PostCount>>> {
+        let units: Vec<(&str, &str, &Counts)> = if self.posts.is_empty() {
+            self.variants
+                .iter()
+                .zip(&tally.variants)
+                .map(|(v, c)| (v.id(), v.id(), c))
+                .collect()
+        } else {
+            self.check_attributed(metric, tally)?;
+            self.posts
+                .iter()
+                .zip(&tally.posts)
+                .map(|(p, c)| (p.variant(), p.id(), c))
+                .collect()
+        };
+        let mut out: HashMap<&str, Vec<PostCount>> = HashMap::new();
+        for (variant, name, counts) in units {
+            if let MetricData::Poisson { count, exposure } = metric.extract(name, counts)?
+                && exposure > 0
+            {
+                out.entry(variant)
+                    .or_default()
+                    .push(PostCount::new(count, exposure as f64)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Every post's data (its counts plus its events) and every variant's,
@@ -966,9 +1007,39 @@ impl Experiment {
         } else {
             analyze_arms(names, model, &arms, control, options)?
         };
-        if choice.design != Design::RandomisedExposure && model == Model::BetaBinomial {
-            analysis.comparisons = self.compare_units(choice.design, metric, options, &tally)?;
-        }
+        analysis.comparisons = match (choice.design, model) {
+            (Design::RandomisedExposure, _) => Vec::new(),
+            (design, Model::BetaBinomial) => {
+                let posts = self.post_data(metric, &tally)?;
+                if design == Design::PairedPosts {
+                    design::check_blocks(&posts)?;
+                }
+                self.compare_each(options, |id| {
+                    design::compare(
+                        design,
+                        &posts,
+                        &self.control,
+                        id,
+                        options.level,
+                        options.history.as_ref(),
+                    )
+                })?
+            }
+            // Counts per exposure: independent posts (the paired analysis
+            // is of rates per impression).
+            (Design::IndependentPosts, Model::GammaPoisson) => {
+                let counts = self.post_count_data(metric, &tally)?;
+                let of = |id: &str| counts.get(id).map_or(&[][..], Vec::as_slice);
+                self.compare_each(options, |id| {
+                    design::compare_counts(
+                        (&self.control, of(&self.control)),
+                        (id, of(id)),
+                        options.level,
+                    )
+                })?
+            }
+            _ => Vec::new(),
+        };
         analysis.design = choice;
         for (v, attributes) in analysis
             .variants
@@ -1026,33 +1097,18 @@ impl Experiment {
             .collect()
     }
 
-    /// Every non-control variant against the control at the design's unit,
-    /// p-values adjusted for the number of comparisons.
-    fn compare_units(
+    /// Every non-control variant against the control by `compare`, the
+    /// unit-level p-values adjusted for the number of comparisons.
+    fn compare_each(
         &self,
-        design: Design,
-        metric: &Metric,
         options: &AnalysisOptions,
-        tally: &Tally,
+        compare: impl Fn(&str) -> Result<design::UnitComparison>,
     ) -> Result<Vec<design::UnitComparison>> {
-        let posts = self.post_data(metric, tally)?;
-        if design == Design::PairedPosts {
-            design::check_blocks(&posts)?;
-        }
         let mut comparisons = self
             .variants
             .iter()
             .filter(|v| v.id() != self.control)
-            .map(|v| {
-                design::compare(
-                    design,
-                    &posts,
-                    &self.control,
-                    v.id(),
-                    options.level,
-                    options.history.as_ref(),
-                )
-            })
+            .map(|v| compare(v.id()))
             .collect::<Result<Vec<_>>>()?;
         let raw: Vec<f64> = comparisons
             .iter()

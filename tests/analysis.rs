@@ -271,3 +271,41 @@ fn the_analysis_names_what_differs() -> Result<(), postab::Error> {
     assert!(!text.contains("example.com"), "shared link shown: {text}");
     Ok(())
 }
+
+/// Issue 14: counts per post without impressions get the post as the unit
+/// in `Experiment::analyze`: the comparison is `post_count_test` and
+/// `post_count_bayes` on each post's count over its exposure.
+#[test]
+fn counts_per_post_are_compared_post_by_post() -> Result<(), Box<dyn std::error::Error>> {
+    use postab::repeated::{PostCount, UnitOfAnalysis, post_count_bayes, post_count_test};
+    use postab::{Experiment, Metric, Outcome, Post, counts};
+    let posts = Outcome::custom("posts")?;
+    let metric = Metric::per_exposure("likes_per_post", [Outcome::Like], posts.clone())?;
+    let mut exp = Experiment::builder("likes")
+        .variant("plain", "Plain")
+        .variant("image", "With an image")
+        .control("plain")
+        .build()?;
+    let (plain, image) = ([3u64, 8, 5, 12, 4, 6], [9u64, 25, 14, 40, 11, 17]);
+    for (variant, likes) in [("plain", &plain), ("image", &image)] {
+        for (i, &n) in likes.iter().enumerate() {
+            let c = counts! { likes: n }.with(&posts, 1)?;
+            exp.add_post(Post::new(format!("{variant}-{i}"), variant)?.with_counts(c))?;
+        }
+    }
+    let a = exp.analyze(&metric)?;
+    let c = a.comparison("image").ok_or("a post-level comparison")?;
+    assert_eq!(c.unit, UnitOfAnalysis::Post);
+    let (pa, pb) = (
+        plain.map(PostCount::per_post),
+        image.map(PostCount::per_post),
+    );
+    let test = post_count_test(&pa, &pb, 0.95)?;
+    assert_eq!(
+        c.test.as_ref().map(|t| t.p_value()),
+        Some(test.test.p_value)
+    );
+    assert_eq!(c.bayes, post_count_bayes(&pa, &pb, 0.95)?);
+    assert_eq!(a.leader(), "image");
+    Ok(())
+}

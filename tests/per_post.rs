@@ -214,3 +214,40 @@ fn post_count_test_holds_its_level_on_overdispersed_counts() -> Res {
     }
     Ok(())
 }
+
+/// The hierarchical model of counts per post against mpmath quadrature over
+/// τ (`tests/data/post_count_bayes_reference.py`): four cases (strong and
+/// no difference, with exposures, one post each), P(B better) and the
+/// posterior mean of δ to 1e-9 absolute.
+#[test]
+fn post_count_bayes_matches_quadrature() -> Res {
+    use postab::repeated::post_count_bayes;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/post_count_bayes_reference.json"
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let posts = |counts: &Value, exposure: &Value| -> Result<Vec<PostCount>, Error> {
+        let counts = counts.as_array().map(Vec::as_slice).unwrap_or_default();
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let e = exposure.get(i).and_then(Value::as_f64).unwrap_or(1.0);
+                PostCount::new(c.as_u64().unwrap_or(0), e)
+            })
+            .collect()
+    };
+    for c in r["cases"].as_array().ok_or("cases")? {
+        let a = posts(&c["a"], &c["exposure_a"])?;
+        let b = posts(&c["b"], &c["exposure_b"])?;
+        let h = post_count_bayes(&a, &b, 0.95)?;
+        let want = |k: &str| c[k].as_f64().unwrap_or(f64::NAN);
+        assert!(
+            (h.prob_b_better - want("prob_b_better")).abs() < 1e-9,
+            "{h:?} vs {c}"
+        );
+        assert!((h.mean - want("mean")).abs() < 1e-9, "{h:?} vs {c}");
+    }
+    Ok(())
+}

@@ -141,7 +141,12 @@ fn count_metric_analysis() -> Res<()> {
     let a = fixtures::replies()?;
     let doc = all_renderings("analysis_replies", &a)?;
     assert_eq!(doc.body, Body::Analysis(a.clone()));
-    assert!(a.markdown().contains("Ask beats Plain with"));
+    // Counts per exposure get the post-level result too (one post a side
+    // here), the impression-level Poisson figures labelled beside it.
+    assert!(
+        a.markdown()
+            .contains("P(Ask is better than Plain for the typical post)")
+    );
     Ok(())
 }
 

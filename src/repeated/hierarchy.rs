@@ -351,7 +351,10 @@ fn post_groups(a: &[Proportion], b: &[Proportion]) -> Result<[Group; 2]> {
 }
 
 /// The model of independent posts over `groups` (A, B).
-fn post_model<'a>(groups: &'a [Group; 2], history: Option<&'a AccountHistory>) -> Model<'a> {
+pub(super) fn post_model<'a>(
+    groups: &'a [Group; 2],
+    history: Option<&'a AccountHistory>,
+) -> Model<'a> {
     Model {
         data: groups,
         spread: 1.0,

@@ -263,7 +263,9 @@ pub use paired::{
     Block, Order, OrderEffect, PairedComparison, RandomEffects, paired_bayes, paired_prob_above,
     paired_test,
 };
-pub use per_post::{NegativeBinomialFit, PostCount, fit_negative_binomial, post_count_test};
+pub use per_post::{
+    NegativeBinomialFit, PostCount, fit_negative_binomial, post_count_bayes, post_count_test,
+};
 pub use plan::{MAX_PLANNED_POSTS, PostPlan};
 pub use ratio::{
     RateComparison, RatioEstimate, naive_binomial_test, post_level_test, ratio_estimate,

@@ -31,6 +31,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::UnitOfAnalysis;
+use super::hierarchy::{Group, HierarchicalPosterior, hierarchical, post_model};
 use super::log_rate::{PostRatioComparison, PostVariance, compare_log_rates, summarise};
 use crate::numeric::{chi2_sf, golden_max, ln_gamma};
 use crate::report::format::{number, probability};
@@ -317,4 +319,65 @@ pub fn post_count_test(
         level,
         PostVariance::Pooled,
     )
+}
+
+/// A variant's posts as the hierarchical model's observations: the
+/// ½-corrected log rate `ln((y + ½)/e)` and its within (Poisson,
+/// delta-method) variance `1/(y + ½)`.
+fn count_group(posts: &[PostCount], group: &str) -> Result<Group> {
+    if posts.is_empty() {
+        return Err(Error::TooFewPosts {
+            group: group.to_string(),
+            got: 0,
+            need: 1,
+        });
+    }
+    let obs: Vec<(f64, f64)> = posts
+        .iter()
+        .map(|p| {
+            let y = p.count as f64 + 0.5;
+            ((y / p.exposure).ln(), 1.0 / y)
+        })
+        .collect();
+    Ok(Group::new(&obs))
+}
+
+/// The hierarchical Bayesian comparison of B's posts with A's on a count
+/// per post (or per unit of exposure): the model of
+/// [`super::post_bayes`] with Poisson instead of binomial within-post
+/// variances. Post `i` of variant `g` has `y_gi = ln((count + ½)/e) ~
+/// N(θ_g, 1/(count + ½) + τ²)`, flat priors on `θ_A, θ_B`, `τ` (the
+/// post-to-post SD of a log rate) half-Cauchy of scale
+/// [`super::TAU_PRIOR_SCALE`], integrated by quadrature (not plugged in).
+/// `δ = θ_B − θ_A` is the log ratio of the typical posts' rates; the
+/// result gives `P(δ > 0)`, expected losses and credible intervals at
+/// `level` (see [`HierarchicalPosterior`]). No account history: its
+/// calibration is fitted on rates per impression.
+///
+/// # Errors
+/// [`Error::TooFewPosts`] naming group `"A"` or `"B"` without posts;
+/// [`Error::InvalidParameter`] for a level outside (0, 1).
+///
+/// # Example
+/// ```
+/// use postab::repeated::{post_count_bayes, PostCount};
+///
+/// let plain = [3, 8, 5, 12, 4, 6].map(PostCount::per_post);
+/// let image = [9, 25, 14, 40, 11, 17].map(PostCount::per_post);
+/// let h = post_count_bayes(&plain, &image, 0.95)?;
+/// assert!(h.prob_b_better > 0.99);
+/// # Ok::<(), postab::Error>(())
+/// ```
+pub fn post_count_bayes(
+    a: &[PostCount],
+    b: &[PostCount],
+    level: f64,
+) -> Result<HierarchicalPosterior> {
+    check_open_unit("level", level)?;
+    let groups = [count_group(a, "A")?, count_group(b, "B")?];
+    Ok(hierarchical(
+        &post_model(&groups, None),
+        level,
+        UnitOfAnalysis::Post,
+    ))
 }

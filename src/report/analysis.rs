@@ -204,7 +204,7 @@ pub(crate) fn verdict(a: &Analysis) -> String {
     }
     if a.design.unit() != UnitOfAnalysis::Impression {
         return format!(
-            "Impression level only (post-to-post variation is not modelled for count-per-exposure metrics, so this is over-confident for posts): {}",
+            "Impression level only (post-to-post variation is not modelled for count-per-exposure metrics in paired designs, so this is over-confident for posts): {}",
             impression_verdict(a)
         );
     }
@@ -434,7 +434,7 @@ impl fmt::Display for Analysis {
         } else if post_design {
             writeln!(
                 f,
-                "{}-level comparison: not available for count-per-exposure metrics; the impression-level figures below do not model post-to-post variation:",
+                "{}-level comparison: not available for count-per-exposure metrics in paired designs (the paired analysis is of rates per impression); the impression-level figures below do not model post-to-post variation:",
                 self.design.unit()
             )?;
         }
