@@ -411,30 +411,12 @@ fn compare_posts(
     history: Option<&AccountHistory>,
 ) -> Result<UnitComparison> {
     let (a, b) = post_groups(posts, control, variant);
-    for (id, group) in [(control, &a), (variant, &b)] {
-        if group.is_empty() {
-            return Err(Error::TooFewPosts {
-                group: id.to_string(),
-                got: 0,
-                need: 1,
-            });
-        }
-    }
-    let test = if a.len() >= 2 && b.len() >= 2 {
-        Some(UnitTest::Posts(post_ratio_test(&a, &b, level)?))
-    } else {
-        None
-    };
-    Ok(UnitComparison {
-        variant: variant.to_string(),
-        unit: UnitOfAnalysis::Post,
-        control_units: a.len(),
-        variant_units: b.len(),
-        adjusted_p_value: None,
-        test,
-        bayes: post_bayes(&a, &b, level, history)?,
-        stratified: None,
-    })
+    independent_posts(
+        (control, &a),
+        (variant, &b),
+        |a, b| post_ratio_test(a, b, level),
+        |a, b| post_bayes(a, b, level, history),
+    )
 }
 
 /// The control's posts against `variant`'s on a count per post (or per
@@ -447,29 +429,45 @@ pub(crate) fn compare_counts(
     variant: (&str, &[PostCount]),
     level: f64,
 ) -> Result<UnitComparison> {
-    let ((control, a), (id, b)) = (control, variant);
-    for (name, group) in [(control, a), (id, b)] {
+    independent_posts(
+        control,
+        variant,
+        |a, b| post_count_test(a, b, level),
+        |a, b| post_count_bayes(a, b, level),
+    )
+}
+
+/// The comparison of independent posts, whatever a post's observation:
+/// at least one post a side; the frequentist `test` with at least two a
+/// side, else none; the hierarchical `bayes`.
+fn independent_posts<T>(
+    (control, a): (&str, &[T]),
+    (variant, b): (&str, &[T]),
+    test: impl Fn(&[T], &[T]) -> Result<PostRatioComparison>,
+    bayes: impl Fn(&[T], &[T]) -> Result<HierarchicalPosterior>,
+) -> Result<UnitComparison> {
+    for (id, group) in [(control, a), (variant, b)] {
         if group.is_empty() {
             return Err(Error::TooFewPosts {
-                group: name.to_string(),
+                group: id.to_string(),
                 got: 0,
                 need: 1,
             });
         }
     }
     let test = if a.len() >= 2 && b.len() >= 2 {
-        Some(UnitTest::Posts(post_count_test(a, b, level)?))
+        Some(UnitTest::Posts(test(a, b)?))
     } else {
         None
     };
     Ok(UnitComparison {
-        variant: id.to_string(),
+        variant: variant.to_string(),
         unit: UnitOfAnalysis::Post,
         control_units: a.len(),
         variant_units: b.len(),
         adjusted_p_value: None,
         test,
-        bayes: post_count_bayes(a, b, level)?,
+        bayes: bayes(a, b)?,
         stratified: None,
     })
 }

@@ -86,13 +86,7 @@ const BLOCKED: &str = "app.bsky.feed.defs#blockedPost";
 /// # Ok::<(), postab::Error>(())
 /// ```
 pub fn read_bluesky<S: AsRef<str>>(pages: &[S], options: &ReadOptions) -> Result<ImportReport> {
-    let pages: Vec<Page<'_>> = pages
-        .iter()
-        .map(|p| Page {
-            text: p.as_ref(),
-            file: None,
-        })
-        .collect();
+    let pages = Page::texts(pages);
     read_pages(&pages, options)
 }
 
@@ -117,13 +111,7 @@ pub fn read_bluesky_paths<P: AsRef<Path>>(
     options: &ReadOptions,
 ) -> Result<ImportReport> {
     let files = read_files(paths)?;
-    let pages: Vec<Page<'_>> = files
-        .iter()
-        .map(|(text, name)| Page {
-            text,
-            file: Some(name),
-        })
-        .collect();
+    let pages = Page::files(&files);
     read_pages(&pages, options)
 }
 

@@ -331,6 +331,30 @@ pub(crate) struct Page<'a> {
     pub file: Option<&'a str>,
 }
 
+impl<'a> Page<'a> {
+    /// Pages given as strings (no file).
+    pub fn texts<S: AsRef<str>>(pages: &'a [S]) -> Vec<Self> {
+        pages
+            .iter()
+            .map(|p| Page {
+                text: p.as_ref(),
+                file: None,
+            })
+            .collect()
+    }
+
+    /// Pages read by [`read_files`], each naming its file.
+    pub fn files(files: &'a [(String, String)]) -> Vec<Self> {
+        files
+            .iter()
+            .map(|(text, name)| Page {
+                text,
+                file: Some(name),
+            })
+            .collect()
+    }
+}
+
 /// Reads files into strings, naming the path on failure.
 pub(crate) fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<(String, String)>> {
     paths

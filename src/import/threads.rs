@@ -81,13 +81,7 @@ pub fn read_threads<S: AsRef<str>, I: AsRef<str>, T: AsRef<str>>(
     insights: &[(I, T)],
     options: &ReadOptions,
 ) -> Result<ImportReport> {
-    let pages: Vec<Page<'_>> = media_pages
-        .iter()
-        .map(|p| Page {
-            text: p.as_ref(),
-            file: None,
-        })
-        .collect();
+    let pages = Page::texts(media_pages);
     let insights: Vec<(&str, Page<'_>)> = insights
         .iter()
         .map(|(id, p)| {
@@ -118,13 +112,7 @@ pub fn read_threads_paths<P: AsRef<Path>, I: AsRef<str>, Q: AsRef<Path>>(
     let files = read_files(media_pages)?;
     let insight_paths: Vec<&Path> = insights.iter().map(|(_, p)| p.as_ref()).collect();
     let insight_files = read_files(&insight_paths)?;
-    let pages: Vec<Page<'_>> = files
-        .iter()
-        .map(|(text, name)| Page {
-            text,
-            file: Some(name),
-        })
-        .collect();
+    let pages = Page::files(&files);
     let insights: Vec<(&str, Page<'_>)> = insights
         .iter()
         .zip(&insight_files)
