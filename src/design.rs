@@ -318,17 +318,7 @@ impl TryFrom<UnitComparisonRepr> for UnitComparison {
 
 impl fmt::Display for UnitComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let b = &self.bayes;
-        write!(
-            f,
-            "{}: P(better) = {:.4} (hierarchical Bayes, typical {unit}: rate ratio credible interval [{:.3}, {:.3}], post-to-post SD of log rate {:.2})\n    ",
-            self.variant,
-            b.prob_b_better,
-            b.rate_ratio_credible_interval.lower,
-            b.rate_ratio_credible_interval.upper,
-            b.tau_median,
-            unit = self.unit,
-        )?;
+        write!(f, "{}: {}\n    ", self.variant, self.bayes)?;
         match &self.test {
             Some(test) => {
                 write!(f, "{test}")?;

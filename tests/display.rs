@@ -875,3 +875,22 @@ fn account_history_reads_as_a_fit() -> Result<(), postab::Error> {
     );
     Ok(())
 }
+
+#[test]
+fn hierarchical_posterior_reads_as_its_probability_and_interval() -> Result<(), postab::Error> {
+    use postab::repeated::{PostCount, post_count_bayes};
+    let plain = [3, 8, 5, 12, 4, 6].map(PostCount::per_post);
+    let image = [9, 25, 14, 40, 11, 17].map(PostCount::per_post);
+    let h = post_count_bayes(&plain, &image, 0.95)?;
+    assert_eq!(
+        h.to_string(),
+        format!(
+            "P(better) = {:.4} (hierarchical Bayes, typical post: rate ratio credible interval [{:.3}, {:.3}], post-to-post SD of log rate {:.2})",
+            h.prob_b_better,
+            h.rate_ratio_credible_interval.lower,
+            h.rate_ratio_credible_interval.upper,
+            h.tau_median
+        )
+    );
+    Ok(())
+}

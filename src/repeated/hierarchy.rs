@@ -161,6 +161,24 @@ pub struct HierarchicalPosterior {
     pub tau_median: f64,
 }
 
+/// `P(better) = 0.6399 (hierarchical Bayes, typical post: rate ratio
+/// credible interval [0.001, 1477.360], post-to-post SD of log rate
+/// 0.50)`: P(δ > 0), the interval of the typical rate ratio `exp(δ)` and
+/// the posterior median of `τ`.
+impl std::fmt::Display for HierarchicalPosterior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "P(better) = {:.4} (hierarchical Bayes, typical {}: rate ratio credible interval [{:.3}, {:.3}], post-to-post SD of log rate {:.2})",
+            self.prob_b_better,
+            self.unit,
+            self.rate_ratio_credible_interval.lower,
+            self.rate_ratio_credible_interval.upper,
+            self.tau_median,
+        )
+    }
+}
+
 #[derive(Deserialize)]
 struct HierarchicalRepr {
     unit: UnitOfAnalysis,
