@@ -361,11 +361,13 @@ fn post_model<'a>(groups: &'a [Group; 2], history: Option<&'a AccountHistory>) -
 
 /// The posts of one variant with trials, as a [`Group`] of log rates.
 fn post_group(posts: &[Proportion], group: &str) -> Result<Group> {
-    let obs: Vec<(f64, f64)> = posts
-        .iter()
-        .filter(|p| p.trials() > 0)
-        .map(|&p| post_log_rate(p))
-        .collect();
+    let mut obs: Vec<(f64, f64)> = Vec::with_capacity(posts.len());
+    obs.extend(
+        posts
+            .iter()
+            .filter(|p| p.trials() > 0)
+            .map(|&p| post_log_rate(p)),
+    );
     if obs.is_empty() {
         return Err(Error::TooFewPosts {
             group: group.to_string(),
@@ -2269,6 +2271,16 @@ struct Mixture<'a> {
 /// of `Φ(z + ε)` is `φ(z) He_{n−1}(z) εⁿ/n!` up to sign.
 const TAYLOR_TERMS: usize = 12;
 const TAYLOR_RADIUS: f64 = 0.15;
+/// `1/n` for the series' terms (a product, not a division, per term).
+const INVERSE: [f64; TAYLOR_TERMS + 1] = {
+    let mut t = [0.0; TAYLOR_TERMS + 1];
+    let mut n = 1;
+    while n <= TAYLOR_TERMS {
+        t[n] = 1.0 / n as f64;
+        n += 1;
+    }
+    t
+};
 
 impl Mixture<'_> {
     /// The point with mass `p` below it (or above it when `upper`). One
@@ -2316,8 +2328,9 @@ impl Mixture<'_> {
                 let mut coef = w * normal_pdf(z) * u;
                 let (mut he0, mut he1) = (1.0, z);
                 c[1] += coef;
+                let minus_u = -u;
                 for (n, cn) in c.iter_mut().enumerate().skip(2) {
-                    coef *= -u / n as f64;
+                    coef *= minus_u * INVERSE[n];
                     *cn += coef * he1;
                     let he2 = z * he1 - (n - 1) as f64 * he0;
                     he0 = he1;
