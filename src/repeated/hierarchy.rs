@@ -1987,10 +1987,12 @@ struct NodeValues {
     sigma: Vec<f64>,
     up: Vec<f64>,
     down: Vec<f64>,
-    /// `Φ((μ − t)/σ)` and `Φ((t − μ)/σ)` at the threshold `t` (`up` and
-    /// `down` again when `t = 0`).
+    /// `Φ((μ − t)/σ)` and `Φ((t − μ)/σ)` at the threshold `t` (left empty
+    /// when `t = 0`: `up` and `down` are the same).
     above: Vec<f64>,
     below: Vec<f64>,
+    /// Whether the threshold is 0.
+    at_zero: bool,
     pdf: Vec<f64>,
     below_lower: Vec<f64>,
     above_upper: Vec<f64>,
@@ -2007,6 +2009,8 @@ impl NodeValues {
     /// losses.
     fn integrand(&self, which: usize, i: usize, d: &DeltaSummary) -> f64 {
         match which {
+            0 if self.at_zero && d.below <= d.above => self.down[i],
+            0 if self.at_zero => self.up[i],
             0 if d.below <= d.above => self.below[i],
             0 => self.above[i],
             1 => self.mu[i],
@@ -2176,17 +2180,19 @@ fn delta_summary(
             *w = 0.0;
         }
     }
-    for v in [
-        &mut values.up,
-        &mut values.down,
-        &mut values.above,
-        &mut values.below,
-        &mut values.pdf,
-        &mut values.below_lower,
-        &mut values.above_upper,
+    values.at_zero = threshold == 0.0;
+    let at = if values.at_zero { 0 } else { n };
+    for (v, len) in [
+        (&mut values.up, n),
+        (&mut values.down, n),
+        (&mut values.above, at),
+        (&mut values.below, at),
+        (&mut values.pdf, n),
+        (&mut values.below_lower, n),
+        (&mut values.above_upper, n),
     ] {
         v.clear();
-        v.resize(n, 0.0);
+        v.resize(len, 0.0);
     }
     // One pass: P(δ > 0), the mean and both losses. E[δ⁺] = μΦ(z) + σφ(z)
     // and E[δ⁻] = −μΦ(−z) + σφ(z), z = μ/σ, each node.
@@ -2201,15 +2207,16 @@ fn delta_summary(
         let (up, down) = phi_pair(z);
         let pdf = sigma * normal_pdf(z);
         // Each tail from its own erfc: a tiny P(δ > t) is summed as tails.
-        let (above, below) = if threshold == 0.0 {
+        let (above, below) = if values.at_zero {
             (up, down)
         } else {
-            phi_pair((mu - threshold) / sigma)
+            let pair = phi_pair((mu - threshold) / sigma);
+            values.above[i] = pair.0;
+            values.below[i] = pair.1;
+            pair
         };
         values.up[i] = up;
         values.down[i] = down;
-        values.above[i] = above;
-        values.below[i] = below;
         values.pdf[i] = pdf;
         d.prob_b += w * up;
         d.prob_a += w * down;
