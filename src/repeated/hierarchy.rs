@@ -382,11 +382,13 @@ pub(super) fn post_model<'a>(
 
 /// The posts of one variant with trials, as a [`Group`] of log rates.
 fn post_group(posts: &[Proportion], group: &str) -> Result<Group> {
-    let obs: Vec<(f64, f64)> = posts
-        .iter()
-        .filter(|p| p.trials() > 0)
-        .map(|&p| post_log_rate(p))
-        .collect();
+    let mut obs: Vec<(f64, f64)> = Vec::with_capacity(posts.len());
+    obs.extend(
+        posts
+            .iter()
+            .filter(|p| p.trials() > 0)
+            .map(|&p| post_log_rate(p)),
+    );
     if obs.is_empty() {
         return Err(Error::TooFewPosts {
             group: group.to_string(),
@@ -2006,10 +2008,12 @@ struct NodeValues {
     sigma: Vec<f64>,
     up: Vec<f64>,
     down: Vec<f64>,
-    /// `Φ((μ − t)/σ)` and `Φ((t − μ)/σ)` at the threshold `t` (`up` and
-    /// `down` again when `t = 0`).
+    /// `Φ((μ − t)/σ)` and `Φ((t − μ)/σ)` at the threshold `t` (left empty
+    /// when `t = 0`: `up` and `down` are the same).
     above: Vec<f64>,
     below: Vec<f64>,
+    /// Whether the threshold is 0.
+    at_zero: bool,
     pdf: Vec<f64>,
     below_lower: Vec<f64>,
     above_upper: Vec<f64>,
@@ -2026,6 +2030,8 @@ impl NodeValues {
     /// losses.
     fn integrand(&self, which: usize, i: usize, d: &DeltaSummary) -> f64 {
         match which {
+            0 if self.at_zero && d.below <= d.above => self.down[i],
+            0 if self.at_zero => self.up[i],
             0 if d.below <= d.above => self.below[i],
             0 => self.above[i],
             1 => self.mu[i],
@@ -2195,17 +2201,19 @@ fn delta_summary(
             *w = 0.0;
         }
     }
-    for v in [
-        &mut values.up,
-        &mut values.down,
-        &mut values.above,
-        &mut values.below,
-        &mut values.pdf,
-        &mut values.below_lower,
-        &mut values.above_upper,
+    values.at_zero = threshold == 0.0;
+    let at = if values.at_zero { 0 } else { n };
+    for (v, len) in [
+        (&mut values.up, n),
+        (&mut values.down, n),
+        (&mut values.above, at),
+        (&mut values.below, at),
+        (&mut values.pdf, n),
+        (&mut values.below_lower, n),
+        (&mut values.above_upper, n),
     ] {
         v.clear();
-        v.resize(n, 0.0);
+        v.resize(len, 0.0);
     }
     // One pass: P(δ > 0), the mean and both losses. E[δ⁺] = μΦ(z) + σφ(z)
     // and E[δ⁻] = −μΦ(−z) + σφ(z), z = μ/σ, each node.
@@ -2220,15 +2228,16 @@ fn delta_summary(
         let (up, down) = phi_pair(z);
         let pdf = sigma * normal_pdf(z);
         // Each tail from its own erfc: a tiny P(δ > t) is summed as tails.
-        let (above, below) = if threshold == 0.0 {
+        let (above, below) = if values.at_zero {
             (up, down)
         } else {
-            phi_pair((mu - threshold) / sigma)
+            let pair = phi_pair((mu - threshold) / sigma);
+            values.above[i] = pair.0;
+            values.below[i] = pair.1;
+            pair
         };
         values.up[i] = up;
         values.down[i] = down;
-        values.above[i] = above;
-        values.below[i] = below;
         values.pdf[i] = pdf;
         d.prob_b += w * up;
         d.prob_a += w * down;
@@ -2290,6 +2299,16 @@ struct Mixture<'a> {
 /// of `Φ(z + ε)` is `φ(z) He_{n−1}(z) εⁿ/n!` up to sign.
 const TAYLOR_TERMS: usize = 12;
 const TAYLOR_RADIUS: f64 = 0.15;
+/// `1/n` for the series' terms (a product, not a division, per term).
+const INVERSE: [f64; TAYLOR_TERMS + 1] = {
+    let mut t = [0.0; TAYLOR_TERMS + 1];
+    let mut n = 1;
+    while n <= TAYLOR_TERMS {
+        t[n] = 1.0 / n as f64;
+        n += 1;
+    }
+    t
+};
 
 impl Mixture<'_> {
     /// The point with mass `p` below it (or above it when `upper`). One
@@ -2337,8 +2356,9 @@ impl Mixture<'_> {
                 let mut coef = w * normal_pdf(z) * u;
                 let (mut he0, mut he1) = (1.0, z);
                 c[1] += coef;
+                let minus_u = -u;
                 for (n, cn) in c.iter_mut().enumerate().skip(2) {
-                    coef *= -u / n as f64;
+                    coef *= minus_u * INVERSE[n];
                     *cn += coef * he1;
                     let he2 = z * he1 - (n - 1) as f64 * he0;
                     he0 = he1;

@@ -5,7 +5,6 @@
 //! The model is documented with the module that re-exports this one
 //! ([`super`], "Paired posts").
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -502,13 +501,36 @@ fn check_blocks(blocks: &[Block]) -> Result<()> {
             min: 2,
         });
     }
-    let mut keys = BTreeSet::new();
-    for b in blocks {
-        if !keys.insert(b.key.as_str()) {
-            return Err(Error::DuplicateBlock { key: b.key.clone() });
+    // An open-addressing table of block indices by a hash of the key
+    // (FNV-1a): in the given order, the first block whose key an earlier
+    // block already has is reported.
+    let size = (2 * blocks.len()).next_power_of_two();
+    let mask = size - 1;
+    let mut table = vec![usize::MAX; size];
+    for (i, b) in blocks.iter().enumerate() {
+        let key = b.key.as_str();
+        let mut slot = (fnv1a(key.as_bytes()) as usize) & mask;
+        loop {
+            match table[slot] {
+                usize::MAX => {
+                    table[slot] = i;
+                    break;
+                }
+                j if blocks[j].key == key => {
+                    return Err(Error::DuplicateBlock { key: b.key.clone() });
+                }
+                _ => slot = (slot + 1) & mask,
+            }
         }
     }
     Ok(())
+}
+
+/// The 64-bit FNV-1a hash of `bytes`.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn mean(xs: &[f64]) -> f64 {
@@ -659,5 +681,37 @@ fn block_model<'a>(group: &'a [Group; 1], history: Option<&'a AccountHistory>) -
         data: group,
         spread: 2.0,
         history: history.map(AccountHistory::group),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(key: &str) -> Block {
+        let p = Proportion::new(3, 100).expect("counts");
+        Block::new(key, p, p).expect("block")
+    }
+
+    /// The block reported is the first, in the given order, whose key an
+    /// earlier block has, whatever the hash table's collisions.
+    #[test]
+    fn first_repeated_key_is_reported() {
+        let keys = ["a", "b", "c", "b", "a", "c"];
+        let blocks: Vec<Block> = keys.iter().map(|k| block(k)).collect();
+        match check_blocks(&blocks) {
+            Err(Error::DuplicateBlock { key }) => assert_eq!(key, "b"),
+            other => panic!("{other:?}"),
+        }
+        for n in [2, 3, 17, 500] {
+            let mut blocks: Vec<Block> = (0..n).map(|i| block(&format!("k{i}"))).collect();
+            assert!(check_blocks(&blocks).is_ok(), "{n}");
+            blocks.push(block(&format!("k{}", n / 2)));
+            blocks.push(block("k0"));
+            match check_blocks(&blocks) {
+                Err(Error::DuplicateBlock { key }) => assert_eq!(key, format!("k{}", n / 2)),
+                other => panic!("{n}: {other:?}"),
+            }
+        }
     }
 }
