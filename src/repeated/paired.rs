@@ -5,6 +5,7 @@
 //! The model is documented with the module that re-exports this one
 //! ([`super`], "Paired posts").
 
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -501,36 +502,15 @@ fn check_blocks(blocks: &[Block]) -> Result<()> {
             min: 2,
         });
     }
-    // An open-addressing table of block indices by a hash of the key
-    // (FNV-1a): in the given order, the first block whose key an earlier
-    // block already has is reported.
-    let size = (2 * blocks.len()).next_power_of_two();
-    let mask = size - 1;
-    let mut table = vec![usize::MAX; size];
-    for (i, b) in blocks.iter().enumerate() {
-        let key = b.key.as_str();
-        let mut slot = (fnv1a(key.as_bytes()) as usize) & mask;
-        loop {
-            match table[slot] {
-                usize::MAX => {
-                    table[slot] = i;
-                    break;
-                }
-                j if blocks[j].key == key => {
-                    return Err(Error::DuplicateBlock { key: b.key.clone() });
-                }
-                _ => slot = (slot + 1) & mask,
-            }
+    // In the given order, the first block whose key an earlier block
+    // already has is reported.
+    let mut keys = HashSet::with_capacity(blocks.len());
+    for b in blocks {
+        if !keys.insert(b.key.as_str()) {
+            return Err(Error::DuplicateBlock { key: b.key.clone() });
         }
     }
     Ok(())
-}
-
-/// The 64-bit FNV-1a hash of `bytes`.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 fn mean(xs: &[f64]) -> f64 {
@@ -694,7 +674,7 @@ mod tests {
     }
 
     /// The block reported is the first, in the given order, whose key an
-    /// earlier block has, whatever the hash table's collisions.
+    /// earlier block has.
     #[test]
     fn first_repeated_key_is_reported() {
         let keys = ["a", "b", "c", "b", "a", "c"];
