@@ -843,7 +843,7 @@ impl Experiment {
     ///
     /// let hides = Outcome::custom("hides")?;
     /// let hide_rate = Metric::rate("hide rate", [hides.clone()], Outcome::Impression)?;
-    /// let exp = Experiment::builder("cta")
+    /// let mut exp = Experiment::builder("cta")
     ///     .variant("plain", "New post: {link}")
     ///     .variant("cta", "New post, tell me what you think: {link}")
     ///     .control("plain")
