@@ -89,6 +89,33 @@ fn content(rows: usize) -> String {
     s
 }
 
+/// The baseline the X readers are measured against: a bare `csv`-crate
+/// parse of the same fields (ids and counts as numbers, text, link and
+/// time as UTF-8 strings), with none of the reader's checks.
+fn bare_csv(data: &[u8]) -> (u64, usize) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(data);
+    let mut row = csv::ByteRecord::new();
+    let (mut sum, mut texts) = (0u64, 0usize);
+    while rdr.read_byte_record(&mut row).expect("valid csv") {
+        for (i, cell) in row.iter().enumerate() {
+            let s = std::str::from_utf8(cell).expect("utf-8");
+            match i {
+                0 => sum = sum.wrapping_add(s.parse::<u64>().expect("id")),
+                1..=3 => texts += s.to_string().len(),
+                _ => {
+                    if let Ok(v) = s.parse::<f64>() {
+                        sum = sum.wrapping_add(v as u64);
+                    }
+                }
+            }
+        }
+    }
+    (sum, texts)
+}
+
 const POSTS: usize = 20_000;
 
 /// `posts` Bluesky feed items in pages of 100, like saved
@@ -170,10 +197,16 @@ fn import(c: &mut Criterion) {
             read_export(black_box(legacy.as_bytes()), ImportMode::Strict).expect("valid export")
         });
     });
+    group.bench_function("tweet_activity_50k_rows_bare_csv", |b| {
+        b.iter(|| bare_csv(black_box(legacy.as_bytes())));
+    });
     group.bench_function("account_content_50k_rows", |b| {
         b.iter(|| {
             read_export(black_box(content.as_bytes()), ImportMode::Strict).expect("valid export")
         });
+    });
+    group.bench_function("account_content_50k_rows_bare_csv", |b| {
+        b.iter(|| bare_csv(black_box(content.as_bytes())));
     });
     group.throughput(Throughput::Elements(POSTS as u64));
     let bluesky = bluesky(POSTS);

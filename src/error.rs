@@ -460,6 +460,42 @@ pub enum Error {
     /// read: the error names the page (and file), the record and the field.
     #[error(transparent)]
     Import(Box<crate::import::ImportError>),
+    /// A CSV header names neither X export's id column: the header's
+    /// columns, each quoted, and the formats that were expected.
+    #[error(
+        "unrecognised export: the header's columns are {} (split on {delimiter:?}); expected a tweet activity export (with a \"Tweet id\" column) or an account content export (with a \"Post id\" column){}",
+        quoted_list(.columns),
+        if *.delimiter == ';' {
+            " (the file looks semicolon-separated: it was split on ';', but these are no export's columns either)"
+        } else {
+            ""
+        }
+    )]
+    UnrecognizedHeader {
+        /// The header's column names (at most 50, each at most 100
+        /// characters).
+        columns: Vec<String>,
+        /// The separator they were split on.
+        delimiter: char,
+    },
+    /// An error in one of several files read together: which file (its
+    /// path, or `file i` for the `i`-th input, 0-based) and the error.
+    #[error("{file}: {error}")]
+    InFile {
+        /// The path, or `file i`.
+        file: String,
+        /// The error, naming the line of that file.
+        error: Box<Error>,
+    },
+}
+
+/// `"a", "b", "c"`.
+fn quoted_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Shorthand for `Result<T, postab::Error>`.

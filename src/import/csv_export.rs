@@ -1,12 +1,16 @@
 //! Reading X/Twitter analytics exports (CSV) into [`PostRecord`]s.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::record::{ExportFormat, ImportMode, ImportReport, Platform, PostRecord, SkippedRow};
+use super::record::{
+    ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, SkippedRow,
+};
 use super::snowflake::snowflake_time;
 use crate::{Counts, Error, Outcome, Result};
 
@@ -219,7 +223,7 @@ impl Layout {
         })
     }
 
-    fn parse_row(&self, row: &ByteRecord, line: u64) -> Result<PostRecord> {
+    fn parse_row(&self, row: &ByteRecord, line: u64) -> Result<(u64, PostRecord)> {
         if row.len() != self.width {
             return Err(Error::MalformedCsv {
                 line: Some(line),
@@ -268,11 +272,13 @@ impl Layout {
                 }
                 Role::Date => {
                     let s = utf8(cell, col, line)?.trim();
-                    let parsed = fast_date(s.as_bytes())
-                        .or_else(|| NaiveDate::parse_from_str(s, "%a, %b %d, %Y").ok());
-                    date = Some(parsed.ok_or_else(|| {
-                        invalid(col, line, s, "a date like \"Tue, Jul 14, 2026\"")
-                    })?);
+                    let parsed = fast_date(s.as_bytes()).or_else(|| slow_date(s));
+                    date = Some((
+                        parsed.ok_or_else(|| {
+                            invalid(col, line, s, "a date like \"Tue, Jul 14, 2026\"")
+                        })?,
+                        s,
+                    ));
                 }
                 Role::Count(k) => {
                     let n = parse_count(cell, col, line)?.unwrap_or(0);
@@ -318,7 +324,7 @@ impl Layout {
         post.counts = counts;
         post.promoted = any_promoted.then_some(promoted);
         post.line = line;
-        Ok(post)
+        Ok((id, post))
     }
 
     fn column(&self, role: Role) -> Column {
@@ -334,21 +340,36 @@ impl Layout {
     }
 
     /// The snowflake time of `id`, checked against the `Date` column (the
-    /// export's date is local to the account, so one day either way is fine).
-    fn time_from_id(&self, id: u64, date: Option<NaiveDate>, line: u64) -> Result<DateTime<Utc>> {
-        let id_col = self.column(Role::Id);
-        let at = snowflake_time(id);
-        match (at, date) {
-            (Some(at), Some(date)) if (at.date_naive() - date).num_days().abs() <= 1 => Ok(at),
-            (at, _) => Err(invalid(
+    /// export's date is local to the account, so one day either way is
+    /// fine). A disagreement names the `Date` column, with the date and the
+    /// id's time.
+    fn time_from_id(
+        &self,
+        id: u64,
+        date: Option<(NaiveDate, &str)>,
+        line: u64,
+    ) -> Result<DateTime<Utc>> {
+        let Some(at) = snowflake_time(id) else {
+            let id_col = self.column(Role::Id);
+            return Err(invalid(
                 &id_col,
                 line,
                 &id.to_string(),
+                "a snowflake id with a time",
+            ));
+        };
+        match date {
+            Some((date, _)) if (at.date_naive() - date).num_days().abs() <= 1 => Ok(at),
+            Some((_, cell)) => Err(invalid(
+                &self.column(Role::Date),
+                line,
+                cell,
                 &format!(
-                    "a snowflake id whose time ({}) is within a day of the Date column",
-                    at.map_or_else(|| "none".to_string(), |t| t.to_rfc3339())
+                    "within a day of the time of post id {id} ({})",
+                    at.format("%Y-%m-%d %H:%M UTC")
                 ),
             )),
+            None => Ok(at),
         }
     }
 
@@ -404,8 +425,9 @@ fn fast_time(s: &[u8]) -> Option<DateTime<Utc>> {
     Some(local.and_utc() - chrono::Duration::seconds(offset))
 }
 
-/// `Tue, Jul 14, 2026` without the general parser (`None`: use it, which
-/// also reports a weekday that does not match the date).
+/// `Tue, Jul 14, 2026` or `Mon, Nov 2, 2026` (real exports write one-digit
+/// days) without the general parser (`None`: use it, which also reports a
+/// weekday that does not match the date).
 fn fast_date(s: &[u8]) -> Option<NaiveDate> {
     use chrono::Datelike;
     const MONTHS: [&[u8; 3]; 12] = [
@@ -413,7 +435,13 @@ fn fast_date(s: &[u8]) -> Option<NaiveDate> {
         b"Dec",
     ];
     const DAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
-    if s.len() != 17 || &s[3..5] != b", " || s[8] != b' ' || &s[11..13] != b", " {
+    // The day's digits: 1 (length 16) or 2 (length 17).
+    let d = match s.len() {
+        16 => 1,
+        17 => 2,
+        _ => return None,
+    };
+    if &s[3..5] != b", " || s[8] != b' ' || &s[9 + d..11 + d] != b", " {
         return None;
     }
     let month = MONTHS.iter().position(|m| m[..] == s[5..8])? as u32 + 1;
@@ -422,9 +450,15 @@ fn fast_date(s: &[u8]) -> Option<NaiveDate> {
             b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
         })
     };
-    let date = NaiveDate::from_ymd_opt(i32::try_from(num(13..17)?).ok()?, month, num(9..11)?)?;
+    let year = i32::try_from(num(11 + d..15 + d)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, month, num(9..9 + d)?)?;
     let weekday = date.weekday().num_days_from_monday() as usize;
     (DAYS.get(weekday).map(|d| &d[..]) == Some(&s[0..3])).then_some(date)
+}
+
+/// The general parser of the `Date` column (either day form).
+fn slow_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%a, %b %d, %Y").ok()
 }
 
 fn utf8<'c>(cell: &'c [u8], col: &Column, line: u64) -> Result<&'c str> {
@@ -493,30 +527,35 @@ fn parse_count(cell: &[u8], col: &Column, line: u64) -> Result<Option<u64>> {
     Ok(Some(n))
 }
 
-fn csv_error(e: &csv::Error) -> Error {
-    Error::MalformedCsv {
-        line: e.position().map(csv::Position::line),
-        message: e.to_string(),
-    }
-}
-
 /// Reads an analytics export of either format (detected from the header).
 ///
-/// Quoted cells may span lines; a UTF-8 byte-order mark is ignored; counts
+/// Quoted cells may span lines; lines may end in LF or CRLF (line numbers
+/// are counted from the file's own line breaks, quoted ones included); a
+/// UTF-8 byte-order mark is ignored and a UTF-16 file (LE or BE, with its
+/// byte-order mark) is decoded; a semicolon-separated file is read as such
+/// when its header, split on `;` (and not on `,`), is an export's (a count
+/// written with a decimal comma is still an error naming the cell); counts
 /// may be written `1376.0`; a count cell of `-` or empty means "not
 /// reported" (0; and a post is promoted only if some `promoted ...` cell is
 /// neither). Header names are matched ignoring ASCII case and surrounding
 /// spaces, in any column order; extra columns are ignored.
 ///
+/// A post id read again (an export appended to an overlapping one) keeps
+/// the later row, in the place of the first, and is listed in
+/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`] whose `page` is
+/// the file (0 here) and whose `record` is the line of the later row, as
+/// the JSON readers do: nothing is counted twice.
+///
 /// # Errors
 ///
-/// In both modes: [`Error::UnrecognizedExport`] if the header has neither
-/// `Tweet id` nor `Post id`; [`Error::MissingColumn`] for a required column
+/// In both modes: [`Error::UnrecognizedHeader`] if the header has neither
+/// `Tweet id` nor `Post id` (listing its columns); [`Error::MissingColumn`] for a required column
 /// (tweet activity: `Tweet id`, `Tweet text`, `time`, `impressions`,
 /// `engagements`, `retweets`, `replies`, `likes`, `url clicks`; account
 /// content: `Post id`, `Date`, `Post text`, `Impressions`, `Likes`,
 /// `Engagements`, `Replies`, `Reposts`, `URL Clicks`);
-/// [`Error::MalformedCsv`] for an empty input or an I/O failure.
+/// [`Error::MalformedCsv`] for an empty input, invalid UTF-16 or an I/O
+/// failure.
 ///
 /// Per row, returned in strict mode and listed in
 /// [`ImportReport::skipped`] in lenient mode, each naming the line, the
@@ -524,7 +563,8 @@ fn csv_error(e: &csv::Error) -> Error {
 /// [`Error::NegativeCount`], [`Error::ClicksExceedImpressions`] (URL
 /// clicks above impressions, organic or promoted), [`Error::InvalidCell`]
 /// (bad id, time, date, invalid UTF-8, or an account-content id whose
-/// snowflake time is more than a day from its `Date`), and
+/// snowflake time is more than a day from its `Date`, naming the `Date`
+/// column), and
 /// [`Error::MalformedCsv`] (wrong number of fields, bad quoting).
 ///
 /// # Example
@@ -545,56 +585,368 @@ fn csv_error(e: &csv::Error) -> Error {
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
-pub fn read_export<R: io::Read>(reader: R, mode: ImportMode) -> Result<ImportReport> {
-    let mut rdr = ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
-    let mut header = ByteRecord::new();
-    match rdr.read_byte_record(&mut header) {
-        Ok(true) => {}
-        Ok(false) => {
-            return Err(Error::MalformedCsv {
+pub fn read_export<R: io::Read>(mut reader: R, mode: ImportMode) -> Result<ImportReport> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::MalformedCsv {
+            line: None,
+            message: e.to_string(),
+        })?;
+    let mut collector = Collector::new(mode);
+    collector.read_file(decode(bytes)?, 0)?;
+    Ok(collector.finish())
+}
+
+/// Several exports read as one (exports appended over time, overlapping):
+/// the posts of all files, a post id read again keeping the later snapshot
+/// (the later row, the later file) in the place of the first and listed in
+/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`] (`page`: the
+/// file's 0-based index, `record`: the line of the later row). Each post's
+/// [`PostRecord::page`] is the index of the file it was read from.
+///
+/// # Errors
+///
+/// As [`read_export`], each wrapped in [`Error::InFile`] naming the file
+/// (`file i`), also in [`ImportReport::skipped`]; [`Error::InFile`] around
+/// [`Error::MalformedCsv`] if a file is of the other X format than the
+/// first; [`Error::MalformedCsv`] if `files` is empty.
+///
+/// # Example
+///
+/// ```
+/// use postab::import::{read_exports, ImportMode, NoticeKind};
+///
+/// let header = "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,Hashtag Clicks,Permalink Clicks";
+/// let july = format!("{header}\n2076939755320246272,\"Tue, Jul 14, 2026\",Hi #q,,1000,5,40,0,0,0,1,2,3,4,30,0,0\n");
+/// let august = format!("{header}\n2076939755320246272,\"Tue, Jul 14, 2026\",Hi #q,,1500,7,60,0,0,0,1,2,3,4,45,0,0\n");
+/// let report = read_exports(&[july, august], ImportMode::Strict)?;
+/// assert_eq!(report.posts.len(), 1);
+/// assert_eq!(report.posts[0].counts.impressions(), 1500);
+/// assert_eq!(report.notice_count(NoticeKind::Duplicate), 1);
+/// assert_eq!((report.notices[0].page, report.notices[0].record), (1, 2));
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub fn read_exports<S: AsRef<[u8]>>(files: &[S], mode: ImportMode) -> Result<ImportReport> {
+    let files: Vec<(String, &[u8])> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (format!("file {i}"), f.as_ref()))
+        .collect();
+    read_many(files.iter().map(|(n, f)| Ok((n.clone(), f.to_vec()))), mode)
+}
+
+/// [`read_exports`] from files, file `i` being `paths[i]` (errors name the
+/// path).
+///
+/// # Errors
+///
+/// [`Error::ReadFailed`] naming the path if one cannot be read; otherwise
+/// as [`read_exports`], naming the path.
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub fn read_export_paths<P: AsRef<Path>>(paths: &[P], mode: ImportMode) -> Result<ImportReport> {
+    read_many(
+        paths.iter().map(|p| {
+            let path = p.as_ref();
+            let name = path.display().to_string();
+            std::fs::read(path)
+                .map(|bytes| (name.clone(), bytes))
+                .map_err(|e| Error::ReadFailed {
+                    path: name,
+                    message: e.to_string(),
+                })
+        }),
+        mode,
+    )
+}
+
+fn read_many(
+    files: impl Iterator<Item = Result<(String, Vec<u8>)>>,
+    mode: ImportMode,
+) -> Result<ImportReport> {
+    let mut collector = Collector::new(mode);
+    let mut any = false;
+    for (i, file) in files.enumerate() {
+        any = true;
+        let (name, bytes) = file?;
+        let in_file = |e: Error| Error::InFile {
+            file: name.clone(),
+            error: Box::new(e),
+        };
+        collector.file_name = Some(name.clone());
+        decode(bytes)
+            .and_then(|data| collector.read_file(data, i))
+            .map_err(in_file)?;
+    }
+    if !any {
+        return Err(Error::MalformedCsv {
+            line: None,
+            message: "no files given".to_string(),
+        });
+    }
+    Ok(collector.finish())
+}
+
+/// The bytes of a file as UTF-8: a UTF-8 byte-order mark dropped, UTF-16
+/// (with its byte-order mark) decoded.
+fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
+    let big_endian = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => false,
+        Some([0xFE, 0xFF]) => true,
+        _ => {
+            if bytes.starts_with(b"\xEF\xBB\xBF") {
+                bytes.drain(..3);
+            }
+            return Ok(bytes);
+        }
+    };
+    let units = bytes[2..].chunks(2).map(|c| match (c, big_endian) {
+        ([a, b], false) => u16::from_le_bytes([*a, *b]),
+        ([a, b], true) => u16::from_be_bytes([*a, *b]),
+        _ => 0xDC00, // an odd trailing byte: a lone surrogate, reported below
+    });
+    char::decode_utf16(units)
+        .collect::<std::result::Result<String, _>>()
+        .map(String::into_bytes)
+        .map_err(|e| Error::MalformedCsv {
+            line: None,
+            message: format!(
+                "invalid UTF-16 ({}-endian byte-order mark): {e}",
+                if big_endian { "big" } else { "little" }
+            ),
+        })
+}
+
+/// Lines ended in `seg`: LF, CRLF and lone CR each end one.
+fn line_breaks(seg: &[u8]) -> u64 {
+    // One pass the compiler vectorises; lone CRs (rare) counted apart.
+    let (mut lf, mut cr) = (0usize, 0usize);
+    for &b in seg {
+        lf += usize::from(b == b'\n');
+        cr += usize::from(b == b'\r');
+    }
+    let lone_cr = if cr == 0 {
+        0
+    } else {
+        seg.iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\r' && seg.get(i + 1) != Some(&b'\n'))
+            .count()
+    };
+    (lf + lone_cr) as u64
+}
+
+/// A hasher for post ids (snowflakes, whose low bits are a sequence
+/// number): one multiply, no per-lookup SipHash.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdMap = HashMap<u64, usize, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// The posts of one or more files, duplicates resolved.
+struct Collector {
+    mode: ImportMode,
+    format: Option<ExportFormat>,
+    posts: Vec<PostRecord>,
+    skipped: Vec<SkippedRow>,
+    notices: Vec<Notice>,
+    /// Position in `posts` of each id read.
+    index: IdMap,
+    /// The file's name when several are read.
+    file_name: Option<String>,
+}
+
+impl Collector {
+    fn new(mode: ImportMode) -> Self {
+        Collector {
+            mode,
+            format: None,
+            posts: Vec::new(),
+            skipped: Vec::new(),
+            notices: Vec::new(),
+            index: IdMap::default(),
+            file_name: None,
+        }
+    }
+
+    fn finish(self) -> ImportReport {
+        let mut report = ImportReport::empty(self.format.unwrap_or(ExportFormat::TweetActivity));
+        report.posts = self.posts;
+        report.skipped = self.skipped;
+        report.notices = self.notices;
+        report
+    }
+
+    /// Adds a post; an id read before is replaced in its place and noticed.
+    fn push(&mut self, id: u64, mut post: PostRecord, file: usize) {
+        if self.file_name.is_some() {
+            post.page = Some(file);
+        }
+        match self.index.entry(id) {
+            Entry::Occupied(e) => {
+                self.notices.push(Notice {
+                    kind: NoticeKind::Duplicate,
+                    page: file,
+                    record: usize::try_from(post.line).unwrap_or(usize::MAX),
+                    id: Some(post.id.clone()),
+                });
+                self.posts[*e.get()] = post;
+            }
+            Entry::Vacant(e) => {
+                e.insert(self.posts.len());
+                self.posts.push(post);
+            }
+        }
+    }
+
+    fn read_file(&mut self, data: Vec<u8>, file: usize) -> Result<()> {
+        let (header, delimiter) = header_of(&data)?;
+        let format =
+            ExportFormat::detect(&header).ok_or_else(|| unrecognized(&header, delimiter))?;
+        match self.format {
+            None => self.format = Some(format),
+            Some(first) if first != format => {
+                return Err(Error::MalformedCsv {
+                    line: None,
+                    message: format!("a {format} export, not a {first} export like the first file"),
+                });
+            }
+            Some(_) => {}
+        }
+        let layout = Layout::new(format, &header)?;
+        let mut rdr = ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(&data[..]);
+        let mut row = ByteRecord::new();
+        // The header, read again to start the rows after it.
+        if let Err(e) = rdr.read_byte_record(&mut row) {
+            return Err(csv_error(&e, None));
+        }
+        // Line numbers are counted here: the `csv` crate's are one too low
+        // after CRLF line breaks.
+        let (mut line, mut counted) = (1u64, 0usize);
+        let mut line_at = |byte: Option<u64>| -> u64 {
+            let mut start = byte.map_or(counted, |b| usize::try_from(b).unwrap_or(usize::MAX));
+            start = start.min(data.len());
+            // A record starts after any blank lines the reader skipped.
+            while matches!(data.get(start), Some(b'\n' | b'\r')) {
+                start += 1;
+            }
+            if start > counted {
+                line += line_breaks(&data[counted..start]);
+                counted = start;
+            }
+            line
+        };
+        loop {
+            let result = match rdr.read_byte_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = line_at(row.position().map(csv::Position::byte));
+                    if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
+                        continue; // a blank line
+                    }
+                    layout.parse_row(&row, line)
+                }
+                Err(e) => {
+                    let line = line_at(e.position().map(csv::Position::byte));
+                    match e.kind() {
+                        csv::ErrorKind::Io(_) => return Err(csv_error(&e, Some(line))),
+                        _ => Err(csv_error(&e, Some(line))),
+                    }
+                }
+            };
+            match (result, self.mode) {
+                (Ok((id, post)), _) => self.push(id, post, file),
+                (Err(e), ImportMode::Lenient) => {
+                    let line = error_line(&e);
+                    let error = match &self.file_name {
+                        Some(file) => Error::InFile {
+                            file: file.clone(),
+                            error: Box::new(e),
+                        },
+                        None => e,
+                    };
+                    self.skipped.push(SkippedRow { line, error });
+                }
+                (Err(e), _) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The header record and the delimiter: `,`, or `;` when the header split
+/// on `,` is no export's but split on `;` is (or is one column that `;`
+/// splits: an unrecognised header then lists the columns split on `;`).
+fn header_of(data: &[u8]) -> Result<(ByteRecord, u8)> {
+    let first = |delimiter: u8| -> Result<ByteRecord> {
+        let mut rdr = ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(data);
+        let mut header = ByteRecord::new();
+        match rdr.read_byte_record(&mut header) {
+            Ok(true) => Ok(header),
+            Ok(false) => Err(Error::MalformedCsv {
                 line: None,
                 message: "the input is empty (no header)".to_string(),
-            });
-        }
-        Err(e) => return Err(csv_error(&e)),
-    }
-    let format = ExportFormat::detect(&header).ok_or_else(|| Error::UnrecognizedExport {
-        header: String::from_utf8_lossy(header.as_slice())
-            .chars()
-            .take(200)
-            .collect(),
-    })?;
-    let layout = Layout::new(format, &header)?;
-    let mut report = ImportReport::empty(format);
-    let mut row = ByteRecord::new();
-    loop {
-        let result = match rdr.read_byte_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = row.position().map_or(0, csv::Position::line);
-                if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
-                    continue; // a blank line
-                }
-                layout.parse_row(&row, line)
-            }
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Io(_) => return Err(csv_error(&e)),
-                _ => Err(csv_error(&e)),
-            },
-        };
-        match (result, mode) {
-            (Ok(post), _) => report.posts.push(post),
-            (Err(e), ImportMode::Lenient) => report.skipped.push(SkippedRow {
-                line: error_line(&e),
-                error: e,
             }),
-            (Err(e), _) => return Err(e),
+            Err(e) => Err(csv_error(&e, Some(1))),
+        }
+    };
+    let header = first(b',')?;
+    if ExportFormat::detect(&header).is_none() && header.iter().any(|h| h.contains(&b';')) {
+        let semi = first(b';')?;
+        if ExportFormat::detect(&semi).is_some() || (header.len() == 1 && semi.len() > 1) {
+            return Ok((semi, b';'));
         }
     }
-    Ok(report)
+    Ok((header, b','))
+}
+
+fn unrecognized(header: &ByteRecord, delimiter: u8) -> Error {
+    Error::UnrecognizedHeader {
+        columns: header
+            .iter()
+            .take(50)
+            .map(|h| {
+                let h = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
+                String::from_utf8_lossy(h.trim_ascii())
+                    .chars()
+                    .take(100)
+                    .collect()
+            })
+            .collect(),
+        delimiter: char::from(delimiter),
+    }
+}
+
+fn csv_error(e: &csv::Error, line: Option<u64>) -> Error {
+    Error::MalformedCsv {
+        line,
+        message: e.to_string(),
+    }
 }
 
 /// The line an import error names (0 if none).
@@ -605,6 +957,7 @@ fn error_line(e: &Error) -> u64 {
         | Error::ClicksExceedImpressions { line, .. }
         | Error::InvalidCell { line, .. } => *line,
         Error::MalformedCsv { line, .. } => line.unwrap_or(0),
+        Error::InFile { error, .. } => error_line(error),
         _ => 0,
     }
 }
@@ -633,4 +986,34 @@ pub fn read_export_path(path: impl AsRef<Path>, mode: ImportMode) -> Result<Impo
         message: e.to_string(),
     })?;
     read_export(io::BufReader::new(file), mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_and_two_digit_days_parse_alike_on_both_paths() {
+        let want = NaiveDate::from_ymd_opt(2026, 11, 2);
+        for s in ["Mon, Nov 2, 2026", "Mon, Nov 02, 2026"] {
+            assert_eq!(fast_date(s.as_bytes()), want, "fast {s}");
+            assert_eq!(slow_date(s), want, "general {s}");
+        }
+        let want = NaiveDate::from_ymd_opt(2026, 7, 14);
+        assert_eq!(fast_date(b"Tue, Jul 14, 2026"), want);
+        assert_eq!(slow_date("Tue, Jul 14, 2026"), want);
+        // A wrong weekday, a bad month or day: left to the general parser,
+        // which refuses them too.
+        for s in ["Tue, Nov 2, 2026", "Mon, Nox 2, 2026", "Mon, Nov x, 2026"] {
+            assert_eq!(fast_date(s.as_bytes()), None, "fast {s}");
+            assert_eq!(slow_date(s), None, "general {s}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_count_lf_crlf_and_lone_cr() {
+        assert_eq!(line_breaks(b"a\nb\r\nc\rd"), 3);
+        assert_eq!(line_breaks(b"abc"), 0);
+        assert_eq!(line_breaks(b"\r\n\r\n"), 2);
+    }
 }

@@ -76,7 +76,9 @@ mod threads;
 pub use bluesky::{read_bluesky, read_bluesky_path, read_bluesky_paths};
 #[cfg(feature = "csv")]
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
-pub use csv_export::{read_export, read_export_path, read_export_str};
+pub use csv_export::{
+    read_export, read_export_path, read_export_paths, read_export_str, read_exports,
+};
 pub use error::{ImportError, ImportErrorKind};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]

@@ -236,7 +236,9 @@ pub struct PostRecord {
     /// 0 for saved JSON responses (see `page` and `record`).
     pub line: u64,
     /// For saved JSON responses, the 0-based index of the page (the
-    /// string or file) the post was last read from.
+    /// string or file) the post was last read from; for X exports read
+    /// together ([`read_exports`](super::read_exports)), the index of the
+    /// file (`None` for a single export).
     pub page: Option<usize>,
     /// For saved JSON responses, the 0-based index of the post in its page.
     pub record: Option<usize>,
@@ -301,6 +303,27 @@ pub struct SkippedRow {
     pub error: Error,
 }
 
+impl SkippedRow {
+    /// Why the row was skipped, in a few words: `non-numeric count`,
+    /// `negative count`, `clicks exceed impressions`, `invalid cell`,
+    /// `malformed CSV`, `invalid record` (saved JSON), or `other`.
+    pub fn reason(&self) -> &'static str {
+        fn of(e: &Error) -> &'static str {
+            match e {
+                Error::NonNumericCount { .. } => "non-numeric count",
+                Error::NegativeCount { .. } => "negative count",
+                Error::ClicksExceedImpressions { .. } => "clicks exceed impressions",
+                Error::InvalidCell { .. } => "invalid cell",
+                Error::MalformedCsv { .. } => "malformed CSV",
+                Error::Import(_) => "invalid record",
+                Error::InFile { error, .. } => of(error),
+                _ => "other",
+            }
+        }
+        of(&self.error)
+    }
+}
+
 fn display<S: serde::Serializer>(e: &Error, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(e)
 }
@@ -312,9 +335,11 @@ fn display<S: serde::Serializer>(e: &Error, s: S) -> Result<S::Ok, S::Error> {
 pub struct Notice {
     /// What happened.
     pub kind: NoticeKind,
-    /// The 0-based index of the page (string or file).
+    /// The 0-based index of the page (string or file); for X exports the
+    /// index of the file (0 for a single export).
     pub page: usize,
-    /// The 0-based index of the record in its page.
+    /// The 0-based index of the record in its page; for X exports (CSV)
+    /// the 1-based line where the row starts.
     pub record: usize,
     /// The post's id (or URI), when the record has one.
     pub id: Option<String>,
@@ -376,8 +401,9 @@ pub struct ImportReport {
     pub posts: Vec<PostRecord>,
     /// Rows skipped in lenient mode (always empty in strict mode).
     pub skipped: Vec<SkippedRow>,
-    /// Posts left out on purpose or read with a caveat (JSON readers;
-    /// always empty for CSV exports).
+    /// Posts left out on purpose or read with a caveat (JSON readers), or
+    /// read again (all readers, X exports included: the later snapshot
+    /// kept, [`NoticeKind::Duplicate`]).
     pub notices: Vec<Notice>,
 }
 
@@ -396,6 +422,49 @@ impl ImportReport {
     /// How many notices are of `kind`.
     pub fn notice_count(&self, kind: NoticeKind) -> usize {
         self.notices.iter().filter(|n| n.kind == kind).count()
+    }
+
+    /// How many rows (records) a lenient import skipped.
+    pub fn skipped_count(&self) -> usize {
+        self.skipped.len()
+    }
+
+    /// Why rows were skipped: each reason ([`SkippedRow::reason`]) with how
+    /// many rows it skipped, most frequent first (ties in order of first
+    /// appearance). Empty if none was.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[cfg(feature = "csv")] {
+    /// use postab::import::{read_export_str, ImportMode};
+    ///
+    /// let csv = "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,Hashtag Clicks,Permalink Clicks
+    /// 2076939755320246272,\"Tue, Jul 14, 2026\",A #q,,1000,5,40,0,0,0,1,2,3,4,30,0,0
+    /// 2077370090910646272,\"Wed, Jul 15, 2026\",B #s,,900,x,30,0,0,0,0,1,2,2,20,0,0
+    /// 2077370090910646273,\"Wed, Jul 15, 2026\",C #s,,900,3,30,0,0,0,0,1,2,2,2000,0,0
+    /// 2077370090910646274,\"Wed, Jul 15, 2026\",D #s,,900,-,y,0,0,0,0,1,2,2,20,0,0
+    /// ";
+    /// let report = read_export_str(csv, ImportMode::Lenient)?;
+    /// assert_eq!(report.skipped_count(), 3);
+    /// assert_eq!(
+    ///     report.skipped_summary(),
+    ///     [("non-numeric count", 2), ("clicks exceed impressions", 1)]
+    /// );
+    /// # }
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn skipped_summary(&self) -> Vec<(&'static str, usize)> {
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for row in &self.skipped {
+            let reason = row.reason();
+            match counts.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((reason, 1)),
+            }
+        }
+        counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        counts
     }
 }
 
@@ -443,9 +512,13 @@ impl fmt::Display for SkippedRow {
     }
 }
 
-/// `account content export: 2 posts, 1 row skipped` and one line per
-/// skipped row; for saved JSON responses `Bluesky author feed: 2 posts, 1
-/// record skipped, 3 notices` and one line per skipped record and notice.
+/// `account content export: 2 posts, 1 row skipped` (and `, 1 notice`
+/// when some row repeated an earlier post), one line per skipped row and
+/// per notice (`file 0, line 7 (2076…): read again, the later snapshot
+/// kept`), then, when rows were skipped, how many for each reason
+/// (`skipped: 2 non-numeric count, 1 invalid cell`); for saved JSON
+/// responses `Bluesky author feed: 2 posts, 1 record skipped, 3 notices`,
+/// one line per skipped record and notice, and the reasons likewise.
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -458,6 +531,10 @@ impl fmt::Display for ImportReport {
                 plural(posts),
                 plural(skipped)
             )?;
+            if !self.notices.is_empty() {
+                let n = self.notices.len();
+                write!(f, ", {n} notice{}", plural(n))?;
+            }
         } else {
             let notices = self.notices.len();
             write!(
@@ -473,7 +550,22 @@ impl fmt::Display for ImportReport {
             write!(f, "\n  {row}")?;
         }
         for notice in &self.notices {
-            write!(f, "\n  {notice}")?;
+            if self.format.is_csv() {
+                write!(f, "\n  file {}, line {}", notice.page, notice.record)?;
+                if let Some(id) = &notice.id {
+                    write!(f, " ({id})")?;
+                }
+                write!(f, ": {}", notice.kind)?;
+            } else {
+                write!(f, "\n  {notice}")?;
+            }
+        }
+        let summary = self.skipped_summary();
+        if !summary.is_empty() {
+            f.write_str("\n  skipped:")?;
+            for (i, (reason, n)) in summary.iter().enumerate() {
+                write!(f, "{} {n} {reason}", if i == 0 { "" } else { "," })?;
+            }
         }
         Ok(())
     }
