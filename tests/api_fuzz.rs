@@ -2807,7 +2807,13 @@ fn posts_target(fz: &mut Fuzz) {
                 {
                     return Err(format!("analysed as {} but design() says {c}", a.design));
                 }
-                let unit_level = a.design.design != Design::RandomisedExposure && rate;
+                // Rates under either post design; counts per exposure
+                // under independent posts (compared post by post).
+                let unit_level = match a.design.design {
+                    Design::RandomisedExposure => false,
+                    Design::IndependentPosts => true,
+                    _ => rate,
+                };
                 if unit_level && a.comparisons.len() != k - 1 {
                     return Err(format!(
                         "{} unit comparisons for {k} variants",
@@ -2815,7 +2821,10 @@ fn posts_target(fz: &mut Fuzz) {
                     ));
                 }
                 if !unit_level && !a.comparisons.is_empty() {
-                    return Err("unit comparisons without a post design or rate".into());
+                    return Err(
+                        "unit comparisons without a post design (or a count metric in a paired one)"
+                            .into(),
+                    );
                 }
                 Ok(())
             })
