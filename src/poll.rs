@@ -51,7 +51,7 @@ use crate::freq::sample_ratio_mismatch;
 use crate::interval::Interval;
 use crate::numeric::normal_isf;
 use crate::report::format::{percent, probability};
-use crate::validate::check_open_unit;
+use crate::validate::{check_open_unit, read};
 
 /// The Dirichlet prior [`analyze_poll`] uses: 1 for every option (uniform
 /// over the shares).
@@ -76,8 +76,16 @@ pub struct PollOptionResult {
 }
 
 /// Result of [`analyze_poll`]: the options in the order given, the test of
-/// equal preference, and the settings.
+/// equal preference, and the settings. The unit is the voter (one vote
+/// each).
+///
+/// Reading from serde checks what [`analyze_poll`] guarantees: at least 2
+/// options with distinct labels, votes summing to `total_votes > 0`,
+/// shares and intervals in [0, 1], probabilities of being most chosen in
+/// [0, 1] summing to 1, a level in (0, 1), a positive prior and a p-value
+/// in [0, 1].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PollAnalysisRepr")]
 #[non_exhaustive]
 pub struct PollAnalysis {
     /// The options, in the order given.
@@ -92,6 +100,74 @@ pub struct PollAnalysis {
     pub equal_preference_statistic: f64,
     /// Its p-value, `P(χ²_{K−1} > X²)`.
     pub equal_preference_p_value: f64,
+}
+
+#[derive(Deserialize)]
+struct PollAnalysisRepr {
+    options: Vec<PollOptionResult>,
+    total_votes: u64,
+    prior: f64,
+    level: f64,
+    equal_preference_statistic: f64,
+    equal_preference_p_value: f64,
+}
+
+impl TryFrom<PollAnalysisRepr> for PollAnalysis {
+    type Error = Error;
+
+    fn try_from(r: PollAnalysisRepr) -> Result<Self> {
+        if r.options.len() < 2 {
+            return Err(Error::TooFew {
+                what: "poll options",
+                got: r.options.len(),
+                min: 2,
+            });
+        }
+        let mut labels = HashSet::with_capacity(r.options.len());
+        let mut total = 0u64;
+        for o in &r.options {
+            if !labels.insert(o.label.as_str()) {
+                return Err(Error::DuplicateVariant {
+                    id: o.label.clone(),
+                });
+            }
+            total = total.saturating_add(o.votes);
+            read::prob("poll share", o.share)?;
+            read::within("credible interval", &o.credible_interval, 0.0, 1.0)?;
+            read::within("simultaneous interval", &o.simultaneous_interval, 0.0, 1.0)?;
+        }
+        if total != r.total_votes || total == 0 {
+            return Err(read::inconsistent(
+                "poll",
+                format!(
+                    "the options' votes sum to {total}, the poll says {}",
+                    r.total_votes
+                ),
+            ));
+        }
+        read::distribution(
+            "P(most chosen)",
+            r.options.iter().map(|o| o.prob_most_chosen),
+        )?;
+        check_open_unit("level", r.level)?;
+        read::non_negative("equal-preference statistic", r.equal_preference_statistic)?;
+        read::prob("equal-preference p-value", r.equal_preference_p_value)?;
+        if !(r.prior.is_finite() && r.prior > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "Dirichlet prior",
+                value: r.prior,
+                expected: "a positive finite number",
+            });
+        }
+        Ok(PollAnalysis {
+            options: r.options,
+            total_votes: r.total_votes,
+            prior: r.prior,
+            level: r.level,
+            equal_preference_statistic: r.equal_preference_statistic,
+            equal_preference_p_value: r.equal_preference_p_value,
+        })
+    }
 }
 
 impl PollAnalysis {
@@ -280,7 +356,7 @@ impl fmt::Display for PollAnalysis {
             .unwrap_or(0);
         writeln!(
             f,
-            "poll of {} votes (Dirichlet({}) prior; {level} intervals):",
+            "poll of {} votes (unit: the voter, one vote each; Dirichlet({}) prior; {level} intervals):",
             self.total_votes, self.prior
         )?;
         for o in &self.options {

@@ -251,3 +251,26 @@ fn post_count_bayes_matches_quadrature() -> Res {
     }
     Ok(())
 }
+
+/// A negative binomial fit reads back through its checks.
+#[test]
+fn negative_binomial_fit_reads_back_checked() -> Res {
+    use postab::repeated::NegativeBinomialFit;
+    let fit = fit_negative_binomial(&[3, 41, 7, 0, 12, 95].map(PostCount::per_post))?;
+    let json = serde_json::to_string(&fit)?;
+    assert_eq!(serde_json::from_str::<NegativeBinomialFit>(&json)?, fit);
+    for (field, bad) in [
+        ("rate", -1.0),
+        ("dispersion", -0.5),
+        ("overdispersion_p_value", 1.5),
+        ("log_likelihood", 3.0),
+    ] {
+        let mut v: Value = serde_json::from_str(&json)?;
+        v[field] = Value::from(bad);
+        assert!(
+            serde_json::from_value::<NegativeBinomialFit>(v).is_err(),
+            "{field}"
+        );
+    }
+    Ok(())
+}

@@ -222,3 +222,23 @@ fn saved_polls() -> Res {
     ));
     Ok(())
 }
+
+/// A poll analysis reads back through its checks: a round trip is exact, a
+/// probability outside [0, 1] or votes that do not add up are refused.
+#[test]
+fn poll_analysis_reads_back_checked() -> Res {
+    use postab::poll::PollAnalysis;
+    let poll = analyze_poll([("a", 12), ("b", 7), ("c", 3)], 0.95)?;
+    let json = serde_json::to_string(&poll)?;
+    assert_eq!(serde_json::from_str::<PollAnalysis>(&json)?, poll);
+    let mut v: Value = serde_json::from_str(&json)?;
+    v["options"][0]["prob_most_chosen"] = Value::from(1.5);
+    assert!(serde_json::from_value::<PollAnalysis>(v).is_err());
+    let mut v: Value = serde_json::from_str(&json)?;
+    v["total_votes"] = Value::from(23);
+    assert!(serde_json::from_value::<PollAnalysis>(v).is_err());
+    let mut v: Value = serde_json::from_str(&json)?;
+    v["options"] = Value::Array(Vec::new());
+    assert!(serde_json::from_value::<PollAnalysis>(v).is_err());
+    Ok(())
+}

@@ -36,7 +36,7 @@ use super::hierarchy::{Group, HierarchicalPosterior, hierarchical, post_model};
 use super::log_rate::{PostRatioComparison, PostVariance, compare_log_rates, summarise};
 use crate::numeric::{chi2_sf, golden_max, ln_gamma};
 use crate::report::format::{number, probability};
-use crate::validate::check_open_unit;
+use crate::validate::{check_open_unit, read};
 use crate::{Error, Result};
 
 /// One post's count of an outcome (likes, reposts...) and the exposure it
@@ -106,7 +106,12 @@ impl fmt::Display for PostCount {
 }
 
 /// The negative binomial (NB2) fit of [`fit_negative_binomial`].
+///
+/// Reading from serde checks at least 2 posts, a positive finite rate, a
+/// finite dispersion ≥ 0, log-likelihoods ≤ 0 with the NB one at least the
+/// Poisson one (it nests it), and a p-value in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "NegativeBinomialFitRepr")]
 #[non_exhaustive]
 pub struct NegativeBinomialFit {
     /// Posts fitted.
@@ -123,6 +128,60 @@ pub struct NegativeBinomialFit {
     /// P-value of the likelihood-ratio test of `α = 0`, against
     /// `½χ²₀ + ½χ²₁` (the null is on the boundary).
     pub overdispersion_p_value: f64,
+}
+
+#[derive(Deserialize)]
+struct NegativeBinomialFitRepr {
+    posts: usize,
+    rate: f64,
+    dispersion: f64,
+    log_likelihood: f64,
+    poisson_log_likelihood: f64,
+    overdispersion_p_value: f64,
+}
+
+impl TryFrom<NegativeBinomialFitRepr> for NegativeBinomialFit {
+    type Error = Error;
+
+    fn try_from(r: NegativeBinomialFitRepr) -> Result<Self> {
+        if r.posts < 2 {
+            return Err(Error::TooFewPosts {
+                group: "fit".to_string(),
+                got: r.posts,
+                need: 2,
+            });
+        }
+        if !(r.rate.is_finite() && r.rate > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "rate",
+                value: r.rate,
+                expected: "a positive finite number",
+            });
+        }
+        read::non_negative("dispersion", r.dispersion)?;
+        read::prob("overdispersion p-value", r.overdispersion_p_value)?;
+        let ll_ok = |x: f64| x.is_finite() && x <= 0.0;
+        if !(ll_ok(r.log_likelihood)
+            && ll_ok(r.poisson_log_likelihood)
+            && r.log_likelihood >= r.poisson_log_likelihood)
+        {
+            return Err(read::inconsistent(
+                "negative binomial fit",
+                format!(
+                    "log-likelihoods {} (NB) and {} (Poisson) must be finite, ≤ 0, and NB ≥ Poisson",
+                    r.log_likelihood, r.poisson_log_likelihood
+                ),
+            ));
+        }
+        Ok(Self {
+            posts: r.posts,
+            rate: r.rate,
+            dispersion: r.dispersion,
+            log_likelihood: r.log_likelihood,
+            poisson_log_likelihood: r.poisson_log_likelihood,
+            overdispersion_p_value: r.overdispersion_p_value,
+        })
+    }
 }
 
 /// `rate 12.3 per unit, dispersion 0.8 (overdispersion p = 1e-9), 20 posts`.
