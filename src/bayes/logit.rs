@@ -107,6 +107,16 @@ impl ZDist {
         }
     }
 
+    /// `d value/dz`: `t(1 − t)` for a rate, `λ` for a Poisson rate, 1 for a
+    /// mean (each factor formed without cancellation).
+    pub(crate) fn value_slope(&self, z: f64) -> f64 {
+        match self {
+            ZDist::Logit { .. } => sigmoid(z) * sigmoid(-z),
+            ZDist::Log { .. } => z.exp(),
+            ZDist::Linear { .. } => 1.0,
+        }
+    }
+
     /// The quantity itself at `z` (the rate, the Poisson rate, the mean).
     pub(crate) fn value(&self, z: f64) -> f64 {
         match self {

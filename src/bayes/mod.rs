@@ -275,11 +275,13 @@ pub struct Ranking {
 /// For two posteriors every number comes from the exact sums of
 /// [`prob_beats`] and [`expected_loss`] (relative accuracy). For K ≥ 3 they
 /// are one-dimensional integrals `∫ f_k(t) Π_{j≠k} F_j(t) dt` evaluated by
-/// collocation quadrature in one sweep (absolute accuracy ~1e-11), in the
+/// collocation quadrature in one sweep (absolute accuracy ~1e-11; the
+/// expected losses are sums of positive terms, never `E[max] − E[p_k]`, and
+/// stay within 1e-10 relative of mpmath for losses above 1e-12), in the
 /// logit (log) of the rate when a shape is below 1, a Beta is narrower than
 /// 1e-12 or the posteriors are thousands of their standard deviations
 /// apart. Probabilities are never negative and `P(best)` sums to 1 within
-/// 1e-12. Time grows with K² (about a millisecond for 10 arms).
+/// 1e-12. About 0.1 ms for 16 arms and 1 ms for 128 (`benches/bayes.rs`).
 ///
 /// # Errors
 /// [`Error::TooFewVariants`] for fewer than 2 posteriors.
@@ -312,16 +314,16 @@ pub fn rank<P: Posterior>(posteriors: &[P]) -> Result<Ranking> {
         });
     }
     let s = rank::sweep(posteriors);
-    let e_max: f64 = s.top_mean.iter().sum();
-    let e_min: f64 = s.bottom_mean.iter().sum();
+    let (top, bottom) = rank::extremes(posteriors);
+    let (m_top, m_bottom) = (posteriors[top].mean(), posteriors[bottom].mean());
     Ok(Ranking {
         expected_loss: posteriors
             .iter()
-            .map(|d| (e_max - d.mean()).max(0.0))
+            .map(|d| s.loss_top + (m_top - d.mean()))
             .collect(),
         expected_loss_lower_better: posteriors
             .iter()
-            .map(|d| (d.mean() - e_min).max(0.0))
+            .map(|d| s.loss_bottom + (d.mean() - m_bottom))
             .collect(),
         prob_best: s.best,
         prob_worst: s.worst,
