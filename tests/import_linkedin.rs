@@ -457,3 +457,17 @@ fn posts_group_into_an_experiment_on_organic_counts() -> postab::Result<()> {
     assert_eq!(groups.unassigned.len(), 5);
     Ok(())
 }
+
+#[test]
+fn options_are_send_sync_and_round_trip_through_serde() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<LinkedInOptions>();
+    let options = LinkedInOptions::lenient().zone(New_York).check_ctr(false);
+    let json = serde_json::to_string(&options).expect("serialisable");
+    assert_eq!(
+        json,
+        r#"{"mode":"lenient","zone":"America/New_York","check_ctr":false}"#
+    );
+    let back: LinkedInOptions = serde_json::from_str(&json).expect("deserialisable");
+    assert_eq!(back, options);
+}
