@@ -20,7 +20,7 @@
 //!   are listed in [`ImportReport::notices`]; a bad page or record is an
 //!   [`ImportError`] (inside [`Error::Import`](crate::Error::Import)) naming
 //!   the page or file, the record and the field.
-//! * With the default-off `linkedin` feature, [`read_linkedin`] reads the
+//! * With the default-off `linkedin` feature, `read_linkedin` reads the
 //!   "All posts" sheet of a LinkedIn company page's content export (.xlsx
 //!   or .xls), its errors naming the sheet, the row and the column.
 //! * A [`PostRecord`] carries the platform, the id (a string: X ids,
