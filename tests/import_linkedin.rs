@@ -175,6 +175,12 @@ fn xlsx_every_post_count_and_time() -> postab::Result<()> {
         report.to_string(),
         "LinkedIn all posts export: 7 posts, 0 rows skipped"
     );
+    // A post (with promoted counts and custom outcomes) reads back.
+    for post in &report.posts {
+        let json = serde_json::to_string(post).expect("serialisable");
+        let back: PostRecord = serde_json::from_str(&json).expect("deserialisable");
+        assert_eq!(&back, post);
+    }
     // Lenient mode reads a clean file the same.
     assert_eq!(read("all_posts.xlsx", &LinkedInOptions::lenient())?, report);
     Ok(())
@@ -470,4 +476,9 @@ fn options_are_send_sync_and_round_trip_through_serde() {
     );
     let back: LinkedInOptions = serde_json::from_str(&json).expect("deserialisable");
     assert_eq!(back, options);
+    assert_eq!(
+        serde_json::to_string(&(Platform::LinkedIn, ExportFormat::LinkedInPosts))
+            .expect("serialisable"),
+        r#"["linkedin","linkedin_posts"]"#
+    );
 }

@@ -22,6 +22,7 @@ pub enum Platform {
     /// Threads (Meta): views but no link clicks.
     Threads,
     /// LinkedIn (company pages): impressions and clicks, post URNs.
+    #[serde(rename = "linkedin")]
     LinkedIn,
 }
 
@@ -146,6 +147,7 @@ pub enum ExportFormat {
     ThreadsMedia,
     /// The "All posts" sheet of a LinkedIn company page's content
     /// analytics export (.xlsx or .xls).
+    #[serde(rename = "linkedin_posts")]
     LinkedInPosts,
 }
 
