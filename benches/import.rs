@@ -1,6 +1,7 @@
 //! Import speed: rows per second for both X/Twitter export formats, posts
 //! per second for saved Bluesky and Mastodon responses (pages of 100 and
-//! 40 posts, the APIs' page sizes, with embeds, facets, cards and HTML).
+//! 40 posts, the APIs' page sizes, with embeds, facets, cards and HTML);
+//! with the `linkedin` feature, posts per second for a LinkedIn .xlsx.
 
 use std::fmt::Write;
 use std::hint::black_box;
@@ -222,5 +223,33 @@ fn import(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, import);
+/// The LinkedIn reader on a 1,000-post "All posts" sheet (.xlsx, made by
+/// tests/data/linkedin/generate.py): unzipping, XML and rows together.
+#[cfg(feature = "linkedin")]
+fn linkedin(c: &mut Criterion) {
+    use postab::import::{LinkedInOptions, read_linkedin};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/linkedin/bench_1000.xlsx"
+    );
+    let bytes = std::fs::read(path).expect("the benchmark workbook");
+    let options = LinkedInOptions::strict();
+    let posts = read_linkedin(&bytes, &options)
+        .expect("a valid workbook")
+        .posts
+        .len();
+    assert_eq!(posts, 1000);
+    let mut group = c.benchmark_group("import");
+    group.throughput(Throughput::Elements(posts as u64));
+    group.sample_size(20);
+    group.bench_function("linkedin_xlsx_1k_posts", |b| {
+        b.iter(|| read_linkedin(black_box(&bytes), &options).map(|r| r.posts.len()))
+    });
+    group.finish();
+}
+
+#[cfg(not(feature = "linkedin"))]
+fn linkedin(_: &mut Criterion) {}
+
+criterion_group!(benches, import, linkedin);
 criterion_main!(benches);

@@ -487,6 +487,44 @@ pub enum Error {
         /// The error, naming the line of that file.
         error: Box<Error>,
     },
+    /// A spreadsheet (a LinkedIn export) could not be opened or read: not
+    /// an .xlsx or .xls file, truncated, or corrupt.
+    #[error("cannot read the workbook: {message}")]
+    InvalidWorkbook {
+        /// What was wrong (the spreadsheet reader's message).
+        message: String,
+    },
+    /// A workbook has no sheet of the kind wanted: none of that name and
+    /// none with its header.
+    #[error(
+        "the workbook has no sheet {sheet:?} (nor any sheet with its header); its sheets are {}",
+        quoted_list(.sheets)
+    )]
+    MissingSheet {
+        /// The sheet looked for.
+        sheet: String,
+        /// The workbook's sheets, in order.
+        sheets: Vec<String>,
+    },
+    /// No row near the top of a sheet is the header of the table expected
+    /// there.
+    #[error("no header row (with columns {}) in the first {rows} rows", quoted_list(.columns))]
+    HeaderNotFound {
+        /// The columns a header row must have.
+        columns: Vec<String>,
+        /// How many rows were searched.
+        rows: usize,
+    },
+    /// An error in one sheet of a workbook (a LinkedIn export): the sheet's
+    /// name and the error, whose `line` is the sheet's 1-based row number
+    /// as spreadsheet programs show it.
+    #[error("sheet {sheet:?}: {error}")]
+    InSheet {
+        /// The sheet's name.
+        sheet: String,
+        /// The error.
+        error: Box<Error>,
+    },
 }
 
 /// `"a", "b", "c"`.

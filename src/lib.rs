@@ -191,6 +191,9 @@
 //!   responses (`import::read_bluesky`, `import::read_mastodon`,
 //!   `import::read_threads`); adds no dependency (`serde_json` is always
 //!   used, for JSON reports).
+//! * `linkedin` (off by default): reading LinkedIn company-page content
+//!   exports (.xlsx/.xls) with the `calamine` crate
+//!   (`import::read_linkedin`).
 //! * `plot` (off by default): SVG plots of reports ([`report`]), written by
 //!   hand in pure Rust (no system libraries).
 //!

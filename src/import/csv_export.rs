@@ -8,6 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use csv::{ByteRecord, ReaderBuilder};
 
+use super::count::parse_count_text;
 use super::record::{
     ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, SkippedRow,
 };
@@ -479,52 +480,14 @@ fn invalid(col: &Column, line: u64, value: &str, expected: &str) -> Error {
 /// A count cell: `1376`, `1376.0` (any zero fraction), or `-`/empty for
 /// "not reported" (`None`).
 fn parse_count(cell: &[u8], col: &Column, line: u64) -> Result<Option<u64>> {
-    let s = cell.trim_ascii();
-    if s.is_empty() || s == b"-" {
-        return Ok(None);
-    }
-    let err = |negative: bool| {
-        let value = String::from_utf8_lossy(cell).into_owned();
-        let (column, column_number) = (col.name.to_string(), col.index + 1);
-        if negative {
-            Error::NegativeCount {
-                line,
-                column,
-                column_number,
-                value,
-            }
-        } else {
-            Error::NonNumericCount {
-                line,
-                column,
-                column_number,
-                value,
-            }
-        }
-    };
-    let (negative, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, s),
-    };
-    let (int, frac) = match digits.iter().position(|&b| b == b'.') {
-        Some(p) => (&digits[..p], &digits[p + 1..]),
-        None => (digits, &b""[..]),
-    };
-    if int.is_empty() || !int.iter().all(u8::is_ascii_digit) || !frac.iter().all(|&b| b == b'0') {
-        return Err(err(false));
-    }
-    let mut n: u64 = 0;
-    for &b in int {
-        n = n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add(u64::from(b - b'0')))
-            .ok_or_else(|| err(false))?;
-    }
-    if negative && n > 0 {
-        return Err(err(true));
-    }
-    Ok(Some(n))
+    parse_count_text(cell).map_err(|bad| {
+        bad.at(
+            line,
+            col.name,
+            col.index + 1,
+            String::from_utf8_lossy(cell).into_owned(),
+        )
+    })
 }
 
 /// Reads an analytics export of either format (detected from the header).

@@ -20,6 +20,9 @@
 //!   are listed in [`ImportReport::notices`]; a bad page or record is an
 //!   [`ImportError`] (inside [`Error::Import`](crate::Error::Import)) naming
 //!   the page or file, the record and the field.
+//! * With the default-off `linkedin` feature, `read_linkedin` reads the
+//!   "All posts" sheet of a LinkedIn company page's content export (.xlsx
+//!   or .xls), its errors naming the sheet, the row and the column.
 //! * A [`PostRecord`] carries the platform, the id (a string: X ids,
 //!   `at://` URIs, Mastodon and Threads ids), the permalink, URI and CID,
 //!   the media as a [`MediaKind`](crate::post::MediaKind), whether it is
@@ -56,6 +59,8 @@
 
 #[cfg(feature = "json")]
 mod bluesky;
+#[cfg(any(feature = "csv", feature = "linkedin"))]
+mod count;
 #[cfg(feature = "csv")]
 mod csv_export;
 mod error;
@@ -63,6 +68,8 @@ mod error;
 mod html;
 #[cfg(feature = "json")]
 mod json;
+#[cfg(feature = "linkedin")]
+mod linkedin;
 #[cfg(feature = "json")]
 mod mastodon;
 mod record;
@@ -83,6 +90,9 @@ pub use error::{ImportError, ImportErrorKind};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use json::ReadOptions;
+#[cfg(feature = "linkedin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "linkedin")))]
+pub use linkedin::{LinkedInOptions, read_linkedin, read_linkedin_path};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use mastodon::{read_mastodon, read_mastodon_path, read_mastodon_paths};

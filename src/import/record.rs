@@ -21,6 +21,9 @@ pub enum Platform {
     Mastodon,
     /// Threads (Meta): views but no link clicks.
     Threads,
+    /// LinkedIn (company pages): impressions and clicks, post URNs.
+    #[serde(rename = "linkedin")]
+    LinkedIn,
 }
 
 impl fmt::Display for Platform {
@@ -30,6 +33,7 @@ impl fmt::Display for Platform {
             Platform::Bluesky => "Bluesky",
             Platform::Mastodon => "Mastodon",
             Platform::Threads => "Threads",
+            Platform::LinkedIn => "LinkedIn",
         })
     }
 }
@@ -141,6 +145,10 @@ pub enum ExportFormat {
     /// Saved Threads `GET /{user-id}/threads` media lists joined with
     /// `GET /{media-id}/insights` responses.
     ThreadsMedia,
+    /// The "All posts" sheet of a LinkedIn company page's content
+    /// analytics export (.xlsx or .xls).
+    #[serde(rename = "linkedin_posts")]
+    LinkedInPosts,
 }
 
 impl ExportFormat {
@@ -151,13 +159,14 @@ impl ExportFormat {
             ExportFormat::BlueskyAuthorFeed => Platform::Bluesky,
             ExportFormat::MastodonStatuses => Platform::Mastodon,
             ExportFormat::ThreadsMedia => Platform::Threads,
+            ExportFormat::LinkedInPosts => Platform::LinkedIn,
         }
     }
 
-    /// Whether the format is a CSV export (rows and lines) rather than
-    /// saved JSON pages (pages and records).
+    /// Whether the format is an export of rows and lines (CSV, or a
+    /// spreadsheet's rows) rather than saved JSON pages (pages and records).
     fn is_csv(self) -> bool {
-        self.platform() == Platform::X
+        matches!(self.platform(), Platform::X | Platform::LinkedIn)
     }
 }
 
@@ -169,6 +178,7 @@ impl fmt::Display for ExportFormat {
             ExportFormat::BlueskyAuthorFeed => "Bluesky author feed",
             ExportFormat::MastodonStatuses => "Mastodon statuses",
             ExportFormat::ThreadsMedia => "Threads media",
+            ExportFormat::LinkedInPosts => "LinkedIn all posts",
         })
     }
 }
@@ -186,9 +196,11 @@ impl fmt::Display for ExportFormat {
 /// | Bluesky | likes, reposts, replies, quotes | `bookmarks` (when the response has `bookmarkCount`) |
 /// | Mastodon | likes (favourites), reposts (boosts), replies, quotes (`quotes_count`, Mastodon 4.5+) | none |
 /// | Threads | likes, reposts, replies, quotes | `views`, `shares` |
+/// | LinkedIn | impressions, clicks, likes, replies (comments), reposts, follows | `views`, `offsite_views` |
 ///
-/// Only X reports impressions: a rate metric over impressions cannot be
-/// analysed on the others. `promoted` holds the tweet-activity export's
+/// Only X and LinkedIn report impressions: a rate metric over impressions
+/// cannot be analysed on the others. A LinkedIn post's sponsored row goes
+/// to `promoted`. `promoted` holds the tweet-activity export's
 /// `promoted ...` columns when the post was promoted (any promoted cell
 /// other than `-` or empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,7 +240,8 @@ pub struct PostRecord {
     pub links: Vec<String>,
     /// Organic counts.
     pub counts: Counts,
-    /// Promoted counts, if the post was promoted (X tweet-activity only).
+    /// Promoted counts, if the post was promoted (X tweet-activity; a
+    /// LinkedIn post's sponsored row).
     pub promoted: Option<Counts>,
     /// The poll, if the post has one and the platform reports it.
     pub poll: Option<Poll>,
@@ -316,7 +329,7 @@ impl SkippedRow {
                 Error::InvalidCell { .. } => "invalid cell",
                 Error::MalformedCsv { .. } => "malformed CSV",
                 Error::Import(_) => "invalid record",
-                Error::InFile { error, .. } => of(error),
+                Error::InFile { error, .. } | Error::InSheet { error, .. } => of(error),
                 _ => "other",
             }
         }
@@ -409,7 +422,7 @@ pub struct ImportReport {
 
 impl ImportReport {
     /// An empty report of `format`.
-    #[cfg(any(feature = "csv", feature = "json"))]
+    #[cfg(any(feature = "csv", feature = "json", feature = "linkedin"))]
     pub(crate) fn empty(format: ExportFormat) -> Self {
         ImportReport {
             format,
