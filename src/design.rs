@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::freq::{BreslowDayTest, CmhTest, MhOddsRatio, Proportion, StratifiedTables};
 use crate::repeated::{
-    AccountHistory, Block, HierarchicalPosterior, Order, PairedComparison, PostCount,
+    AccountHistory, Block, HierarchicalPosterior, Observation, Order, PairedComparison, PostCount,
     PostRatioComparison, UnitOfAnalysis, paired_bayes, paired_test, post_bayes, post_count_bayes,
     post_count_test, post_ratio_test,
 };
@@ -350,15 +350,16 @@ impl fmt::Display for UnitComparison {
 }
 
 /// One post's data for the unit-level analysis: its id, variant, block,
-/// publication time and (successes, trials) for the metric (`None` when it
-/// had no trials: a post never shown says nothing about its rate).
+/// publication time and its observation of the metric — (successes,
+/// trials) of a rate, or a count and its exposure — `None` when it had no
+/// trials or no exposure: a post never shown says nothing about its rate.
 #[derive(Debug, Clone)]
-pub(crate) struct PostData<'a> {
+pub(crate) struct PostData<'a, T = Proportion> {
     pub id: &'a str,
     pub variant: &'a str,
     pub block: Option<&'a str>,
     pub at: Option<DateTime<Utc>>,
-    pub proportion: Option<Proportion>,
+    pub obs: Option<T>,
 }
 
 /// The control against `variant` at the design's unit.
@@ -378,16 +379,16 @@ pub(crate) fn compare(
 
 /// The posts with trials of the control and of `variant`, as the
 /// unit-level analysis of independent posts uses them.
-pub(crate) fn post_groups(
-    posts: &[PostData<'_>],
+pub(crate) fn post_groups<T: Copy>(
+    posts: &[PostData<'_, T>],
     control: &str,
     variant: &str,
-) -> (Vec<Proportion>, Vec<Proportion>) {
-    let of = |v: &str| -> Vec<Proportion> {
+) -> (Vec<T>, Vec<T>) {
+    let of = |v: &str| -> Vec<T> {
         posts
             .iter()
             .filter(|p| p.variant == v)
-            .filter_map(|p| p.proportion)
+            .filter_map(|p| p.obs)
             .collect()
     };
     (of(control), of(variant))
@@ -410,18 +411,38 @@ fn compare_posts(
 }
 
 /// The control's posts against `variant`'s on a count per post (or per
-/// unit of exposure), as independent posts: the pooled t-test on per-post
-/// log rates ([`crate::repeated::post_count_test`], with at least 2 posts
-/// a side) and the hierarchical model
-/// ([`crate::repeated::post_count_bayes`]).
+/// unit of exposure) at the design's unit. Independent posts: the pooled
+/// t-test on per-post log rates ([`crate::repeated::post_count_test`],
+/// with at least 2 posts a side) and the hierarchical model
+/// ([`crate::repeated::post_count_bayes`]). Paired posts: the paired
+/// t-test and the hierarchical model of the blocks' log rate ratios
+/// ([`crate::repeated::paired_test`], [`crate::repeated::paired_bayes`]
+/// on `Block<PostCount>`: Poisson within-block variances; an account
+/// history calibrates click rates, so none is used here).
 pub(crate) fn compare_counts(
-    control: (&str, &[PostCount]),
-    variant: (&str, &[PostCount]),
+    design: Design,
+    posts: &[PostData<'_, PostCount>],
+    control: &str,
+    variant: &str,
     level: f64,
 ) -> Result<UnitComparison> {
+    if design == Design::PairedPosts {
+        let blocks = enough_blocks(paired_blocks(posts, control, variant)?)?;
+        return Ok(UnitComparison {
+            variant: variant.to_string(),
+            unit: UnitOfAnalysis::Block,
+            control_units: blocks.len(),
+            variant_units: blocks.len(),
+            test: Some(UnitTest::Paired(paired_test(&blocks, level)?)),
+            adjusted_p_value: None,
+            bayes: paired_bayes(&blocks, level, None)?,
+            stratified: None,
+        });
+    }
+    let (a, b) = post_groups(posts, control, variant);
     independent_posts(
-        control,
-        variant,
+        (control, &a),
+        (variant, &b),
         |a, b| post_count_test(a, b, level),
         |a, b| post_count_bayes(a, b, level),
     )
@@ -464,7 +485,7 @@ fn independent_posts<T>(
 
 /// Checks that every block has posts of at least two variants and at most
 /// one post per variant.
-pub(crate) fn check_blocks(posts: &[PostData<'_>]) -> Result<()> {
+pub(crate) fn check_blocks<T>(posts: &[PostData<'_, T>]) -> Result<()> {
     let mut blocks: HashMap<&str, Vec<&str>> = HashMap::new();
     for p in posts {
         let key = p.block.ok_or_else(|| Error::DesignMismatch {
@@ -503,13 +524,14 @@ pub(crate) fn check_blocks(posts: &[PostData<'_>]) -> Result<()> {
 /// The blocks with posts (with trials) of both the control and
 /// `variant`, in key order, with the order of publication when both posts
 /// have distinct times: the blocks the paired analysis uses.
-pub(crate) fn paired_blocks(
-    posts: &[PostData<'_>],
+pub(crate) fn paired_blocks<T: Observation>(
+    posts: &[PostData<'_, T>],
     control: &str,
     variant: &str,
-) -> Result<Vec<Block>> {
+) -> Result<Vec<Block<T>>> {
     // Block key -> (control's post, variant's post), in key order.
-    let mut pairs: BTreeMap<&str, (Option<&PostData<'_>>, Option<&PostData<'_>>)> = BTreeMap::new();
+    type Pair<'p, 'a, T> = (Option<&'p PostData<'a, T>>, Option<&'p PostData<'a, T>>);
+    let mut pairs: BTreeMap<&str, Pair<'_, '_, T>> = BTreeMap::new();
     for p in posts {
         let Some(key) = p.block else { continue };
         if p.variant == control {
@@ -521,7 +543,7 @@ pub(crate) fn paired_blocks(
     let mut blocks = Vec::new();
     for (key, pair) in pairs {
         let (Some(a), Some(b)) = pair else { continue };
-        let (Some(pa), Some(pb)) = (a.proportion, b.proportion) else {
+        let (Some(pa), Some(pb)) = (a.obs, b.obs) else {
             continue;
         };
         let mut block = Block::new(key, pa, pb)?;
@@ -539,14 +561,8 @@ pub(crate) fn paired_blocks(
     Ok(blocks)
 }
 
-fn compare_blocks(
-    posts: &[PostData<'_>],
-    control: &str,
-    variant: &str,
-    level: f64,
-    history: Option<&AccountHistory>,
-) -> Result<UnitComparison> {
-    let blocks = paired_blocks(posts, control, variant)?;
+/// At least two blocks with posts of both variants.
+fn enough_blocks<T>(blocks: Vec<Block<T>>) -> Result<Vec<Block<T>>> {
     if blocks.len() < 2 {
         return Err(Error::TooFew {
             what: "blocks with posts of both variants",
@@ -554,6 +570,17 @@ fn compare_blocks(
             min: 2,
         });
     }
+    Ok(blocks)
+}
+
+fn compare_blocks(
+    posts: &[PostData<'_>],
+    control: &str,
+    variant: &str,
+    level: f64,
+    history: Option<&AccountHistory>,
+) -> Result<UnitComparison> {
+    let blocks = enough_blocks(paired_blocks(posts, control, variant)?)?;
     let paired = paired_test(&blocks, level)?;
     let arms: Vec<(Proportion, Proportion)> = blocks.iter().map(|b| (b.a(), b.b())).collect();
     // Undefined (e.g. no clicks in any block): no stratified comparison.

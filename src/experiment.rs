@@ -798,6 +798,17 @@ impl Experiment {
     /// Each post's (or, without posts, each variant's) data for a rate
     /// metric, for the unit-level analysis.
     fn post_data(&self, metric: &Metric, tally: &Tally) -> Result<Vec<PostData<'_>>> {
+        self.unit_observations(metric, tally, proportion)
+    }
+
+    /// Each post's (or each variant's) observation by `observe` (its name
+    /// and counts): the data of the unit-level analyses.
+    fn unit_observations<T>(
+        &self,
+        metric: &Metric,
+        tally: &Tally,
+        observe: impl Fn(&Metric, &str, &Counts) -> Result<Option<T>>,
+    ) -> Result<Vec<PostData<'_, T>>> {
         if self.posts.is_empty() {
             return self
                 .variants
@@ -809,7 +820,7 @@ impl Experiment {
                         variant: v.id(),
                         block: None,
                         at: None,
-                        proportion: proportion(metric, v.id(), counts)?,
+                        obs: observe(metric, v.id(), counts)?,
                     })
                 })
                 .collect();
@@ -824,7 +835,7 @@ impl Experiment {
                     variant: p.variant(),
                     block: p.block(),
                     at: p.publication_time(),
-                    proportion: proportion(metric, p.id(), counts)?,
+                    obs: observe(metric, p.id(), counts)?,
                 })
             })
             .collect()
@@ -847,41 +858,6 @@ impl Experiment {
             }
         }
         Ok(())
-    }
-
-    /// Each variant's posts (or, without posts, its counts as one post) as
-    /// counts over exposure for a count metric; posts without exposure are
-    /// left out.
-    fn post_count_data(
-        &self,
-        metric: &Metric,
-        tally: &Tally,
-    ) -> Result<HashMap<&str, Vec<PostCount>>> {
-        let units: Vec<(&str, &str, &Counts)> = if self.posts.is_empty() {
-            self.variants
-                .iter()
-                .zip(&tally.variants)
-                .map(|(v, c)| (v.id(), v.id(), c))
-                .collect()
-        } else {
-            self.check_attributed(metric, tally)?;
-            self.posts
-                .iter()
-                .zip(&tally.posts)
-                .map(|(p, c)| (p.variant(), p.id(), c))
-                .collect()
-        };
-        let mut out: HashMap<&str, Vec<PostCount>> = HashMap::new();
-        for (variant, name, counts) in units {
-            if let MetricData::Poisson { count, exposure } = metric.extract(name, counts)?
-                && exposure > 0
-            {
-                out.entry(variant)
-                    .or_default()
-                    .push(PostCount::new(count, exposure as f64)?);
-            }
-        }
-        Ok(out)
     }
 
     /// Every post's data (its counts plus its events) and every variant's,
@@ -1025,20 +1001,17 @@ impl Experiment {
                     )
                 })?
             }
-            // Counts per exposure: independent posts (the paired analysis
-            // is of rates per impression).
-            (Design::IndependentPosts, Model::GammaPoisson) => {
-                let counts = self.post_count_data(metric, &tally)?;
-                let of = |id: &str| counts.get(id).map_or(&[][..], Vec::as_slice);
+            // Counts per exposure (likes per post, clicks per unit of
+            // spend): the same designs on Poisson log rates.
+            (design, Model::GammaPoisson) => {
+                let posts = self.unit_observations(metric, &tally, post_count)?;
+                if design == Design::PairedPosts {
+                    design::check_blocks(&posts)?;
+                }
                 self.compare_each(options, |id| {
-                    design::compare_counts(
-                        (&self.control, of(&self.control)),
-                        (id, of(id)),
-                        options.level,
-                    )
+                    design::compare_counts(design, &posts, &self.control, id, options.level)
                 })?
             }
-            _ => Vec::new(),
         };
         analysis.design = choice;
         for (v, attributes) in analysis
@@ -1124,6 +1097,16 @@ impl Experiment {
 
 /// A post's (successes, trials) for a rate metric, `None` without trials;
 /// errors name the post (or variant) `name`.
+/// A post's count of `metric` over its exposure (`None` without exposure).
+fn post_count(metric: &Metric, name: &str, counts: &Counts) -> Result<Option<PostCount>> {
+    match metric.extract(name, counts)? {
+        MetricData::Poisson { count, exposure } if exposure > 0 => {
+            PostCount::new(count, exposure as f64).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
 fn proportion(metric: &Metric, name: &str, counts: &Counts) -> Result<Option<Proportion>> {
     if counts.get(metric.denominator()) == 0 {
         return Ok(None);

@@ -260,8 +260,8 @@ pub use log_rate::{
     LogRatioTest, PostRatioComparison, PostVariance, post_ratio_test, post_ratio_test_with,
 };
 pub use paired::{
-    Block, Order, OrderEffect, PairedComparison, RandomEffects, paired_bayes, paired_prob_above,
-    paired_test,
+    Block, Observation, Order, OrderEffect, PairedComparison, RandomEffects, paired_bayes,
+    paired_prob_above, paired_test,
 };
 pub use per_post::{
     NegativeBinomialFit, PostCount, fit_negative_binomial, post_count_bayes, post_count_test,

@@ -16,6 +16,7 @@ use super::hierarchy::{
     Group, HierarchicalPosterior, MIN_WITHIN_VARIANCE, Model, hierarchical, prob_above,
 };
 use super::log_rate::{LogRatioTest, post_log_rate};
+use super::per_post::{PostCount, count_log_rate};
 use crate::freq::{Proportion, t_isf_two_sided, t_two_tail};
 use crate::report::format::{number, probability, signed_number};
 use crate::validate::{check_finite, check_open_unit, read};
@@ -41,30 +42,64 @@ impl fmt::Display for Order {
     }
 }
 
-/// One block: the same content published once as each variant.
+/// What one post of a block observed, as the paired analyses take it: a
+/// rate per impression ([`Proportion`]: clicks of impressions) or a count
+/// per exposure ([`PostCount`]: likes per post, clicks per unit of spend).
+/// Each gives the post's ½-corrected log rate and its within variance.
+///
+/// Sealed: implemented for [`Proportion`] and [`PostCount`] only.
+pub trait Observation: Copy + fmt::Display + sealed::Sealed {
+    /// `(y, v)`: the ½-corrected log rate and its within variance —
+    /// `ln((s + ½)/(n + ½))` with `1/(s + ½) − 1/(n + ½)` (binomial) for a
+    /// proportion, `ln((y + ½)/e)` with `1/(y + ½)` (Poisson) for a count.
+    fn log_rate(&self) -> (f64, f64);
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::freq::Proportion {}
+    impl Sealed for crate::repeated::PostCount {}
+}
+
+impl Observation for Proportion {
+    fn log_rate(&self) -> (f64, f64) {
+        post_log_rate(*self)
+    }
+}
+
+impl Observation for PostCount {
+    fn log_rate(&self) -> (f64, f64) {
+        count_log_rate(*self)
+    }
+}
+
+/// One block: the same content published once as each variant, each post
+/// observed as a rate per impression (`Block<Proportion>`, the default) or
+/// a count per exposure (`Block<PostCount>`).
 ///
 /// Reading from serde runs [`Block::new`]'s check (a non-empty key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "BlockRepr")]
-pub struct Block {
+#[serde(try_from = "BlockRepr<T>")]
+#[serde(bound(deserialize = "T: Observation + Deserialize<'de>"))]
+pub struct Block<T = Proportion> {
     key: String,
-    a: Proportion,
-    b: Proportion,
+    a: T,
+    b: T,
     order: Option<Order>,
 }
 
 #[derive(Deserialize)]
-struct BlockRepr {
+struct BlockRepr<T> {
     key: String,
-    a: Proportion,
-    b: Proportion,
+    a: T,
+    b: T,
     order: Option<Order>,
 }
 
-impl TryFrom<BlockRepr> for Block {
+impl<T: Observation> TryFrom<BlockRepr<T>> for Block<T> {
     type Error = Error;
 
-    fn try_from(r: BlockRepr) -> Result<Self> {
+    fn try_from(r: BlockRepr<T>) -> Result<Self> {
         let block = Block::new(r.key, r.a, r.b)?;
         Ok(match r.order {
             Some(o) => block.with_order(o),
@@ -73,13 +108,13 @@ impl TryFrom<BlockRepr> for Block {
     }
 }
 
-impl Block {
+impl<T: Observation> Block<T> {
     /// A block `key` (what the two posts share, e.g. the blog post's link)
     /// with A's and B's counts.
     ///
     /// # Errors
     /// [`Error::InvalidBlock`] when the key is empty.
-    pub fn new(key: impl Into<String>, a: Proportion, b: Proportion) -> Result<Self> {
+    pub fn new(key: impl Into<String>, a: T, b: T) -> Result<Self> {
         let key = key.into();
         if key.is_empty() {
             return Err(Error::InvalidBlock {
@@ -107,12 +142,12 @@ impl Block {
     }
 
     /// A's counts.
-    pub fn a(&self) -> Proportion {
+    pub fn a(&self) -> T {
         self.a
     }
 
     /// B's counts.
-    pub fn b(&self) -> Proportion {
+    pub fn b(&self) -> T {
         self.b
     }
 
@@ -127,14 +162,14 @@ impl Block {
     /// every trial succeeded in both arms has `v = 0`), so every weight
     /// `1/(v + τ²)` built from it is finite.
     fn log_ratio(&self) -> (f64, f64) {
-        let ((ya, va), (yb, vb)) = (post_log_rate(self.a), post_log_rate(self.b));
+        let ((ya, va), (yb, vb)) = (self.a.log_rate(), self.b.log_rate());
         (yb - ya, (vb + va).max(MIN_WITHIN_VARIANCE))
     }
 }
 
 /// `block post-1: A 41/2300 (1.783%), B 55/2450 (2.245%), A first`: the
 /// key, each variant's counts and, when recorded, the order.
-impl fmt::Display for Block {
+impl<T: Observation> fmt::Display for Block<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "block {}: A {}, B {}", self.key, self.a, self.b)?;
         match self.order {
@@ -407,7 +442,7 @@ impl fmt::Display for PairedComparison {
 /// println!("{r}");
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn paired_test(blocks: &[Block], level: f64) -> Result<PairedComparison> {
+pub fn paired_test<T: Observation>(blocks: &[Block<T>], level: f64) -> Result<PairedComparison> {
     check_open_unit("level", level)?;
     check_blocks(blocks)?;
     let k = blocks.len();
@@ -494,7 +529,7 @@ pub fn paired_test(blocks: &[Block], level: f64) -> Result<PairedComparison> {
 }
 
 /// At least 2 blocks, keys distinct.
-fn check_blocks(blocks: &[Block]) -> Result<()> {
+fn check_blocks<T: Observation>(blocks: &[Block<T>]) -> Result<()> {
     if blocks.len() < 2 {
         return Err(Error::TooFew {
             what: "blocks",
@@ -580,8 +615,8 @@ fn random_effects(d: &[f64], v: &[f64], alpha: f64) -> RandomEffects {
 /// assert!((h.prob_b_better + h.prob_a_better - 1.0).abs() < 1e-12);
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn paired_bayes(
-    blocks: &[Block],
+pub fn paired_bayes<T: Observation>(
+    blocks: &[Block<T>],
     level: f64,
     history: Option<&AccountHistory>,
 ) -> Result<HierarchicalPosterior> {
@@ -638,8 +673,8 @@ pub fn paired_bayes(
 /// assert!(paired_prob_above(&blocks, f64::INFINITY, None).is_err());
 /// # Ok::<(), postab::Error>(())
 /// ```
-pub fn paired_prob_above(
-    blocks: &[Block],
+pub fn paired_prob_above<T: Observation>(
+    blocks: &[Block<T>],
     threshold: f64,
     history: Option<&AccountHistory>,
 ) -> Result<f64> {
@@ -649,7 +684,7 @@ pub fn paired_prob_above(
 }
 
 /// The blocks' log rate ratios (checked: at least 2, keys distinct).
-fn block_group(blocks: &[Block]) -> Result<[Group; 1]> {
+fn block_group<T: Observation>(blocks: &[Block<T>]) -> Result<[Group; 1]> {
     check_blocks(blocks)?;
     let obs: Vec<(f64, f64)> = blocks.iter().map(Block::log_ratio).collect();
     Ok([Group::new(&obs)])

@@ -365,12 +365,7 @@ pub fn post_count_test(
 ) -> Result<PostRatioComparison> {
     check_open_unit("level", level)?;
     let log_rates = |posts: &[PostCount], group: &str| {
-        summarise(
-            posts
-                .iter()
-                .map(|p| ((p.count as f64 + 0.5) / p.exposure).ln()),
-            group,
-        )
+        summarise(posts.iter().map(|&p| count_log_rate(p).0), group)
     };
     compare_log_rates(
         log_rates(a, "A")?,
@@ -391,14 +386,15 @@ fn count_group(posts: &[PostCount], group: &str) -> Result<Group> {
             need: 1,
         });
     }
-    let obs: Vec<(f64, f64)> = posts
-        .iter()
-        .map(|p| {
-            let y = p.count as f64 + 0.5;
-            ((y / p.exposure).ln(), 1.0 / y)
-        })
-        .collect();
+    let obs: Vec<(f64, f64)> = posts.iter().map(|&p| count_log_rate(p)).collect();
     Ok(Group::new(&obs))
+}
+
+/// `(y, v)`: a post's ½-corrected log rate `ln((y + ½)/e)` and its within
+/// (Poisson, delta-method) variance `1/(y + ½)`.
+pub(super) fn count_log_rate(p: PostCount) -> (f64, f64) {
+    let y = p.count as f64 + 0.5;
+    ((y / p.exposure).ln(), 1.0 / y)
 }
 
 /// The hierarchical Bayesian comparison of B's posts with A's on a count
