@@ -90,6 +90,7 @@ impl fmt::Display for ImportError {
             Platform::Bluesky => "Bluesky author feed",
             Platform::Mastodon => "Mastodon statuses",
             Platform::Threads => "Threads",
+            Platform::Other => "mapped CSV",
         };
         write!(f, "{format} page {}", self.page)?;
         if let Some(file) = &self.file {

@@ -63,6 +63,8 @@ mod error;
 mod html;
 #[cfg(feature = "json")]
 mod json;
+#[cfg(feature = "csv")]
+mod mapping;
 #[cfg(feature = "json")]
 mod mastodon;
 mod record;
@@ -83,12 +85,18 @@ pub use error::{ImportError, ImportErrorKind};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use json::ReadOptions;
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub use mapping::{
+    ColumnMap, TimeFormat, read_mapped, read_mapped_many, read_mapped_path, read_mapped_paths,
+    read_mapped_str,
+};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use mastodon::{read_mastodon, read_mastodon_path, read_mastodon_paths};
 pub use record::{
     ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, Poll, PollOption,
-    PostKind, PostRecord, SkippedRow,
+    PostKind, PostRecord, Reach, SkippedRow, Spend,
 };
 pub use rules::{Grouping, IntoPostId, VariantRules};
 pub use snowflake::{SNOWFLAKE_EPOCH_MS, snowflake_id, snowflake_time};
