@@ -102,6 +102,9 @@
 //! * [`import`]: X/Twitter analytics exports (legacy tweet activity and the
 //!   account content export) and saved Bluesky, Mastodon and Threads API
 //!   responses into posts, variants and counts.
+//! * [`promoted`]: promoted posts: clicks (or any outcome) per unit of
+//!   spend compared between variants, exact Gamma–Poisson with the spend as
+//!   exposure, organic and promoted reach kept apart.
 //! * [`report`]: text, Markdown and versioned JSON reports of analyses,
 //!   slot comparisons and simulations; SVG plots with the `plot` feature.
 //! * [`numeric`]: the special functions underneath, accurate at any scale.
@@ -244,6 +247,7 @@ pub mod numeric;
 pub mod outcome;
 pub mod poll;
 pub mod post;
+pub mod promoted;
 pub mod repeated;
 pub mod report;
 pub mod schedule;
