@@ -67,7 +67,7 @@ use crate::freq::{
 use crate::import::{Grouping, PostRecord, Reach};
 use crate::interval::Interval;
 use crate::repeated::{PostCount, PostRatioComparison, post_count_test};
-use crate::report::format::{number, probability};
+use crate::report::format::{level_percent, number, probability};
 use crate::validate::{check_open_unit, read};
 use crate::{Counts, Error, Outcome, Result};
 
@@ -564,7 +564,7 @@ pub fn analyze_promoted(
 impl fmt::Display for SpendComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = f.precision();
-        let pct = number(100.0 * self.level, None);
+        let pct = level_percent(self.level);
         let o = &self.outcome;
         let cur = &self.currency;
         let singular = o.name().strip_suffix('s').unwrap_or(o.name());
