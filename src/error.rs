@@ -488,7 +488,9 @@ pub enum Error {
         error: Box<Error>,
     },
     /// A time-zone name that is not in the IANA database chrono-tz carries.
-    #[error("unknown time zone {name:?}: expected an IANA name such as \"Europe/London\" or \"UTC\"")]
+    #[error(
+        "unknown time zone {name:?}: expected an IANA name such as \"Europe/London\" or \"UTC\""
+    )]
     UnknownTimeZone {
         /// The name given.
         name: String,
@@ -514,7 +516,9 @@ pub enum Error {
         value: String,
     },
     /// Posts compared on spend were paid in different currencies.
-    #[error("post {post:?} was paid in {second}, other posts in {first}: spend in different currencies cannot be compared")]
+    #[error(
+        "post {post:?} was paid in {second}, other posts in {first}: spend in different currencies cannot be compared"
+    )]
     MixedCurrencies {
         /// The currency of the first post with spend.
         first: String,
@@ -524,14 +528,18 @@ pub enum Error {
         post: String,
     },
     /// A variant compared on spend has no post with spend above zero.
-    #[error("variant {variant:?} has no post with spend above 0: nothing to compare per unit of spend")]
+    #[error(
+        "variant {variant:?} has no post with spend above 0: nothing to compare per unit of spend"
+    )]
     NoSpend {
         /// The variant.
         variant: String,
     },
     /// A post has spend but no promoted counts, so what the spend bought is
     /// unknown (its organic counts are never used for it).
-    #[error("post {post:?} has spend but no promoted counts: map its paid columns (ColumnMap::promoted), organic counts are not what the spend bought")]
+    #[error(
+        "post {post:?} has spend but no promoted counts: map its paid columns (ColumnMap::promoted), organic counts are not what the spend bought"
+    )]
     SpendWithoutPromotedCounts {
         /// The post id.
         post: String,

@@ -188,7 +188,8 @@
 //! # Crate features
 //!
 //! * `csv` (default): reading analytics exports with the `csv` crate
-//!   ([`import::read_export`] and friends). Without it the rest of
+//!   ([`import::read_export`] and friends) and any CSV through a column map
+//!   ([`import::read_mapped`]). Without it the rest of
 //!   [`import`] (snowflake ids, grouping rules) is still available.
 //! * `json` (default): reading saved Bluesky, Mastodon and Threads API
 //!   responses (`import::read_bluesky`, `import::read_mastodon`,

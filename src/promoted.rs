@@ -194,8 +194,18 @@ impl TryFrom<SpendSummaryRepr> for SpendSummary {
         if let Some(c) = r.cost_per {
             read::non_negative("cost per outcome", c)?;
         }
-        read::within("credible interval of λ", &r.per_unit_interval, 0.0, f64::INFINITY)?;
-        read::within("credible interval of 1/λ", &r.cost_interval, 0.0, f64::INFINITY)?;
+        read::within(
+            "credible interval of λ",
+            &r.per_unit_interval,
+            0.0,
+            f64::INFINITY,
+        )?;
+        read::within(
+            "credible interval of 1/λ",
+            &r.cost_interval,
+            0.0,
+            f64::INFINITY,
+        )?;
         Ok(SpendSummary {
             posts: r.posts,
             count: r.count,
@@ -264,9 +274,21 @@ impl TryFrom<SpendComparisonRepr> for SpendComparison {
     fn try_from(r: SpendComparisonRepr) -> Result<Self> {
         read::prob("P(variant better)", r.prob_variant_better)?;
         check_open_unit("level", r.level)?;
-        let currency = crate::import::Spend::new(0, r.currency)?.currency().to_string();
-        read::within("credible interval of the ratio", &r.ratio_interval, 0.0, f64::INFINITY)?;
-        read::within("confidence interval of the ratio", &r.ratio_ci, 0.0, f64::INFINITY)?;
+        let currency = crate::import::Spend::new(0, r.currency)?
+            .currency()
+            .to_string();
+        read::within(
+            "credible interval of the ratio",
+            &r.ratio_interval,
+            0.0,
+            f64::INFINITY,
+        )?;
+        read::within(
+            "confidence interval of the ratio",
+            &r.ratio_ci,
+            0.0,
+            f64::INFINITY,
+        )?;
         Ok(SpendComparison {
             outcome: r.outcome,
             currency,
@@ -336,7 +358,9 @@ pub fn compare_spend(
     options: &SpendOptions,
 ) -> Result<SpendComparison> {
     check_open_unit("level", options.level)?;
-    let currency = crate::import::Spend::new(0, currency)?.currency().to_string();
+    let currency = crate::import::Spend::new(0, currency)?
+        .currency()
+        .to_string();
     for (posts, group) in [(control, "A"), (variant, "B")] {
         if posts.is_empty() {
             return Err(Error::TooFewPosts {
@@ -349,8 +373,8 @@ pub fn compare_spend(
     let a = summarise(control, options)?;
     let b = summarise(variant, options)?;
     let prob_variant_better = prob_beats(&a.posterior, &b.posterior).b_beats_a;
-    let ratio_interval = lift_interval(&a.posterior, &b.posterior, options.level)?
-        .map(|lift| lift + 1.0);
+    let ratio_interval =
+        lift_interval(&a.posterior, &b.posterior, options.level)?.map(|lift| lift + 1.0);
     let (ra, rb) = (
         RateCount::new(a.count, a.spend)?,
         RateCount::new(b.count, b.spend)?,

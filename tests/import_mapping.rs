@@ -47,8 +47,12 @@ fn x_ads_map() -> ColumnMap {
 
 #[test]
 fn x_ads_campaign_export_reads_spend_and_paid_counts() {
-    let report = read_mapped_path(data("x_ads_campaigns.csv"), &x_ads_map(), ImportMode::Strict)
-        .unwrap();
+    let report = read_mapped_path(
+        data("x_ads_campaigns.csv"),
+        &x_ads_map(),
+        ImportMode::Strict,
+    )
+    .unwrap();
     assert_eq!(report.format, ExportFormat::Mapped);
     assert_eq!(report.posts.len(), 6);
     let first = &report.posts[0];
@@ -83,8 +87,20 @@ fn x_ads_campaign_export_reads_spend_and_paid_counts() {
     assert_eq!(last.spend.as_ref().unwrap().micros(), 24_880_000);
 
     let groups = VariantRules::new().labels().group(&report.posts);
-    assert_eq!(groups.counts_in("statement hook", Reach::Promoted).unwrap().clicks(), 360);
-    assert_eq!(groups.counts_in("question hook", Reach::Promoted).unwrap().clicks(), 265);
+    assert_eq!(
+        groups
+            .counts_in("statement hook", Reach::Promoted)
+            .unwrap()
+            .clicks(),
+        360
+    );
+    assert_eq!(
+        groups
+            .counts_in("question hook", Reach::Promoted)
+            .unwrap()
+            .clicks(),
+        265
+    );
     assert!(groups.counts("question hook").unwrap().is_empty());
 }
 
@@ -109,9 +125,12 @@ fn tool_report_map() -> ColumnMap {
 
 #[test]
 fn tool_post_report_with_title_rows_thousands_and_local_times() {
-    let report =
-        read_mapped_path(data("tool_posts_report.csv"), &tool_report_map(), ImportMode::Strict)
-            .unwrap();
+    let report = read_mapped_path(
+        data("tool_posts_report.csv"),
+        &tool_report_map(),
+        ImportMode::Strict,
+    )
+    .unwrap();
     assert_eq!(report.posts.len(), 4);
     let p = &report.posts;
     // The header is on line 3, below two title rows.
@@ -136,7 +155,11 @@ fn tool_post_report_with_title_rows_thousands_and_local_times() {
     assert_eq!(p[0].counts.get(&custom("reach")), 1800);
     assert_eq!(p[0].counts.get(&custom("engagements")), 61);
     assert_eq!(
-        (p[0].counts.likes(), p[0].counts.replies(), p[0].counts.reposts()),
+        (
+            p[0].counts.likes(),
+            p[0].counts.replies(),
+            p[0].counts.reposts()
+        ),
         (22, 4, 5)
     );
     // "4,025" and "3,110": thousands commas.
@@ -156,13 +179,17 @@ fn tool_post_report_with_title_rows_thousands_and_local_times() {
 
 #[test]
 fn semicolon_crlf_day_first_file_in_berlin() {
-    let map = ColumnMap::new("Beitrags-ID", "Datum", TimeFormat::pattern("%d.%m.%Y %H:%M").unwrap())
-        .zone_named("Europe/Berlin")
-        .unwrap()
-        .text("Text")
-        .outcome("Impressionen", Outcome::Impression)
-        .outcome("Klicks", Outcome::Click)
-        .outcome("Likes", Outcome::Like);
+    let map = ColumnMap::new(
+        "Beitrags-ID",
+        "Datum",
+        TimeFormat::pattern("%d.%m.%Y %H:%M").unwrap(),
+    )
+    .zone_named("Europe/Berlin")
+    .unwrap()
+    .text("Text")
+    .outcome("Impressionen", Outcome::Impression)
+    .outcome("Klicks", Outcome::Click)
+    .outcome("Likes", Outcome::Like);
     let report =
         read_mapped_path(data("semicolon_day_first.csv"), &map, ImportMode::Strict).unwrap();
     assert_eq!(report.posts.len(), 2);
@@ -185,24 +212,31 @@ fn semicolon_crlf_day_first_file_in_berlin() {
 }
 
 fn own_sheet_map() -> ColumnMap {
-    ColumnMap::new("post", "posted (London)", TimeFormat::pattern("%Y-%m-%d %H:%M").unwrap())
-        .zone_named("Europe/London")
-        .unwrap()
-        .variant("variant")
-        .text("text")
-        .outcome("organic impressions", Outcome::Impression)
-        .outcome("organic clicks", Outcome::Click)
-        .promoted("paid impressions", Outcome::Impression)
-        .promoted("paid clicks", Outcome::Click)
-        .spend("spend (GBP)", "GBP")
-        .unwrap()
+    ColumnMap::new(
+        "post",
+        "posted (London)",
+        TimeFormat::pattern("%Y-%m-%d %H:%M").unwrap(),
+    )
+    .zone_named("Europe/London")
+    .unwrap()
+    .variant("variant")
+    .text("text")
+    .outcome("organic impressions", Outcome::Impression)
+    .outcome("organic clicks", Outcome::Click)
+    .promoted("paid impressions", Outcome::Impression)
+    .promoted("paid clicks", Outcome::Click)
+    .spend("spend (GBP)", "GBP")
+    .unwrap()
 }
 
 #[test]
 fn own_sheet_with_a_variant_column_groups_posts_directly() {
-    let report =
-        read_mapped_path(data("own_sheet_variants.csv"), &own_sheet_map(), ImportMode::Strict)
-            .unwrap();
+    let report = read_mapped_path(
+        data("own_sheet_variants.csv"),
+        &own_sheet_map(),
+        ImportMode::Strict,
+    )
+    .unwrap();
     let p = &report.posts;
     assert_eq!(p.len(), 6);
     // 08:00 BST is 07:00 UTC; 01:30 on the day clocks go back occurs twice
@@ -235,7 +269,12 @@ fn own_sheet_with_a_variant_column_groups_posts_directly() {
     assert_eq!(organic_exp.posts().len(), 6);
     assert_eq!(organic_exp.counts("question").unwrap().impressions(), 7065);
     let paid_exp = groups
-        .to_experiment_in("hooks (paid)", "question", Metric::click_through(), Reach::Promoted)
+        .to_experiment_in(
+            "hooks (paid)",
+            "question",
+            Metric::click_through(),
+            Reach::Promoted,
+        )
         .unwrap();
     assert_eq!(paid_exp.posts().len(), 5);
     assert_eq!(paid_exp.counts("question").unwrap().impressions(), 11300);
@@ -257,9 +296,15 @@ fn overlapping_files_keep_the_later_snapshot() {
     assert_eq!(report.notice_count(NoticeKind::Duplicate), 1);
     assert_eq!((report.notices[0].page, report.notices[0].record), (1, 2));
     let shown = report.to_string();
-    assert!(shown.starts_with("mapped CSV export: 3 posts, 0 rows skipped, 1 notice"), "{shown}");
+    assert!(
+        shown.starts_with("mapped CSV export: 3 posts, 0 rows skipped, 1 notice"),
+        "{shown}"
+    );
 
-    let paths = [data("own_sheet_variants.csv"), data("own_sheet_variants.csv")];
+    let paths = [
+        data("own_sheet_variants.csv"),
+        data("own_sheet_variants.csv"),
+    ];
     let twice = read_mapped_paths(&paths, &own_sheet_map(), ImportMode::Strict).unwrap();
     assert_eq!(twice.posts.len(), 6);
     assert_eq!(twice.notice_count(NoticeKind::Duplicate), 6);
@@ -277,8 +322,8 @@ fn time_formats_unix_and_offsets() {
     assert_eq!(r.posts[0].posted_at.timestamp_millis(), 1_784_016_000_123);
     // A pattern with an offset ignores the map's zone.
     let csv = "id,t\na,2026-07-14 10:00 +0200\n";
-    let map = ColumnMap::new("id", "t", TimeFormat::pattern("%Y-%m-%d %H:%M %z").unwrap())
-        .zone(Chicago);
+    let map =
+        ColumnMap::new("id", "t", TimeFormat::pattern("%Y-%m-%d %H:%M %z").unwrap()).zone(Chicago);
     let r = read_mapped_str(csv, &map, ImportMode::Strict).unwrap();
     assert_eq!(r.posts[0].posted_at, utc("2026-07-14T08:00:00Z"));
     let csv = "id,t\na,2026-07-14T10:00:00+02:00\n";
@@ -290,8 +335,8 @@ fn time_formats_unix_and_offsets() {
 #[test]
 fn a_missing_mapped_column_is_named() {
     let map = own_sheet_map().outcome("bookmarks", custom("bookmarks"));
-    let err = read_mapped_path(data("own_sheet_variants.csv"), &map, ImportMode::Lenient)
-        .unwrap_err();
+    let err =
+        read_mapped_path(data("own_sheet_variants.csv"), &map, ImportMode::Lenient).unwrap_err();
     assert_eq!(
         err,
         Error::MissingColumn {
@@ -302,8 +347,12 @@ fn a_missing_mapped_column_is_named() {
     // No header has the id and time columns: the best candidate's first
     // missing column is named.
     let map = ColumnMap::new("Post ID", "Published", TimeFormat::Rfc3339);
-    let err = read_mapped_str("Post ID,Date\n1,2026-07-14T08:00:00Z\n", &map, ImportMode::Strict)
-        .unwrap_err();
+    let err = read_mapped_str(
+        "Post ID,Date\n1,2026-07-14T08:00:00Z\n",
+        &map,
+        ImportMode::Strict,
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, Error::MissingColumn { column, .. } if column == "Published"),
         "{err}"
@@ -390,9 +439,14 @@ fn bad_cells_are_typed_errors_naming_line_column_and_value() {
         assert_eq!(lenient.skipped[0].error, want);
     }
     // An empty id, and a row with a field too many.
-    let csv = format!("{header},2026-10-24 08:00,question,Hi,1,1,1,1,1,ana,\nq9,2026-10-24 08:00,question,Hi,1,1,1,1,1,ana,,extra\n");
+    let csv = format!(
+        "{header},2026-10-24 08:00,question,Hi,1,1,1,1,1,ana,\nq9,2026-10-24 08:00,question,Hi,1,1,1,1,1,ana,,extra\n"
+    );
     let lenient = read_mapped_str(&csv, &map, ImportMode::Lenient).unwrap();
-    assert_eq!(lenient.skipped_summary(), [("invalid cell", 1), ("malformed CSV", 1)]);
+    assert_eq!(
+        lenient.skipped_summary(),
+        [("invalid cell", 1), ("malformed CSV", 1)]
+    );
     assert_eq!(lenient.skipped[1].line, 3);
 }
 

@@ -8,7 +8,9 @@ use postab::import::{
     ColumnMap, ImportMode, Platform, PostRecord, Reach, Spend, TimeFormat, VariantRules,
     read_export_str, read_mapped_path,
 };
-use postab::promoted::{PromotedReport, SpendComparison, SpendOptions, analyze_promoted, compare_spend};
+use postab::promoted::{
+    PromotedReport, SpendComparison, SpendOptions, analyze_promoted, compare_spend,
+};
 use postab::repeated::PostCount;
 use postab::{Error, Interval, Outcome, counts};
 use serde_json::Value;
@@ -71,7 +73,11 @@ fn spend_comparisons_match_statsmodels_scipy_and_mpmath() {
         for (what, got, want) in [
             ("exact-cond p", c.exact_test.p_value, &case["exact_cond_p"]),
             ("score p", c.score_test.p_value, &case["score_p"]),
-            ("score statistic", c.score_test.statistic.unwrap(), &case["score_statistic"]),
+            (
+                "score statistic",
+                c.score_test.statistic.unwrap(),
+                &case["score_statistic"],
+            ),
             ("P(B better)", c.prob_variant_better, &case["prob_b_better"]),
         ] {
             let e = err(got, number(want));
@@ -80,10 +86,34 @@ fn spend_comparisons_match_statsmodels_scipy_and_mpmath() {
         }
         let mut w = 0.0;
         check_interval(name, c.ratio_ci, pair(&case["ratio_ci"]), 1e-10, &mut w);
-        check_interval(name, c.control.per_unit_interval, pair(&case["lambda_a"]), 1e-10, &mut w);
-        check_interval(name, c.variant.per_unit_interval, pair(&case["lambda_b"]), 1e-10, &mut w);
-        check_interval(name, c.control.cost_interval, pair(&case["cost_a"]), 1e-10, &mut w);
-        check_interval(name, c.variant.cost_interval, pair(&case["cost_b"]), 1e-10, &mut w);
+        check_interval(
+            name,
+            c.control.per_unit_interval,
+            pair(&case["lambda_a"]),
+            1e-10,
+            &mut w,
+        );
+        check_interval(
+            name,
+            c.variant.per_unit_interval,
+            pair(&case["lambda_b"]),
+            1e-10,
+            &mut w,
+        );
+        check_interval(
+            name,
+            c.control.cost_interval,
+            pair(&case["cost_a"]),
+            1e-10,
+            &mut w,
+        );
+        check_interval(
+            name,
+            c.variant.cost_interval,
+            pair(&case["cost_b"]),
+            1e-10,
+            &mut w,
+        );
         worst_exact = worst_exact.max(w);
         check_interval(
             name,
@@ -101,14 +131,22 @@ fn spend_comparisons_match_statsmodels_scipy_and_mpmath() {
                     assert!(e <= 1e-10, "{name} post level: {got} vs {want}");
                 }
                 let mut w = 0.0;
-                check_interval(name, t.rate_ratio_interval, pair(&want["ratio_interval"]), 1e-10, &mut w);
+                check_interval(
+                    name,
+                    t.rate_ratio_interval,
+                    pair(&want["ratio_interval"]),
+                    1e-10,
+                    &mut w,
+                );
                 worst_exact = worst_exact.max(w);
             }
             (None, None) => {}
             (got, want) => panic!("{name}: post level {got:?} vs reference {want:?}"),
         }
     }
-    println!("worst error: tests and exact values {worst_exact:e}, ratio credible interval {worst_ratio:e}");
+    println!(
+        "worst error: tests and exact values {worst_exact:e}, ratio credible interval {worst_ratio:e}"
+    );
 }
 
 fn x_ads_map() -> ColumnMap {
@@ -135,8 +173,14 @@ fn the_x_ads_export_end_to_end() {
     assert_eq!(promoted.exposure(), "spend in USD");
     assert_eq!(promoted.currency.as_deref(), Some("USD"));
     let q = &promoted.reach[0];
-    assert_eq!((q.variant.as_str(), q.posts, q.promoted_posts), ("question hook", 3, 3));
-    assert_eq!((q.promoted.impressions(), q.promoted.clicks()), (18027, 265));
+    assert_eq!(
+        (q.variant.as_str(), q.posts, q.promoted_posts),
+        ("question hook", 3, 3)
+    );
+    assert_eq!(
+        (q.promoted.impressions(), q.promoted.clicks()),
+        (18027, 265)
+    );
     assert!(q.organic.is_empty());
     assert!((q.spend - 75.50).abs() < 1e-9);
     let (name, c) = &promoted.comparisons[0];
@@ -176,21 +220,27 @@ fn the_x_ads_export_end_to_end() {
 }
 
 fn own_sheet() -> Vec<PostRecord> {
-    let map = ColumnMap::new("post", "posted (London)", TimeFormat::pattern("%Y-%m-%d %H:%M").unwrap())
-        .zone_named("Europe/London")
-        .unwrap()
-        .variant("variant")
-        .outcome("organic impressions", Outcome::Impression)
-        .outcome("organic clicks", Outcome::Click)
-        .promoted("paid impressions", Outcome::Impression)
-        .promoted("paid clicks", Outcome::Click)
-        .spend("spend (GBP)", "GBP")
-        .unwrap();
+    let map = ColumnMap::new(
+        "post",
+        "posted (London)",
+        TimeFormat::pattern("%Y-%m-%d %H:%M").unwrap(),
+    )
+    .zone_named("Europe/London")
+    .unwrap()
+    .variant("variant")
+    .outcome("organic impressions", Outcome::Impression)
+    .outcome("organic clicks", Outcome::Click)
+    .promoted("paid impressions", Outcome::Impression)
+    .promoted("paid clicks", Outcome::Click)
+    .spend("spend (GBP)", "GBP")
+    .unwrap();
     let path = format!(
         "{}/tests/data/mapping/own_sheet_variants.csv",
         env!("CARGO_MANIFEST_DIR")
     );
-    read_mapped_path(path, &map, ImportMode::Strict).unwrap().posts
+    read_mapped_path(path, &map, ImportMode::Strict)
+        .unwrap()
+        .posts
 }
 
 #[test]
@@ -201,7 +251,10 @@ fn organic_and_promoted_reach_are_reported_apart() {
     let q = &report.reach[0];
     assert_eq!((q.posts, q.promoted_posts), (3, 2));
     assert_eq!((q.organic.impressions(), q.organic.clicks()), (7065, 185));
-    assert_eq!((q.promoted.impressions(), q.promoted.clicks()), (11300, 131));
+    assert_eq!(
+        (q.promoted.impressions(), q.promoted.clicks()),
+        (11300, 131)
+    );
     assert!((q.spend - 42.0).abs() < 1e-9);
     let (_, c) = &report.comparisons[0];
     // Only the promoted posts, their paid clicks over their spend.
@@ -218,7 +271,11 @@ fn organic_and_promoted_reach_are_reported_apart() {
     )
     .unwrap();
     assert_eq!(per_imp.comparisons[0].1.variant.count, 15800);
-    assert!(per_imp.to_string().contains("promoted impressions per unit of spend"));
+    assert!(
+        per_imp
+            .to_string()
+            .contains("promoted impressions per unit of spend")
+    );
 }
 
 #[test]
@@ -231,10 +288,19 @@ fn x_tweet_activity_promoted_columns_give_the_reach_split_without_spend() {
          1224792473470418945,,Hook #s,2020-02-05 19:19 +0000,1200,40,0.033,3,1,12,2,14,{organic},-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-,-\n"
     );
     let report = read_export_str(&csv, ImportMode::Strict).unwrap();
-    let groups = VariantRules::new().tag("q", "question").tag("s", "statement").group(&report.posts);
+    let groups = VariantRules::new()
+        .tag("q", "question")
+        .tag("s", "statement")
+        .group(&report.posts);
     // The organic sum is the organic counts only.
     assert_eq!(groups.counts("question").unwrap().impressions(), 1376);
-    assert_eq!(groups.counts_in("question", Reach::Promoted).unwrap().impressions(), 5000);
+    assert_eq!(
+        groups
+            .counts_in("question", Reach::Promoted)
+            .unwrap()
+            .impressions(),
+        5000
+    );
     let promoted = analyze_promoted(&groups, "question", &SpendOptions::default()).unwrap();
     assert!(promoted.comparisons.is_empty());
     assert_eq!(promoted.currency, None);
@@ -270,15 +336,23 @@ fn bad_spend_data_are_typed_errors() {
             post: "2".into()
         }
     );
-    let posts = [post("1", "a", usd("5"), true), post("2", "b", usd("5"), false)];
+    let posts = [
+        post("1", "a", usd("5"), true),
+        post("2", "b", usd("5"), false),
+    ];
     assert_eq!(
         analyze_promoted(&rules.group(&posts), "a", &opts).unwrap_err(),
         Error::SpendWithoutPromotedCounts { post: "2".into() }
     );
-    let posts = [post("1", "a", usd("5"), true), post("2", "b", usd("0"), true)];
+    let posts = [
+        post("1", "a", usd("5"), true),
+        post("2", "b", usd("0"), true),
+    ];
     assert_eq!(
         analyze_promoted(&rules.group(&posts), "a", &opts).unwrap_err(),
-        Error::NoSpend { variant: "b".into() }
+        Error::NoSpend {
+            variant: "b".into()
+        }
     );
     assert_eq!(
         analyze_promoted(&rules.group(&posts), "c", &opts).unwrap_err(),
@@ -301,7 +375,9 @@ fn bad_spend_data_are_typed_errors() {
     assert!(SpendOptions::default().level(1.0).is_err());
     assert_eq!(
         Spend::from_decimal("1e3", "USD").unwrap_err(),
-        Error::InvalidAmount { value: "1e3".into() }
+        Error::InvalidAmount {
+            value: "1e3".into()
+        }
     );
     assert_eq!(Spend::from_decimal("0.0000005", "USD").unwrap().micros(), 1);
     assert_eq!(Spend::from_decimal("0.0000004", "USD").unwrap().micros(), 0);

@@ -431,7 +431,8 @@ enum Role {
 /// Header comparison: trimmed, ASCII case ignored, a UTF-8 BOM ignored.
 fn same_header(cell: &[u8], name: &str) -> bool {
     let cell = cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell);
-    cell.trim_ascii().eq_ignore_ascii_case(name.trim().as_bytes())
+    cell.trim_ascii()
+        .eq_ignore_ascii_case(name.trim().as_bytes())
 }
 
 /// The rows above the header that are searched for it.
@@ -620,9 +621,10 @@ impl<'m> Layout<'m> {
                 }
                 Role::Time => {
                     let s = utf8(cell, col.at(), line)?.trim();
-                    posted_at = Some(self.time(s).map_err(|expected| {
-                        invalid(col.at(), line, s, &expected)
-                    })?);
+                    posted_at = Some(
+                        self.time(s)
+                            .map_err(|expected| invalid(col.at(), line, s, &expected))?,
+                    );
                 }
                 Role::Text => post.text = utf8(cell, col.at(), line)?.to_string(),
                 Role::Link => {

@@ -26,8 +26,16 @@
 //!   an original post, a reply or a repost ([`PostKind`]), the counts the
 //!   platform reports (only X reports impressions) and a Mastodon or
 //!   Threads [`Poll`].
+//! * [`read_mapped`] (with `csv`) reads any other CSV through a
+//!   [`ColumnMap`]: which column is the id, the time ([`TimeFormat`] and
+//!   zone), the text, the variant label, which columns are which organic
+//!   and promoted outcomes, and the spend ([`Spend`]); other columns become
+//!   [`PostRecord::tags`]. Strict and lenient modes, line-numbered errors
+//!   and duplicates as for X exports.
 //! * [`VariantRules`] maps posts to variants (a hashtag, a phrase, an id
-//!   list, a closure) and [`Grouping`] sums them into [`Counts`](crate::Counts),
+//!   list, the file's own variant label, a closure) and [`Grouping`] sums
+//!   them into [`Counts`](crate::Counts) of one [`Reach`] (organic, or
+//!   promoted: never summed together),
 //!   builds an [`Experiment`](crate::Experiment), or lists per-post counts
 //!   for the post-level analyses of [`crate::repeated`]. Posts also carry
 //!   their time, for [`crate::schedule`].

@@ -326,9 +326,10 @@ impl Spend {
     /// for anything but digits with at most one decimal point (no sign, no
     /// exponent), or an amount above 18 446 744 073 709 (2⁶⁴ millionths).
     pub fn from_decimal(amount: &str, currency: impl Into<String>) -> Result<Self, Error> {
-        let micros = parse_micros(amount.trim().as_bytes()).ok_or_else(|| Error::InvalidAmount {
-            value: amount.to_string(),
-        })?;
+        let micros =
+            parse_micros(amount.trim().as_bytes()).ok_or_else(|| Error::InvalidAmount {
+                value: amount.to_string(),
+            })?;
         Spend::new(micros, currency)
     }
 
@@ -370,9 +371,7 @@ pub(crate) fn parse_micros(s: &[u8]) -> Option<u64> {
         Some(p) => (&s[..p], &s[p + 1..]),
         None => (s, &b""[..]),
     };
-    if (int.is_empty() && frac.is_empty())
-        || !int.iter().chain(frac).all(u8::is_ascii_digit)
-    {
+    if (int.is_empty() && frac.is_empty()) || !int.iter().chain(frac).all(u8::is_ascii_digit) {
         return None;
     }
     let mut micros: u64 = 0;
