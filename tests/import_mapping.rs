@@ -78,9 +78,9 @@ fn x_ads_campaign_export_reads_spend_and_paid_counts() {
     let spend = first.spend.as_ref().unwrap();
     assert_eq!((spend.micros(), spend.currency()), (25_400_000, "USD"));
     // Unmapped columns are tags; the ignored rate is not.
-    assert_eq!(first.tags["Campaign start date"], "2026-07-14");
-    assert_eq!(first.tags["Billed engagements"], "96");
-    assert!(!first.tags.contains_key("Engagement rate"));
+    assert_eq!(first.tag("Campaign start date").unwrap(), "2026-07-14");
+    assert_eq!(first.tag("Billed engagements").unwrap(), "96");
+    assert_eq!(first.tag("Engagement rate"), None);
     let last = &report.posts[5];
     assert_eq!(last.id, "1c4d5 / 2026-07-16");
     assert_eq!(last.line, 7);
@@ -171,10 +171,22 @@ fn tool_post_report_with_title_rows_thousands_and_local_times() {
     assert_eq!(p[3].counts.clicks(), 0);
     assert_eq!(p[3].link, None);
     assert!(p.iter().all(|p| p.promoted.is_none() && p.spend.is_none()));
-    assert_eq!(p[2].tags["Network"], "LinkedIn");
-    assert_eq!(p[2].tags["Post Type"], "Post");
-    assert_eq!(p[2].tags["Profile"], "Example Blog");
-    assert_eq!(p[2].tags.len(), 3);
+    assert_eq!(p[2].tag("Network").unwrap(), "LinkedIn");
+    assert_eq!(p[2].tag("Post Type").unwrap(), "Post");
+    assert_eq!(p[2].tag("Profile").unwrap(), "Example Blog");
+    let tags: Vec<(&str, &str)> = p[2]
+        .tags
+        .iter()
+        .map(|(h, v)| (h.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Network", "LinkedIn"),
+            ("Post Type", "Post"),
+            ("Profile", "Example Blog")
+        ]
+    );
 }
 
 #[test]
@@ -249,9 +261,9 @@ fn own_sheet_with_a_variant_column_groups_posts_directly() {
     // q2 was not promoted: no paid cells, no spend.
     assert_eq!(p[2].promoted, None);
     assert_eq!(p[2].spend, None);
-    assert_eq!(p[1].tags["notes"], "boosted late");
-    assert_eq!(p[1].tags["owner"], "ben");
-    assert!(!p[0].tags.contains_key("notes"));
+    assert_eq!(p[1].tag("notes").unwrap(), "boosted late");
+    assert_eq!(p[1].tag("owner").unwrap(), "ben");
+    assert_eq!(p[0].tag("notes"), None);
 
     let groups = VariantRules::new().labels().group(&report.posts);
     assert!(groups.unassigned.is_empty());

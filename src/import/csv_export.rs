@@ -870,6 +870,11 @@ impl<K: Hash + Eq> Collector<K> {
         if let Err(e) = rdr.read_byte_record(&mut row) {
             return Err(csv_error(&e, Some(header_line)));
         }
+        // Room for a post per line: no regrowth (moving every post read so
+        // far) and no rehashing of the ids.
+        let lines = usize::try_from(line_breaks(data)).unwrap_or(0);
+        self.posts.reserve(lines);
+        self.index.reserve(lines);
         // Line numbers are counted here: the `csv` crate's are one too low
         // after CRLF line breaks.
         let (mut line, mut counted) = (header_line, 0usize);

@@ -165,7 +165,7 @@ fn compile(pattern: &str) -> Result<Vec<Item<'static>>> {
 /// assert_eq!(post.posted_at.to_rfc3339(), "2026-03-29T08:15:00+00:00");
 /// assert_eq!((post.counts.impressions(), post.counts.clicks()), (1100, 42));
 /// assert_eq!(post.variant.as_deref(), Some("statement"));
-/// assert_eq!(post.tags["Owner"], "ben");
+/// assert_eq!(post.tag("Owner"), Some("ben"));
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -538,6 +538,9 @@ struct Layout<'m> {
     /// Header names of the tag columns.
     tag_names: Vec<String>,
     width: usize,
+    /// Scratch: a row's organic and promoted counts, per mapped column.
+    organic: Vec<u64>,
+    promoted: Vec<u64>,
 }
 
 impl<'m> Layout<'m> {
@@ -585,10 +588,12 @@ impl<'m> Layout<'m> {
             items,
             tag_names,
             width: header.len(),
+            organic: vec![0; map.outcomes.len()],
+            promoted: vec![0; map.promoted.len()],
         })
     }
 
-    fn parse_row(&self, row: &ByteRecord, line: u64) -> Result<(String, PostRecord)> {
+    fn parse_row(&mut self, row: &ByteRecord, line: u64) -> Result<(String, PostRecord)> {
         if row.len() != self.width {
             return Err(Error::MalformedCsv {
                 line: Some(line),
@@ -603,8 +608,8 @@ impl<'m> Layout<'m> {
         let mut id = String::new();
         let mut posted_at = None;
         let mut post = PostRecord::new(map.platform, String::new(), DateTime::UNIX_EPOCH);
-        let mut organic = vec![0u64; map.outcomes.len()];
-        let mut promoted = vec![0u64; map.promoted.len()];
+        self.organic.fill(0);
+        self.promoted.fill(0);
         let mut any_promoted = false;
         for col in &self.columns {
             let cell = row.get(col.index).unwrap_or_default();
@@ -637,12 +642,16 @@ impl<'m> Layout<'m> {
                 }
                 Role::Count(k) => {
                     let n = mapped_count(cell, col.at(), line)?.unwrap_or(0);
-                    organic[k] = n;
+                    if let Some(slot) = self.organic.get_mut(k) {
+                        *slot = n;
+                    }
                 }
                 Role::Promoted(k) => {
                     if let Some(n) = mapped_count(cell, col.at(), line)? {
                         any_promoted = true;
-                        promoted[k] = n;
+                        if let Some(slot) = self.promoted.get_mut(k) {
+                            *slot = n;
+                        }
                     }
                 }
                 Role::Spend => {
@@ -665,14 +674,14 @@ impl<'m> Layout<'m> {
                     let s = s.trim();
                     if !s.is_empty() {
                         let name = self.tag_names.get(k).cloned().unwrap_or_default();
-                        post.tags.insert(name, s.to_string());
+                        post.tags.push((name, s.to_string()));
                     }
                 }
             }
         }
-        post.counts = self.counts(&map.outcomes, &organic, line, "")?;
+        post.counts = self.counts(&map.outcomes, &self.organic, line, "")?;
         if any_promoted {
-            post.promoted = Some(self.counts(&map.promoted, &promoted, line, "promoted ")?);
+            post.promoted = Some(self.counts(&map.promoted, &self.promoted, line, "promoted ")?);
         }
         post.posted_at = posted_at.unwrap_or(DateTime::UNIX_EPOCH);
         post.id = id.clone();
@@ -812,7 +821,7 @@ impl Collector<String> {
     fn read_mapped_file(&mut self, map: &ColumnMap, data: Vec<u8>, file: usize) -> Result<()> {
         self.format = Some(ExportFormat::Mapped);
         let header = find_header(&data, map)?;
-        let layout = Layout::new(map, &header.record)?;
+        let mut layout = Layout::new(map, &header.record)?;
         self.read_rows(
             &data[header.offset..],
             header.delimiter,

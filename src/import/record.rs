@@ -1,6 +1,5 @@
 //! Imported posts and the outcome of an import.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -261,9 +260,10 @@ pub struct PostRecord {
     /// [`crate::promoted`]. Goes with the `promoted` counts, never with the
     /// organic ones.
     pub spend: Option<Spend>,
-    /// The cells of a mapped CSV's columns that the map does not use,
-    /// keyed by header (kept as written, trimmed; empty cells left out).
-    pub tags: BTreeMap<String, String>,
+    /// The cells of a mapped CSV's columns that the map does not use:
+    /// `(header, cell)` in column order, trimmed, empty cells left out
+    /// ([`PostRecord::tag`] finds one).
+    pub tags: Vec<(String, String)>,
 }
 
 /// Money spent on promoting a post: an exact amount in millionths of the
@@ -450,8 +450,17 @@ impl PostRecord {
             record: None,
             variant: None,
             spend: None,
-            tags: BTreeMap::new(),
+            tags: Vec::new(),
         }
+    }
+
+    /// The cell of the tag column `header` (ASCII case ignored), if the
+    /// post has it ([`PostRecord::tags`]).
+    pub fn tag(&self, header: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(header))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The organic or the promoted counts (`None`: the post was not
