@@ -143,6 +143,7 @@
 //! | z-test, chi-square, Fisher, intervals (see [`freq`]) | ≤ 1e-10 on p-values as tails (to 1e-130) |
 //! | two-proportion tests against a non-zero difference or ratio ([`freq::proportions_null_test`]) | ≤ 5e-13 vs mpmath, ≤ 3e-12 vs statsmodels (10⁸ trials included; the score test of a difference uses the true restricted MLE, statsmodels issue #10269) |
 //! | `P(p_B − p_A > d)`, Beta posteriors ([`bayes::prob_difference_above`]) | ≤ 1e-14 on either tail (tails to 3e-18) |
+//! | spend comparisons ([`promoted::compare_spend`]): exact and score tests, `P(λ_B > λ_A)`, Gamma and exact ratio intervals | ≤ 1e-10 vs statsmodels, scipy and mpmath (worst 1.6e-12); ratio credible interval ≤ 1e-8 (worst 2e-11) |
 //!
 //! # Errors
 //!

@@ -408,7 +408,11 @@ pub fn compare_spend(
 }
 
 /// One variant's organic and promoted reach, side by side (never summed).
+///
+/// Reading from serde checks at most as many promoted posts as posts and a
+/// finite spend ≥ 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ReachSplitRepr")]
 #[non_exhaustive]
 pub struct ReachSplit {
     /// The variant.
@@ -425,8 +429,43 @@ pub struct ReachSplit {
     pub spend: f64,
 }
 
+#[derive(Deserialize)]
+struct ReachSplitRepr {
+    variant: String,
+    posts: usize,
+    promoted_posts: usize,
+    organic: Counts,
+    promoted: Counts,
+    spend: f64,
+}
+
+impl TryFrom<ReachSplitRepr> for ReachSplit {
+    type Error = Error;
+    fn try_from(r: ReachSplitRepr) -> Result<Self> {
+        if r.promoted_posts > r.posts {
+            return Err(read::inconsistent(
+                "reach split",
+                format!("{} promoted posts of {} posts", r.promoted_posts, r.posts),
+            ));
+        }
+        read::non_negative("spend", r.spend)?;
+        Ok(ReachSplit {
+            variant: r.variant,
+            posts: r.posts,
+            promoted_posts: r.promoted_posts,
+            organic: r.organic,
+            promoted: r.promoted,
+            spend: r.spend,
+        })
+    }
+}
+
 /// What [`analyze_promoted`] found.
+///
+/// Reading from serde checks the currency code and that every comparison
+/// is in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PromotedReportRepr")]
 #[non_exhaustive]
 pub struct PromotedReport {
     /// The control variant.
@@ -440,6 +479,40 @@ pub struct PromotedReport {
     /// Each other variant against the control per unit of spend (empty
     /// when no post has spend).
     pub comparisons: Vec<(String, SpendComparison)>,
+}
+
+#[derive(Deserialize)]
+struct PromotedReportRepr {
+    control: String,
+    outcome: Outcome,
+    currency: Option<String>,
+    reach: Vec<ReachSplit>,
+    comparisons: Vec<(String, SpendComparison)>,
+}
+
+impl TryFrom<PromotedReportRepr> for PromotedReport {
+    type Error = Error;
+    fn try_from(r: PromotedReportRepr) -> Result<Self> {
+        let currency = r
+            .currency
+            .map(|c| crate::import::Spend::new(0, c).map(|s| s.currency().to_string()))
+            .transpose()?;
+        for (_, c) in &r.comparisons {
+            if currency.as_deref() != Some(c.currency.as_str()) {
+                return Err(read::inconsistent(
+                    "promoted report",
+                    format!("a comparison in {} in a report in {currency:?}", c.currency),
+                ));
+            }
+        }
+        Ok(PromotedReport {
+            control: r.control,
+            outcome: r.outcome,
+            currency,
+            reach: r.reach,
+            comparisons: r.comparisons,
+        })
+    }
 }
 
 impl PromotedReport {

@@ -217,6 +217,12 @@ fn the_x_ads_export_end_to_end() {
         "\"prob_variant_better\":1.5",
     );
     assert!(serde_json::from_str::<SpendComparison>(&bad).is_err());
+    let bad = json.replace(
+        "\"currency\":\"USD\",\"reach\"",
+        "\"currency\":\"EUR\",\"reach\"",
+    );
+    assert_ne!(bad, json);
+    assert!(serde_json::from_str::<PromotedReport>(&bad).is_err());
 }
 
 fn own_sheet() -> Vec<PostRecord> {
