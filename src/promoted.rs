@@ -334,8 +334,13 @@ fn summarise(posts: &[PostCount], options: &SpendOptions) -> Result<SpendSummary
         per_unit: count as f64 / spend,
         cost_per: (count > 0).then(|| spend / count as f64),
         posterior,
-        per_unit_interval: Interval::new(lo, hi),
-        cost_interval: Interval::new(1.0 / hi, if lo > 0.0 { 1.0 / lo } else { f64::INFINITY }),
+        per_unit_interval: Interval::within(lo, hi, 0.0, f64::INFINITY),
+        cost_interval: Interval::within(
+            1.0 / hi,
+            if lo > 0.0 { 1.0 / lo } else { f64::INFINITY },
+            0.0,
+            f64::INFINITY,
+        ),
     })
 }
 

@@ -389,3 +389,32 @@ fn bad_spend_data_are_typed_errors() {
     assert_eq!(Spend::from_decimal("0.0000004", "USD").unwrap().micros(), 0);
     assert!(Spend::from_decimal("99999999999999", "USD").is_err());
 }
+
+#[test]
+fn extreme_spends_and_counts_are_typed_errors_not_panics() {
+    let opts = SpendOptions::default();
+    let ok = [PostCount::new(3, 2.0).unwrap()];
+    for bad in [
+        PostCount::new(3, 1e-200).unwrap(),
+        PostCount::new(3, 1e200).unwrap(),
+        PostCount::new(u64::MAX, 1.0).unwrap(),
+    ] {
+        let r = compare_spend(&ok, &[bad], "USD", &opts);
+        assert!(
+            matches!(r, Err(Error::InvalidParameter { .. })),
+            "{bad:?}: {r:?}"
+        );
+    }
+    let two = [
+        PostCount::new(u64::MAX, 1.0).unwrap(),
+        PostCount::new(1, 1.0).unwrap(),
+    ];
+    assert!(compare_spend(&ok, &two, "USD", &opts).is_err());
+    // Tiny and huge, within range: finite answers, probabilities in [0, 1].
+    let tiny = [PostCount::new(0, 1e-3).unwrap()];
+    let huge = [PostCount::new(1 << 40, 1e9).unwrap()];
+    let c = compare_spend(&tiny, &huge, "JPY", &opts).unwrap();
+    assert!((0.0..=1.0).contains(&c.prob_variant_better));
+    assert!(c.control.cost_per.is_none());
+    assert!(c.variant.cost_interval.lower <= c.variant.cost_interval.upper);
+}
