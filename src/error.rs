@@ -525,6 +525,63 @@ pub enum Error {
         /// The error.
         error: Box<Error>,
     },
+    /// A time-zone name that is not in the IANA database chrono-tz carries.
+    #[error(
+        "unknown time zone {name:?}: expected an IANA name such as \"Europe/London\" or \"UTC\""
+    )]
+    UnknownTimeZone {
+        /// The name given.
+        name: String,
+    },
+    /// A time format (strftime pattern) that cannot parse times.
+    #[error("invalid time format {format:?}: {reason}")]
+    InvalidTimeFormat {
+        /// The pattern given.
+        format: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A currency that is not an ISO 4217 code (three capital letters).
+    #[error("invalid currency {code:?}: expected an ISO 4217 code such as \"USD\" or \"EUR\"")]
+    InvalidCurrency {
+        /// The code given.
+        code: String,
+    },
+    /// A money amount that is not a non-negative decimal number.
+    #[error("invalid amount {value:?}: expected a non-negative decimal number such as 12.50")]
+    InvalidAmount {
+        /// The text given.
+        value: String,
+    },
+    /// Posts compared on spend were paid in different currencies.
+    #[error(
+        "post {post:?} was paid in {second}, other posts in {first}: spend in different currencies cannot be compared"
+    )]
+    MixedCurrencies {
+        /// The currency of the first post with spend.
+        first: String,
+        /// The other currency.
+        second: String,
+        /// The post paid in it.
+        post: String,
+    },
+    /// A variant compared on spend has no post with spend above zero.
+    #[error(
+        "variant {variant:?} has no post with spend above 0: nothing to compare per unit of spend"
+    )]
+    NoSpend {
+        /// The variant.
+        variant: String,
+    },
+    /// A post has spend but no promoted counts, so what the spend bought is
+    /// unknown (its organic counts are never used for it).
+    #[error(
+        "post {post:?} has spend but no promoted counts: map its paid columns (ColumnMap::promoted), organic counts are not what the spend bought"
+    )]
+    SpendWithoutPromotedCounts {
+        /// The post id.
+        post: String,
+    },
 }
 
 /// `"a", "b", "c"`.

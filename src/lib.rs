@@ -102,6 +102,9 @@
 //! * [`import`]: X/Twitter analytics exports (legacy tweet activity and the
 //!   account content export) and saved Bluesky, Mastodon and Threads API
 //!   responses into posts, variants and counts.
+//! * [`promoted`]: promoted posts: clicks (or any outcome) per unit of
+//!   spend compared between variants, exact Gamma–Poisson with the spend as
+//!   exposure, organic and promoted reach kept apart.
 //! * [`report`]: text, Markdown and versioned JSON reports of analyses,
 //!   slot comparisons and simulations; SVG plots with the `plot` feature.
 //! * [`numeric`]: the special functions underneath, accurate at any scale.
@@ -140,6 +143,7 @@
 //! | z-test, chi-square, Fisher, intervals (see [`freq`]) | ≤ 1e-10 on p-values as tails (to 1e-130) |
 //! | two-proportion tests against a non-zero difference or ratio ([`freq::proportions_null_test`]) | ≤ 5e-13 vs mpmath, ≤ 3e-12 vs statsmodels (10⁸ trials included; the score test of a difference uses the true restricted MLE, statsmodels issue #10269) |
 //! | `P(p_B − p_A > d)`, Beta posteriors ([`bayes::prob_difference_above`]) | ≤ 1e-14 on either tail (tails to 3e-18) |
+//! | spend comparisons ([`promoted::compare_spend`]): exact and score tests, `P(λ_B > λ_A)`, Gamma and exact ratio intervals | ≤ 1e-10 vs statsmodels, scipy and mpmath (worst 1.6e-12); ratio credible interval ≤ 1e-8 (worst 2e-11) |
 //!
 //! # Errors
 //!
@@ -185,7 +189,8 @@
 //! # Crate features
 //!
 //! * `csv` (default): reading analytics exports with the `csv` crate
-//!   ([`import::read_export`] and friends). Without it the rest of
+//!   ([`import::read_export`] and friends) and any CSV through a column map
+//!   ([`import::read_mapped`]). Without it the rest of
 //!   [`import`] (snowflake ids, grouping rules) is still available.
 //! * `json` (default): reading saved Bluesky, Mastodon and Threads API
 //!   responses (`import::read_bluesky`, `import::read_mastodon`,
@@ -247,6 +252,7 @@ pub mod numeric;
 pub mod outcome;
 pub mod poll;
 pub mod post;
+pub mod promoted;
 pub mod repeated;
 pub mod report;
 pub mod schedule;

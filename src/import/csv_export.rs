@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::hash::Hash;
 use std::io;
 use std::path::Path;
 
@@ -184,6 +185,23 @@ struct Column {
     name: &'static str,
 }
 
+impl Column {
+    fn at(&self) -> At<'static> {
+        At {
+            name: self.name,
+            index: self.index,
+        }
+    }
+}
+
+/// Where a cell is, as errors name it: the column's header and its 0-based
+/// index (errors show it 1-based).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct At<'a> {
+    pub(super) name: &'a str,
+    pub(super) index: usize,
+}
+
 /// The columns of one file, resolved from its header.
 struct Layout {
     columns: Vec<Column>,
@@ -249,46 +267,46 @@ impl Layout {
             let cell = row.get(col.index).unwrap_or_default();
             match col.role {
                 Role::Id => {
-                    let s = utf8(cell, col, line)?.trim();
+                    let s = utf8(cell, col.at(), line)?.trim();
                     id = Some(
                         s.parse::<u64>()
-                            .map_err(|_| invalid(col, line, s, "a numeric post id"))?,
+                            .map_err(|_| invalid(col.at(), line, s, "a numeric post id"))?,
                     );
                 }
-                Role::Text => text = utf8(cell, col, line)?.to_string(),
+                Role::Text => text = utf8(cell, col.at(), line)?.to_string(),
                 Role::Link => {
-                    let s = utf8(cell, col, line)?.trim();
+                    let s = utf8(cell, col.at(), line)?.trim();
                     link = (!s.is_empty()).then(|| s.to_string());
                 }
                 Role::Time => {
-                    let s = utf8(cell, col, line)?.trim();
+                    let s = utf8(cell, col.at(), line)?.trim();
                     let parsed = fast_time(s.as_bytes()).or_else(|| {
                         DateTime::parse_from_str(s, "%Y-%m-%d %H:%M %z")
                             .ok()
                             .map(|t| t.with_timezone(&Utc))
                     });
                     time = Some(parsed.ok_or_else(|| {
-                        invalid(col, line, s, "a time like \"2020-02-04 19:19 +0000\"")
+                        invalid(col.at(), line, s, "a time like \"2020-02-04 19:19 +0000\"")
                     })?);
                 }
                 Role::Date => {
-                    let s = utf8(cell, col, line)?.trim();
+                    let s = utf8(cell, col.at(), line)?.trim();
                     let parsed = fast_date(s.as_bytes()).or_else(|| slow_date(s));
                     date = Some((
                         parsed.ok_or_else(|| {
-                            invalid(col, line, s, "a date like \"Tue, Jul 14, 2026\"")
+                            invalid(col.at(), line, s, "a date like \"Tue, Jul 14, 2026\"")
                         })?,
                         s,
                     ));
                 }
                 Role::Count(k) => {
-                    let n = parse_count(cell, col, line)?.unwrap_or(0);
+                    let n = parse_count(cell, col.at(), line)?.unwrap_or(0);
                     if let Some(slot) = organic.get_mut(k) {
                         *slot = n;
                     }
                 }
                 Role::Promoted(k) => {
-                    if let Some(n) = parse_count(cell, col, line)? {
+                    if let Some(n) = parse_count(cell, col.at(), line)? {
                         any_promoted = true;
                         if let Some(slot) = promoted_raw.get_mut(k) {
                             *slot = n;
@@ -314,7 +332,7 @@ impl Layout {
             }
         }
         let id_col = self.column(Role::Id);
-        let id = id.ok_or_else(|| invalid(&id_col, line, "", "a numeric post id"))?;
+        let id = id.ok_or_else(|| invalid(id_col.at(), line, "", "a numeric post id"))?;
         let posted_at = match (time, date) {
             (Some(t), _) => t,
             (None, date) => self.time_from_id(id, date, line)?,
@@ -353,7 +371,7 @@ impl Layout {
         let Some(at) = snowflake_time(id) else {
             let id_col = self.column(Role::Id);
             return Err(invalid(
-                &id_col,
+                id_col.at(),
                 line,
                 &id.to_string(),
                 "a snowflake id with a time",
@@ -362,7 +380,7 @@ impl Layout {
         match date {
             Some((date, _)) if (at.date_naive() - date).num_days().abs() <= 1 => Ok(at),
             Some((_, cell)) => Err(invalid(
-                &self.column(Role::Date),
+                self.column(Role::Date).at(),
                 line,
                 cell,
                 &format!(
@@ -462,12 +480,14 @@ fn slow_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%a, %b %d, %Y").ok()
 }
 
-fn utf8<'c>(cell: &'c [u8], col: &Column, line: u64) -> Result<&'c str> {
+/// A cell as UTF-8 text.
+pub(super) fn utf8<'c>(cell: &'c [u8], col: At<'_>, line: u64) -> Result<&'c str> {
     std::str::from_utf8(cell)
         .map_err(|_| invalid(col, line, &String::from_utf8_lossy(cell), "valid UTF-8"))
 }
 
-fn invalid(col: &Column, line: u64, value: &str, expected: &str) -> Error {
+/// [`Error::InvalidCell`] for the cell `value` at `col` of `line`.
+pub(super) fn invalid(col: At<'_>, line: u64, value: &str, expected: &str) -> Error {
     Error::InvalidCell {
         line,
         column: col.name.to_string(),
@@ -479,7 +499,7 @@ fn invalid(col: &Column, line: u64, value: &str, expected: &str) -> Error {
 
 /// A count cell: `1376`, `1376.0` (any zero fraction), or `-`/empty for
 /// "not reported" (`None`).
-fn parse_count(cell: &[u8], col: &Column, line: u64) -> Result<Option<u64>> {
+pub(super) fn parse_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<u64>> {
     parse_count_text(cell).map_err(|bad| {
         bad.at(
             line,
@@ -556,7 +576,7 @@ pub fn read_export<R: io::Read>(mut reader: R, mode: ImportMode) -> Result<Impor
             line: None,
             message: e.to_string(),
         })?;
-    let mut collector = Collector::new(mode);
+    let mut collector = Collector::<u64>::new(mode);
     collector.read_file(decode(bytes)?, 0)?;
     Ok(collector.finish())
 }
@@ -628,6 +648,16 @@ fn read_many(
     files: impl Iterator<Item = Result<(String, Vec<u8>)>>,
     mode: ImportMode,
 ) -> Result<ImportReport> {
+    read_files(files, mode, Collector::<u64>::read_file)
+}
+
+/// Reads files one after another into one [`Collector`] with `read`
+/// (errors wrapped in [`Error::InFile`] naming the file).
+pub(super) fn read_files<K: Hash + Eq>(
+    files: impl Iterator<Item = Result<(String, Vec<u8>)>>,
+    mode: ImportMode,
+    mut read: impl FnMut(&mut Collector<K>, Vec<u8>, usize) -> Result<()>,
+) -> Result<ImportReport> {
     let mut collector = Collector::new(mode);
     let mut any = false;
     for (i, file) in files.enumerate() {
@@ -639,7 +669,7 @@ fn read_many(
         };
         collector.file_name = Some(name.clone());
         decode(bytes)
-            .and_then(|data| collector.read_file(data, i))
+            .and_then(|data| read(&mut collector, data, i))
             .map_err(in_file)?;
     }
     if !any {
@@ -653,7 +683,7 @@ fn read_many(
 
 /// The bytes of a file as UTF-8: a UTF-8 byte-order mark dropped, UTF-16
 /// (with its byte-order mark) decoded.
-fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
+pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
     let big_endian = match bytes.get(..2) {
         Some([0xFF, 0xFE]) => false,
         Some([0xFE, 0xFF]) => true,
@@ -682,7 +712,7 @@ fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
 }
 
 /// Lines ended in `seg`: LF, CRLF and lone CR each end one.
-fn line_breaks(seg: &[u8]) -> u64 {
+pub(super) fn line_breaks(seg: &[u8]) -> u64 {
     // One pass the compiler vectorises; lone CRs (rare) counted apart.
     let (mut lf, mut cr) = (0usize, 0usize);
     for &b in seg {
@@ -721,23 +751,24 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-type IdMap = HashMap<u64, usize, std::hash::BuildHasherDefault<IdHasher>>;
+type IdMap<K> = HashMap<K, usize, std::hash::BuildHasherDefault<IdHasher>>;
 
-/// The posts of one or more files, duplicates resolved.
-struct Collector {
+/// The posts of one or more files, duplicates resolved: keyed by `K` (a
+/// numeric X id, or a mapped CSV's id text).
+pub(super) struct Collector<K> {
     mode: ImportMode,
-    format: Option<ExportFormat>,
+    pub(super) format: Option<ExportFormat>,
     posts: Vec<PostRecord>,
     skipped: Vec<SkippedRow>,
     notices: Vec<Notice>,
     /// Position in `posts` of each id read.
-    index: IdMap,
+    index: IdMap<K>,
     /// The file's name when several are read.
     file_name: Option<String>,
 }
 
-impl Collector {
-    fn new(mode: ImportMode) -> Self {
+impl<K: Hash + Eq> Collector<K> {
+    pub(super) fn new(mode: ImportMode) -> Self {
         Collector {
             mode,
             format: None,
@@ -749,7 +780,7 @@ impl Collector {
         }
     }
 
-    fn finish(self) -> ImportReport {
+    pub(super) fn finish(self) -> ImportReport {
         let mut report = ImportReport::empty(self.format.unwrap_or(ExportFormat::TweetActivity));
         report.posts = self.posts;
         report.skipped = self.skipped;
@@ -758,7 +789,7 @@ impl Collector {
     }
 
     /// Adds a post; an id read before is replaced in its place and noticed.
-    fn push(&mut self, id: u64, mut post: PostRecord, file: usize) {
+    fn push(&mut self, id: K, mut post: PostRecord, file: usize) {
         if self.file_name.is_some() {
             post.page = Some(file);
         }
@@ -779,34 +810,37 @@ impl Collector {
         }
     }
 
-    fn read_file(&mut self, data: Vec<u8>, file: usize) -> Result<()> {
-        let (header, delimiter) = header_of(&data)?;
-        let format =
-            ExportFormat::detect(&header).ok_or_else(|| unrecognized(&header, delimiter))?;
-        match self.format {
-            None => self.format = Some(format),
-            Some(first) if first != format => {
-                return Err(Error::MalformedCsv {
-                    line: None,
-                    message: format!("a {format} export, not a {first} export like the first file"),
-                });
-            }
-            Some(_) => {}
-        }
-        let layout = Layout::new(format, &header)?;
+    /// Reads the rows of `data`, which starts with the header record (on
+    /// line `header_line` of the file), parsing each with `parse(row,
+    /// line)`: strict mode stops at the first error, lenient mode lists it
+    /// and goes on. Blank lines are skipped; line numbers are the file's
+    /// own (LF, CRLF and lone CR each end a line, quoted ones included).
+    pub(super) fn read_rows(
+        &mut self,
+        data: &[u8],
+        delimiter: u8,
+        header_line: u64,
+        file: usize,
+        mut parse: impl FnMut(&ByteRecord, u64) -> Result<(K, PostRecord)>,
+    ) -> Result<()> {
         let mut rdr = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(&data[..]);
+            .from_reader(data);
         let mut row = ByteRecord::new();
         // The header, read again to start the rows after it.
         if let Err(e) = rdr.read_byte_record(&mut row) {
-            return Err(csv_error(&e, None));
+            return Err(csv_error(&e, Some(header_line)));
         }
+        // Room for a post per line: no regrowth (moving every post read so
+        // far) and no rehashing of the ids.
+        let lines = usize::try_from(line_breaks(data)).unwrap_or(0);
+        self.posts.reserve(lines);
+        self.index.reserve(lines);
         // Line numbers are counted here: the `csv` crate's are one too low
         // after CRLF line breaks.
-        let (mut line, mut counted) = (1u64, 0usize);
+        let (mut line, mut counted) = (header_line, 0usize);
         let mut line_at = |byte: Option<u64>| -> u64 {
             let mut start = byte.map_or(counted, |b| usize::try_from(b).unwrap_or(usize::MAX));
             start = start.min(data.len());
@@ -828,7 +862,7 @@ impl Collector {
                     if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
                         continue; // a blank line
                     }
-                    layout.parse_row(&row, line)
+                    parse(&row, line)
                 }
                 Err(e) => {
                     let line = line_at(e.position().map(csv::Position::byte));
@@ -855,6 +889,28 @@ impl Collector {
             }
         }
         Ok(())
+    }
+}
+
+impl Collector<u64> {
+    fn read_file(&mut self, data: Vec<u8>, file: usize) -> Result<()> {
+        let (header, delimiter) = header_of(&data)?;
+        let format =
+            ExportFormat::detect(&header).ok_or_else(|| unrecognized(&header, delimiter))?;
+        match self.format {
+            None => self.format = Some(format),
+            Some(first) if first != format => {
+                return Err(Error::MalformedCsv {
+                    line: None,
+                    message: format!("a {format} export, not a {first} export like the first file"),
+                });
+            }
+            Some(_) => {}
+        }
+        let layout = Layout::new(format, &header)?;
+        self.read_rows(&data, delimiter, 1, file, |row, line| {
+            layout.parse_row(row, line)
+        })
     }
 }
 
@@ -905,7 +961,7 @@ fn unrecognized(header: &ByteRecord, delimiter: u8) -> Error {
     }
 }
 
-fn csv_error(e: &csv::Error, line: Option<u64>) -> Error {
+pub(super) fn csv_error(e: &csv::Error, line: Option<u64>) -> Error {
     Error::MalformedCsv {
         line,
         message: e.to_string(),

@@ -91,6 +91,7 @@ impl fmt::Display for ImportError {
             Platform::Mastodon => "Mastodon statuses",
             Platform::Threads => "Threads",
             Platform::LinkedIn => "LinkedIn",
+            Platform::Other => "mapped CSV",
         };
         write!(f, "{format} page {}", self.page)?;
         if let Some(file) = &self.file {

@@ -29,8 +29,16 @@
 //!   an original post, a reply or a repost ([`PostKind`]), the counts the
 //!   platform reports (only X reports impressions) and a Mastodon or
 //!   Threads [`Poll`].
+//! * [`read_mapped`] (with `csv`) reads any other CSV through a
+//!   [`ColumnMap`]: which column is the id, the time ([`TimeFormat`] and
+//!   zone), the text, the variant label, which columns are which organic
+//!   and promoted outcomes, and the spend ([`Spend`]); other columns become
+//!   [`PostRecord::tags`]. Strict and lenient modes, line-numbered errors
+//!   and duplicates as for X exports.
 //! * [`VariantRules`] maps posts to variants (a hashtag, a phrase, an id
-//!   list, a closure) and [`Grouping`] sums them into [`Counts`](crate::Counts),
+//!   list, the file's own variant label, a closure) and [`Grouping`] sums
+//!   them into [`Counts`](crate::Counts) of one [`Reach`] (organic, or
+//!   promoted: never summed together),
 //!   builds an [`Experiment`](crate::Experiment), or lists per-post counts
 //!   for the post-level analyses of [`crate::repeated`]. Posts also carry
 //!   their time, for [`crate::schedule`].
@@ -70,6 +78,8 @@ mod html;
 mod json;
 #[cfg(feature = "linkedin")]
 mod linkedin;
+#[cfg(feature = "csv")]
+mod mapping;
 #[cfg(feature = "json")]
 mod mastodon;
 mod record;
@@ -93,12 +103,18 @@ pub use json::ReadOptions;
 #[cfg(feature = "linkedin")]
 #[cfg_attr(docsrs, doc(cfg(feature = "linkedin")))]
 pub use linkedin::{LinkedInOptions, read_linkedin, read_linkedin_path};
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub use mapping::{
+    ColumnMap, TimeFormat, read_mapped, read_mapped_many, read_mapped_path, read_mapped_paths,
+    read_mapped_str,
+};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use mastodon::{read_mastodon, read_mastodon_path, read_mastodon_paths};
 pub use record::{
     ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, Poll, PollOption,
-    PostKind, PostRecord, SkippedRow,
+    PostKind, PostRecord, Reach, SkippedRow, Spend,
 };
 pub use rules::{Grouping, IntoPostId, VariantRules};
 pub use snowflake::{SNOWFLAKE_EPOCH_MS, snowflake_id, snowflake_time};

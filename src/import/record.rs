@@ -24,6 +24,9 @@ pub enum Platform {
     /// LinkedIn (company pages): impressions and clicks, post URNs.
     #[serde(rename = "linkedin")]
     LinkedIn,
+    /// A platform the import does not know or was not told: the default of
+    /// a mapped CSV ([`ColumnMap`](super::ColumnMap)).
+    Other,
 }
 
 impl fmt::Display for Platform {
@@ -34,6 +37,7 @@ impl fmt::Display for Platform {
             Platform::Mastodon => "Mastodon",
             Platform::Threads => "Threads",
             Platform::LinkedIn => "LinkedIn",
+            Platform::Other => "other platform",
         })
     }
 }
@@ -149,6 +153,9 @@ pub enum ExportFormat {
     /// analytics export (.xlsx or .xls).
     #[serde(rename = "linkedin_posts")]
     LinkedInPosts,
+    /// Any CSV read through a [`ColumnMap`](super::ColumnMap) (a social
+    /// media tool's export, an ads export, a spreadsheet of one's own).
+    Mapped,
 }
 
 impl ExportFormat {
@@ -160,13 +167,14 @@ impl ExportFormat {
             ExportFormat::MastodonStatuses => Platform::Mastodon,
             ExportFormat::ThreadsMedia => Platform::Threads,
             ExportFormat::LinkedInPosts => Platform::LinkedIn,
+            ExportFormat::Mapped => Platform::Other,
         }
     }
 
     /// Whether the format is an export of rows and lines (CSV, or a
     /// spreadsheet's rows) rather than saved JSON pages (pages and records).
     fn is_csv(self) -> bool {
-        matches!(self.platform(), Platform::X | Platform::LinkedIn)
+        matches!(self.platform(), Platform::X | Platform::LinkedIn | Platform::Other)
     }
 }
 
@@ -179,6 +187,7 @@ impl fmt::Display for ExportFormat {
             ExportFormat::MastodonStatuses => "Mastodon statuses",
             ExportFormat::ThreadsMedia => "Threads media",
             ExportFormat::LinkedInPosts => "LinkedIn all posts",
+            ExportFormat::Mapped => "mapped CSV",
         })
     }
 }
@@ -255,6 +264,168 @@ pub struct PostRecord {
     pub page: Option<usize>,
     /// For saved JSON responses, the 0-based index of the post in its page.
     pub record: Option<usize>,
+    /// The variant label the file gives the post (a mapped CSV's variant
+    /// or campaign column, [`ColumnMap::variant`](super::ColumnMap::variant)):
+    /// [`VariantRules::labels`](super::VariantRules::labels) groups by it.
+    pub variant: Option<String>,
+    /// What was spent promoting the post (a mapped CSV's spend column,
+    /// [`ColumnMap::spend`](super::ColumnMap::spend)): the exposure of
+    /// [`crate::promoted`]. Goes with the `promoted` counts, never with the
+    /// organic ones.
+    pub spend: Option<Spend>,
+    /// The cells of a mapped CSV's columns that the map does not use:
+    /// `(header, cell)` in column order, trimmed, empty cells left out
+    /// ([`PostRecord::tag`] finds one).
+    pub tags: Vec<(String, String)>,
+}
+
+/// Money spent on promoting a post: an exact amount in millionths of the
+/// currency unit (as the X Ads API reports `billed_charge_local_micro`), and
+/// the currency's ISO 4217 code.
+///
+/// Reading from serde checks the code (three ASCII capital letters).
+///
+/// # Example
+///
+/// ```
+/// use postab::import::Spend;
+///
+/// let s = Spend::from_decimal("12.345", "USD")?;
+/// assert_eq!(s.micros(), 12_345_000);
+/// assert_eq!(s.amount(), 12.345);
+/// assert_eq!(s.to_string(), "12.35 USD");
+/// # Ok::<(), postab::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "SpendRepr")]
+pub struct Spend {
+    micros: u64,
+    currency: String,
+}
+
+#[derive(Deserialize)]
+struct SpendRepr {
+    micros: u64,
+    currency: String,
+}
+
+impl TryFrom<SpendRepr> for Spend {
+    type Error = Error;
+    fn try_from(r: SpendRepr) -> Result<Self, Error> {
+        Spend::new(r.micros, r.currency)
+    }
+}
+
+impl Spend {
+    /// `micros` millionths of `currency`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidCurrency`] unless `currency` is three ASCII capital
+    /// letters (an ISO 4217 code such as `USD`, `EUR`, `JPY`).
+    pub fn new(micros: u64, currency: impl Into<String>) -> Result<Self, Error> {
+        Ok(Spend {
+            micros,
+            currency: check_currency(currency.into())?,
+        })
+    }
+
+    /// An amount written in decimal (`12.5`, `0.031`, `1200`), rounded to
+    /// the nearest millionth (halves up).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidCurrency`] as [`Spend::new`]; [`Error::InvalidAmount`]
+    /// for anything but digits with at most one decimal point (no sign, no
+    /// exponent), or an amount above 18 446 744 073 709 (2⁶⁴ millionths).
+    pub fn from_decimal(amount: &str, currency: impl Into<String>) -> Result<Self, Error> {
+        let micros =
+            parse_micros(amount.trim().as_bytes()).ok_or_else(|| Error::InvalidAmount {
+                value: amount.to_string(),
+            })?;
+        Spend::new(micros, currency)
+    }
+
+    /// The amount in millionths of the currency unit.
+    pub fn micros(&self) -> u64 {
+        self.micros
+    }
+
+    /// The amount in currency units.
+    pub fn amount(&self) -> f64 {
+        self.micros as f64 / 1e6
+    }
+
+    /// The ISO 4217 code.
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+}
+
+/// `12.35 USD`: the amount to the cent, and the currency.
+impl fmt::Display for Spend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.2} {}", self.amount(), self.currency)
+    }
+}
+
+pub(crate) fn check_currency(code: String) -> Result<String, Error> {
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(Error::InvalidCurrency { code })
+    }
+}
+
+/// A decimal amount (`12`, `12.5`, `.5`, `12.`) in millionths, rounded half
+/// up; `None` for anything else or an overflow.
+pub(crate) fn parse_micros(s: &[u8]) -> Option<u64> {
+    let (int, frac) = match s.iter().position(|&b| b == b'.') {
+        Some(p) => (&s[..p], &s[p + 1..]),
+        None => (s, &b""[..]),
+    };
+    if (int.is_empty() && frac.is_empty()) || !int.iter().chain(frac).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut micros: u64 = 0;
+    for &b in int {
+        micros = micros.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    let mut scale = 100_000u64;
+    let mut fraction = 0u64;
+    for &b in frac.iter().take(6) {
+        fraction += u64::from(b - b'0') * scale;
+        scale /= 10;
+    }
+    let round_up = frac.get(6).is_some_and(|&b| b >= b'5');
+    micros
+        .checked_mul(1_000_000)?
+        .checked_add(fraction)?
+        .checked_add(u64::from(round_up))
+}
+
+/// Which of a post's counts: the organic ones ([`PostRecord::counts`]) or
+/// the promoted ones ([`PostRecord::promoted`]). Never summed by postab:
+/// paid reach is bought, organic reach is not, and the two answer
+/// different questions ([`crate::promoted`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reach {
+    /// Organic counts.
+    #[default]
+    Organic,
+    /// Promoted (paid) counts.
+    Promoted,
+}
+
+impl fmt::Display for Reach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Reach::Organic => "organic",
+            Reach::Promoted => "promoted",
+        })
+    }
 }
 
 impl PostRecord {
@@ -290,6 +461,27 @@ impl PostRecord {
             line: 0,
             page: None,
             record: None,
+            variant: None,
+            spend: None,
+            tags: Vec::new(),
+        }
+    }
+
+    /// The cell of the tag column `header` (ASCII case ignored), if the
+    /// post has it ([`PostRecord::tags`]).
+    pub fn tag(&self, header: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(header))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The organic or the promoted counts (`None`: the post was not
+    /// promoted).
+    pub fn counts_of(&self, reach: Reach) -> Option<&Counts> {
+        match reach {
+            Reach::Organic => Some(&self.counts),
+            Reach::Promoted => self.promoted.as_ref(),
         }
     }
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use super::record::PostRecord;
+use super::record::{PostRecord, Reach};
 use crate::counts::in_variant;
 use crate::freq::Proportion;
 use crate::repeated::proportion_of;
@@ -19,6 +19,8 @@ enum Rule {
     /// Lower-cased phrase.
     Phrase(String, String),
     Ids(HashSet<String>, String),
+    /// The post's own variant label.
+    Label,
     Custom(Arc<RuleFn>),
 }
 
@@ -30,6 +32,8 @@ enum Rule {
 /// * [`VariantRules::phrase`]: the text contains the phrase (ASCII case
 ///   ignored);
 /// * [`VariantRules::ids`]: the post id is in a list;
+/// * [`VariantRules::labels`]: the variant label the file gives the post
+///   (a mapped CSV's variant column);
 /// * [`VariantRules::rule`]: any closure.
 ///
 /// # Example
@@ -58,6 +62,7 @@ impl fmt::Debug for VariantRules {
                 Rule::Tag(t, v) => list.entry(&format_args!("tag #{t} -> {v}")),
                 Rule::Phrase(p, v) => list.entry(&format_args!("phrase {p:?} -> {v}")),
                 Rule::Ids(ids, v) => list.entry(&format_args!("{} ids -> {v}", ids.len())),
+                Rule::Label => list.entry(&format_args!("the post's variant label")),
                 Rule::Custom(_) => list.entry(&format_args!("closure")),
             };
         }
@@ -117,6 +122,40 @@ impl VariantRules {
         self
     }
 
+    /// Posts with a variant label ([`PostRecord::variant`]: the cell of a
+    /// mapped CSV's variant or campaign column) belong to the variant of
+    /// that name; posts without one are left to the next rules.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[cfg(feature = "csv")] {
+    /// use postab::import::{read_mapped_str, ColumnMap, ImportMode, TimeFormat, VariantRules};
+    /// use postab::{Metric, Outcome};
+    ///
+    /// let csv = "id,date,campaign,impressions,clicks
+    /// 1,2026-07-14,question,2300,41
+    /// 2,2026-07-15,statement,2450,55
+    /// 3,2026-07-16,statement,1020,19
+    /// 4,2026-07-17,question,900,12
+    /// ";
+    /// let map = ColumnMap::new("id", "date", TimeFormat::pattern("%Y-%m-%d")?)
+    ///     .variant("campaign")
+    ///     .outcome("impressions", Outcome::Impression)
+    ///     .outcome("clicks", Outcome::Click);
+    /// let report = read_mapped_str(csv, &map, ImportMode::Strict)?;
+    /// let groups = VariantRules::new().labels().group(&report.posts);
+    /// assert_eq!(groups.counts("statement")?.clicks(), 74);
+    /// let exp = groups.to_experiment("hooks", "question", Metric::click_through())?;
+    /// assert_eq!(exp.posts().len(), 4);
+    /// # }
+    /// # Ok::<(), postab::Error>(())
+    /// ```
+    pub fn labels(mut self) -> Self {
+        self.rules.push(Rule::Label);
+        self
+    }
+
     /// A closure naming the variant of a post (`None`: no match).
     pub fn rule<F>(mut self, f: F) -> Self
     where
@@ -144,6 +183,7 @@ impl VariantRules {
             Rule::Tag(tag, v) => has_tag(&lower, tag).then(|| v.clone()),
             Rule::Phrase(p, v) => lower.contains(p.as_str()).then(|| v.clone()),
             Rule::Ids(ids, v) => ids.contains(&post.id).then(|| v.clone()),
+            Rule::Label => post.variant.clone().filter(|v| !v.is_empty()),
             Rule::Custom(f) => f(post).filter(|v| !v.is_empty()),
         })
     }
@@ -245,14 +285,48 @@ impl Grouping<'_> {
             .ok_or_else(|| Error::UnknownVariant { id: id.to_string() })
     }
 
-    /// The summed organic counts of variant `id`.
+    /// The summed **organic** counts of variant `id` (promoted counts are
+    /// never added in: [`Grouping::counts_in`] gives them apart).
     ///
     /// # Errors
     ///
     /// [`Error::UnknownVariant`] if no post belongs to `id`;
     /// [`Error::CountOverflow`] naming `id` if a sum exceeds `u64::MAX`.
     pub fn counts(&self, id: &str) -> Result<Counts> {
-        let sum: Counts = self.posts(id)?.iter().map(|p| &p.counts).sum();
+        self.counts_in(id, Reach::Organic)
+    }
+
+    /// The summed counts of variant `id` of one reach: organic, or
+    /// promoted (the promoted posts' paid counts; posts not promoted add
+    /// nothing). The two are never summed together.
+    ///
+    /// # Errors
+    ///
+    /// As [`Grouping::counts`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::import::{Platform, PostRecord, Reach, VariantRules};
+    /// use postab::counts;
+    ///
+    /// let at = "2026-07-14T08:00:00Z".parse()?;
+    /// let mut post = PostRecord::new(Platform::X, "1", at);
+    /// post.text = "#q".to_string();
+    /// post.counts = counts! { impressions: 1000, clicks: 20 };
+    /// post.promoted = Some(counts! { impressions: 5000, clicks: 40 });
+    /// let posts = [post];
+    /// let groups = VariantRules::new().tag("q", "question").group(&posts);
+    /// assert_eq!(groups.counts_in("question", Reach::Organic)?.impressions(), 1000);
+    /// assert_eq!(groups.counts_in("question", Reach::Promoted)?.impressions(), 5000);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn counts_in(&self, id: &str, reach: Reach) -> Result<Counts> {
+        let sum: Counts = self
+            .posts(id)?
+            .iter()
+            .filter_map(|p| p.counts_of(reach))
+            .sum();
         sum.check_exact().map_err(|e| in_variant(e, id))?;
         Ok(sum)
     }
@@ -266,18 +340,35 @@ impl Grouping<'_> {
     /// [`Error::UnknownVariant`] if no post belongs to `id`; as
     /// [`proportion_of`] (naming the variant and post id).
     pub fn post_counts(&self, id: &str, metric: &Metric) -> Result<Vec<Proportion>> {
+        self.post_counts_in(id, metric, Reach::Organic)
+    }
+
+    /// [`Grouping::post_counts`] of one reach (promoted: the promoted
+    /// posts' paid counts).
+    ///
+    /// # Errors
+    ///
+    /// As [`Grouping::post_counts`].
+    pub fn post_counts_in(
+        &self,
+        id: &str,
+        metric: &Metric,
+        reach: Reach,
+    ) -> Result<Vec<Proportion>> {
         self.posts(id)?
             .iter()
-            .filter(|p| p.counts.get(metric.denominator()) > 0)
-            .map(|p| proportion_of(metric, &format!("{id} (post {})", p.id), &p.counts))
+            .filter_map(|p| p.counts_of(reach).map(|c| (p, c)))
+            .filter(|(_, c)| c.get(metric.denominator()) > 0)
+            .map(|(p, c)| proportion_of(metric, &format!("{id} (post {})", p.id), c))
             .collect()
     }
 
     /// An [`Experiment`] with one variant per group (text: the group's first
     /// post), `control` as the control, `metric` as its metric and every
     /// post added as a [`Post`] (id: the post id, publication time: the
-    /// export's, counts: its organic counts), so that the analysis takes
-    /// the post as the unit ([`crate::design`]).
+    /// export's, counts: its **organic** counts), so that the analysis takes
+    /// the post as the unit ([`crate::design`]). Promoted counts are left
+    /// out: [`Grouping::to_experiment_in`] analyses them apart.
     ///
     /// # Errors
     ///
@@ -289,7 +380,25 @@ impl Grouping<'_> {
         control: &str,
         metric: Metric,
     ) -> Result<Experiment> {
-        self.build(name, control, metric, |_| None)
+        self.build(name, control, metric, Reach::Organic, |_| None)
+    }
+
+    /// As [`Grouping::to_experiment`] on the counts of one reach: with
+    /// [`Reach::Promoted`], only the promoted posts, each with its paid
+    /// counts (organic and promoted reach of a post are two different
+    /// exposures, analysed apart, never summed).
+    ///
+    /// # Errors
+    ///
+    /// As [`Grouping::to_experiment`].
+    pub fn to_experiment_in(
+        &self,
+        name: impl Into<String>,
+        control: &str,
+        metric: Metric,
+        reach: Reach,
+    ) -> Result<Experiment> {
+        self.build(name, control, metric, reach, |_| None)
     }
 
     /// As [`Grouping::to_experiment`], each post placed in the block that
@@ -338,7 +447,7 @@ impl Grouping<'_> {
         metric: Metric,
         block_of: impl Fn(&PostRecord) -> Option<String>,
     ) -> Result<Experiment> {
-        self.build(name, control, metric, block_of)
+        self.build(name, control, metric, Reach::Organic, block_of)
     }
 
     fn build(
@@ -346,6 +455,7 @@ impl Grouping<'_> {
         name: impl Into<String>,
         control: &str,
         metric: Metric,
+        reach: Reach,
         block_of: impl Fn(&PostRecord) -> Option<String>,
     ) -> Result<Experiment> {
         let mut builder = Experiment::builder(name).control(control).metric(metric);
@@ -356,9 +466,12 @@ impl Grouping<'_> {
         let mut exp = builder.build()?;
         for (id, posts) in &self.variants {
             for record in posts {
+                let Some(counts) = record.counts_of(reach) else {
+                    continue;
+                };
                 let mut post = Post::new(record.id.clone(), id.clone())?
                     .published_at(record.posted_at)
-                    .with_counts(record.counts.clone());
+                    .with_counts(counts.clone());
                 if let Some(key) = block_of(record) {
                     post = post.in_block(key)?;
                 }
