@@ -2817,10 +2817,7 @@ fn posts_target(fz: &mut Fuzz) {
                     ));
                 }
                 if !unit_level && !a.comparisons.is_empty() {
-                    return Err(
-                        "unit comparisons without a post design"
-                            .into(),
-                    );
+                    return Err("unit comparisons without a post design".into());
                 }
                 Ok(())
             })

@@ -174,7 +174,10 @@ impl ExportFormat {
     /// Whether the format is an export of rows and lines (CSV, or a
     /// spreadsheet's rows) rather than saved JSON pages (pages and records).
     fn is_csv(self) -> bool {
-        matches!(self.platform(), Platform::X | Platform::LinkedIn | Platform::Other)
+        matches!(
+            self.platform(),
+            Platform::X | Platform::LinkedIn | Platform::Other
+        )
     }
 }
 
