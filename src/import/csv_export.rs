@@ -630,16 +630,7 @@ pub fn read_exports<S: AsRef<[u8]>>(files: &[S], mode: ImportMode) -> Result<Imp
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export_paths<P: AsRef<Path>>(paths: &[P], mode: ImportMode) -> Result<ImportReport> {
     read_many(
-        paths.iter().map(|p| {
-            let path = p.as_ref();
-            let name = path.display().to_string();
-            std::fs::read(path)
-                .map(|bytes| (name.clone(), bytes))
-                .map_err(|e| Error::ReadFailed {
-                    path: name,
-                    message: e.to_string(),
-                })
-        }),
+        paths.iter().map(|p| super::read_named(p.as_ref())),
         mode,
     )
 }

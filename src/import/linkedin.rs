@@ -755,11 +755,7 @@ pub fn read_linkedin_path(
     path: impl AsRef<Path>,
     options: &LinkedInOptions,
 ) -> Result<ImportReport> {
-    let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::ReadFailed {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let (_, bytes) = super::read_named(path.as_ref())?;
     read_linkedin(&bytes, options)
 }
 

@@ -938,16 +938,7 @@ pub fn read_mapped_paths<P: AsRef<Path>>(
     mode: ImportMode,
 ) -> Result<ImportReport> {
     read_files(
-        paths.iter().map(|p| {
-            let path = p.as_ref();
-            let name = path.display().to_string();
-            std::fs::read(path)
-                .map(|bytes| (name.clone(), bytes))
-                .map_err(|e| Error::ReadFailed {
-                    path: name,
-                    message: e.to_string(),
-                })
-        }),
+        paths.iter().map(|p| super::read_named(p.as_ref())),
         mode,
         |c: &mut Collector<String>, data, i| c.read_mapped_file(map, data, i),
     )

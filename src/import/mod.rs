@@ -121,3 +121,19 @@ pub use snowflake::{SNOWFLAKE_EPOCH_MS, snowflake_id, snowflake_time};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use threads::{read_threads, read_threads_paths};
+
+/// The whole file at `path` with its name (as errors show it).
+///
+/// # Errors
+/// [`Error::ReadFailed`](crate::Error::ReadFailed) naming the path.
+#[cfg(any(feature = "csv", feature = "linkedin"))]
+fn read_named(path: &std::path::Path) -> crate::Result<(String, Vec<u8>)> {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => Ok((name, bytes)),
+        Err(e) => Err(crate::Error::ReadFailed {
+            path: name,
+            message: e.to_string(),
+        }),
+    }
+}
