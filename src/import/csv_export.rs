@@ -568,16 +568,9 @@ pub(super) fn parse_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<
 /// # Ok::<(), postab::Error>(())
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
-pub fn read_export<R: io::Read>(mut reader: R, mode: ImportMode) -> Result<ImportReport> {
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::MalformedCsv {
-            line: None,
-            message: e.to_string(),
-        })?;
+pub fn read_export<R: io::Read>(reader: R, mode: ImportMode) -> Result<ImportReport> {
     let mut collector = Collector::<u64>::new(mode);
-    collector.read_file(decode(bytes)?, 0)?;
+    collector.read_file(read_decoded(reader)?, 0)?;
     Ok(collector.finish())
 }
 
@@ -629,10 +622,7 @@ pub fn read_exports<S: AsRef<[u8]>>(files: &[S], mode: ImportMode) -> Result<Imp
 /// as [`read_exports`], naming the path.
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export_paths<P: AsRef<Path>>(paths: &[P], mode: ImportMode) -> Result<ImportReport> {
-    read_many(
-        paths.iter().map(|p| super::read_named(p.as_ref())),
-        mode,
-    )
+    read_many(paths.iter().map(|p| super::read_named(p.as_ref())), mode)
 }
 
 fn read_many(
@@ -674,6 +664,18 @@ pub(super) fn read_files<K: Hash + Eq>(
 
 /// The bytes of a file as UTF-8: a UTF-8 byte-order mark dropped, UTF-16
 /// (with its byte-order mark) decoded.
+/// All of `reader`, decoded as [`decode`] does.
+pub(super) fn read_decoded<R: io::Read>(mut reader: R) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::MalformedCsv {
+            line: None,
+            message: e.to_string(),
+        })?;
+    decode(bytes)
+}
+
 pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
     let big_endian = match bytes.get(..2) {
         Some([0xFF, 0xFE]) => false,

@@ -14,7 +14,7 @@ use csv::{ByteRecord, ReaderBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::csv_export::{
-    At, Collector, csv_error, decode, invalid, line_breaks, parse_count, read_files, utf8,
+    At, Collector, csv_error, invalid, line_breaks, parse_count, read_decoded, read_files, utf8,
 };
 use super::record::{
     ExportFormat, ImportMode, ImportReport, Platform, PostRecord, Spend, check_currency,
@@ -874,19 +874,12 @@ impl Collector<String> {
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_mapped<R: io::Read>(
-    mut reader: R,
+    reader: R,
     map: &ColumnMap,
     mode: ImportMode,
 ) -> Result<ImportReport> {
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::MalformedCsv {
-            line: None,
-            message: e.to_string(),
-        })?;
     let mut collector = Collector::<String>::new(mode);
-    collector.read_mapped_file(map, decode(bytes)?, 0)?;
+    collector.read_mapped_file(map, read_decoded(reader)?, 0)?;
     Ok(collector.finish())
 }
 
