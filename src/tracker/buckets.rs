@@ -59,7 +59,8 @@ fn new_page() -> Arc<Page> {
 const CACHE: usize = 16;
 
 struct CacheEntry {
-    tracker: u32,
+    /// The cells' unique id (0: empty).
+    cells_id: u64,
     key: u32,
     slot: u32,
     /// Whether the page is on a shard this thread owns.
@@ -71,7 +72,7 @@ struct CacheEntry {
 
 impl CacheEntry {
     const EMPTY: CacheEntry = CacheEntry {
-        tracker: 0,
+        cells_id: 0,
         key: 0,
         slot: 0,
         owned: false,
@@ -88,7 +89,7 @@ pub(crate) struct Claims {
 /// A thread's shard of one tracker; an owned shard is released when the
 /// thread ends (the tracker may be gone by then).
 struct Claim {
-    tracker: u32,
+    cells_id: u64,
     claims: Weak<Claims>,
     writer: Writer,
 }
@@ -248,8 +249,13 @@ fn split(bucket: i64) -> (i64, usize, usize) {
     (chunk, in_chunk >> PAGE_BITS, in_chunk & (PAGE - 1))
 }
 
+/// Unique ids of `Cells` (never reused in a process; 0 is never handed out).
+static NEXT_CELLS_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// All counters of a tracker.
 pub(crate) struct Cells {
+    /// Keys this thread's page cache and shard claims.
+    id: u64,
     /// Owned shards; shard `shards` is the shared one.
     shards: usize,
     table: ChunkTable,
@@ -274,6 +280,7 @@ impl Cells {
     pub(crate) fn new(shards: usize) -> Self {
         let shards = shards.max(1);
         Cells {
+            id: NEXT_CELLS_ID.fetch_add(1, Ordering::Relaxed),
             shards,
             table: ChunkTable::new(),
             claims: Arc::new(Claims {
@@ -284,13 +291,13 @@ impl Cells {
         }
     }
 
-    /// This thread's writer for the tracker `tracker` (these cells): the
-    /// shard it owns, claimed on first use, or the shared shard when all
-    /// are taken.
-    pub(crate) fn writer(&self, tracker: u32) -> Writer {
+    /// This thread's writer for these cells: the shard it owns, claimed on
+    /// first use, or the shared shard when all are taken.
+    pub(crate) fn writer(&self) -> Writer {
+        let cells_id = self.id;
         CLAIMS.with(|list| {
             let mut list = list.borrow_mut();
-            if let Some(c) = list.iter().find(|c| c.tracker == tracker) {
+            if let Some(c) = list.iter().find(|c| c.cells_id == cells_id) {
                 return c.writer;
             }
             if list.len() >= 64 {
@@ -314,7 +321,7 @@ impl Cells {
                 },
             };
             list.push(Claim {
-                tracker,
+                cells_id,
                 claims: Arc::downgrade(&self.claims),
                 writer,
             });
@@ -404,24 +411,17 @@ impl Cells {
 
     /// Adds `n` to (`key`, `slot`, `bucket`) on this thread's shard; `Err`
     /// holds the counter's value when the sum would pass `u64::MAX` (then
-    /// nothing changes). `tracker` (unique per tracker, never 0) keys the
-    /// thread's page cache and shard claim: the page of the previous event
-    /// of the same key and slot is reused without a walk.
+    /// nothing changes). The page of the thread's previous event of the
+    /// same key and slot is reused without a walk.
     #[inline]
-    pub(crate) fn add(
-        &self,
-        tracker: u32,
-        key: u32,
-        slot: u32,
-        bucket: i64,
-        n: u64,
-    ) -> Result<(), u64> {
+    pub(crate) fn add(&self, key: u32, slot: u32, bucket: i64, n: u64) -> Result<(), u64> {
+        let cells_id = self.id;
         let page_no = bucket >> PAGE_BITS;
         let offset = (bucket & (PAGE as i64 - 1)) as usize;
         let hit = PAGE_CACHE.with(|cache| {
             let cache = cache.borrow();
             let e = &cache[(key.wrapping_mul(8) ^ slot) as usize & (CACHE - 1)];
-            if e.tracker == tracker && e.key == key && e.slot == slot && e.page == page_no {
+            if e.cells_id == cells_id && e.key == key && e.slot == slot && e.page == page_no {
                 e.cells.as_ref().map(|p| add_as(e.owned, &p[offset], n))
             } else {
                 None
@@ -430,13 +430,13 @@ impl Cells {
         if let Some(r) = hit {
             return r;
         }
-        self.add_slow(tracker, key, slot, bucket, n)
+        self.add_slow(key, slot, bucket, n)
     }
 
     #[cold]
     #[inline(never)]
-    fn add_slow(&self, tracker: u32, key: u32, slot: u32, bucket: i64, n: u64) -> Result<(), u64> {
-        let writer = self.writer(tracker);
+    fn add_slow(&self, key: u32, slot: u32, bucket: i64, n: u64) -> Result<(), u64> {
+        let writer = self.writer();
         let (chunk, page, offset) = split(bucket);
         let Some(p) = self.page_or_alloc(key, slot, chunk, page, writer.shard) else {
             // Unreachable for indices a tracker hands out (below 2³²).
@@ -446,7 +446,7 @@ impl Cells {
         let p = Arc::clone(p);
         PAGE_CACHE.with(|cache| {
             cache.borrow_mut()[(key.wrapping_mul(8) ^ slot) as usize & (CACHE - 1)] = CacheEntry {
-                tracker,
+                cells_id: self.id,
                 key,
                 slot,
                 owned: writer.owned,
@@ -646,12 +646,10 @@ impl Cells {
 
 #[cfg(test)]
 mod tests {
-    use super::super::handle::next_tracker_id;
     use super::*;
 
     #[test]
     fn adds_reads_and_undoes() {
-        let t = next_tracker_id();
         let cells = Cells::new(2);
         let far = 1i64 << 40;
         for (bucket, shard) in [
@@ -676,8 +674,8 @@ mod tests {
                 )
                 .unwrap();
         }
-        cells.add(t, 3, 9, 7, 2).unwrap();
-        assert_eq!(cells.add(t, 3, 1, 0, u64::MAX), Err(5));
+        cells.add(3, 9, 7, 2).unwrap();
+        assert_eq!(cells.add(3, 1, 0, u64::MAX), Err(5));
         let mut seen = Vec::new();
         cells.visit(None, i64::MIN / 2, i64::MAX / 2, |k, s, b, n| {
             seen.push((k, s, b, n))
@@ -718,9 +716,7 @@ mod tests {
     #[test]
     fn runs_are_all_or_nothing() {
         let cells = Cells::new(1);
-        cells
-            .add(next_tracker_id(), 0, 0, 300, u64::MAX - 1)
-            .unwrap();
+        cells.add(0, 0, 300, u64::MAX - 1).unwrap();
         let mut run = vec![1u64; 400];
         run[200] = 2; // bucket 300
         assert_eq!(
@@ -741,10 +737,9 @@ mod tests {
 
     #[test]
     fn many_chunks_chain_tables() {
-        let t = next_tracker_id();
         let cells = Cells::new(1);
         for c in 0..600i64 {
-            cells.add(t, 0, 0, c << CHUNK_BITS, 1).unwrap();
+            cells.add(0, 0, c << CHUNK_BITS, 1).unwrap();
         }
         let mut n = 0;
         cells.visit(None, i64::MIN / 2, i64::MAX / 2, |_, _, _, v| n += v);

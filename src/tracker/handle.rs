@@ -10,10 +10,10 @@ use crate::Outcome;
 /// it marks built-in outcome slots).
 static NEXT_TRACKER_ID: AtomicU32 = AtomicU32::new(1);
 
-/// A new tracker id. After 2³² - 1 trackers the ids would repeat; the
-/// counter sticks at its last value instead, so very old handles of dead
-/// trackers could then alias (no live tracker ever shares an id with
-/// another made before that point).
+/// A new tracker id (for telling handles apart). After 2³² - 1 trackers in
+/// one process the counter sticks at its last value, so handles of
+/// trackers made after that are no longer told apart (counters are keyed
+/// by a separate 64-bit id and stay correct).
 pub(crate) fn next_tracker_id() -> u32 {
     NEXT_TRACKER_ID
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1))

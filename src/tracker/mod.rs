@@ -279,13 +279,18 @@ fn thread_ordinal() -> usize {
 ///
 /// # Concurrency
 ///
-/// Counters are sharded: each thread writes its own copy (shard = the
-/// thread's ordinal modulo [`TrackerConfig::shards`], by default the number
-/// of CPUs), so threads on different shards never write the same cache
-/// line; readers add the shards up. Directories (chunks, keys, pages) are
-/// created once, on first use, through `OnceLock`s and never move; the only
-/// locks are the name registry's (taken by the string API and by reads, not
-/// by handles) and the store's connection.
+/// Counters are per-thread: the first time a thread writes to a tracker it
+/// claims one of the tracker's shards ([`TrackerConfig::shards`], by default
+/// twice the number of CPUs) and keeps it until the thread ends. Only its
+/// owner writes a shard, so an add is a plain load and store of an atomic
+/// counter (no lock, no read-modify-write instruction) and threads never
+/// write the same cache line; readers add the shards up. Threads beyond the
+/// number of shards share one extra shard, with compare-and-swap adds
+/// (correct, slower). Directories (chunks, keys, pages) are created once, on
+/// first use, through `OnceLock`s and never move; each thread also caches
+/// its recently used pages. The only locks are the name registry's (taken
+/// by the string API, by `handle` and by reads, never per compact event) and
+/// the store's connection.
 ///
 /// A batch is all-or-nothing with respect to errors: every event is checked
 /// before anything is added, and an overflow while adding takes back what
@@ -295,13 +300,16 @@ fn thread_ordinal() -> usize {
 ///
 /// # Memory
 ///
-/// Per (key, outcome) and shard that writes it, counters live in pages of
-/// 256 buckets (2 KiB, 8 bytes per bucket), created when a bucket in them is
-/// first written. Directory overhead: 16 bytes × shards per page slot (64
-/// page slots per 2¹⁴-bucket chunk, so 1 KiB × shards per key, outcome and
-/// chunk in use) plus about 150 bytes per key per chunk. Minute buckets for
-/// 30 days are 43,200 buckets: 169 pages, about 340 KiB per (key, outcome)
-/// and writing shard. [`Tracker::memory_bytes`] reports the total.
+/// Counters: 8 bytes per (key, outcome, bucket) and writing thread, in pages
+/// of 256 buckets (2 KiB) created when a bucket in them is first written.
+/// Directories: 1 KiB per (key, outcome) per 2¹⁴-bucket chunk in use (11.4
+/// days of minute buckets), 16 bytes × (shards + 1) per page in use, about
+/// 150 bytes per key per chunk. So 30 days of minute buckets (43,200
+/// buckets, 169 pages) cost about 350 KiB per (key, outcome) and writing
+/// thread, whatever the number of events (measured: 10⁹ events over 30
+/// days for 2 variants and 3 outcomes, one writing thread, hold 1.85 MB of
+/// counters and directories; the process stayed under 30 MB resident).
+/// [`Tracker::memory_bytes`] reports the total.
 ///
 /// # Overflow
 ///
@@ -443,10 +451,9 @@ impl Tracker {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mut t = Tracker::new();
+        let t = Tracker::new();
         t.write().fixed = true;
         t.add_fixed_keys(ids)?;
-        t.id = handle::next_tracker_id();
         Ok(t)
     }
 
@@ -723,7 +730,7 @@ impl Tracker {
         let bucket = bucket_of(event.secs, self.w);
         let n = u64::from(event.n);
         self.cells
-            .add(self.id, event.key, event.slot, bucket, n)
+            .add(event.key, event.slot, bucket, n)
             .map_err(|current| self.overflow(event.key, event.slot, current, n))
     }
 
@@ -798,7 +805,7 @@ impl Tracker {
         }
         #[cfg(not(feature = "store"))]
         let _ = raw;
-        let writer = self.cells.writer(self.id);
+        let writer = self.cells.writer();
         if new_keys.is_empty() {
             return apply(&self.cells, runs, writer, |k| k)
                 .map_err(|o| self.overflow(o.key, o.slot, o.current, o.added));
@@ -910,7 +917,7 @@ impl Tracker {
             return self.commit(&runs, &row, &[], 0);
         }
         self.cells
-            .add(self.id, key, slot, bucket_of(secs, self.w), n)
+            .add(key, slot, bucket_of(secs, self.w), n)
             .map_err(|current| self.overflow(key, slot, current, n))
     }
 
