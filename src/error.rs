@@ -582,6 +582,99 @@ pub enum Error {
         /// The post id.
         post: String,
     },
+    /// A [`Handle`](crate::tracker::Handle) (or a custom
+    /// [`OutcomeSlot`](crate::tracker::OutcomeSlot)) made by another
+    /// tracker was given to this one.
+    #[error(
+        "handle of tracker #{handle_tracker} given to tracker #{tracker}: handles and custom outcome slots belong to the tracker that made them"
+    )]
+    ForeignHandle {
+        /// The tracker that made the handle (0: an outcome slot of another
+        /// tracker than its event's handle).
+        handle_tracker: u32,
+        /// The tracker it was given to.
+        tracker: u32,
+    },
+    /// An event is earlier than the tracker's start.
+    #[error("event at {at} is before the tracker's start {start}")]
+    EventBeforeStart {
+        /// The event's time.
+        at: chrono::DateTime<chrono::Utc>,
+        /// The tracker's start (inclusive).
+        start: chrono::DateTime<chrono::Utc>,
+    },
+    /// An event is at or after the end of the tracker's horizon.
+    #[error("event at {at} is too far ahead: the tracker accepts events before {limit}")]
+    EventTooFarAhead {
+        /// The event's time.
+        at: chrono::DateTime<chrono::Utc>,
+        /// The first instant the tracker rejects.
+        limit: chrono::DateTime<chrono::Utc>,
+    },
+    /// A time window does not start and end on bucket boundaries, so its
+    /// counts would not be exact.
+    #[error(
+        "time window {from} .. {to} is not aligned to the tracker's {bucket_secs}-second buckets (widen it with Tracker::aligned_window)"
+    )]
+    UnalignedWindow {
+        /// Start of the window.
+        from: chrono::DateTime<chrono::Utc>,
+        /// End of the window.
+        to: chrono::DateTime<chrono::Utc>,
+        /// The bucket width in seconds.
+        bucket_secs: u64,
+    },
+    /// Two tracker states (snapshots, trackers, store files) that cannot
+    /// be combined: a different experiment, bucket width or key scope.
+    #[error("cannot combine tracker states: {what} {ours} here, {theirs} in the other")]
+    SnapshotMismatch {
+        /// What differs (`"experiment"`, `"bucket width"`, `"scope"`).
+        what: &'static str,
+        /// This side's value.
+        ours: String,
+        /// The other side's value.
+        theirs: String,
+    },
+    /// The tracker store is locked by other writers for longer than the
+    /// busy timeout allows.
+    #[error(
+        "store {path:?} stayed busy (locked by another writer) for {waited_ms} ms; nothing was written"
+    )]
+    StoreBusy {
+        /// The store's path.
+        path: String,
+        /// How long the writer waited, in milliseconds.
+        waited_ms: u64,
+    },
+    /// A tracker store file is damaged or not a postab store.
+    #[error("store {path:?} is corrupt or not a postab store: {reason}")]
+    StoreCorrupt {
+        /// The store's path.
+        path: String,
+        /// What was found.
+        reason: String,
+    },
+    /// A tracker store file was written by a newer postab (a newer
+    /// schema).
+    #[error(
+        "store {path:?} has schema version {found}; this build reads versions up to {supported}"
+    )]
+    StoreSchemaTooNew {
+        /// The store's path.
+        path: String,
+        /// The file's schema version.
+        found: u32,
+        /// The newest version this build knows.
+        supported: u32,
+    },
+    /// Any other failure of the tracker store (I/O, SQLite).
+    #[error("store {path:?}: {message}")]
+    Store {
+        /// The store's path.
+        path: String,
+        /// SQLite's message.
+        message: String,
+    },
 }
 
 /// `"a", "b", "c"`.

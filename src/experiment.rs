@@ -13,7 +13,7 @@ use crate::design::{self, Design, DesignChoice, DesignSource, PostData};
 use crate::freq::adjust_p_values;
 use crate::metric::MetricData;
 use crate::repeated::{PostCount, Proportion, proportion_of};
-use crate::tracker::Event;
+use crate::tracker::{Event, Scope, Snapshot};
 use crate::{Counts, Error, Metric, Outcome, Post, Result, Tracker, Variant};
 
 /// An A/B(/n) test of post variants: 2 or more [`Variant`]s with unique ids,
@@ -432,14 +432,16 @@ impl Experiment {
         }
         let events = events
             .unwrap_or_default()
-            .into_fixed(variants.iter().map(Variant::id))?;
+            .into_fixed(variants.iter().map(Variant::id))?
+            .in_experiment(&name, Scope::Variants)?;
         let post_events = post_events
             .unwrap_or_default()
             .into_fixed(posts.iter().map(Post::id))
             .map_err(|e| match e {
                 Error::UnknownVariant { id } => Error::UnknownPost { id },
                 e => e,
-            })?;
+            })?
+            .in_experiment(&name, Scope::Posts)?;
         Ok(Experiment {
             name,
             variants,
@@ -661,6 +663,53 @@ impl Experiment {
     /// [`Tracker::counts_between`]).
     pub fn post_tracker(&self) -> &Tracker {
         &self.post_events
+    }
+
+    /// Adds a tracker [`Snapshot`] (for instance the merged counts of
+    /// several ingesting processes, see [`Snapshot::merge`]) to the
+    /// experiment's events: a snapshot of [`Scope::Variants`] to the
+    /// variants' tracker ([`Experiment::tracker`]), one of [`Scope::Posts`]
+    /// to the posts' ([`Experiment::post_tracker`]). All or nothing.
+    ///
+    /// The experiment's trackers carry its name as their experiment id and
+    /// count in their bucket width (one minute unless read back otherwise),
+    /// so snapshots taken from `exp.tracker()` / `exp.post_tracker()` of
+    /// copies of the same experiment merge.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotMismatch`] for a snapshot of another experiment or
+    /// bucket width; [`Error::UnknownVariant`] / [`Error::UnknownPost`] for
+    /// a key the experiment lacks; otherwise as [`Tracker::merge`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use postab::{Experiment, Outcome, Post};
+    ///
+    /// let mut exp = Experiment::builder("cta").variant("a", "A").variant("b", "B").control("a").build()?;
+    /// exp.add_post(Post::new("p1", "b")?)?;
+    /// let at = "2026-11-24T08:00:00Z".parse()?;
+    ///
+    /// // Two ingesting processes, each with its own copy of the experiment.
+    /// let (one, two) = (exp.clone(), exp.clone());
+    /// one.record_post_n("p1", Outcome::Click, at, 2)?;
+    /// two.record_post_n("p1", Outcome::Click, at, 3)?;
+    /// let mut merged = one.post_tracker().snapshot()?;
+    /// merged.merge(&two.post_tracker().snapshot()?)?;
+    ///
+    /// exp.merge(&merged)?;
+    /// assert_eq!(exp.counts("b")?.clicks(), 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn merge(&self, snapshot: &Snapshot) -> Result<()> {
+        match snapshot.scope() {
+            Scope::Variants => self.events.merge(snapshot),
+            Scope::Posts => self.post_events.merge(snapshot).map_err(|e| match e {
+                Error::UnknownVariant { id } => Error::UnknownPost { id },
+                e => e,
+            }),
+        }
     }
 
     /// All data of post `id`: its counts plus the events recorded for it.

@@ -74,7 +74,8 @@
 //!   the unit of analysis), [`Outcome`]
 //!   (impression, click, repost, …), [`Counts`] (per-variant sufficient
 //!   statistics that merge exactly and never wrap), [`Tracker`] (thread-safe
-//!   event ingestion with time windows), [`Metric`] (what to divide by what),
+//!   event ingestion into time-bucketed counts with exact windows,
+//!   mergeable snapshots and an optional durable store), [`Metric`] (what to divide by what),
 //!   [`Experiment`] (variants + control + data, serialisable).
 //! * [`analysis`]: the end-to-end report of [`Experiment::analyze`].
 //! * [`guardrail`]: decisions across metrics with [`Experiment::decide`]:
@@ -201,6 +202,10 @@
 //!   (`import::read_linkedin`).
 //! * `plot` (off by default): SVG plots of reports ([`report`]), written by
 //!   hand in pure Rust (no system libraries).
+//! * `store` (off by default): a durable tracker store on SQLite
+//!   (`Tracker::open`, `tracker::Store`: WAL mode, one transaction per
+//!   batch, several writer processes); compiles SQLite's bundled C source
+//!   with `rusqlite`.
 //!
 //! # Randomness
 //!
