@@ -725,15 +725,28 @@ impl Store {
     /// [`Error::StoreCorrupt`] for unreadable or invalid rows;
     /// [`Error::Store`] for other failures.
     pub fn snapshot(&self, scope: Scope) -> Result<Snapshot> {
+        self.in_transaction(TransactionBehavior::Deferred, |tx, started| {
+            self.read_snapshot(tx, scope, started)
+        })
+    }
+
+    /// Runs `body` in one transaction of `behavior` on the locked
+    /// connection (with the time the attempt started, for busy handling)
+    /// and commits it when `body` succeeds; a failure rolls it back.
+    fn in_transaction<T>(
+        &self,
+        behavior: TransactionBehavior,
+        body: impl FnOnce(&rusqlite::Transaction<'_>, Instant) -> Result<T>,
+    ) -> Result<T> {
         let started = Instant::now();
         let mut guard = self.lock();
         let tx = guard
             .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .transaction_with_behavior(behavior)
             .map_err(self.fail(started))?;
-        let snapshot = self.read_snapshot(&tx, scope, started)?;
-        tx.finish().map_err(self.fail(started))?;
-        Ok(snapshot)
+        let out = body(&tx, started)?;
+        tx.commit().map_err(self.fail(started))?;
+        Ok(out)
     }
 
     fn read_snapshot(&self, conn: &Connection, scope: Scope, started: Instant) -> Result<Snapshot> {
@@ -830,14 +843,10 @@ impl Store {
     /// handling). Not part of the public API.
     #[doc(hidden)]
     pub fn __hold_write_lock(&self, f: impl FnOnce()) -> Result<()> {
-        let started = Instant::now();
-        let mut guard = self.lock();
-        let tx = guard
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(self.fail(started))?;
-        f();
-        tx.commit().map_err(self.fail(started))
+        self.in_transaction(TransactionBehavior::Immediate, |_, _| {
+            f();
+            Ok(())
+        })
     }
 
     /// Runs SQLite's full `PRAGMA integrity_check`.
@@ -892,19 +901,15 @@ impl Store {
             map.remove("events");
             map.remove("post_events");
         }
-        let started = Instant::now();
-        let mut guard = self.lock();
-        let tx = guard
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        self.in_transaction(TransactionBehavior::Immediate, |tx, started| {
+            tx.execute(
+                "INSERT INTO postab_meta (name, value) VALUES ('definition', ?1)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                params![value.to_string()],
+            )
             .map_err(self.fail(started))?;
-        tx.execute(
-            "INSERT INTO postab_meta (name, value) VALUES ('definition', ?1)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            params![value.to_string()],
-        )
-        .map_err(self.fail(started))?;
-        tx.commit().map_err(self.fail(started))
+            Ok(())
+        })
     }
 
     /// The stored experiment (see [`Store::save_experiment`]) with every
@@ -917,27 +922,25 @@ impl Store {
     /// reading an experiment back (e.g. [`Error::UnknownVariant`] for
     /// counts of a key the definition lacks).
     pub fn load_experiment(&self) -> Result<Option<Experiment>> {
-        let started = Instant::now();
-        let mut guard = self.lock();
-        let tx = guard
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(self.fail(started))?;
-        let definition: Option<String> = tx
-            .query_row(
-                "SELECT value FROM postab_meta WHERE name = 'definition'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.fail(started))?;
-        let Some(definition) = definition else {
+        let read = self.in_transaction(TransactionBehavior::Deferred, |tx, started| {
+            let definition: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM postab_meta WHERE name = 'definition'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(self.fail(started))?;
+            let Some(definition) = definition else {
+                return Ok(None);
+            };
+            let variants = self.read_snapshot(tx, Scope::Variants, started)?;
+            let posts = self.read_snapshot(tx, Scope::Posts, started)?;
+            Ok(Some((definition, variants, posts)))
+        })?;
+        let Some((definition, variants, posts)) = read else {
             return Ok(None);
         };
-        let variants = self.read_snapshot(&tx, Scope::Variants, started)?;
-        let posts = self.read_snapshot(&tx, Scope::Posts, started)?;
-        tx.finish().map_err(self.fail(started))?;
-        drop(guard);
         let corrupt = |e: serde_json::Error| Error::StoreCorrupt {
             path: self.path.clone(),
             reason: format!("definition: {e}"),
