@@ -659,9 +659,10 @@ pub fn analyze_promoted(
     })
 }
 
-/// Two lines per side and the tests:
+/// The exposure and the unit of analysis (the post with two promoted posts
+/// a side or more, else the pooled spend), two lines per side and the tests:
 /// `A: 3 posts, 265 clicks for 75.50 USD: 3.51 clicks per USD [95% CrI …], cost per click 0.285 USD [95% CrI …]`,
-/// the same for B, then `P(B costs less per click) = 0.9999; ratio of clicks per USD B/A 1.36 [95% CrI …]`,
+/// the same for B, then `pooled Gamma–Poisson: P(B costs less per click) = 0.9999; ratio of clicks per USD B/A 1.36 [95% CrI …]`,
 /// the exact conditional and score tests and the post-level comparison.
 impl fmt::Display for SpendComparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -671,6 +672,17 @@ impl fmt::Display for SpendComparison {
         let cur = &self.currency;
         let singular = o.name().strip_suffix('s').unwrap_or(o.name());
         writeln!(f, "exposure: spend in {cur}; promoted {o} only")?;
+        match &self.post_level {
+            Some(_) => writeln!(
+                f,
+                "unit of analysis: the post ({} + {} promoted posts; the post-level comparison at the end is the one to trust, the pooled figures assume every {singular} independent)",
+                self.control.posts, self.variant.posts
+            )?,
+            None => writeln!(
+                f,
+                "unit of analysis: the pooled spend (fewer than 2 promoted posts a side: post-to-post variation cannot be estimated, every {singular} is taken as independent)"
+            )?,
+        }
         for (label, s) in [("A", &self.control), ("B", &self.variant)] {
             write!(
                 f,
@@ -695,7 +707,7 @@ impl fmt::Display for SpendComparison {
         }
         writeln!(
             f,
-            "P(B costs less per {singular}) = {}; {o} per {cur}, B/A: {} [{pct}% CrI {}, {}]",
+            "pooled Gamma–Poisson: P(B costs less per {singular}) = {}; {o} per {cur}, B/A: {} [{pct}% CrI {}, {}]",
             probability(self.prob_variant_better),
             number(self.variant.per_unit / self.control.per_unit, p),
             number(self.ratio_interval.lower, p),

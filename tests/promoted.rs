@@ -200,6 +200,8 @@ fn the_x_ads_export_end_to_end() {
         "question hook: organic 0 impressions, 0 clicks; promoted 18027 impressions, 265 clicks (3 of 3 posts promoted), spend 75.50 USD",
         "statement hook (B) vs question hook (A):",
         "  exposure: spend in USD; promoted clicks only",
+        "  unit of analysis: the post (3 + 3 promoted posts;",
+        "pooled Gamma–Poisson: P(B costs less per click)",
         "  A: 3 posts, 265 clicks for 75.50 USD",
         "cost per click",
         "P(B costs less per click) = 0.9999;",

@@ -355,19 +355,20 @@ impl<'a> Page<'a> {
     }
 }
 
-/// Reads files into strings, naming the path on failure.
+/// Reads files into strings, naming the path on failure (a file that is
+/// not UTF-8 cannot be read).
 pub(crate) fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<(String, String)>> {
     paths
         .iter()
         .map(|p| {
-            let path = p.as_ref();
-            let name = path.display().to_string();
-            std::fs::read_to_string(path)
-                .map(|text| (text, name.clone()))
-                .map_err(|e| Error::ReadFailed {
+            let (name, bytes) = super::read_named(p.as_ref())?;
+            match String::from_utf8(bytes) {
+                Ok(text) => Ok((text, name)),
+                Err(e) => Err(Error::ReadFailed {
                     path: name,
                     message: e.to_string(),
-                })
+                }),
+            }
         })
         .collect()
 }

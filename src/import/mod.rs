@@ -126,7 +126,7 @@ pub use threads::{read_threads, read_threads_paths};
 ///
 /// # Errors
 /// [`Error::ReadFailed`](crate::Error::ReadFailed) naming the path.
-#[cfg(any(feature = "csv", feature = "linkedin"))]
+#[cfg(any(feature = "csv", feature = "json", feature = "linkedin"))]
 fn read_named(path: &std::path::Path) -> crate::Result<(String, Vec<u8>)> {
     let name = path.display().to_string();
     match std::fs::read(path) {
