@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign};
+use std::sync::Arc;
 
 use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -65,7 +66,7 @@ use crate::{Error, Outcome, Result};
 pub struct Counts {
     builtin: [u64; Outcome::BUILTIN_COUNT],
     /// Never holds zero values, so equal counts compare equal.
-    custom: BTreeMap<String, u64>,
+    custom: CustomCounts,
     /// The first overflow seen by a saturating merge.
     overflow: Option<Box<Overflow>>,
 }
@@ -87,7 +88,7 @@ impl Counts {
     /// The count of `outcome` (0 if never added).
     pub fn get(&self, outcome: &Outcome) -> u64 {
         match outcome {
-            Outcome::Custom(name) => self.custom.get(name).copied().unwrap_or(0),
+            Outcome::Custom(name) => self.custom.get(name).unwrap_or(0),
             builtin => builtin.builtin_index().map_or(0, |i| self.builtin[i]),
         }
     }
@@ -201,7 +202,7 @@ impl Counts {
         let custom = self
             .custom
             .iter()
-            .map(|(name, &n)| (Outcome::Custom(name.clone()), n));
+            .map(|(name, n)| (Outcome::Custom(name.to_string()), n));
         builtin.chain(custom)
     }
 
@@ -270,13 +271,47 @@ impl Counts {
         }
     }
 
+    /// [`Counts::add_saturating`] for an outcome resolved once (see
+    /// [`OutcomeKey`]): no name is compared or copied for a built-in kind,
+    /// and a custom name is shared, not copied.
+    pub(crate) fn add_key_saturating(&mut self, key: &OutcomeKey, n: u64) {
+        match key {
+            OutcomeKey::Builtin(i) => match self.builtin[*i].checked_add(n) {
+                Some(sum) => self.builtin[*i] = sum,
+                None => {
+                    if let Some(outcome) = Outcome::from_builtin_index(*i) {
+                        self.add_saturating(&outcome, n);
+                    }
+                }
+            },
+            OutcomeKey::Custom(name) => self.add_custom_saturating(name, n),
+        }
+    }
+
+    /// Adds `n` to the custom outcome `name` (valid), sharing the name.
+    fn add_custom_saturating(&mut self, name: &Arc<str>, n: u64) {
+        if n == 0 {
+            return;
+        }
+        match self.custom.get_mut(name) {
+            None => {
+                self.custom.insert(Arc::clone(name), n);
+            }
+            Some(slot) => match slot.checked_add(n) {
+                Some(sum) => *slot = sum,
+                // Only reached on overflow: the slow path names the outcome.
+                None => self.add_saturating(&Outcome::Custom(name.to_string()), n),
+            },
+        }
+    }
+
     /// Stores `value` for a valid `outcome`, keeping zeros out of the custom map.
     fn set(&mut self, outcome: &Outcome, value: u64) {
         match outcome {
             Outcome::Custom(name) if value > 0 => match self.custom.get_mut(name) {
                 Some(slot) => *slot = value,
                 None => {
-                    self.custom.insert(name.clone(), value);
+                    self.custom.insert(Arc::from(name.as_str()), value);
                 }
             },
             Outcome::Custom(name) => {
@@ -303,11 +338,71 @@ impl Counts {
                 }
             }
         }
-        for (name, &n) in &other.custom {
-            self.add_saturating(&Outcome::Custom(name.clone()), n);
+        for (name, n) in other.custom.iter() {
+            self.add_custom_saturating(name, n);
         }
         if self.overflow.is_none() {
             self.overflow.clone_from(&other.overflow);
+        }
+    }
+}
+
+/// Custom outcomes' counts: `(name, count)` sorted by name, no zeros (so
+/// equal counts compare equal). A sorted vector, not a map: a post has a
+/// handful of custom outcomes, and its counts are built once and read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct CustomCounts(Vec<(Arc<str>, u64)>);
+
+impl CustomCounts {
+    fn position(&self, name: &str) -> std::result::Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| (**k).cmp(name))
+    }
+
+    fn get(&self, name: &str) -> Option<u64> {
+        self.position(name).ok().map(|i| self.0[i].1)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut u64> {
+        self.position(name).ok().map(|i| &mut self.0[i].1)
+    }
+
+    /// Inserts `name` (not present) with `value`.
+    fn insert(&mut self, name: Arc<str>, value: u64) {
+        if let Err(i) = self.position(&name) {
+            self.0.insert(i, (name, value));
+        }
+    }
+
+    fn remove(&mut self, name: &str) {
+        if let Ok(i) = self.position(name) {
+            self.0.remove(i);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&Arc<str>, u64)> + '_ {
+        self.0.iter().map(|(k, n)| (k, *n))
+    }
+}
+
+/// An outcome resolved once for adding to many [`Counts`] (an import's
+/// columns): the slot of a built-in kind, or a custom name shared by every
+/// count that holds it.
+#[derive(Debug, Clone)]
+pub(crate) enum OutcomeKey {
+    Builtin(usize),
+    Custom(Arc<str>),
+}
+
+impl OutcomeKey {
+    /// The key of a valid `outcome`.
+    pub(crate) fn new(outcome: &Outcome) -> Self {
+        match outcome.builtin_index() {
+            Some(i) => Self::Builtin(i),
+            None => Self::Custom(Arc::from(outcome.name())),
         }
     }
 }

@@ -47,19 +47,30 @@ pub(crate) fn parse_count_text(cell: &[u8]) -> Result<Option<u64>, BadCount> {
         Some((b'+', rest)) => (false, rest),
         _ => (false, s),
     };
-    let (int, frac) = match digits.iter().position(|&b| b == b'.') {
-        Some(p) => (&digits[..p], &digits[p + 1..]),
-        None => (digits, &b""[..]),
-    };
-    if int.is_empty() || !int.iter().all(u8::is_ascii_digit) || !frac.iter().all(|&b| b == b'0') {
-        return Err(BadCount::NonNumeric);
-    }
+    // One pass: digits, then an optional `.` followed by zeros only.
     let mut n: u64 = 0;
-    for &b in int {
-        n = n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add(u64::from(b - b'0')))
-            .ok_or(BadCount::NonNumeric)?;
+    let mut rest = digits.iter();
+    let mut any = false;
+    for &b in rest.by_ref() {
+        match b {
+            b'0'..=b'9' => {
+                any = true;
+                n = n
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add(u64::from(b - b'0')))
+                    .ok_or(BadCount::NonNumeric)?;
+            }
+            b'.' if any => {
+                if rest.all(|&b| b == b'0') {
+                    break;
+                }
+                return Err(BadCount::NonNumeric);
+            }
+            _ => return Err(BadCount::NonNumeric),
+        }
+    }
+    if !any {
+        return Err(BadCount::NonNumeric);
     }
     if negative && n > 0 {
         return Err(BadCount::Negative);

@@ -14,6 +14,7 @@ use super::record::{
     ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, SkippedRow,
 };
 use super::snowflake::snowflake_time;
+use crate::counts::OutcomeKey;
 use crate::{Counts, Error, Outcome, Result};
 
 /// What a column holds.
@@ -205,7 +206,8 @@ pub(super) struct At<'a> {
 /// The columns of one file, resolved from its header.
 struct Layout {
     columns: Vec<Column>,
-    outcomes: Vec<Outcome>,
+    /// The outcome of each count slot, resolved once for every row.
+    outcomes: Vec<OutcomeKey>,
     width: usize,
     /// Position in `columns` of the clicks and impressions count columns.
     clicks: Option<usize>,
@@ -229,7 +231,7 @@ impl Layout {
         let outcomes = format
             .outcome_names()
             .iter()
-            .map(|n| Outcome::from_key(n))
+            .map(|n| Outcome::from_key(n).map(|o| OutcomeKey::new(&o)))
             .collect::<Result<Vec<_>>>()?;
         let clicks = columns.iter().position(|c| {
             matches!(c.role, Role::Count(k) if format.outcome_names().get(k) == Some(&"clicks"))
@@ -254,6 +256,7 @@ impl Layout {
             });
         }
         let mut id = None;
+        let mut id_text = None;
         let mut text = String::new();
         let mut time = None;
         let mut date = None;
@@ -268,10 +271,18 @@ impl Layout {
             match col.role {
                 Role::Id => {
                     let s = utf8(cell, col.at(), line)?.trim();
-                    id = Some(
-                        s.parse::<u64>()
-                            .map_err(|_| invalid(col.at(), line, s, "a numeric post id"))?,
-                    );
+                    let n = s
+                        .parse::<u64>()
+                        .map_err(|_| invalid(col.at(), line, s, "a numeric post id"))?;
+                    // The cell is the id's decimal form unless it has a sign
+                    // or leading zeros (then the number is written afresh).
+                    let canonical = !s.starts_with(['+', '0']) || s == "0";
+                    id_text = Some(if canonical {
+                        s.to_owned()
+                    } else {
+                        n.to_string()
+                    });
+                    id = Some(n);
                 }
                 Role::Text => text = utf8(cell, col.at(), line)?.to_string(),
                 Role::Link => {
@@ -325,10 +336,10 @@ impl Layout {
             // Each outcome is added once to empty counts, so neither overflow
             // nor (for these fixed, valid names) validation can fail.
             if n > 0 {
-                counts.add_saturating(outcome, n);
+                counts.add_key_saturating(outcome, n);
             }
             if p > 0 {
-                promoted.add_saturating(outcome, p);
+                promoted.add_key_saturating(outcome, p);
             }
         }
         let id_col = self.column(Role::Id);
@@ -337,7 +348,8 @@ impl Layout {
             (Some(t), _) => t,
             (None, date) => self.time_from_id(id, date, line)?,
         };
-        let mut post = PostRecord::new(Platform::X, id.to_string(), posted_at);
+        let id_text = id_text.unwrap_or_else(|| id.to_string());
+        let mut post = PostRecord::new(Platform::X, id_text, posted_at);
         post.text = text;
         post.link = link;
         post.counts = counts;
@@ -706,13 +718,9 @@ pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
 
 /// Lines ended in `seg`: LF, CRLF and lone CR each end one.
 pub(super) fn line_breaks(seg: &[u8]) -> u64 {
-    // One pass the compiler vectorises; lone CRs (rare) counted apart.
-    let (mut lf, mut cr) = (0usize, 0usize);
-    for &b in seg {
-        lf += usize::from(b == b'\n');
-        cr += usize::from(b == b'\r');
-    }
-    let lone_cr = if cr == 0 {
+    // Vectorised searches (`memchr`); lone CRs (rare) counted apart.
+    let lf = memchr::memchr_iter(b'\n', seg).count();
+    let lone_cr = if memchr::memchr(b'\r', seg).is_none() {
         0
     } else {
         seg.iter()
@@ -1027,5 +1035,23 @@ mod tests {
         assert_eq!(line_breaks(b"a\nb\r\nc\rd"), 3);
         assert_eq!(line_breaks(b"abc"), 0);
         assert_eq!(line_breaks(b"\r\n\r\n"), 2);
+    }
+
+    /// The id text is the cell when that is the number's decimal form, and
+    /// the number written afresh when the cell has a sign or leading zeros.
+    #[test]
+    fn ids_are_written_in_decimal_form() {
+        let header = "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,Hashtag Clicks,Permalink Clicks";
+        for (cell, want) in [
+            ("1789400000000000000", "1789400000000000000"),
+            ("01789400000000000000", "1789400000000000000"),
+            ("+1789400000000000000", "1789400000000000000"),
+            (" 1789400000000000000 ", "1789400000000000000"),
+        ] {
+            let data =
+                format!("{header}\n{cell},\"Sat, May 11, 2024\",t,,10,1,2,0,0,0,0,0,0,0,1,0,0\n");
+            let report = read_export(data.as_bytes(), ImportMode::Strict).expect("valid row");
+            assert_eq!(report.posts[0].id, want, "{cell:?}");
+        }
     }
 }
