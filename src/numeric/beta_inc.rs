@@ -301,11 +301,16 @@ fn newton(a: f64, b: f64, target: f64, upper: bool, x0: f64) -> f64 {
     solve_tail(target, upper, x0, (0.0, 1.0), |x| {
         let y = 1.0 - x;
         let (lower, up) = beta_inc_pair(a, b, x, y);
-        (if upper { up } else { lower }, ln_beta_pdf(a, b, x, y))
+        let slope = (a - 1.0) / x - (b - 1.0) / y;
+        (
+            if upper { up } else { lower },
+            ln_beta_pdf(a, b, x, y),
+            slope,
+        )
     })
 }
 
-/// A starting point: the normal approximation for large parameters, the
+/// A starting point: the Cornish–Fisher approximation for large parameters, the
 /// small-`x` power law `x ≈ (p a B(a, b))^{1/a}` otherwise.
 /// Returns `(x, 1 − x)`, both formed directly.
 fn initial_guess(a: f64, b: f64, p: f64) -> (f64, f64) {
@@ -313,7 +318,16 @@ fn initial_guess(a: f64, b: f64, p: f64) -> (f64, f64) {
     let (mean, mean_c) = (a / s, b / s);
     if a > 5.0 && b > 5.0 {
         let sd = (a * b / (s * s * (s + 1.0))).sqrt();
-        let shift = normal_quantile(p) * sd;
+        // Cornish–Fisher: the normal deviate corrected for the skewness
+        // and excess kurtosis of Beta(a, b).
+        let z = normal_quantile(p);
+        let skew = 2.0 * (b - a) * (s + 1.0).sqrt() / ((s + 2.0) * (a * b).sqrt());
+        let kurt = 6.0 * ((a - b) * (a - b) * (s + 1.0) - a * b * (s + 2.0))
+            / (a * b * (s + 2.0) * (s + 3.0));
+        let z2 = z * z;
+        let w = z + (z2 - 1.0) * skew / 6.0 + (z2 - 3.0) * z * kurt / 24.0
+            - (2.0 * z2 - 5.0) * z * skew * skew / 36.0;
+        let shift = w * sd;
         let (x, y) = (mean + shift, mean_c - shift);
         if x > 0.0 && y > 0.0 {
             return (x, y);

@@ -256,6 +256,12 @@ fn gamma_solve(a: f64, target: f64, upper: bool) -> f64 {
     solve_tail(target, upper, x, (0.0, f64::INFINITY), |x| {
         let (p, q) = gamma_pair(a, x);
         // The density is e^{pre}/x.
-        (if upper { q } else { p }, ln_prefactor(a, x) - x.ln())
+        // ln density = (a − 1) ln x − x − ln Γ(a).
+        let slope = (a - 1.0) / x - 1.0;
+        (
+            if upper { q } else { p },
+            ln_prefactor(a, x) - x.ln(),
+            slope,
+        )
     })
 }
