@@ -237,7 +237,7 @@ pub fn beta_inc_upper(a: f64, b: f64, x: f64) -> f64 {
 
 /// Lower-tail quantile: the `x` with `I_x(a, b) = p`, `p ∈ [0, 1]`.
 ///
-/// Safeguarded Newton iteration in log space (bisection fallback), so tiny
+/// Safeguarded Halley iteration in log space (bisection fallback), so tiny
 /// `p` (down to 1e-300) and parameters up to 10⁹ are solved to ~1e-14
 /// relative; statrs' `inv_beta_reg` panics for `p < 1.6e-162`.
 ///
@@ -289,15 +289,15 @@ fn solve(a: f64, b: f64, target: f64, upper: bool) -> f64 {
     if gx > 0.5 {
         // Solve for y = 1 − x: the upper tail of Beta(a, b) at x is the lower
         // tail of Beta(b, a) at y.
-        1.0 - newton(b, a, target, !upper, gy)
+        1.0 - halley(b, a, target, !upper, gy)
     } else {
-        newton(a, b, target, upper, gx)
+        halley(a, b, target, upper, gx)
     }
 }
 
-/// Safeguarded Newton iteration on `ln tail(x) − ln target` from `x0`, with a
+/// Safeguarded Halley iteration on `ln tail(x) − ln target` from `x0`, with a
 /// bisection fallback; `x` is the variable nearer zero.
-fn newton(a: f64, b: f64, target: f64, upper: bool, x0: f64) -> f64 {
+fn halley(a: f64, b: f64, target: f64, upper: bool, x0: f64) -> f64 {
     solve_tail(target, upper, x0, (0.0, 1.0), |x| {
         let y = 1.0 - x;
         let (lower, up) = beta_inc_pair(a, b, x, y);

@@ -207,7 +207,7 @@ pub fn chi2_sf(x: f64, dof: f64) -> f64 {
 }
 
 /// Lower-tail quantile of the regularized incomplete gamma: the `x ≥ 0` with
-/// `P(a, x) = p`. Safeguarded Newton in log space from a Wilson–Hilferty
+/// `P(a, x) = p`. Safeguarded Halley steps in log space from a Wilson–Hilferty
 /// start; relative accuracy ~1e-13, tiny `p` included. Bounded: at most 300
 /// bracketed steps; NaN for `a` beyond [`MAX_GAMMA_SHAPE`] (10²⁰).
 ///
