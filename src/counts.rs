@@ -288,6 +288,30 @@ impl Counts {
         }
     }
 
+    /// Adds `n` to the count of a resolved outcome, unless that would pass
+    /// `u64::MAX` (then nothing changes and `false` is returned).
+    pub(crate) fn try_add_key(&mut self, key: &OutcomeKey, n: u64) -> bool {
+        let slot = match key {
+            OutcomeKey::Builtin(i) => &mut self.builtin[*i],
+            OutcomeKey::Custom(name) => match self.custom.get_mut(name) {
+                Some(slot) => slot,
+                None => {
+                    if n > 0 {
+                        self.custom.insert(Arc::clone(name), n);
+                    }
+                    return true;
+                }
+            },
+        };
+        match slot.checked_add(n) {
+            Some(sum) => {
+                *slot = sum;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Adds `n` to the custom outcome `name` (valid), sharing the name.
     fn add_custom_saturating(&mut self, name: &Arc<str>, n: u64) {
         if n == 0 {

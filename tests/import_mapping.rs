@@ -531,3 +531,32 @@ fn an_empty_input_and_a_utf16_file() {
     assert_eq!(report.posts[0].counts.likes(), 5);
     assert_eq!(report.posts[0].line, 2);
 }
+
+/// Several columns mapped to one outcome add up; a sum past `u64::MAX` is a
+/// typed error naming the row, the column and why (built-in and custom
+/// outcomes alike).
+#[test]
+fn columns_that_add_up_past_the_largest_count_are_errors() {
+    let max = u64::MAX;
+    for outcome in [Outcome::Click, custom("saves")] {
+        let map = ColumnMap::new("id", "t", TimeFormat::UnixSeconds)
+            .outcome("x", outcome.clone())
+            .outcome("y", outcome.clone());
+        let ok = format!("id,t,x,y\na,1784016000,{},1\n", max - 1);
+        let r = read_mapped_str(&ok, &map, ImportMode::Strict).unwrap();
+        assert_eq!(r.posts[0].counts.get(&outcome), max);
+        let bad = format!("id,t,x,y\na,1784016000,{max},1\n");
+        match read_mapped_str(&bad, &map, ImportMode::Strict) {
+            Err(Error::NonNumericCount {
+                line,
+                column,
+                value,
+                ..
+            }) => {
+                assert_eq!((line, column.as_str()), (2, "y"));
+                assert!(value.contains("overflows"), "{value}");
+            }
+            other => panic!("{outcome}: {other:?}"),
+        }
+    }
+}

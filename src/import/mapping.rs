@@ -20,6 +20,7 @@ use super::record::{
     ExportFormat, ImportMode, ImportReport, Platform, PostRecord, Spend, check_currency,
     parse_micros,
 };
+use crate::counts::OutcomeKey;
 use crate::{Counts, Error, Outcome, Result};
 
 /// How a mapped CSV writes its times.
@@ -541,6 +542,9 @@ struct Layout<'m> {
     /// Scratch: a row's organic and promoted counts, per mapped column.
     organic: Vec<u64>,
     promoted: Vec<u64>,
+    /// The mapped outcomes, resolved once for every row.
+    organic_keys: Vec<OutcomeKey>,
+    promoted_keys: Vec<OutcomeKey>,
 }
 
 impl<'m> Layout<'m> {
@@ -590,6 +594,16 @@ impl<'m> Layout<'m> {
             width: header.len(),
             organic: vec![0; map.outcomes.len()],
             promoted: vec![0; map.promoted.len()],
+            organic_keys: map
+                .outcomes
+                .iter()
+                .map(|(_, o)| OutcomeKey::new(o))
+                .collect(),
+            promoted_keys: map
+                .promoted
+                .iter()
+                .map(|(_, o)| OutcomeKey::new(o))
+                .collect(),
         })
     }
 
@@ -679,9 +693,15 @@ impl<'m> Layout<'m> {
                 }
             }
         }
-        post.counts = self.counts(&map.outcomes, &self.organic, line, "")?;
+        post.counts = self.counts(&map.outcomes, &self.organic_keys, &self.organic, line, "")?;
         if any_promoted {
-            post.promoted = Some(self.counts(&map.promoted, &self.promoted, line, "promoted ")?);
+            post.promoted = Some(self.counts(
+                &map.promoted,
+                &self.promoted_keys,
+                &self.promoted,
+                line,
+                "promoted ",
+            )?);
         }
         post.posted_at = posted_at.unwrap_or(DateTime::UNIX_EPOCH);
         post.id = id.clone();
@@ -693,21 +713,20 @@ impl<'m> Layout<'m> {
     fn counts(
         &self,
         outcomes: &[(String, Outcome)],
+        keys: &[OutcomeKey],
         values: &[u64],
         line: u64,
         prefix: &str,
     ) -> Result<Counts> {
         let mut counts = Counts::new();
-        for ((column, outcome), &n) in outcomes.iter().zip(values) {
-            if n > 0 {
-                counts
-                    .add_count(outcome, n)
-                    .map_err(|_| Error::NonNumericCount {
-                        line,
-                        column: column.clone(),
-                        column_number: self.number_of(column),
-                        value: format!("{n} (its sum with the other {outcome} columns overflows)"),
-                    })?;
+        for (((column, outcome), key), &n) in outcomes.iter().zip(keys).zip(values) {
+            if n > 0 && !counts.try_add_key(key, n) {
+                return Err(Error::NonNumericCount {
+                    line,
+                    column: column.clone(),
+                    column_number: self.number_of(column),
+                    value: format!("{n} (its sum with the other {outcome} columns overflows)"),
+                });
             }
         }
         let (clicks, impressions) = (counts.clicks(), counts.impressions());
