@@ -24,26 +24,30 @@ fn counts(i: u64, salt: u64) -> (i64, i64) {
 }
 
 fn input() -> Vec<RecordBatch> {
-    let rows: Vec<(String, &str, (i64, i64))> = (0..EXPERIMENTS as u64)
-        .flat_map(|e| {
-            [("a", 1), ("b", 2)].map(|(v, salt)| (format!("account-{e}/cta"), v, counts(e, salt)))
-        })
-        .collect();
-    rows.chunks(8_192)
+    let experiments: Vec<u64> = (0..EXPERIMENTS as u64).collect();
+    // 4,096 experiments (8,192 rows) per batch.
+    experiments
+        .chunks(4_096)
         .map(|chunk| {
-            let col = |f: &dyn Fn(&(String, &str, (i64, i64))) -> &str| {
-                Arc::new(StringArray::from_iter_values(chunk.iter().map(f))) as ArrayRef
-            };
+            let names: Vec<String> = chunk
+                .iter()
+                .flat_map(|e| [format!("account-{e}/cta"), format!("account-{e}/cta")])
+                .collect();
+            let variants: Vec<&str> = chunk.iter().flat_map(|_| ["a", "b"]).collect();
+            let counts: Vec<(i64, i64)> = chunk
+                .iter()
+                .flat_map(|&e| [counts(e, 1), counts(e, 2)])
+                .collect();
             RecordBatch::try_from_iter([
-                ("experiment", col(&|r| r.0.as_str())),
-                ("variant", col(&|r| r.1)),
+                ("experiment", Arc::new(StringArray::from(names)) as ArrayRef),
+                ("variant", Arc::new(StringArray::from(variants)) as ArrayRef),
                 (
                     "successes",
-                    Arc::new(Int64Array::from_iter_values(chunk.iter().map(|r| r.2.0))) as ArrayRef,
+                    Arc::new(Int64Array::from_iter_values(counts.iter().map(|c| c.0))) as ArrayRef,
                 ),
                 (
                     "trials",
-                    Arc::new(Int64Array::from_iter_values(chunk.iter().map(|r| r.2.1))) as ArrayRef,
+                    Arc::new(Int64Array::from_iter_values(counts.iter().map(|c| c.1))) as ArrayRef,
                 ),
             ])
             .expect("batch")

@@ -22,7 +22,8 @@ fn at(s: &str) -> postab::chrono::DateTime<postab::chrono::Utc> {
 fn sample() -> RecordBatch {
     let mut b = EventBatchBuilder::new();
     let signups = Outcome::custom("signups").expect("valid");
-    let rows: [(&str, &str, Option<&str>, &Outcome, &str, u64); 7] = [
+    type Row<'a> = (&'a str, &'a str, Option<&'a str>, &'a Outcome, &'a str, u64);
+    let rows: [Row<'_>; 7] = [
         (
             "cta",
             "question",
@@ -240,7 +241,7 @@ fn counts_tables_round_trip_through_parquet() -> Result<(), Box<dyn std::error::
     let back: Vec<RecordBatch> = read_parquet(dir.join("v.parquet"))?.collect::<Result<_, _>>()?;
     assert_eq!(
         back,
-        [batch.clone()],
+        std::slice::from_ref(&batch),
         "dictionaries come back as dictionaries"
     );
     let counts = read_variant_counts(&back)?;

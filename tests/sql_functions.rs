@@ -250,10 +250,10 @@ fn postab_error(e: &DataFusionError) -> Option<Error> {
         if let Some(p) = s.downcast_ref::<Error>() {
             return Some(p.clone());
         }
-        if let Some(DataFusionError::External(inner)) = s.downcast_ref::<DataFusionError>() {
-            if let Some(p) = inner.downcast_ref::<Error>() {
-                return Some(p.clone());
-            }
+        if let Some(DataFusionError::External(inner)) = s.downcast_ref::<DataFusionError>()
+            && let Some(p) = inner.downcast_ref::<Error>()
+        {
+            return Some(p.clone());
         }
         source = s.source();
     }

@@ -251,7 +251,7 @@ impl ExpIn {
 ///     ("experiment", column(&["cta", "cta", "hook", "hook"])),
 ///     ("variant", column(&["question", "statement", "a", "b"])),
 ///     ("successes", Arc::new(Int64Array::from(vec![15, 33, 9, 12])) as ArrayRef),
-///     ("trials", Arc::new(Int64Array::from(vec![2_140, 1_457, 5, 400])) as ArrayRef),
+///     ("trials", Arc::new(Int64Array::from(vec![2_140, 1_457, 500, 400])) as ArrayRef),
 /// ])?;
 /// let bad = RecordBatch::try_from_iter([
 ///     ("experiment", column(&["lonely"])),
