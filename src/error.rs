@@ -675,6 +675,25 @@ pub enum Error {
         /// SQLite's message.
         message: String,
     },
+    /// A table (an Arrow record batch or a Parquet file, feature `arrow`)
+    /// lacks a column postab reads, has it with an unusable type, or holds
+    /// a value out of range (a negative count, a null id).
+    #[error("column {column:?}: {problem}")]
+    BadColumn {
+        /// The column's name.
+        column: String,
+        /// What is wrong, with the value or type found.
+        problem: String,
+    },
+    /// Reading or writing Arrow or Parquet data failed (I/O, a damaged
+    /// file; feature `arrow`).
+    #[error("{context}: {message}")]
+    Columnar {
+        /// What was being done (e.g. `writing Parquet file "events.parquet"`).
+        context: String,
+        /// The underlying library's message.
+        message: String,
+    },
 }
 
 /// `"a", "b", "c"`.

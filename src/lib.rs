@@ -206,6 +206,14 @@
 //!   (`Tracker::open`, `tracker::Store`: WAL mode, one transaction per
 //!   batch, several writer processes); compiles SQLite's bundled C source
 //!   with `rusqlite`.
+//! * `arrow` (off by default): events, per-post and per-variant counts as
+//!   Arrow record batches and Parquet files, and bulk analysis of many
+//!   experiments from one table (`columnar`), with the `arrow` and
+//!   `parquet` crates.
+//! * `datafusion` (off by default, implies `arrow`): postab's statistics
+//!   as DataFusion SQL functions (`sql`: `prob_beats`, `expected_loss`,
+//!   `beta_interval`, `ztest_p`, the `postab_counts` aggregate); needs
+//!   Rust 1.94.
 //!
 //! # Randomness
 //!
@@ -244,6 +252,9 @@
 pub mod analysis;
 pub mod bandit;
 pub mod bayes;
+#[cfg(feature = "arrow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arrow")))]
+pub mod columnar;
 pub mod counts;
 pub mod design;
 pub mod error;
@@ -264,6 +275,9 @@ pub mod schedule;
 pub mod sequential;
 mod serde_float;
 pub mod sim;
+#[cfg(feature = "datafusion")]
+#[cfg_attr(docsrs, doc(cfg(feature = "datafusion")))]
+pub mod sql;
 pub mod tracker;
 mod validate;
 
