@@ -609,8 +609,43 @@ impl<'de> Visitor<'de> for CountsVisitor {
     }
 }
 
+/// A JSON object read with distinct keys, in the order given: serde's maps
+/// keep the last of a repeated key silently, this refuses it.
+pub(crate) struct UniqueMap<V>(pub(crate) Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct UniqueVisitor<V>(std::marker::PhantomData<V>);
+
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueVisitor<V> {
+            type Value = UniqueMap<V>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map with distinct keys")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, V)> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !seen.insert(key.clone()) {
+                        return Err(de::Error::custom(format!("duplicate key {key:?}")));
+                    }
+                    out.push((key, map.next_value()?));
+                }
+                Ok(UniqueMap(out))
+            }
+        }
+
+        d.deserialize_map(UniqueVisitor(std::marker::PhantomData))
+    }
+}
+
 /// Reads a JSON object into a map keyed by string, refusing a key given
-/// twice (serde's maps keep the last silently). For
+/// twice (see [`UniqueMap`]). For
 /// `#[serde(deserialize_with = "crate::counts::unique_keys")]`.
 pub(crate) fn unique_keys<'de, D, V>(
     deserializer: D,
@@ -619,32 +654,7 @@ where
     D: Deserializer<'de>,
     V: Deserialize<'de>,
 {
-    struct UniqueVisitor<V>(std::marker::PhantomData<V>);
-
-    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueVisitor<V> {
-        type Value = BTreeMap<String, V>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a map with distinct keys")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> std::result::Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some(key) = map.next_key::<String>()? {
-                if out.contains_key(&key) {
-                    return Err(de::Error::custom(format!("duplicate key {key:?}")));
-                }
-                let value = map.next_value::<V>()?;
-                out.insert(key, value);
-            }
-            Ok(out)
-        }
-    }
-
-    deserializer.deserialize_map(UniqueVisitor(std::marker::PhantomData))
+    UniqueMap::deserialize(deserializer).map(|m| m.0.into_iter().collect())
 }
 
 /// Builds [`Counts`] from built-in outcome names:

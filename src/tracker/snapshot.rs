@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer};
+
+use crate::counts::UniqueMap as Unique;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -307,36 +309,6 @@ impl Serialize for Snapshot {
             counts: Keys(&self.counts, self.bucket_secs),
         }
         .serialize(s)
-    }
-}
-
-/// A JSON object read with distinct keys, in order.
-struct Unique<V>(Vec<(String, V)>);
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Unique<V> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V2<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
-            type Value = Unique<V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map with distinct keys")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut out: Vec<(String, V)> = Vec::new();
-                let mut seen = std::collections::HashSet::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if !seen.insert(key.clone()) {
-                        return Err(de::Error::custom(format!("duplicate key {key:?}")));
-                    }
-                    out.push((key, map.next_value()?));
-                }
-                Ok(Unique(out))
-            }
-        }
-        d.deserialize_map(V2(std::marker::PhantomData))
     }
 }
 
