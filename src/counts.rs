@@ -274,6 +274,7 @@ impl Counts {
     /// [`Counts::add_saturating`] for an outcome resolved once (see
     /// [`OutcomeKey`]): no name is compared or copied for a built-in kind,
     /// and a custom name is shared, not copied.
+    #[cfg(feature = "csv")]
     pub(crate) fn add_key_saturating(&mut self, key: &OutcomeKey, n: u64) {
         match key {
             OutcomeKey::Builtin(i) => match self.builtin[*i].checked_add(n) {
@@ -290,6 +291,7 @@ impl Counts {
 
     /// Adds `n` to the count of a resolved outcome, unless that would pass
     /// `u64::MAX` (then nothing changes and `false` is returned).
+    #[cfg(feature = "csv")]
     pub(crate) fn try_add_key(&mut self, key: &OutcomeKey, n: u64) -> bool {
         let slot = match key {
             OutcomeKey::Builtin(i) => &mut self.builtin[*i],
@@ -415,12 +417,14 @@ impl CustomCounts {
 /// An outcome resolved once for adding to many [`Counts`] (an import's
 /// columns): the slot of a built-in kind, or a custom name shared by every
 /// count that holds it.
+#[cfg(feature = "csv")]
 #[derive(Debug, Clone)]
 pub(crate) enum OutcomeKey {
     Builtin(usize),
     Custom(Arc<str>),
 }
 
+#[cfg(feature = "csv")]
 impl OutcomeKey {
     /// The key of a valid `outcome`.
     pub(crate) fn new(outcome: &Outcome) -> Self {
