@@ -2,6 +2,7 @@
 
 use super::euler_maclaurin::{Terms, tail_sums};
 use super::normal::normal_quantile;
+use super::polygamma::polygammas;
 use super::stirling::ln_beta_dev;
 use super::tail_root::solve_tail;
 
@@ -310,29 +311,43 @@ fn halley(a: f64, b: f64, target: f64, upper: bool, x0: f64) -> f64 {
     })
 }
 
-/// A starting point: the Cornish–Fisher approximation for large parameters, the
-/// small-`x` power law `x ≈ (p a B(a, b))^{1/a}` otherwise.
-/// Returns `(x, 1 − x)`, both formed directly.
+/// A starting point: for large parameters the Cornish–Fisher expansion on
+/// the logit scale, the small-`x` power law `x ≈ (p a B(a, b))^{1/a}`
+/// otherwise. Returns `(x, 1 − x)`, both formed directly.
+///
+/// `logit X = ln G_a − ln G_b` for independent Gamma variables, so its
+/// cumulants are exact polygammas, `κₙ = ψₙ₋₁(a) + (−1)ⁿ ψₙ₋₁(b)`, and it is
+/// nearer normal than `X` (about half the skewness); with the terms through
+/// `n^{−3/2}` (skewness, kurtosis and fifth cumulant) the guess's tail is
+/// within 3e-7 relative of the target at 20,000 trials and 2.5 % (against
+/// 1e-5 for the same expansion of `X` to `n^{−1}`), so one Halley step
+/// settles it.
 fn initial_guess(a: f64, b: f64, p: f64) -> (f64, f64) {
-    let s = a + b;
-    let (mean, mean_c) = (a / s, b / s);
     if a > 5.0 && b > 5.0 {
-        let sd = (a * b / (s * s * (s + 1.0))).sqrt();
-        // Cornish–Fisher: the normal deviate corrected for the skewness
-        // and excess kurtosis of Beta(a, b).
+        let (pa, pb) = (polygammas(a), polygammas(b));
+        let k2 = pa[1] + pb[1];
+        let sd = k2.sqrt();
+        let g1 = (pa[2] - pb[2]) / (k2 * sd);
+        let g2 = (pa[3] + pb[3]) / (k2 * k2);
+        let g3 = (pa[4] - pb[4]) / (k2 * k2 * sd);
         let z = normal_quantile(p);
-        let skew = 2.0 * (b - a) * (s + 1.0).sqrt() / ((s + 2.0) * (a * b).sqrt());
-        let kurt = 6.0 * ((a - b) * (a - b) * (s + 1.0) - a * b * (s + 2.0))
-            / (a * b * (s + 2.0) * (s + 3.0));
-        let z2 = z * z;
-        let w = z + (z2 - 1.0) * skew / 6.0 + (z2 - 3.0) * z * kurt / 24.0
-            - (2.0 * z2 - 5.0) * z * skew * skew / 36.0;
-        let shift = w * sd;
-        let (x, y) = (mean + shift, mean_c - shift);
+        let (z2, z4) = (z * z, z * z * z * z);
+        let w = z
+            + (z2 - 1.0) * g1 / 6.0
+            + (z2 - 3.0) * z * g2 / 24.0
+            - (2.0 * z2 - 5.0) * z * g1 * g1 / 36.0
+            + (z4 - 6.0 * z2 + 3.0) * g3 / 120.0
+            - (z4 - 5.0 * z2 + 2.0) * g1 * g2 / 24.0
+            + (12.0 * z4 - 53.0 * z2 + 17.0) * g1 * g1 * g1 / 324.0;
+        // κ₁ = ψ(a) − ψ(b), from ln(a/b) and the small remainders.
+        let logit = (a / b).ln() + (pa[0] - pb[0]) + w * sd;
+        let (x, y) = (1.0 / (1.0 + (-logit).exp()), 1.0 / (1.0 + logit.exp()));
         if x > 0.0 && y > 0.0 {
             return (x, y);
         }
     }
+    let s = a + b;
+    let (mean, mean_c) = (a / s, b / s);
     let ln_b = super::stirling::ln_beta(a, b);
     let ln_x = (p.ln() + a.ln() + ln_b) / a;
     let (x, y) = (ln_x.exp(), -ln_x.exp_m1());
