@@ -88,17 +88,28 @@ fn lambda(a: f64, b: f64, x: f64, y: f64) -> f64 {
 
 /// `I_x(a, b) · a B(a, b) / (x^a y^b) = Σ_{k≥0} (a + b)_k x^k / (a + 1)_k` for
 /// `x < (a + 1)/(a + b + 2)`: by Euler–Maclaurin over the terms' continuation
-/// when the series is long (large `a`, where it needs `O(√a)` terms and the
-/// continued fraction as many iterations), else by the continued fraction.
+/// when the series is long and `x` is within about 1.3 standard deviations
+/// of the mean (large `a`, where the series needs `O(√a)` terms and the
+/// continued fraction up to as many iterations), else by the continued
+/// fraction (beyond that distance it needs at most about 200 steps at any
+/// size: 14 at 8 standard deviations, about 100 at 2, on shapes from 361
+/// to 10¹¹).
 /// The terms are `ln Γ(a + b + k) − ln Γ(a + 1 + k) + k ln x` plus a constant;
 /// the leading part of their slope, `ln((a + b)x/(a + 1))`, is
 /// `ln_1p(−(λ + 1)/(a + 1))`.
 fn beta_series(a: f64, b: f64, x: f64, y: f64) -> f64 {
+    let lambda = lambda(a, b, x, y);
+    // The fraction's length falls like 1/z² away from the mean (z = λ over
+    // the count's standard deviation √(ab/(a + b))): about 100 steps at
+    // |z| = 2 whatever the size, against 60 exponentials for the sum.
+    if lambda * lambda * (a + b) >= CF_MIN_Z2 * a * b {
+        return beta_cf(a, b, x, y);
+    }
     let terms = Terms {
         sigma: 1.0,
         plus: &[a + b],
         minus: &[a + 1.0],
-        log_slope: (-(lambda(a, b, x, y) + 1.0) / (a + 1.0)).ln_1p(),
+        log_slope: (-(lambda + 1.0) / (a + 1.0)).ln_1p(),
     };
     match tail_sums(1.0, terms, None, f64::INFINITY) {
         Some((sum, _)) => sum,
@@ -157,6 +168,11 @@ fn series_tail(a: f64, b: f64, x: f64, y: f64) -> f64 {
     }
     ln_scaled.exp() / a * beta_series(a, b, x, y)
 }
+
+/// Squared standardised distance from the mean beyond which [`beta_series`]
+/// takes the continued fraction even for long sums: it then needs fewer
+/// than about 200 steps, cheaper than the Euler–Maclaurin route.
+const CF_MIN_Z2: f64 = 1.75;
 
 /// Largest shape parameter the incomplete beta functions accept (10²⁰);
 /// beyond it they return NaN (the distribution is then narrower than `f64`
