@@ -348,9 +348,7 @@ fn initial_guess(a: f64, b: f64, p: f64) -> (f64, f64) {
         let g3 = (pa[4] - pb[4]) / (k2 * k2 * sd);
         let z = normal_quantile(p);
         let (z2, z4) = (z * z, z * z * z * z);
-        let w = z
-            + (z2 - 1.0) * g1 / 6.0
-            + (z2 - 3.0) * z * g2 / 24.0
+        let w = z + (z2 - 1.0) * g1 / 6.0 + (z2 - 3.0) * z * g2 / 24.0
             - (2.0 * z2 - 5.0) * z * g1 * g1 / 36.0
             + (z4 - 6.0 * z2 + 3.0) * g3 / 120.0
             - (z4 - 5.0 * z2 + 2.0) * g1 * g2 / 24.0

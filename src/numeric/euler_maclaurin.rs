@@ -34,13 +34,18 @@
 //! weight `h(x) = (u₀ + u₁x)/(d₀ + σx)` can be carried along, so the same
 //! nodes give `Σ F(k) h(k)`.
 
-use crate::numeric::quad::panel_rule;
+use crate::numeric::lanes::exp_poly_sums;
+use crate::numeric::quad::{PANEL_NODES, panel_rule};
 
 /// Highest degree of the polynomial `ln F(x) − ln F(0)`.
 const MAX_DEGREE: usize = 24;
 
 /// Log-drops from `F(0)` at the panel ends.
 const DROPS: [f64; 6] = [0.0, 2.0, 8.0, 18.0, 32.0, 52.0];
+
+/// Nodes of the integral: a Gauss–Legendre panel between each two drops.
+const NODES: usize = (DROPS.len() - 1) * PANEL_NODES;
+const _: () = assert!(NODES.is_multiple_of(crate::numeric::lanes::BLOCK));
 
 /// Fewest terms (to a drop of [`DROPS`]' last entry) worth this route; shorter
 /// tails are summed term by term.
@@ -133,12 +138,17 @@ pub(crate) fn tail_sums(
         let k = (degree + 1) as f64;
         next *= rho * (k - 2.0) / k;
     }
+    let mut higher = [0.0; MAX_DEGREE + 1];
+    for &a in plus {
+        add_coefficients(a, 1.0, &mut higher[..=degree]);
+    }
+    for &a in minus {
+        add_coefficients(a, -1.0, &mut higher[..=degree]);
+    }
+    q[3..=degree].copy_from_slice(&higher[3..=degree]);
     let mut sign = sigma;
-    for (k, qk) in q.iter_mut().enumerate().take(degree + 1).skip(2) {
+    for qk in q.iter_mut().take(degree + 1).skip(2) {
         sign *= sigma;
-        if k > 2 {
-            *qk = signed(&|a| coefficient(a, k));
-        }
         *qk *= sign;
     }
     let poly = |x: f64| {
@@ -156,25 +166,26 @@ pub(crate) fn tail_sums(
         d0: 1.0,
     });
     let weighted_too = weight.u0 != 0.0 || weight.u1 != 0.0;
-    let h = |x: f64| (weight.u0 + weight.u1 * x) / (weight.d0 + sigma * x);
 
-    // ∫₀^end F(x)/F(0) dx and ∫₀^end F(x) h(x)/F(0) dx.
+    // ∫₀^end F(x)/F(0) dx and ∫₀^end F(x) h(x)/F(0) dx: every node of the
+    // panels first, then the exponentials of the polynomial at all of them
+    // in one vectorised pass.
     let rule = panel_rule();
-    let (mut plain, mut weighted) = (0.0, 0.0);
+    let mut xs = [0.0; NODES];
+    let mut ws = [0.0; NODES];
     let mut lo = 0.0;
-    for &drop in &DROPS[1..] {
+    for (i, &drop) in DROPS[1..].iter().enumerate() {
         let hi = reach(drop);
         let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
-        for (&t, &w) in rule.nodes.iter().zip(&rule.weights) {
-            let x = mid + half * t;
-            let f = w * half * poly(x).exp();
-            plain += f;
-            if weighted_too {
-                weighted += f * h(x);
-            }
+        let at = i * PANEL_NODES;
+        for (j, (&t, &w)) in rule.nodes.iter().zip(&rule.weights).enumerate() {
+            xs[at + j] = mid + half * t;
+            ws[at + j] = w * half;
         }
         lo = hi;
     }
+    let h_parts = weighted_too.then_some([weight.u0, weight.u1, weight.d0, sigma]);
+    let (plain, weighted) = exp_poly_sums(&q[1..=degree], &xs, &ws, h_parts);
 
     // Boundary terms from the Taylor series of F/F(0) = exp(Σ q_k x^k)
     // (e_n = (1/n) Σ k q_k e_{n−k}) and of h.
@@ -222,13 +233,43 @@ pub(crate) fn product_difference(a: f64, b: f64, c: f64, d: f64) -> f64 {
 /// `ψ^(k−1)(A)/k! = (−1)^k [1/(k(k−1)A^(k−1)) + 1/(2kA^k) + 1/(12A^(k+1))
 /// − (k+1)(k+2)/(720A^(k+3))]` (Stirling's series to `A⁻³`; `A ≥ 100`).
 fn coefficient(a: f64, k: usize) -> f64 {
+    let mut c = [0.0; MAX_DEGREE + 1];
+    add_coefficients(a, 1.0, &mut c[..=k]);
+    c[k]
+}
+
+/// Adds `sign` times [`coefficient`]`(a, k)` to `q[k]` for every `k ≥ 2`
+/// of `q` (powers of `1/A` by running product, the constants from tables).
+fn add_coefficients(a: f64, sign: f64, q: &mut [f64]) {
     let r = 1.0 / a;
-    let kf = k as f64;
-    let pk = r.powi(k as i32 - 1);
-    let inner = pk
-        * (1.0 / (kf * (kf - 1.0))
-            + r * (0.5 / kf + r * (1.0 / 12.0 - r * r * (kf + 1.0) * (kf + 2.0) / 720.0)));
-    if k.is_multiple_of(2) { inner } else { -inner }
+    let mut pk = r * sign; // ± A^{−(k−1)}
+    for (k, qk) in q.iter_mut().enumerate().skip(2) {
+        let inner =
+            pk * (INV_K_K1[k] + r * (HALF_INV_K[k] + r * (1.0 / 12.0 - r * r * K1_K2_720[k])));
+        *qk += if k.is_multiple_of(2) { inner } else { -inner };
+        pk *= r;
+    }
+}
+
+/// `1/(k(k − 1))`, `1/(2k)` and `(k + 1)(k + 2)/720` for `2 ≤ k ≤ MAX_DEGREE`
+/// (entries 0 and 1 unused), at compile time.
+const INV_K_K1: [f64; MAX_DEGREE + 1] = table(0);
+const HALF_INV_K: [f64; MAX_DEGREE + 1] = table(1);
+const K1_K2_720: [f64; MAX_DEGREE + 1] = table(2);
+
+const fn table(which: u8) -> [f64; MAX_DEGREE + 1] {
+    let mut t = [0.0; MAX_DEGREE + 1];
+    let mut k = 2;
+    while k <= MAX_DEGREE {
+        let kf = k as f64;
+        t[k] = match which {
+            0 => 1.0 / (kf * (kf - 1.0)),
+            1 => 0.5 / kf,
+            _ => (kf + 1.0) * (kf + 2.0) / 720.0,
+        };
+        k += 1;
+    }
+    t
 }
 
 #[cfg(test)]
