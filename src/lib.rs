@@ -246,9 +246,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
-// No unsafe code but one audited exception: calling the AVX2 build of the
-// Euler–Maclaurin kernel after checking that the processor has AVX2
-// (`numeric::lanes`).
+// No unsafe code but two audited calls: the AVX2 builds of the vectorised
+// kernels (`numeric::lanes::exp_poly_sums`, `bayes::rank::sweep`), each
+// after checking that the processor has AVX2.
 #![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

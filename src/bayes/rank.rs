@@ -123,7 +123,7 @@ pub(crate) fn panel_ends(
             }
         }
     }
-    pts.sort_by(f64::total_cmp);
+    pts.sort_unstable_by(f64::total_cmp);
     // Thin: keep a point when it is at least PANEL_WIDTH sd (of the narrowest
     // posterior whose bulk covers it) from the last one kept. The points
     // are visited in order, so the covering bulks are tracked by a sweep
@@ -250,6 +250,7 @@ const Z_DROPS: [f64; 10] = [0.5, 2.0, 4.5, 8.0, 12.5, 18.0, 24.5, 32.0, 40.5, 50
 /// each density has dropped by [`Z_DROPS`] from its mode, each density
 /// `exp(−drop)` normalised by its own integral over the same panels, then
 /// the same collocation as [`sweep`].
+#[inline(always)]
 fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
     let k = ds.len();
     let rule = panel_rule();
@@ -263,7 +264,7 @@ fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
         }
     }
     pts.retain(|x| x.is_finite());
-    pts.sort_by(f64::total_cmp);
+    pts.sort_unstable_by(f64::total_cmp);
     pts.dedup();
     let mut out = Sweep::new(k);
     if pts.len() < 2 {
@@ -342,10 +343,10 @@ fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
 struct Collocation {
     cdf: Vec<f64>,
     big_f: Vec<[f64; PANEL_NODES]>,
-    prefix: Vec<f64>,
-    suffix: Vec<f64>,
-    prefix_s: Vec<f64>,
-    suffix_s: Vec<f64>,
+    prefix: Vec<[f64; PANEL_NODES]>,
+    suffix: Vec<[f64; PANEL_NODES]>,
+    prefix_s: Vec<[f64; PANEL_NODES]>,
+    suffix_s: Vec<[f64; PANEL_NODES]>,
     /// `T` and `B` (see above).
     top: usize,
     bottom: usize,
@@ -359,10 +360,10 @@ impl Collocation {
         Self {
             cdf: vec![0.0; k],
             big_f: vec![[0.0; PANEL_NODES]; k],
-            prefix: vec![0.0; k + 1],
-            suffix: vec![0.0; k + 1],
-            prefix_s: vec![0.0; k + 1],
-            suffix_s: vec![0.0; k + 1],
+            prefix: vec![[0.0; PANEL_NODES]; k + 1],
+            suffix: vec![[0.0; PANEL_NODES]; k + 1],
+            prefix_s: vec![[0.0; PANEL_NODES]; k + 1],
+            suffix_s: vec![[0.0; PANEL_NODES]; k + 1],
             top,
             bottom,
             psi_top: 0.0,
@@ -370,6 +371,7 @@ impl Collocation {
         }
     }
 
+    #[inline(always)]
     fn add(
         &mut self,
         f: &[[f64; PANEL_NODES]],
@@ -380,67 +382,78 @@ impl Collocation {
         let rule = panel_rule();
         let k = f.len();
         for ((row, cum), start) in f.iter().zip(self.big_f.iter_mut()).zip(self.cdf.iter_mut()) {
-            for (c, weights) in cum.iter_mut().zip(&rule.cumulative) {
-                let acc: f64 = weights.iter().zip(row).map(|(w, v)| w * v).sum();
-                *c = (*start + half * acc).clamp(0.0, 1.0);
+            let acc = rule.cumulate(row);
+            for (c, a) in cum.iter_mut().zip(acc) {
+                *c = (*start + half * a).clamp(0.0, 1.0);
             }
             let total: f64 = rule.weights.iter().zip(row).map(|(w, v)| w * v).sum();
             *start = (*start + half * total).clamp(0.0, 1.0);
         }
         let (top, bottom) = (self.top, self.bottom);
         // The integrands of Ψ_T and Ψ_{M′} (per unit of the sweep's variable).
-        let mut g_top = [0.0; PANEL_NODES];
-        let mut g_low = [0.0; PANEL_NODES];
-        for r in 0..PANEL_NODES {
-            let s = slope(r);
-            g_top[r] = self.big_f[top][r] * s;
-            let (mut below, mut none) = (0.0, 1.0);
-            for (j, cum) in self.big_f.iter().enumerate() {
-                if j != bottom {
-                    below += cum[r] * none;
-                    none *= 1.0 - cum[r];
+        let slopes: [f64; PANEL_NODES] = std::array::from_fn(&slope);
+        let mut below = [0.0; PANEL_NODES];
+        let mut none = [1.0; PANEL_NODES];
+        for (j, cum) in self.big_f.iter().enumerate() {
+            if j != bottom {
+                for r in 0..PANEL_NODES {
+                    below[r] += cum[r] * none[r];
+                    none[r] *= 1.0 - cum[r];
                 }
             }
-            g_low[r] = below * s;
         }
-        let psi = |start: f64, g: &[f64; PANEL_NODES], r: usize| {
-            let acc: f64 = rule.cumulative[r].iter().zip(g).map(|(w, v)| w * v).sum();
-            (start + half * acc).max(0.0)
+        let g_top: [f64; PANEL_NODES] = std::array::from_fn(|r| self.big_f[top][r] * slopes[r]);
+        let g_low: [f64; PANEL_NODES] = std::array::from_fn(|r| below[r] * slopes[r]);
+        let psi = |start: f64, g: &[f64; PANEL_NODES]| -> [f64; PANEL_NODES] {
+            rule.cumulate(g).map(|acc| (start + half * acc).max(0.0))
         };
+        let (psi_top, psi_low) = (psi(self.psi_top, &g_top), psi(self.psi_low, &g_low));
+        // Products of the other posteriors' F (and 1 − F) before and after
+        // each one, node by node in lanes: `prefix[j][r] = Π_{i<j} F_i`,
+        // `suffix[j][r] = Π_{i≥j} F_i`.
         let (big_f, prefix, suffix) = (&self.big_f, &mut self.prefix, &mut self.suffix);
         let (prefix_s, suffix_s) = (&mut self.prefix_s, &mut self.suffix_s);
+        prefix[0] = [1.0; PANEL_NODES];
+        prefix_s[0] = [1.0; PANEL_NODES];
+        for j in 0..k {
+            for r in 0..PANEL_NODES {
+                prefix[j + 1][r] = prefix[j][r] * big_f[j][r];
+                prefix_s[j + 1][r] = prefix_s[j][r] * (1.0 - big_f[j][r]);
+            }
+        }
+        suffix[k] = [1.0; PANEL_NODES];
+        suffix_s[k] = [1.0; PANEL_NODES];
+        for j in (0..k).rev() {
+            for r in 0..PANEL_NODES {
+                suffix[j][r] = suffix[j + 1][r] * big_f[j][r];
+                suffix_s[j][r] = suffix_s[j + 1][r] * (1.0 - big_f[j][r]);
+            }
+        }
+        let wr: [f64; PANEL_NODES] = std::array::from_fn(|r| half * rule.weights[r]);
+        let mut top_all = [0.0; PANEL_NODES];
+        for j in 0..k {
+            let mut best = [0.0; PANEL_NODES];
+            let mut worst = [0.0; PANEL_NODES];
+            for r in 0..PANEL_NODES {
+                let dens = wr[r] * f[j][r];
+                best[r] = dens * prefix[j][r] * suffix[j + 1][r];
+                worst[r] = dens * prefix_s[j][r] * suffix_s[j + 1][r];
+                top_all[r] += best[r];
+            }
+            out.best[j] += best.iter().sum::<f64>();
+            out.worst[j] += worst.iter().sum::<f64>();
+        }
         for r in 0..PANEL_NODES {
-            let wr = half * rule.weights[r];
-            prefix[0] = 1.0;
-            prefix_s[0] = 1.0;
-            for j in 0..k {
-                prefix[j + 1] = prefix[j] * big_f[j][r];
-                prefix_s[j + 1] = prefix_s[j] * (1.0 - big_f[j][r]);
-            }
-            suffix[k] = 1.0;
-            suffix_s[k] = 1.0;
-            for j in (0..k).rev() {
-                suffix[j] = suffix[j + 1] * big_f[j][r];
-                suffix_s[j] = suffix_s[j + 1] * (1.0 - big_f[j][r]);
-            }
-            let mut top_all = 0.0;
-            for j in 0..k {
-                let dens = wr * f[j][r];
-                let top = dens * prefix[j] * suffix[j + 1];
-                out.best[j] += top;
-                out.worst[j] += dens * prefix_s[j] * suffix_s[j + 1];
-                top_all += top;
-            }
             // `h_M` times the node's weight: every `top` but T's, each
             // carrying the factor `F_T` once.
             let f_top = big_f[top][r];
             if f_top > 0.0 {
-                let others = top_all - wr * f[top][r] * prefix[top] * suffix[top + 1];
+                let others = top_all[r] - wr[r] * f[top][r] * prefix[top][r] * suffix[top + 1][r];
                 if others > 0.0 {
-                    out.loss_top += psi(self.psi_top, &g_top, r) * (others / f_top);
+                    out.loss_top += psi_top[r] * (others / f_top);
                 }
             }
-            out.loss_bottom += wr * f[bottom][r] * psi(self.psi_low, &g_low, r);
+            out.loss_bottom += wr[r] * f[bottom][r] * psi_low[r];
         }
         let across = |g: &[f64; PANEL_NODES]| -> f64 {
             half * rule.weights.iter().zip(g).map(|(w, v)| w * v).sum::<f64>()
@@ -471,7 +484,33 @@ fn normalise(out: &mut Sweep) {
     }
 }
 
+/// The sweep over `ds` (module docs); posteriors it would not resolve in
+/// their own variable are swept in `z` ([`sweep_z`]).
+///
+/// The per-panel work (densities, collocation products) is written in
+/// lanes of nodes; where the processor has AVX2 the whole sweep runs in a
+/// build for it, with the same IEEE operations in the same order as the
+/// baseline build (no fused multiply–add), so the same results.
 pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            #[allow(unsafe_code)]
+            return unsafe { sweep_avx2(ds) };
+        }
+    }
+    sweep_portable(ds)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn sweep_avx2<P: Posterior>(ds: &[P]) -> Sweep {
+    sweep_portable(ds)
+}
+
+#[inline(always)]
+fn sweep_portable<P: Posterior>(ds: &[P]) -> Sweep {
     if needs_z(ds) {
         return sweep_z(ds);
     }
@@ -494,14 +533,8 @@ pub(crate) fn sweep<P: Posterior>(ds: &[P]) -> Sweep {
         let (x0, x1) = (w[0], w[1]);
         let half = 0.5 * (x1 - x0);
         let mid = 0.5 * (x0 + x1);
-        for (r, &xi) in rule.nodes.iter().enumerate() {
-            let t = mid + half * xi;
-            if t > support_lo && t < support_hi {
-                pdfs.densities(t, |j, v| f[j][r] = v);
-            } else {
-                f.iter_mut().for_each(|row| row[r] = 0.0);
-            }
-        }
+        let ts: [f64; PANEL_NODES] = std::array::from_fn(|r| mid + half * rule.nodes[r]);
+        pdfs.densities(&ts, (support_lo, support_hi), &mut f);
         panel.add(&f, half, |_| 1.0, &mut out);
     }
     // Remove the (tiny) quadrature error in the total mass.

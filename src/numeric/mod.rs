@@ -32,7 +32,7 @@ mod beta_inc;
 mod binomial;
 pub(crate) mod euler_maclaurin;
 mod gamma_inc;
-mod lanes;
+pub(crate) mod lanes;
 mod normal;
 mod optimize;
 mod polygamma;

@@ -186,6 +186,25 @@ pub(crate) struct PanelRule {
     /// `cumulative[r][s] = ∫_{−1}^{x_r} ℓ_s(t) dt` for the Lagrange basis `ℓ_s`
     /// (fixed-size rows so that the products vectorise).
     pub cumulative: [[f64; PANEL_NODES]; PANEL_NODES],
+    /// The same matrix transposed, for [`PanelRule::cumulate`].
+    cumulative_t: [[f64; PANEL_NODES]; PANEL_NODES],
+}
+
+impl PanelRule {
+    /// `Σ_s cumulative[r][s] v[s]` for every node `r` at once: the column
+    /// form, so the compiler vectorises across `r` (each sum still adds its
+    /// terms in order of `s`, so the result equals the row-by-row dot
+    /// products bit for bit).
+    #[inline(always)]
+    pub(crate) fn cumulate(&self, v: &[f64; PANEL_NODES]) -> [f64; PANEL_NODES] {
+        let mut acc = [0.0; PANEL_NODES];
+        for (col, &vs) in self.cumulative_t.iter().zip(v) {
+            for (a, &w) in acc.iter_mut().zip(col) {
+                *a += w * vs;
+            }
+        }
+        acc
+    }
 }
 
 /// Nodes per panel of [`PanelRule`].
@@ -213,10 +232,12 @@ pub(crate) fn panel_rule() -> &'static PanelRule {
                     .sum();
             }
         }
+        let cumulative_t = std::array::from_fn(|s| std::array::from_fn(|r| cumulative[r][s]));
         PanelRule {
             nodes,
             weights,
             cumulative,
+            cumulative_t,
         }
     })
 }
