@@ -275,6 +275,44 @@ fn bad_experiments_get_error_rows_and_the_run_goes_on() {
     assert!(rows[0].get("prob_best").is_some());
 }
 
+/// With the input declared sorted, the contiguity check is a comparison
+/// with the previous id: sorted input passes, an id below its predecessor
+/// (a repeat, or plain disorder) gets an error row, and the rest of the run
+/// goes on.
+#[test]
+fn sorted_input_is_checked_in_constant_memory() {
+    let sorted = table(
+        &["a1", "a1", "b2", "b2", "c3", "c3"],
+        &["a", "b", "a", "b", "a", "b"],
+        &[3, 7, 1, 2, 5, 5],
+        &[40, 40, 10, 10, 50, 50],
+    );
+    let options = BulkOptions::new().threads(2).sorted(true);
+    let (_, summary) = analyse(vec![sorted.clone()], &options);
+    assert_eq!((summary.experiments, summary.failed), (3, 0));
+    // "b2" again after "c3", then "d4" (in order again).
+    let late = table(
+        &["b2", "b2", "d4", "d4"],
+        &["a", "b", "a", "b"],
+        &[1, 1, 2, 3],
+        &[5, 5, 9, 9],
+    );
+    let (rows, summary) = analyse(vec![sorted, late], &options);
+    assert_eq!((summary.experiments, summary.failed), (5, 1));
+    let errors: Vec<&str> = rows.iter().filter_map(|r| r.error.as_deref()).collect();
+    assert!(
+        errors.iter().all(|e| e.contains("\"b2\" comes after \"c3\"")),
+        "{errors:?}"
+    );
+    assert_eq!(errors.len(), 2, "both rows of the late b2");
+    let d4: Vec<&Row> = rows.iter().filter(|r| r.experiment == "d4").collect();
+    assert!(d4.iter().all(|r| r.error.is_none()));
+    // The option survives serde.
+    let json = serde_json::to_string(&options).expect("json");
+    let back: BulkOptions = serde_json::from_str(&json).expect("back");
+    assert_eq!(back, options);
+}
+
 #[test]
 fn controls_and_lenient_types() {
     // Dictionary ids, unsigned counts, a marked control in second place.

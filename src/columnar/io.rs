@@ -19,11 +19,15 @@ fn columnar(context: impl FnOnce() -> String, e: impl std::fmt::Display) -> Erro
     }
 }
 
-/// Writes record batches of one schema to a Parquet file, batch by batch
-/// (memory is bounded by the row group being built).
+/// Writes record batches of one schema to a Parquet file, batch by batch.
 ///
 /// Snappy compression, dictionary pages, the Arrow schema stored in the
-/// file (dictionary-encoded columns are read back as dictionaries).
+/// file (dictionary-encoded columns are read back as dictionaries), row
+/// groups of at most [`ROW_GROUP_ROWS`] rows: the writer holds the row
+/// group being built, and a reader of the file one row group's column
+/// chunks, so memory stays bounded however long the file (the 1M-row
+/// default made a bulk run's peak memory grow with the number of
+/// experiments).
 ///
 /// # Example
 /// ```
@@ -64,6 +68,7 @@ impl ParquetSink {
         let file = File::create(path.as_ref()).map_err(|e| columnar(context, e))?;
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .build();
         let writer =
             ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| columnar(context, e))?;
@@ -95,6 +100,9 @@ impl ParquetSink {
             .map_err(|e| columnar(|| format!("writing Parquet file {path:?}"), e))
     }
 }
+
+/// Most rows in one row group of a file written by [`ParquetSink`] (128 Ki).
+pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 /// Streams the record batches of a Parquet file (8,192 rows each).
 ///

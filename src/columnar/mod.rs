@@ -129,7 +129,7 @@ pub use parquet;
 pub use bulk::{BulkOptions, BulkSummary, Depth, analyze_batches, analyze_parquet};
 pub use counts::{post_counts_batch, read_post_counts, read_variant_counts, variant_counts_batch};
 pub use events::{EventBatchBuilder, EventColumns, EventRow};
-pub use io::{ParquetSink, read_parquet};
+pub use io::{ParquetSink, ROW_GROUP_ROWS, read_parquet};
 pub use schema::{
     events_schema, post_counts_schema, proportions_schema, results_schema, variant_counts_schema,
 };
