@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Defaults: 2,000 experiments × 8 event rows (runs in seconds in CI).
-//! Each experiment has variants `a` and `b`; each event row is a batch of
+//! Each experiment has variants `a` and `b` (alternating event pairs, at
+//! least 4 rows per experiment); each event row is a batch of
 //! 1–40 impressions or the clicks they drew (true click rates 1–5 %, B
 //! sometimes better). One extra experiment, `exp-broken`, has a single
 //! variant and shows up as an error row. The run prints each stage's time
@@ -55,8 +56,8 @@ fn generate(path: &Path, experiments: usize, rows_per: usize) -> AnyResult<usize
         let name = format!("exp-{e:07}");
         let base = rng.random_range(0.01..0.05);
         let rates = [base, base * rng.random_range(0.8..1.3)];
-        for _ in 0..rows_per / 2 {
-            let v = rng.random_range(0..2);
+        for pair in 0..rows_per / 2 {
+            let v = pair % 2;
             let at = postab::chrono::DateTime::from_timestamp_micros(
                 start + rng.random_range(0..86_400_000_000_i64),
             )
@@ -109,7 +110,7 @@ fn main() -> AnyResult<()> {
         .collect::<Result<_, _>>()
         .map_err(|e| format!("usage: scale_out [EXPERIMENTS] [ROWS_PER_EXPERIMENT] ({e})"))?;
     let experiments = args.first().copied().unwrap_or(2_000).max(1);
-    let rows_per = args.get(1).copied().unwrap_or(8).max(2);
+    let rows_per = args.get(1).copied().unwrap_or(8).max(4);
     let dir = std::env::temp_dir().join(format!("postab-scale-out-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let (events, counts, results) = (

@@ -301,7 +301,9 @@ fn sorted_input_is_checked_in_constant_memory() {
     assert_eq!((summary.experiments, summary.failed), (5, 1));
     let errors: Vec<&str> = rows.iter().filter_map(|r| r.error.as_deref()).collect();
     assert!(
-        errors.iter().all(|e| e.contains("\"b2\" comes after \"c3\"")),
+        errors
+            .iter()
+            .all(|e| e.contains("\"b2\" comes after \"c3\"")),
         "{errors:?}"
     );
     assert_eq!(errors.len(), 2, "both rows of the late b2");

@@ -358,3 +358,18 @@ fn readers_are_lenient_about_encodings_and_strict_about_values() {
     ));
     std::fs::remove_file(&path).expect("remove");
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<EventBatchBuilder>();
+    check::<EventColumns>();
+    check::<postab::columnar::EventRow<'static>>();
+    // The Parquet writer underneath is Send, not Sync: a sink moves
+    // between threads but is written by one at a time (it takes `&mut`).
+    fn send<T: Send>() {}
+    send::<ParquetSink>();
+    check::<postab::columnar::BulkOptions>();
+    check::<postab::columnar::BulkSummary>();
+    check::<postab::columnar::Depth>();
+}

@@ -439,7 +439,8 @@ where
             if current.as_ref().is_none_or(|c| c.name != experiment) {
                 let mut next = ExpIn::new(experiment);
                 if options.sorted {
-                    if let Some(before) = current.as_ref().filter(|c| experiment < c.name.as_str()) {
+                    if let Some(before) = current.as_ref().filter(|c| experiment < c.name.as_str())
+                    {
                         next.fail(format!(
                             "experiment {experiment:?} comes after {:?}: the input is not sorted by experiment",
                             before.name

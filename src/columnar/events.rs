@@ -157,8 +157,11 @@ impl EventBatchBuilder {
     }
 }
 
-/// One row of an events table, borrowed from its [`EventColumns`].
-#[derive(Debug, Clone, PartialEq)]
+/// One row of an events table, borrowed from its [`EventColumns`]
+/// (serialises as the tracker's [`Event`](crate::Event) does, plus the
+/// experiment and post).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct EventRow<'a> {
     /// The experiment id.
     pub experiment: &'a str,

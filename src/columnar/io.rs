@@ -27,7 +27,8 @@ fn columnar(context: impl FnOnce() -> String, e: impl std::fmt::Display) -> Erro
 /// group being built, and a reader of the file one row group's column
 /// chunks, so memory stays bounded however long the file (the 1M-row
 /// default made a bulk run's peak memory grow with the number of
-/// experiments).
+/// experiments). A sink is `Send` but not `Sync` (the `parquet` writer
+/// inside is not): move it to the thread that writes.
 ///
 /// # Example
 /// ```
