@@ -472,6 +472,35 @@ fn parquet_in_and_out() -> Result<(), Box<dyn std::error::Error>> {
     let back: Vec<RecordBatch> = read_parquet(&output)?.collect::<Result<_, _>>()?;
     let (direct, _) = analyse(vec![batch], &BulkOptions::new());
     assert_eq!(rows(&back), direct);
+    // The file states each statistic's unit of analysis.
+    let schema = back[0].schema();
+    let unit = |c: &str| {
+        schema
+            .field_with_name(c)
+            .expect("column")
+            .metadata()
+            .get(postab::columnar::UNIT_METADATA_KEY)
+            .cloned()
+    };
+    for c in [
+        "prob_best",
+        "expected_loss",
+        "ci_lower",
+        "ci_upper",
+        "prob_beats_control",
+        "p_value",
+    ] {
+        assert_eq!(unit(c).as_deref(), Some("impression"), "{c}");
+    }
+    for c in [
+        "post_prob_better",
+        "post_ratio_lower",
+        "post_ratio_upper",
+        "post_p_value",
+    ] {
+        assert_eq!(unit(c).as_deref(), Some("post"), "{c}");
+    }
+    assert_eq!(unit("successes"), None);
     // Not a Parquet file: a typed error.
     std::fs::write(dir.join("junk.parquet"), b"not parquet")?;
     assert!(matches!(

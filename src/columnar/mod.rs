@@ -131,5 +131,6 @@ pub use counts::{post_counts_batch, read_post_counts, read_variant_counts, varia
 pub use events::{EventBatchBuilder, EventColumns, EventRow};
 pub use io::{ParquetSink, ROW_GROUP_ROWS, read_parquet};
 pub use schema::{
-    events_schema, post_counts_schema, proportions_schema, results_schema, variant_counts_schema,
+    UNIT_METADATA_KEY, events_schema, post_counts_schema, proportions_schema, results_schema,
+    variant_counts_schema,
 };

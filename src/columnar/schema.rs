@@ -33,9 +33,23 @@ fn int(name: &str, nullable: bool) -> Field {
     Field::new(name, DataType::Int64, nullable)
 }
 
-fn float(name: &str) -> Field {
-    Field::new(name, DataType::Float64, true)
+/// A result column with the unit of analysis behind it in the field's
+/// metadata ([`UNIT_METADATA_KEY`]).
+fn stat(name: &str, unit: &str) -> Field {
+    Field::new(name, DataType::Float64, true).with_metadata(
+        [(UNIT_METADATA_KEY.to_string(), unit.to_string())]
+            .into_iter()
+            .collect(),
+    )
 }
+
+/// The field-metadata key under which every statistic column of the
+/// [results table](results_schema) states its unit of analysis:
+/// `"impression"` (the variant's impressions pooled, each an independent
+/// trial: right for randomised exposure, overconfident for separately
+/// published posts) or `"post"` (posts are the unit, their variation
+/// estimated). Kept in Parquet files with the rest of the Arrow schema.
+pub const UNIT_METADATA_KEY: &str = "postab.unit";
 
 static EVENTS: LazyLock<SchemaRef> = LazyLock::new(|| {
     Arc::new(Schema::new(vec![
@@ -78,6 +92,9 @@ static PROPORTIONS: LazyLock<SchemaRef> = LazyLock::new(|| {
     ]))
 });
 
+const IMPRESSION: &str = "impression";
+const POST_UNIT: &str = "post";
+
 static RESULTS: LazyLock<SchemaRef> = LazyLock::new(|| {
     Arc::new(Schema::new(vec![
         id(EXPERIMENT, false),
@@ -86,16 +103,16 @@ static RESULTS: LazyLock<SchemaRef> = LazyLock::new(|| {
         int("posts", true),
         int(SUCCESSES, true),
         int(TRIALS, true),
-        float("prob_best"),
-        float("expected_loss"),
-        float("ci_lower"),
-        float("ci_upper"),
-        float("prob_beats_control"),
-        float("p_value"),
-        float("post_prob_better"),
-        float("post_ratio_lower"),
-        float("post_ratio_upper"),
-        float("post_p_value"),
+        stat("prob_best", IMPRESSION),
+        stat("expected_loss", IMPRESSION),
+        stat("ci_lower", IMPRESSION),
+        stat("ci_upper", IMPRESSION),
+        stat("prob_beats_control", IMPRESSION),
+        stat("p_value", IMPRESSION),
+        stat("post_prob_better", POST_UNIT),
+        stat("post_ratio_lower", POST_UNIT),
+        stat("post_ratio_upper", POST_UNIT),
+        stat("post_p_value", POST_UNIT),
         Field::new("error", DataType::Utf8, true),
     ]))
 });
@@ -150,6 +167,23 @@ pub fn proportions_schema() -> SchemaRef {
 /// | `post_ratio_lower`, `post_ratio_upper` | `Float64` | its credible interval of the typical rate ratio |
 /// | `post_p_value` | `Float64` | t-test of per-post log rates ([`repeated::post_ratio_test`](crate::repeated::post_ratio_test)); null with fewer than 2 posts a side |
 /// | `error` | `Utf8` | null, or why this experiment could not be analysed (then every statistic is null) |
+///
+/// The unit of analysis is in the data: each statistic's field metadata
+/// has [`UNIT_METADATA_KEY`] = `"impression"` for `prob_best` through
+/// `p_value` (Beta–Binomial and z-test on the pooled impressions) and
+/// `"post"` for the `post_*` columns. When the table has posts, read the
+/// `post_*` columns: the pooled ones treat every impression of separately
+/// published posts as an independent trial.
+///
+/// # Example
+/// ```
+/// use postab::columnar::{results_schema, UNIT_METADATA_KEY};
+/// let schema = results_schema();
+/// let unit = |c: &str| schema.field_with_name(c).ok()?.metadata().get(UNIT_METADATA_KEY).cloned();
+/// assert_eq!(unit("prob_best").as_deref(), Some("impression"));
+/// assert_eq!(unit("post_prob_better").as_deref(), Some("post"));
+/// assert_eq!(unit("trials"), None);
+/// ```
 pub fn results_schema() -> SchemaRef {
     Arc::clone(&RESULTS)
 }
