@@ -123,7 +123,7 @@ pub(crate) fn panel_ends(
             }
         }
     }
-    pts.sort_unstable_by(f64::total_cmp);
+    sort_finite(&mut pts);
     // Thin: keep a point when it is at least PANEL_WIDTH sd (of the narrowest
     // posterior whose bulk covers it) from the last one kept. The points
     // are visited in order, so the covering bulks are tracked by a sweep
@@ -154,6 +154,25 @@ pub(crate) fn panel_ends(
     kept.sort_by(f64::total_cmp);
     kept.dedup();
     kept
+}
+
+/// Sorts finite points (NaN-free) in increasing order, as integers: the bit
+/// patterns mapped to a key whose unsigned order is the numeric order
+/// (negative values' bits flipped, positive values' sign bit set). Sorting
+/// the keys is about twice as fast as comparing floats by `total_cmp`, and
+/// a sweep over many posteriors sorts thousands of candidate points.
+fn sort_finite(pts: &mut [f64]) {
+    const SIGN: u64 = 1 << 63;
+    let key = |x: f64| {
+        let b = x.to_bits();
+        if b & SIGN != 0 { !b } else { b | SIGN }
+    };
+    let unkey = |k: u64| f64::from_bits(if k & SIGN != 0 { k & !SIGN } else { !k });
+    let mut keys: Vec<u64> = pts.iter().map(|&x| key(x)).collect();
+    keys.sort_unstable();
+    for (p, k) in pts.iter_mut().zip(keys) {
+        *p = unkey(k);
+    }
 }
 
 /// The narrowest standard deviation among the bulks covering a point, for
@@ -540,4 +559,30 @@ fn sweep_portable<P: Posterior>(ds: &[P]) -> Sweep {
     // Remove the (tiny) quadrature error in the total mass.
     normalise(&mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_finite_orders_as_numbers() {
+        let mut pts = vec![
+            0.5,
+            -1e300,
+            3.0,
+            -0.0,
+            1e-310,
+            0.0,
+            -2.5,
+            -1e-310,
+            f64::MAX,
+            0.25,
+        ];
+        let mut want = pts.clone();
+        want.sort_by(f64::total_cmp);
+        sort_finite(&mut pts);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&pts), bits(&want));
+    }
 }
