@@ -482,23 +482,10 @@ fn parquet_in_and_out() -> Result<(), Box<dyn std::error::Error>> {
             .get(postab::columnar::UNIT_METADATA_KEY)
             .cloned()
     };
-    for c in [
-        "prob_best",
-        "expected_loss",
-        "ci_lower",
-        "ci_upper",
-        "prob_beats_control",
-        "p_value",
-    ] {
-        assert_eq!(unit(c).as_deref(), Some("impression"), "{c}");
-    }
-    for c in [
-        "post_prob_better",
-        "post_ratio_lower",
-        "post_ratio_upper",
-        "post_p_value",
-    ] {
-        assert_eq!(unit(c).as_deref(), Some("post"), "{c}");
+    // FLOATS: six pooled columns, then the four post-level ones.
+    for (i, c) in FLOATS.iter().enumerate() {
+        let want = if i < 6 { "impression" } else { "post" };
+        assert_eq!(unit(c).as_deref(), Some(want), "{c}");
     }
     assert_eq!(unit("successes"), None);
     // Not a Parquet file: a typed error.
