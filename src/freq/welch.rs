@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{Alternative, Range, check_finite, check_open_unit};
 use crate::interval::Interval;
+use crate::numeric::tail_root::solve_tail;
 use crate::numeric::{
     beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper, ln_beta, ln_beta_pdf, normal_isf,
 };
@@ -220,12 +221,10 @@ const CORNISH_FISHER_DOF: f64 = 1e7;
 ///   z = Φ⁻¹(1 − alpha/2) (Abramowitz & Stegun 26.7.5), whose next term is
 ///   below 10⁻³⁰ there.
 /// * From [`HALLEY_DOF`] and alpha ≥ [`HALLEY_ALPHA`]: that expansion as a
-///   guess, then Halley steps on P(T_ν > t) = alpha/2 (one evaluation of
-///   the tail each) until a step is below [`HALLEY_CONVERGED`] of t: the
-///   error left is then of the order of its cube. At ν = 38, alpha = 0.05
-///   the guess is within 1e-8 and one step suffices.
-/// * Otherwise (few degrees of freedom, far tails, or steps that do not
-///   settle): from 1 − I_y(½, ν/2) = alpha with y = t²/(ν + t²), so y
+///   guess, then Halley steps on ln P(T_ν > t) = ln(alpha/2) by the
+///   shared tail solver (one evaluation of the tail each). At ν = 38,
+///   alpha = 0.05 the guess is within 1e-8 and one step suffices.
+/// * Otherwise (few degrees of freedom or far tails): from 1 − I_y(½, ν/2) = alpha with y = t²/(ν + t²), so y
 ///   keeps full accuracy when small; when y > ½ (large t) from
 ///   I_w(ν/2, ½) = alpha with w = 1 − y, which keeps it there. Two Newton
 ///   steps on y polish the inverse.
@@ -256,13 +255,10 @@ pub(crate) fn t_isf_two_sided(alpha: f64, nu: f64) -> f64 {
     (nu * y / (1.0 - y)).sqrt()
 }
 
-/// Fewest degrees of freedom, smallest alpha, and most steps of the Halley
-/// route of [`t_isf_two_sided`], and the relative step below which it has
-/// converged.
+/// Fewest degrees of freedom and smallest alpha of the Halley route of
+/// [`t_isf_two_sided`].
 const HALLEY_DOF: f64 = 3.0;
 const HALLEY_ALPHA: f64 = 1e-10;
-const HALLEY_STEPS: usize = 4;
-const HALLEY_CONVERGED: f64 = 1e-6;
 
 /// The Cornish–Fisher expansion of the two-sided t quantile to 1/ν⁴.
 fn cornish_fisher(alpha: f64, nu: f64) -> f64 {
@@ -275,32 +271,29 @@ fn cornish_fisher(alpha: f64, nu: f64) -> f64 {
     z + (g1 + (g2 + (g3 + g4 / nu) / nu) / nu) / nu
 }
 
-/// Halley's method on `P(T_ν > t) = alpha/2` from the Cornish–Fisher
-/// guess: `d = (P(T_ν > t) − alpha/2)/f(t)` with `f` the density, whose
-/// log-derivative is `−(ν + 1)t/(ν + t²)`, and the step
-/// `d/(1 − d(ν + 1)t/(2(ν + t²)))`. `None` outside its range or when the
-/// steps do not settle.
+/// `P(T_ν > t) = alpha/2` by the crate's tail solver
+/// ([`solve_tail`](crate::numeric::tail_root::solve_tail): Halley steps on
+/// the log of the tail, bracketed) from the Cornish–Fisher guess; the
+/// density's log-derivative is `−(ν + 1)t/(ν + t²)`. `None` outside its
+/// range or for a root that is not a positive finite number.
 fn t_isf_halley(alpha: f64, nu: f64) -> Option<f64> {
     if !(nu >= HALLEY_DOF && (HALLEY_ALPHA..1.0).contains(&alpha)) {
         return None;
     }
-    let target = 0.5 * alpha;
     let ln_norm = -0.5 * nu.ln() - ln_beta(0.5 * nu, 0.5);
-    let mut t = cornish_fisher(alpha, nu);
-    for _ in 0..HALLEY_STEPS {
-        if !(t > 0.0 && t.is_finite()) {
-            return None;
-        }
-        let t2 = t * t;
-        let density = (ln_norm - 0.5 * (nu + 1.0) * (t2 / nu).ln_1p()).exp();
-        let d = (0.5 * t_two_tail(t, nu) - target) / density;
-        let step = d / (1.0 - 0.5 * d * (nu + 1.0) * t / (nu + t2));
-        t += step;
-        if step.abs() <= HALLEY_CONVERGED * t {
-            return (t > 0.0 && t.is_finite()).then_some(t);
-        }
+    let guess = cornish_fisher(alpha, nu);
+    if !(guess > 0.0 && guess.is_finite()) {
+        return None;
     }
-    None
+    let t = solve_tail(0.5 * alpha, true, guess, (0.0, f64::INFINITY), |t| {
+        let t2 = t * t;
+        (
+            0.5 * t_two_tail(t, nu),
+            ln_norm - 0.5 * (nu + 1.0) * (t2 / nu).ln_1p(),
+            -(nu + 1.0) * t / (nu + t2),
+        )
+    });
+    (t > 0.0 && t.is_finite()).then_some(t)
 }
 
 super::common::validated!(

@@ -41,7 +41,7 @@ mod polygamma;
 pub mod quad;
 pub(crate) mod sample;
 mod stirling;
-mod tail_root;
+pub(crate) mod tail_root;
 
 pub use beta_inc::{
     MAX_BETA_SHAPE, MIN_BETA_SHAPE, beta_inc, beta_inc_inv, beta_inc_inv_upper, beta_inc_upper,
