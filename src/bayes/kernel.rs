@@ -1,6 +1,6 @@
 //! Fast, accurate log-densities for repeated evaluation at quadrature nodes.
 
-use crate::numeric::lanes::exp_lane;
+use crate::numeric::lanes::{exp_lane, ln_1p_minus_lane};
 
 /// A posterior's log-density written around its mean `m`:
 ///
@@ -47,36 +47,63 @@ impl LnPdf {
 
 /// Log-densities of several posteriors re-expressed around one common point
 /// `r`, so that a node needs `ln(t/r)` and `ln((1 − t)/(1 − r))` once for
-/// all of them: `ln f_j(t) = C_j + a₁ ln(t/r) + b₁ ln((1 − t)/(1 − r)) + u (c₁′ + c₂ u)`
-/// with `u = t − r`, `C_j = ln f_j(r)` and `c₁′ = c₁ + 2c₂(r − m_j)`. The
-/// terms stay of order `√n` over the region where the posteriors have mass,
-/// so accuracy is that of [`LnPdf`].
+/// all of them, each split into its linear part and the rest
+/// `L(x) = ln(1 + x) − x` ([`ln_1p_minus_lane`]):
+///
+/// `ln f_j(t) = C_j + a₁ L(u/r) + b₁ L(−u/(1 − r)) + u (ℓ_j + c₂ u)`
+///
+/// with `u = t − r`, `C_j = ln f_j(r)` and `ℓ_j = c₁′ + a₁/r − b₁/(1 − r)`,
+/// `c₁′ = c₁ + 2c₂(r − m_j)`. The linear terms `a₁u/r` and `b₁u/(1 − r)`
+/// are each of order `√n·z` (`z` standard deviations from `r`) and nearly
+/// cancel; `ℓ_j` is formed once from exact quotient remainders, so what is
+/// left per node is of order `z²`: the log-density keeps ~1e-14 absolute
+/// accuracy however large `n` is, where the two logarithms in full would
+/// leave ~1e-16·√n·z.
 #[derive(Debug, Clone)]
 pub(crate) struct SharedLnPdf {
     r: f64,
-    rc: f64,
+    inv_r: f64,
+    inv_rc: f64,
     uses_left: bool,
     uses_right: bool,
+    /// `[C_j, a₁, b₁, ℓ_j, c₂]` per posterior.
     terms: Vec<[f64; 5]>,
+}
+
+/// `a/b` as `q + e` with `e` the rounding error of `q = a/b` (to a relative
+/// 1e-16 of itself): the product's error from a fused multiply–add.
+fn quotient(a: f64, b: f64) -> (f64, f64) {
+    let q = a / b;
+    let p = q * b;
+    let p_err = q.mul_add(b, -p);
+    (q, ((a - p) - p_err) / b)
 }
 
 impl SharedLnPdf {
     pub(crate) fn new(kernels: &[LnPdf], r: f64) -> Self {
+        let rc = 1.0 - r;
         let terms: Vec<[f64; 5]> = kernels
             .iter()
             .map(|k| {
-                [
-                    k.eval(r),
-                    k.a1,
-                    k.b1,
-                    k.c1 + 2.0 * k.c2 * (r - k.mean),
-                    k.c2,
-                ]
+                let c1 = k.c1 + 2.0 * k.c2 * (r - k.mean);
+                let (q_a, e_a) = if k.a1 == 0.0 {
+                    (0.0, 0.0)
+                } else {
+                    quotient(k.a1, r)
+                };
+                let (q_b, e_b) = if k.b1 == 0.0 {
+                    (0.0, 0.0)
+                } else {
+                    quotient(k.b1, rc)
+                };
+                let linear = ((q_a - q_b) + c1) + (e_a - e_b);
+                [k.eval(r), k.a1, k.b1, linear, k.c2]
             })
             .collect();
         Self {
             r,
-            rc: 1.0 - r,
+            inv_r: 1.0 / r,
+            inv_rc: 1.0 / rc,
             uses_left: terms.iter().any(|t| t[1] != 0.0),
             uses_right: terms.iter().any(|t| t[2] != 0.0),
             terms,
@@ -84,9 +111,9 @@ impl SharedLnPdf {
     }
 
     /// `f[j][r] = f_j(t_r)` for every posterior `j` at the nodes `ts`, 0 at
-    /// nodes outside `(lo, hi)`: the two logarithms once per node, then each
-    /// posterior's exponentials over all nodes in a loop the compiler
-    /// vectorises ([`exp_lane`]).
+    /// nodes outside `(lo, hi)`: the two `L` once per node, then each
+    /// posterior's exponentials, all in loops the compiler vectorises
+    /// ([`ln_1p_minus_lane`], [`exp_lane`]).
     #[inline(always)]
     pub(crate) fn densities<const N: usize>(
         &self,
@@ -102,15 +129,20 @@ impl SharedLnPdf {
             let t = ts[r];
             inside[r] = t > lo && t < hi;
             u[r] = t - self.r;
-            if inside[r] && self.uses_left {
-                left[r] = ln_ratio(t, u[r], self.r);
-            }
-            if inside[r] && self.uses_right {
-                // 1 − t is exact where it matters (t ≥ ½).
-                right[r] = ln_ratio(1.0 - t, -u[r], self.rc);
+        }
+        if self.uses_left {
+            for r in 0..N {
+                // t/r: 1 + u/r without the cancellation far below r.
+                left[r] = ln_1p_minus_lane(u[r] * self.inv_r, ts[r] * self.inv_r);
             }
         }
-        for (row, &[c, a1, b1, c1, c2]) in f.iter_mut().zip(&self.terms) {
+        if self.uses_right {
+            for r in 0..N {
+                // 1 − t is exact where it matters (t ≥ ½).
+                right[r] = ln_1p_minus_lane(-u[r] * self.inv_rc, (1.0 - ts[r]) * self.inv_rc);
+            }
+        }
+        for (row, &[c, a1, b1, linear, c2]) in f.iter_mut().zip(&self.terms) {
             for r in 0..N {
                 let mut v = c;
                 if a1 != 0.0 {
@@ -119,7 +151,7 @@ impl SharedLnPdf {
                 if b1 != 0.0 {
                     v += b1 * right[r];
                 }
-                let e = exp_lane(v + u[r] * (c1 + c2 * u[r]));
+                let e = exp_lane(v + u[r] * (linear + c2 * u[r]));
                 row[r] = if inside[r] { e } else { 0.0 };
             }
         }

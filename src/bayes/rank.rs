@@ -12,8 +12,9 @@
 //! integration matrix, starting from 0 at the left end (the mass outside the
 //! region, about 1e-17 per posterior, is neglected at both ends). Densities
 //! are evaluated in log space around a common point ([`SharedLnPdf`]: two
-//! `ln_1p` per node for all posteriors, then one `exp` each), so there is no
-//! simulation and no incomplete-beta evaluation per node. Absolute accuracy
+//! logarithms per node for all posteriors, then one `exp` each, all
+//! branch-free over a panel's nodes), so there is no simulation and no
+//! incomplete-beta evaluation per node. Absolute accuracy
 //! about 1e-11 (tested to 1e-9 against mpmath). The expected losses are
 //! integrals of positive terms (see [`Collocation`]), never a difference
 //! `E[max] − E[p_k]`, so a small loss keeps its relative accuracy: against

@@ -1,6 +1,8 @@
 //! `exp` of a polynomial at many points at once, in loops the compiler
 //! vectorises: the Euler–Maclaurin sums evaluate `exp(Σ q_k x^k)` at 60
 //! nodes per call, which as scalar library calls was half of `P(B > A)`.
+//! Also `exp` and `ln(1 + x) − x` of one value, branch-free, for loops over
+//! quadrature nodes (the K-arm sweep's densities).
 //!
 //! The arithmetic is plain IEEE multiplication and addition in a fixed
 //! order (no fused multiply–add, which Rust never forms on its own), so the
@@ -131,6 +133,75 @@ pub(crate) fn exp_lane(x: f64) -> f64 {
     }
 }
 
+const LN2_HI: f64 = 0.6931471803691238;
+const LN2_LO: f64 = 1.9082149292705877e-10;
+
+/// `ln(1 + x) − x` for `x > −1`, within a few ulp of its value (`tests`
+/// below check 10⁶ points against a double-double reference); branch-free
+/// so that a loop over it vectorises. The result is of order `x²/2` near
+/// 0, so a log-density written as `a·x + a·(ln(1 + x) − x)` keeps its
+/// digits where `a·x` is large (`a` of order `n`).
+///
+/// `w_far` is `1 + x` as the caller can form it without cancellation (a
+/// ratio `t/m` where `x = (t − m)/m`); it is used when `x < −½`, where
+/// `1 + x` would have lost the digits of a small `t`. Otherwise `u = 1 + x`
+/// is rounded and `(x − (u − 1))/u` restores what the rounding lost.
+///
+/// `ln w` is split as `k ln 2 + f + s(R − f)`: `w = 2ᵏ m` with `m` in
+/// `[√2/2, √2)` (from the bits: adding `1 − √2/2` to them puts `k` in the
+/// exponent field), `f = m − 1`, `s = f/(2 + f)` and `R = Σ_{n≥1}
+/// 2s²ⁿ/(2n + 1)`, from `ln(1 + f) = 2 atanh s = 2s + sR` and `2s = f − fs`
+/// (`s² ≤ 0.0295`, so ten terms of `R` leave less than 1e-17 of it).
+#[inline(always)]
+pub(crate) fn ln_1p_minus_lane(x: f64, w_far: f64) -> f64 {
+    let near = x >= -0.5;
+    let u = 1.0 + x;
+    let w = if near { u } else { w_far };
+    let lost = if near { (x - (u - 1.0)) / u } else { 0.0 };
+    let (k, f, rest) = ln_split(w);
+    k * LN2_HI + (((f - x) + lost) + (rest + k * LN2_LO))
+}
+
+/// `(k, f, s(R − f))` of `ln w = k ln 2 + f + s(R − f)` (see
+/// [`ln_1p_minus_lane`]) for a positive normal `w`.
+#[inline(always)]
+fn ln_split(w: f64) -> (f64, f64, f64) {
+    // The bits of √2/2 and of 1.
+    const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
+    const ONE_BITS: u64 = 0x3ff0_0000_0000_0000;
+    const MANTISSA: u64 = 0x000f_ffff_ffff_ffff;
+    // 2⁵² as bits, and 2⁵² + 1023: `k + 1023` put in the low bits of 2⁵²'s
+    // mantissa and read back as a double is 2⁵² + k + 1023 (no
+    // integer-to-float conversion, which does not vectorise without
+    // AVX-512).
+    const TWO52_BITS: u64 = 0x4330_0000_0000_0000;
+    const TWO52_BIAS: f64 = 4_503_599_627_370_496.0 + 1023.0;
+    // 2/(2n + 1) for n = 10 down to 1.
+    const ATANH: [f64; 10] = [
+        2.0 / 21.0,
+        2.0 / 19.0,
+        2.0 / 17.0,
+        2.0 / 15.0,
+        2.0 / 13.0,
+        2.0 / 11.0,
+        2.0 / 9.0,
+        2.0 / 7.0,
+        2.0 / 5.0,
+        2.0 / 3.0,
+    ];
+    let shifted = w.to_bits().wrapping_add(ONE_BITS - SQRT_HALF_BITS);
+    let k = f64::from_bits((shifted >> 52) | TWO52_BITS) - TWO52_BIAS;
+    let m = f64::from_bits((shifted & MANTISSA).wrapping_add(SQRT_HALF_BITS));
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let mut r = ATANH[0];
+    for &c in &ATANH[1..] {
+        r = r * z + c;
+    }
+    (k, f, s * (r * z - f))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +209,46 @@ mod tests {
     /// Ulps between two finite positive doubles.
     fn ulps(a: f64, b: f64) -> u64 {
         a.to_bits().abs_diff(b.to_bits())
+    }
+
+    /// `ln(1 + x) − x` for the test below: its series `Σ_{n≥2} (−x)ⁿ/n`
+    /// (up to sign) for `|x| < ½` (100 terms, by Horner, a few ulp), else
+    /// `ln_1p(x) − x` (an error of 1e-16·|x|, under 6e-16 of the result
+    /// there).
+    fn ln_1p_minus_reference(x: f64) -> f64 {
+        if x.abs() < 0.5 {
+            (2..102).rev().fold(0.0, |acc, n| {
+                let sign = if n % 2 == 0 { -1.0 } else { 1.0 };
+                (acc + sign / n as f64) * x
+            }) * x
+        } else {
+            x.ln_1p() - x
+        }
+    }
+
+    #[test]
+    fn ln_1p_minus_is_accurate_over_the_sweeps_range() {
+        // Within 2e-15 relative, or 1e-30 absolute for tiny x (the
+        // rounding of what 1 + x loses, about ulp(1)·ulp(1)/2, is left).
+        let mut worst: f64 = 0.0;
+        for i in 0..1_000_000u64 {
+            // Small x of both signs (down to 1e-12), then (−0.99, 50].
+            let small = (i as f64 - 5e5 + 0.5) * 2e-8;
+            let wide = -0.99 + 50.99 * (i as f64 + 0.5) / 1e6;
+            for x in [small, small * 1e-4, wide] {
+                let want = ln_1p_minus_reference(x);
+                let got = ln_1p_minus_lane(x, 1.0 + x);
+                let e = (got - want).abs() / (2e-15 * want.abs() + 1e-30);
+                worst = worst.max(e);
+            }
+        }
+        assert!(worst <= 1.0, "worst error {worst} of the tolerance");
+        // Far below: 1 + x from the caller's ratio, not from x.
+        let t = 1e-200;
+        let got = ln_1p_minus_lane(t - 1.0, t);
+        let want = t.ln() + 1.0;
+        assert!(((got - want) / want).abs() < 1e-15, "{got} vs {want}");
+        assert_eq!(ln_1p_minus_lane(0.0, 1.0), 0.0);
     }
 
     #[test]
