@@ -271,47 +271,39 @@ impl Counts {
         }
     }
 
-    /// [`Counts::add_saturating`] for an outcome resolved once (see
-    /// [`OutcomeKey`]): no name is compared or copied for a built-in kind,
-    /// and a custom name is shared, not copied.
+    /// The counts of an import row: `values[i]` of the outcome of column
+    /// `i` of `keys` (columns of one outcome added up), built without a
+    /// search and with one allocation for the custom outcomes. `Err(i)`
+    /// names the column whose value took a sum past `u64::MAX`.
     #[cfg(feature = "csv")]
-    pub(crate) fn add_key_saturating(&mut self, key: &OutcomeKey, n: u64) {
-        match key {
-            OutcomeKey::Builtin(i) => match self.builtin[*i].checked_add(n) {
-                Some(sum) => self.builtin[*i] = sum,
-                None => {
-                    if let Some(outcome) = Outcome::from_builtin_index(*i) {
-                        self.add_saturating(&outcome, n);
-                    }
-                }
-            },
-            OutcomeKey::Custom(name) => self.add_custom_saturating(name, n),
+    pub(crate) fn from_keys(
+        keys: &OutcomeKeys,
+        values: &[u64],
+    ) -> std::result::Result<Counts, usize> {
+        let mut counts = Counts::new();
+        for &(i, slot) in &keys.builtin {
+            let n = values.get(i).copied().unwrap_or(0);
+            counts.builtin[slot] = counts.builtin[slot].checked_add(n).ok_or(i)?;
         }
-    }
-
-    /// Adds `n` to the count of a resolved outcome, unless that would pass
-    /// `u64::MAX` (then nothing changes and `false` is returned).
-    #[cfg(feature = "csv")]
-    pub(crate) fn try_add_key(&mut self, key: &OutcomeKey, n: u64) -> bool {
-        let slot = match key {
-            OutcomeKey::Builtin(i) => &mut self.builtin[*i],
-            OutcomeKey::Custom(name) => match self.custom.get_mut(name) {
-                Some(slot) => slot,
-                None => {
-                    if n > 0 {
-                        self.custom.insert(Arc::clone(name), n);
-                    }
-                    return true;
+        let value = |i: usize| values.get(i).copied().unwrap_or(0);
+        let nonzero = keys.custom.iter().filter(|(i, _)| value(*i) > 0).count();
+        if nonzero > 0 {
+            let mut custom: Vec<(Arc<str>, u64)> = Vec::with_capacity(nonzero);
+            for (i, name) in &keys.custom {
+                let n = value(*i);
+                if n == 0 {
+                    continue;
                 }
-            },
-        };
-        match slot.checked_add(n) {
-            Some(sum) => {
-                *slot = sum;
-                true
+                match custom.last_mut() {
+                    Some((last, sum)) if **last == **name => {
+                        *sum = sum.checked_add(n).ok_or(*i)?;
+                    }
+                    _ => custom.push((Arc::clone(name), n)),
+                }
             }
-            None => false,
+            counts.custom = CustomCounts(custom);
         }
+        Ok(counts)
     }
 
     /// Adds `n` to the custom outcome `name` (valid), sharing the name.
@@ -414,24 +406,32 @@ impl CustomCounts {
     }
 }
 
-/// An outcome resolved once for adding to many [`Counts`] (an import's
-/// columns): the slot of a built-in kind, or a custom name shared by every
-/// count that holds it.
+/// The outcomes of an import's count columns, resolved once for every
+/// row: the built-in kinds by slot, the custom names (shared by every row's
+/// counts) in increasing order, as [`Counts`] keeps them, so that
+/// [`Counts::from_keys`] appends instead of searching.
 #[cfg(feature = "csv")]
-#[derive(Debug, Clone)]
-pub(crate) enum OutcomeKey {
-    Builtin(usize),
-    Custom(Arc<str>),
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OutcomeKeys {
+    /// `(column, built-in slot)`.
+    builtin: Vec<(usize, usize)>,
+    /// `(column, name)`, by name (columns of one name in column order).
+    custom: Vec<(usize, Arc<str>)>,
 }
 
 #[cfg(feature = "csv")]
-impl OutcomeKey {
-    /// The key of a valid `outcome`.
-    pub(crate) fn new(outcome: &Outcome) -> Self {
-        match outcome.builtin_index() {
-            Some(i) => Self::Builtin(i),
-            None => Self::Custom(Arc::from(outcome.name())),
+impl OutcomeKeys {
+    /// The keys of valid outcomes, column `i` counting the `i`th.
+    pub(crate) fn new<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Self {
+        let mut keys = Self::default();
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            match outcome.builtin_index() {
+                Some(slot) => keys.builtin.push((i, slot)),
+                None => keys.custom.push((i, Arc::from(outcome.name()))),
+            }
         }
+        keys.custom.sort_by(|a, b| a.1.cmp(&b.1));
+        keys
     }
 }
 

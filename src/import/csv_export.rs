@@ -14,7 +14,7 @@ use super::record::{
     ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, SkippedRow,
 };
 use super::snowflake::snowflake_time;
-use crate::counts::OutcomeKey;
+use crate::counts::OutcomeKeys;
 use crate::{Counts, Error, Outcome, Result};
 
 /// What a column holds.
@@ -207,7 +207,7 @@ pub(super) struct At<'a> {
 struct Layout {
     columns: Vec<Column>,
     /// The outcome of each count slot, resolved once for every row.
-    outcomes: Vec<OutcomeKey>,
+    outcomes: OutcomeKeys,
     width: usize,
     /// Position in `columns` of the clicks and impressions count columns.
     clicks: Option<usize>,
@@ -231,8 +231,9 @@ impl Layout {
         let outcomes = format
             .outcome_names()
             .iter()
-            .map(|n| Outcome::from_key(n).map(|o| OutcomeKey::new(&o)))
+            .map(|n| Outcome::from_key(n))
             .collect::<Result<Vec<_>>>()?;
+        let outcomes = OutcomeKeys::new(&outcomes);
         let clicks = columns.iter().position(|c| {
             matches!(c.role, Role::Count(k) if format.outcome_names().get(k) == Some(&"clicks"))
         });
@@ -261,8 +262,6 @@ impl Layout {
         let mut time = None;
         let mut date = None;
         let mut link = None;
-        let mut counts = Counts::new();
-        let mut promoted = Counts::new();
         let mut any_promoted = false;
         let mut organic = [0u64; 17];
         let mut promoted_raw = [0u64; 17];
@@ -331,17 +330,13 @@ impl Layout {
         if any_promoted {
             self.check_clicks(&promoted_raw, line, "promoted ")?;
         }
-        for (k, outcome) in self.outcomes.iter().enumerate() {
-            let (n, p) = (organic[k], promoted_raw[k]);
-            // Each outcome is added once to empty counts, so neither overflow
-            // nor (for these fixed, valid names) validation can fail.
-            if n > 0 {
-                counts.add_key_saturating(outcome, n);
-            }
-            if p > 0 {
-                promoted.add_key_saturating(outcome, p);
-            }
-        }
+        // Each outcome has one column, so no sum can overflow.
+        let counts = Counts::from_keys(&self.outcomes, &organic).map_err(|k| overflow(line, k))?;
+        let promoted = if any_promoted {
+            Some(Counts::from_keys(&self.outcomes, &promoted_raw).map_err(|k| overflow(line, k))?)
+        } else {
+            None
+        };
         let id_col = self.column(Role::Id);
         let id = id.ok_or_else(|| invalid(id_col.at(), line, "", "a numeric post id"))?;
         let posted_at = match (time, date) {
@@ -353,7 +348,7 @@ impl Layout {
         post.text = text;
         post.link = link;
         post.counts = counts;
-        post.promoted = any_promoted.then_some(promoted);
+        post.promoted = promoted;
         post.line = line;
         Ok((id, post))
     }
@@ -426,6 +421,16 @@ impl Layout {
             });
         }
         Ok(())
+    }
+}
+
+/// The error of a count sum past `u64::MAX` in slot `k` (unreachable for
+/// the fixed formats, whose outcomes have one column each).
+#[cold]
+fn overflow(line: u64, k: usize) -> Error {
+    Error::MalformedCsv {
+        line: Some(line),
+        message: format!("count slot {k} overflows"),
     }
 }
 

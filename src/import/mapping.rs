@@ -20,7 +20,7 @@ use super::record::{
     ExportFormat, ImportMode, ImportReport, Platform, PostRecord, Spend, check_currency,
     parse_micros,
 };
-use crate::counts::OutcomeKey;
+use crate::counts::OutcomeKeys;
 use crate::{Counts, Error, Outcome, Result};
 
 /// How a mapped CSV writes its times.
@@ -543,8 +543,8 @@ struct Layout<'m> {
     organic: Vec<u64>,
     promoted: Vec<u64>,
     /// The mapped outcomes, resolved once for every row.
-    organic_keys: Vec<OutcomeKey>,
-    promoted_keys: Vec<OutcomeKey>,
+    organic_keys: OutcomeKeys,
+    promoted_keys: OutcomeKeys,
 }
 
 impl<'m> Layout<'m> {
@@ -594,16 +594,8 @@ impl<'m> Layout<'m> {
             width: header.len(),
             organic: vec![0; map.outcomes.len()],
             promoted: vec![0; map.promoted.len()],
-            organic_keys: map
-                .outcomes
-                .iter()
-                .map(|(_, o)| OutcomeKey::new(o))
-                .collect(),
-            promoted_keys: map
-                .promoted
-                .iter()
-                .map(|(_, o)| OutcomeKey::new(o))
-                .collect(),
+            organic_keys: OutcomeKeys::new(map.outcomes.iter().map(|(_, o)| o)),
+            promoted_keys: OutcomeKeys::new(map.promoted.iter().map(|(_, o)| o)),
         })
     }
 
@@ -713,22 +705,23 @@ impl<'m> Layout<'m> {
     fn counts(
         &self,
         outcomes: &[(String, Outcome)],
-        keys: &[OutcomeKey],
+        keys: &OutcomeKeys,
         values: &[u64],
         line: u64,
         prefix: &str,
     ) -> Result<Counts> {
-        let mut counts = Counts::new();
-        for (((column, outcome), key), &n) in outcomes.iter().zip(keys).zip(values) {
-            if n > 0 && !counts.try_add_key(key, n) {
-                return Err(Error::NonNumericCount {
-                    line,
-                    column: column.clone(),
-                    column_number: self.number_of(column),
-                    value: format!("{n} (its sum with the other {outcome} columns overflows)"),
-                });
+        let counts = Counts::from_keys(keys, values).map_err(|i| {
+            let (column, outcome) = &outcomes[i];
+            Error::NonNumericCount {
+                line,
+                column: column.clone(),
+                column_number: self.number_of(column),
+                value: format!(
+                    "{} (its sum with the other {outcome} columns overflows)",
+                    values[i]
+                ),
             }
-        }
+        })?;
         let (clicks, impressions) = (counts.clicks(), counts.impressions());
         if clicks > impressions && outcomes.iter().any(|(_, o)| *o == Outcome::Impression) {
             let column = outcomes
