@@ -280,12 +280,11 @@ impl Counts {
         keys: &OutcomeKeys,
         values: &[u64],
     ) -> std::result::Result<Counts, usize> {
+        let value = |i: usize| values.get(i).copied().unwrap_or(0);
         let mut counts = Counts::new();
         for &(i, slot) in &keys.builtin {
-            let n = values.get(i).copied().unwrap_or(0);
-            counts.builtin[slot] = counts.builtin[slot].checked_add(n).ok_or(i)?;
+            counts.builtin[slot] = counts.builtin[slot].checked_add(value(i)).ok_or(i)?;
         }
-        let value = |i: usize| values.get(i).copied().unwrap_or(0);
         let nonzero = keys.custom.iter().filter(|(i, _)| value(*i) > 0).count();
         if nonzero > 0 {
             let mut custom: Vec<(Arc<str>, u64)> = Vec::with_capacity(nonzero);

@@ -121,10 +121,18 @@ pub(crate) fn panel_ends(
     // its own sd on, whichever is further (a stretch no bulk covers is one
     // panel). The bulks are visited in order of their start, so this is
     // O(K log K + panels), not a scan of all K bulks per panel.
+    // The loop's bound: the panels of one bulk's width meet its 2w-wide
+    // stretch, so there are at most ⌈2w/(PANEL_WIDTH·sd)⌉ + 2 of them, plus
+    // one ending at its start; a stretch no bulk covers ends the loop.
+    let most: usize = bulk
+        .iter()
+        .map(|&(_, sd, w)| (2.0 * w / (PANEL_WIDTH * sd)).ceil().min(1e6) as usize + 3)
+        .sum();
     let mut covering = Covering::new(bulk);
-    let mut kept = vec![lo];
+    let mut kept = Vec::with_capacity(most + 2);
+    kept.push(lo);
     let mut x = lo;
-    while x < hi {
+    for _ in 0..most {
         let width = covering.panel_width(x);
         let next = x + width;
         if next.is_nan() || next <= x || next >= hi {

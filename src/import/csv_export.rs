@@ -211,6 +211,8 @@ struct Layout {
     width: usize,
     /// Position in `columns` of the clicks and impressions count columns.
     clicks: Option<usize>,
+    /// The outcome name of each count slot.
+    names: &'static [&'static str],
 }
 
 impl Layout {
@@ -242,6 +244,7 @@ impl Layout {
             outcomes,
             width: header.len(),
             clicks,
+            names: format.outcome_names(),
         })
     }
 
@@ -331,9 +334,21 @@ impl Layout {
             self.check_clicks(&promoted_raw, line, "promoted ")?;
         }
         // Each outcome has one column, so no sum can overflow.
-        let counts = Counts::from_keys(&self.outcomes, &organic).map_err(|k| overflow(line, k))?;
+        let overflow = |values: &[u64; 17], k: usize| Error::MalformedCsv {
+            line: Some(line),
+            message: format!(
+                "the {} count {} overflows",
+                self.names.get(k).copied().unwrap_or("?"),
+                values.get(k).copied().unwrap_or(0)
+            ),
+        };
+        let counts =
+            Counts::from_keys(&self.outcomes, &organic).map_err(|k| overflow(&organic, k))?;
         let promoted = if any_promoted {
-            Some(Counts::from_keys(&self.outcomes, &promoted_raw).map_err(|k| overflow(line, k))?)
+            Some(
+                Counts::from_keys(&self.outcomes, &promoted_raw)
+                    .map_err(|k| overflow(&promoted_raw, k))?,
+            )
         } else {
             None
         };
@@ -421,16 +436,6 @@ impl Layout {
             });
         }
         Ok(())
-    }
-}
-
-/// The error of a count sum past `u64::MAX` in slot `k` (unreachable for
-/// the fixed formats, whose outcomes have one column each).
-#[cold]
-fn overflow(line: u64, k: usize) -> Error {
-    Error::MalformedCsv {
-        line: Some(line),
-        message: format!("count slot {k} overflows"),
     }
 }
 
