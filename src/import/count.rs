@@ -37,7 +37,34 @@ impl BadCount {
 
 /// A count written as text: `1376`, `+1376`, `1376.0` (any zero fraction);
 /// `-` or empty (after trimming ASCII spaces) is "not reported" (`None`).
+#[inline]
 pub(crate) fn parse_count_text(cell: &[u8]) -> Result<Option<u64>, BadCount> {
+    match plain_digits(cell) {
+        Some(n) => Ok(Some(n)),
+        None => general_count(cell),
+    }
+}
+
+/// The common cell, 1 to 19 ASCII digits and nothing else (cannot
+/// overflow), without checked arithmetic; `None` for anything else.
+#[inline]
+pub(crate) fn plain_digits(cell: &[u8]) -> Option<u64> {
+    if cell.is_empty() || cell.len() > 19 {
+        return None;
+    }
+    let mut n = 0u64;
+    for &b in cell {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
+    }
+    Some(n)
+}
+
+/// [`parse_count_text`] for any cell.
+fn general_count(cell: &[u8]) -> Result<Option<u64>, BadCount> {
     let s = cell.trim_ascii();
     if s.is_empty() || s == b"-" {
         return Ok(None);
@@ -102,10 +129,26 @@ mod tests {
         assert_eq!(parse_count_text(b"1376.00"), Ok(Some(1376)));
         assert_eq!(parse_count_text(b"+7"), Ok(Some(7)));
         assert_eq!(parse_count_text(b"-0"), Ok(Some(0)));
+        assert_eq!(parse_count_text(b"0"), Ok(Some(0)));
+        assert_eq!(
+            parse_count_text(b"9999999999999999999"),
+            Ok(Some(9_999_999_999_999_999_999))
+        );
+        assert_eq!(
+            parse_count_text(b"18446744073709551615"),
+            Ok(Some(u64::MAX))
+        );
         assert_eq!(parse_count_text(b"-"), Ok(None));
         assert_eq!(parse_count_text(b""), Ok(None));
         assert_eq!(parse_count_text(b"-3"), Err(BadCount::Negative));
-        for bad in [&b"1,376"[..], b"1.5", b"x", b".0", b"99999999999999999999"] {
+        for bad in [
+            &b"1,376"[..],
+            b"1.5",
+            b"x",
+            b".0",
+            b"99999999999999999999",
+            b"18446744073709551616",
+        ] {
             assert_eq!(parse_count_text(bad), Err(BadCount::NonNumeric), "{bad:?}");
         }
     }

@@ -1,5 +1,6 @@
 //! Reading X/Twitter analytics exports (CSV) into [`PostRecord`]s.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
@@ -9,7 +10,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::count::parse_count_text;
+use super::count::{parse_count_text, plain_digits};
 use super::record::{
     ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, SkippedRow,
 };
@@ -273,9 +274,12 @@ impl Layout {
             match col.role {
                 Role::Id => {
                     let s = utf8(cell, col.at(), line)?.trim();
-                    let n = s
-                        .parse::<u64>()
-                        .map_err(|_| invalid(col.at(), line, s, "a numeric post id"))?;
+                    let n = match plain_digits(cell) {
+                        Some(n) => n,
+                        None => s
+                            .parse::<u64>()
+                            .map_err(|_| invalid(col.at(), line, s, "a numeric post id"))?,
+                    };
                     // The cell is the id's decimal form unless it has a sign
                     // or leading zeros (then the number is written afresh).
                     let canonical = !s.starts_with(['+', '0']) || s == "0";
@@ -292,25 +296,36 @@ impl Layout {
                     link = (!s.is_empty()).then(|| s.to_string());
                 }
                 Role::Time => {
-                    let s = utf8(cell, col.at(), line)?.trim();
-                    let parsed = fast_time(s.as_bytes()).or_else(|| {
-                        DateTime::parse_from_str(s, "%Y-%m-%d %H:%M %z")
-                            .ok()
-                            .map(|t| t.with_timezone(&Utc))
+                    let cell = cell.trim_ascii();
+                    time = Some(match fast_time(cell) {
+                        Some(t) => t,
+                        None => {
+                            let s = utf8(cell, col.at(), line)?;
+                            DateTime::parse_from_str(s, "%Y-%m-%d %H:%M %z")
+                                .map(|t| t.with_timezone(&Utc))
+                                .map_err(|_| {
+                                    invalid(
+                                        col.at(),
+                                        line,
+                                        s,
+                                        "a time like \"2020-02-04 19:19 +0000\"",
+                                    )
+                                })?
+                        }
                     });
-                    time = Some(parsed.ok_or_else(|| {
-                        invalid(col.at(), line, s, "a time like \"2020-02-04 19:19 +0000\"")
-                    })?);
                 }
                 Role::Date => {
-                    let s = utf8(cell, col.at(), line)?.trim();
-                    let parsed = fast_date(s.as_bytes()).or_else(|| slow_date(s));
-                    date = Some((
-                        parsed.ok_or_else(|| {
-                            invalid(col.at(), line, s, "a date like \"Tue, Jul 14, 2026\"")
-                        })?,
-                        s,
-                    ));
+                    let cell = cell.trim_ascii();
+                    let parsed = match fast_date(cell) {
+                        Some(d) => d,
+                        None => {
+                            let s = utf8(cell, col.at(), line)?;
+                            slow_date(s).ok_or_else(|| {
+                                invalid(col.at(), line, s, "a date like \"Tue, Jul 14, 2026\"")
+                            })?
+                        }
+                    };
+                    date = Some((parsed, cell));
                 }
                 Role::Count(k) => {
                     let n = parse_count(cell, col.at(), line)?.unwrap_or(0);
@@ -387,7 +402,7 @@ impl Layout {
     fn time_from_id(
         &self,
         id: u64,
-        date: Option<(NaiveDate, &str)>,
+        date: Option<(NaiveDate, &[u8])>,
         line: u64,
     ) -> Result<DateTime<Utc>> {
         let Some(at) = snowflake_time(id) else {
@@ -404,7 +419,7 @@ impl Layout {
             Some((_, cell)) => Err(invalid(
                 self.column(Role::Date).at(),
                 line,
-                cell,
+                &String::from_utf8_lossy(cell),
                 &format!(
                     "within a day of the time of post id {id} ({})",
                     at.format("%Y-%m-%d %H:%M UTC")
@@ -521,6 +536,7 @@ pub(super) fn invalid(col: At<'_>, line: u64, value: &str, expected: &str) -> Er
 
 /// A count cell: `1376`, `1376.0` (any zero fraction), or `-`/empty for
 /// "not reported" (`None`).
+#[inline]
 pub(super) fn parse_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<u64>> {
     parse_count_text(cell).map_err(|bad| {
         bad.at(
@@ -592,7 +608,7 @@ pub(super) fn parse_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export<R: io::Read>(reader: R, mode: ImportMode) -> Result<ImportReport> {
     let mut collector = Collector::<u64>::new(mode);
-    collector.read_file(read_decoded(reader)?, 0)?;
+    collector.read_file(&read_decoded(reader)?, 0)?;
     Ok(collector.finish())
 }
 
@@ -632,7 +648,12 @@ pub fn read_exports<S: AsRef<[u8]>>(files: &[S], mode: ImportMode) -> Result<Imp
         .enumerate()
         .map(|(i, f)| (format!("file {i}"), f.as_ref()))
         .collect();
-    read_many(files.iter().map(|(n, f)| Ok((n.clone(), f.to_vec()))), mode)
+    read_many(
+        files
+            .iter()
+            .map(|(n, f)| Ok((n.clone(), Cow::Borrowed(*f)))),
+        mode,
+    )
 }
 
 /// [`read_exports`] from files, file `i` being `paths[i]` (errors name the
@@ -644,11 +665,16 @@ pub fn read_exports<S: AsRef<[u8]>>(files: &[S], mode: ImportMode) -> Result<Imp
 /// as [`read_exports`], naming the path.
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export_paths<P: AsRef<Path>>(paths: &[P], mode: ImportMode) -> Result<ImportReport> {
-    read_many(paths.iter().map(|p| super::read_named(p.as_ref())), mode)
+    read_many(
+        paths
+            .iter()
+            .map(|p| super::read_named(p.as_ref()).map(|(n, b)| (n, Cow::Owned(b)))),
+        mode,
+    )
 }
 
-fn read_many(
-    files: impl Iterator<Item = Result<(String, Vec<u8>)>>,
+fn read_many<'a>(
+    files: impl Iterator<Item = Result<(String, Cow<'a, [u8]>)>>,
     mode: ImportMode,
 ) -> Result<ImportReport> {
     read_files(files, mode, Collector::<u64>::read_file)
@@ -656,10 +682,10 @@ fn read_many(
 
 /// Reads files one after another into one [`Collector`] with `read`
 /// (errors wrapped in [`Error::InFile`] naming the file).
-pub(super) fn read_files<K: Hash + Eq>(
-    files: impl Iterator<Item = Result<(String, Vec<u8>)>>,
+pub(super) fn read_files<'a, K: Hash + Eq>(
+    files: impl Iterator<Item = Result<(String, Cow<'a, [u8]>)>>,
     mode: ImportMode,
-    mut read: impl FnMut(&mut Collector<K>, Vec<u8>, usize) -> Result<()>,
+    mut read: impl FnMut(&mut Collector<K>, &[u8], usize) -> Result<()>,
 ) -> Result<ImportReport> {
     let mut collector = Collector::new(mode);
     let mut any = false;
@@ -672,7 +698,7 @@ pub(super) fn read_files<K: Hash + Eq>(
         };
         collector.file_name = Some(name.clone());
         decode(bytes)
-            .and_then(|data| read(&mut collector, data, i))
+            .and_then(|data| read(&mut collector, &data, i))
             .map_err(in_file)?;
     }
     if !any {
@@ -695,18 +721,23 @@ pub(super) fn read_decoded<R: io::Read>(mut reader: R) -> Result<Vec<u8>> {
             line: None,
             message: e.to_string(),
         })?;
-    decode(bytes)
+    decode(Cow::Owned(bytes)).map(Cow::into_owned)
 }
 
-pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
+pub(super) fn decode(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, [u8]>> {
     let big_endian = match bytes.get(..2) {
         Some([0xFF, 0xFE]) => false,
         Some([0xFE, 0xFF]) => true,
         _ => {
-            if bytes.starts_with(b"\xEF\xBB\xBF") {
-                bytes.drain(..3);
-            }
-            return Ok(bytes);
+            return Ok(match bytes {
+                Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)),
+                Cow::Owned(mut b) => {
+                    if b.starts_with(b"\xEF\xBB\xBF") {
+                        b.drain(..3);
+                    }
+                    Cow::Owned(b)
+                }
+            });
         }
     };
     let units = bytes[2..].chunks(2).map(|c| match (c, big_endian) {
@@ -716,7 +747,7 @@ pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
     });
     char::decode_utf16(units)
         .collect::<std::result::Result<String, _>>()
-        .map(String::into_bytes)
+        .map(|text| Cow::Owned(text.into_bytes()))
         .map_err(|e| Error::MalformedCsv {
             line: None,
             message: format!(
@@ -724,6 +755,55 @@ pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
                 if big_endian { "big" } else { "little" }
             ),
         })
+}
+
+/// The line numbers of record starts met in increasing byte order, from
+/// one pass over the file's line breaks (LF, CRLF and lone CR each end a
+/// line, quoted ones included).
+struct LineCounter<'a> {
+    data: &'a [u8],
+    /// The line breaks (`\r` or `\n` bytes) not yet counted.
+    breaks: memchr::Memchr2<'a>,
+    /// The first of them, if any.
+    next: Option<usize>,
+    /// The line of the last start asked for.
+    line: u64,
+    /// That start.
+    at: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    /// Counting from the start of `data`, which is on line `first`.
+    fn new(data: &'a [u8], first: u64) -> Self {
+        let mut breaks = memchr::memchr2_iter(b'\n', b'\r', data);
+        let next = breaks.next();
+        LineCounter {
+            data,
+            breaks,
+            next,
+            line: first,
+            at: 0,
+        }
+    }
+
+    /// The line of a record starting at byte `start` (`None`: where the
+    /// last one did), past any blank lines before it. Starts must not
+    /// decrease.
+    fn line_at(&mut self, start: Option<usize>) -> u64 {
+        let mut start = start.unwrap_or(self.at).clamp(self.at, self.data.len());
+        while matches!(self.data.get(start), Some(b'\n' | b'\r')) {
+            start += 1;
+        }
+        while let Some(p) = self.next.filter(|&p| p < start) {
+            // A CRLF is counted at its CR.
+            if !(self.data[p] == b'\n' && p > 0 && self.data[p - 1] == b'\r') {
+                self.line += 1;
+            }
+            self.next = self.breaks.next();
+        }
+        self.at = start;
+        self.line
+    }
 }
 
 /// Lines ended in `seg`: LF, CRLF and lone CR each end one.
@@ -851,19 +931,9 @@ impl<K: Hash + Eq> Collector<K> {
         self.index.reserve(lines);
         // Line numbers are counted here: the `csv` crate's are one too low
         // after CRLF line breaks.
-        let (mut line, mut counted) = (header_line, 0usize);
+        let mut lines = LineCounter::new(data, header_line);
         let mut line_at = |byte: Option<u64>| -> u64 {
-            let mut start = byte.map_or(counted, |b| usize::try_from(b).unwrap_or(usize::MAX));
-            start = start.min(data.len());
-            // A record starts after any blank lines the reader skipped.
-            while matches!(data.get(start), Some(b'\n' | b'\r')) {
-                start += 1;
-            }
-            if start > counted {
-                line += line_breaks(&data[counted..start]);
-                counted = start;
-            }
-            line
+            lines.line_at(byte.map(|b| usize::try_from(b).unwrap_or(usize::MAX)))
         };
         loop {
             let result = match rdr.read_byte_record(&mut row) {
@@ -904,8 +974,8 @@ impl<K: Hash + Eq> Collector<K> {
 }
 
 impl Collector<u64> {
-    fn read_file(&mut self, data: Vec<u8>, file: usize) -> Result<()> {
-        let (header, delimiter) = header_of(&data)?;
+    fn read_file(&mut self, data: &[u8], file: usize) -> Result<()> {
+        let (header, delimiter) = header_of(data)?;
         let format =
             ExportFormat::detect(&header).ok_or_else(|| unrecognized(&header, delimiter))?;
         match self.format {
@@ -919,7 +989,7 @@ impl Collector<u64> {
             Some(_) => {}
         }
         let layout = Layout::new(format, &header)?;
-        self.read_rows(&data, delimiter, 1, file, |row, line| {
+        self.read_rows(data, delimiter, 1, file, |row, line| {
             layout.parse_row(row, line)
         })
     }
@@ -999,7 +1069,9 @@ fn error_line(e: &Error) -> u64 {
 /// As [`read_export`].
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export_str(csv: &str, mode: ImportMode) -> Result<ImportReport> {
-    read_export(csv.as_bytes(), mode)
+    let mut collector = Collector::<u64>::new(mode);
+    collector.read_file(&decode(Cow::Borrowed(csv.as_bytes()))?, 0)?;
+    Ok(collector.finish())
 }
 
 /// [`read_export`] from a file.
@@ -1045,6 +1117,28 @@ mod tests {
         assert_eq!(line_breaks(b"a\nb\r\nc\rd"), 3);
         assert_eq!(line_breaks(b"abc"), 0);
         assert_eq!(line_breaks(b"\r\n\r\n"), 2);
+    }
+
+    /// The one-pass counter agrees with counting each prefix afresh, at
+    /// every start in every mix of LF, CRLF, lone CR and blank lines.
+    #[test]
+    fn line_counter_agrees_with_line_breaks() {
+        let data = b"a\nb\r\nc\rd\n\ne\r\n\r\nf\r\rg\"x\ny\"\r\nh";
+        for step in 1..5 {
+            let mut counter = LineCounter::new(data, 1);
+            for start in (0..=data.len()).step_by(step) {
+                let mut skipped = start;
+                while matches!(data.get(skipped), Some(b'\n' | b'\r')) {
+                    skipped += 1;
+                }
+                assert_eq!(
+                    counter.line_at(Some(start)),
+                    1 + line_breaks(&data[..skipped]),
+                    "start {start}, step {step}"
+                );
+            }
+            assert_eq!(counter.line_at(None), 1 + line_breaks(data));
+        }
     }
 
     /// The id text is the cell when that is the number's decimal form, and

@@ -2,6 +2,7 @@
 //! format and zone), the text, the variant, and which columns are which
 //! outcomes.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::Path;
@@ -830,9 +831,9 @@ fn mapped_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<u64>> {
 }
 
 impl Collector<String> {
-    fn read_mapped_file(&mut self, map: &ColumnMap, data: Vec<u8>, file: usize) -> Result<()> {
+    fn read_mapped_file(&mut self, map: &ColumnMap, data: &[u8], file: usize) -> Result<()> {
         self.format = Some(ExportFormat::Mapped);
-        let header = find_header(&data, map)?;
+        let header = find_header(data, map)?;
         let mut layout = Layout::new(map, &header.record)?;
         self.read_rows(
             &data[header.offset..],
@@ -891,7 +892,7 @@ pub fn read_mapped<R: io::Read>(
     mode: ImportMode,
 ) -> Result<ImportReport> {
     let mut collector = Collector::<String>::new(mode);
-    collector.read_mapped_file(map, read_decoded(reader)?, 0)?;
+    collector.read_mapped_file(map, &read_decoded(reader)?, 0)?;
     Ok(collector.finish())
 }
 
@@ -943,7 +944,9 @@ pub fn read_mapped_paths<P: AsRef<Path>>(
     mode: ImportMode,
 ) -> Result<ImportReport> {
     read_files(
-        paths.iter().map(|p| super::read_named(p.as_ref())),
+        paths
+            .iter()
+            .map(|p| super::read_named(p.as_ref()).map(|(n, b)| (n, Cow::Owned(b)))),
         mode,
         |c: &mut Collector<String>, data, i| c.read_mapped_file(map, data, i),
     )
@@ -965,7 +968,7 @@ pub fn read_mapped_many<S: AsRef<[u8]>>(
         files
             .iter()
             .enumerate()
-            .map(|(i, f)| Ok((format!("file {i}"), f.as_ref().to_vec()))),
+            .map(|(i, f)| Ok((format!("file {i}"), Cow::Borrowed(f.as_ref())))),
         mode,
         |c: &mut Collector<String>, data, i| c.read_mapped_file(map, data, i),
     )
