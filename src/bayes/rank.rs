@@ -151,8 +151,10 @@ pub(crate) fn panel_ends(
         let gap = hi - kept[kept.len() - 2];
         kept.extend((1..=60).map(|i| hi - gap * 0.5f64.powi(i)));
     }
-    kept.sort_by(f64::total_cmp);
-    kept.dedup();
+    if kept.len() > 2 && kept.windows(2).any(|w| w[1] <= w[0]) {
+        kept.sort_by(f64::total_cmp);
+        kept.dedup();
+    }
     kept
 }
 
@@ -238,7 +240,7 @@ impl Covering {
 /// narrower than 1e-12 (a Beta next to 1, where `f64` has few points per
 /// standard deviation), or one more than 1,000 standard deviations from the
 /// mean of the means. Those are ranked in `z` instead ([`sweep_z`]).
-fn needs_z<P: Posterior>(ds: &[P]) -> bool {
+fn needs_z<P: Posterior>(ds: &[P], kernels: &[LnPdf]) -> bool {
     // The shared log-density is formed around the mean of the means: a
     // posterior more than 1,000 of its standard deviations from it would
     // lose its digits to cancellation (or overflow).
@@ -247,9 +249,9 @@ fn needs_z<P: Posterior>(ds: &[P]) -> bool {
         let gap = (reference - d.mean()).abs();
         gap.is_nan() || gap > 1e3 * d.std_dev()
     });
-    far || ds.iter().any(|d| {
+    far || ds.iter().zip(kernels).any(|(d, kernel)| {
         let (lo, hi) = d.singular_ends();
-        let narrow_rate = matches!(d.ln_pdf_kernel().z, ZDist::Logit { .. }) && d.std_dev() < 1e-12;
+        let narrow_rate = matches!(kernel.z, ZDist::Logit { .. }) && d.std_dev() < 1e-12;
         lo || hi || narrow_rate
     })
 }
@@ -264,10 +266,10 @@ const Z_DROPS: [f64; 10] = [0.5, 2.0, 4.5, 8.0, 12.5, 18.0, 24.5, 32.0, 40.5, 50
 /// `exp(−drop)` normalised by its own integral over the same panels, then
 /// the same collocation as [`sweep`].
 #[inline(always)]
-fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
+fn sweep_z<P: Posterior>(ds: &[P], kernels: &[LnPdf]) -> Sweep {
     let k = ds.len();
     let rule = panel_rule();
-    let zs: Vec<ZDist> = ds.iter().map(|d| d.ln_pdf_kernel().z).collect();
+    let zs: Vec<ZDist> = kernels.iter().map(|kernel| kernel.z).collect();
     let mut pts: Vec<f64> = Vec::new();
     let mut seen: Vec<ZDist> = Vec::new();
     for z in &zs {
@@ -355,11 +357,11 @@ fn sweep_z<P: Posterior>(ds: &[P]) -> Sweep {
 /// exactly from the differences of the means.
 struct Collocation {
     cdf: Vec<f64>,
-    big_f: Vec<[f64; PANEL_NODES]>,
-    prefix: Vec<[f64; PANEL_NODES]>,
-    suffix: Vec<[f64; PANEL_NODES]>,
-    prefix_s: Vec<[f64; PANEL_NODES]>,
-    suffix_s: Vec<[f64; PANEL_NODES]>,
+    /// Per posterior `j`, node by node: `F_j`, then the products of the
+    /// other posteriors' `F` before and after it, `Π_{i<j} F_i` and
+    /// `Π_{i>j} F_i`, and the same of `1 − F`: five blocks of K rows in
+    /// one allocation.
+    rows: Vec<[f64; PANEL_NODES]>,
     /// `T` and `B` (see above).
     top: usize,
     bottom: usize,
@@ -372,11 +374,7 @@ impl Collocation {
     fn new(k: usize, (top, bottom): (usize, usize)) -> Self {
         Self {
             cdf: vec![0.0; k],
-            big_f: vec![[0.0; PANEL_NODES]; k],
-            prefix: vec![[0.0; PANEL_NODES]; k + 1],
-            suffix: vec![[0.0; PANEL_NODES]; k + 1],
-            prefix_s: vec![[0.0; PANEL_NODES]; k + 1],
-            suffix_s: vec![[0.0; PANEL_NODES]; k + 1],
+            rows: vec![[0.0; PANEL_NODES]; 5 * k],
             top,
             bottom,
             psi_top: 0.0,
@@ -394,20 +392,25 @@ impl Collocation {
     ) {
         let rule = panel_rule();
         let k = f.len();
-        for ((row, cum), start) in f.iter().zip(self.big_f.iter_mut()).zip(self.cdf.iter_mut()) {
-            let acc = rule.cumulate(row);
-            for (c, a) in cum.iter_mut().zip(acc) {
-                *c = (*start + half * a).clamp(0.0, 1.0);
+        let (big_f, rest) = self.rows.split_at_mut(k);
+        let (prefix, rest) = rest.split_at_mut(k);
+        let (after, rest) = rest.split_at_mut(k);
+        let (prefix_s, after_s) = rest.split_at_mut(k);
+        for ((row, cum), start) in f.iter().zip(big_f.iter_mut()).zip(self.cdf.iter_mut()) {
+            let (acc, at_start) = (rule.cumulate(row), *start);
+            for r in 0..PANEL_NODES {
+                cum[r] = (at_start + half * acc[r]).clamp(0.0, 1.0);
             }
             let total: f64 = rule.weights.iter().zip(row).map(|(w, v)| w * v).sum();
             *start = (*start + half * total).clamp(0.0, 1.0);
         }
+        let big_f = &*big_f;
         let (top, bottom) = (self.top, self.bottom);
         // The integrands of Ψ_T and Ψ_{M′} (per unit of the sweep's variable).
         let slopes: [f64; PANEL_NODES] = std::array::from_fn(&slope);
         let mut below = [0.0; PANEL_NODES];
         let mut none = [1.0; PANEL_NODES];
-        for (j, cum) in self.big_f.iter().enumerate() {
+        for (j, cum) in big_f.iter().enumerate() {
             if j != bottom {
                 for r in 0..PANEL_NODES {
                     below[r] += cum[r] * none[r];
@@ -415,31 +418,35 @@ impl Collocation {
                 }
             }
         }
-        let g_top: [f64; PANEL_NODES] = std::array::from_fn(|r| self.big_f[top][r] * slopes[r]);
+        let g_top: [f64; PANEL_NODES] = std::array::from_fn(|r| big_f[top][r] * slopes[r]);
         let g_low: [f64; PANEL_NODES] = std::array::from_fn(|r| below[r] * slopes[r]);
         let psi = |start: f64, g: &[f64; PANEL_NODES]| -> [f64; PANEL_NODES] {
             rule.cumulate(g).map(|acc| (start + half * acc).max(0.0))
         };
         let (psi_top, psi_low) = (psi(self.psi_top, &g_top), psi(self.psi_low, &g_low));
         // Products of the other posteriors' F (and 1 − F) before and after
-        // each one, node by node in lanes: `prefix[j][r] = Π_{i<j} F_i`,
-        // `suffix[j][r] = Π_{i≥j} F_i`.
-        let (big_f, prefix, suffix) = (&self.big_f, &mut self.prefix, &mut self.suffix);
-        let (prefix_s, suffix_s) = (&mut self.prefix_s, &mut self.suffix_s);
-        prefix[0] = [1.0; PANEL_NODES];
-        prefix_s[0] = [1.0; PANEL_NODES];
-        for j in 0..k {
+        // each one, node by node, carried in local lanes.
+        let (mut p, mut p_s) = ([1.0; PANEL_NODES], [1.0; PANEL_NODES]);
+        for ((cum, pre), pre_s) in big_f.iter().zip(prefix.iter_mut()).zip(prefix_s.iter_mut()) {
+            *pre = p;
+            *pre_s = p_s;
             for r in 0..PANEL_NODES {
-                prefix[j + 1][r] = prefix[j][r] * big_f[j][r];
-                prefix_s[j + 1][r] = prefix_s[j][r] * (1.0 - big_f[j][r]);
+                p[r] *= cum[r];
+                p_s[r] *= 1.0 - cum[r];
             }
         }
-        suffix[k] = [1.0; PANEL_NODES];
-        suffix_s[k] = [1.0; PANEL_NODES];
-        for j in (0..k).rev() {
+        let (mut q, mut q_s) = ([1.0; PANEL_NODES], [1.0; PANEL_NODES]);
+        for ((cum, post), post_s) in big_f
+            .iter()
+            .zip(after.iter_mut())
+            .zip(after_s.iter_mut())
+            .rev()
+        {
+            *post = q;
+            *post_s = q_s;
             for r in 0..PANEL_NODES {
-                suffix[j][r] = suffix[j + 1][r] * big_f[j][r];
-                suffix_s[j][r] = suffix_s[j + 1][r] * (1.0 - big_f[j][r]);
+                q[r] *= cum[r];
+                q_s[r] *= 1.0 - cum[r];
             }
         }
         let wr: [f64; PANEL_NODES] = std::array::from_fn(|r| half * rule.weights[r]);
@@ -449,8 +456,8 @@ impl Collocation {
             let mut worst = [0.0; PANEL_NODES];
             for r in 0..PANEL_NODES {
                 let dens = wr[r] * f[j][r];
-                best[r] = dens * prefix[j][r] * suffix[j + 1][r];
-                worst[r] = dens * prefix_s[j][r] * suffix_s[j + 1][r];
+                best[r] = dens * prefix[j][r] * after[j][r];
+                worst[r] = dens * prefix_s[j][r] * after_s[j][r];
                 top_all[r] += best[r];
             }
             out.best[j] += best.iter().sum::<f64>();
@@ -461,7 +468,7 @@ impl Collocation {
             // carrying the factor `F_T` once.
             let f_top = big_f[top][r];
             if f_top > 0.0 {
-                let others = top_all[r] - wr[r] * f[top][r] * prefix[top][r] * suffix[top + 1][r];
+                let others = top_all[r] - wr[r] * f[top][r] * prefix[top][r] * after[top][r];
                 if others > 0.0 {
                     out.loss_top += psi_top[r] * (others / f_top);
                 }
@@ -524,12 +531,12 @@ fn sweep_avx2<P: Posterior>(ds: &[P]) -> Sweep {
 
 #[inline(always)]
 fn sweep_portable<P: Posterior>(ds: &[P]) -> Sweep {
-    if needs_z(ds) {
-        return sweep_z(ds);
+    let kernels: Vec<LnPdf> = ds.iter().map(Posterior::ln_pdf_kernel).collect();
+    if needs_z(ds, &kernels) {
+        return sweep_z(ds, &kernels);
     }
     let k = ds.len();
     let rule = panel_rule();
-    let kernels: Vec<LnPdf> = ds.iter().map(Posterior::ln_pdf_kernel).collect();
     let (support_lo, support_hi) = ds[0].support();
     let pts = breakpoints(ds);
     // Common reference point: the mean of the means (inside the support).
