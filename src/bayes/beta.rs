@@ -8,7 +8,9 @@ use super::kernel::LnPdf;
 use super::posterior::{Posterior, losses_by_size_bias};
 use crate::error::{Error, Result};
 use crate::interval::Interval;
-use crate::numeric::{beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, ln_beta_dev};
+use crate::numeric::{
+    beta_inc_inv, beta_inc_inv_upper, beta_inc_pair, beta_shortfall, ln_beta_dev,
+};
 
 /// Checks that a shape parameter lies in the supported range
 /// [[`MIN_SHAPE`], [`MAX_SHAPE`]].
@@ -374,6 +376,14 @@ impl Posterior for BetaPosterior {
 
     fn sf(&self, x: f64) -> f64 {
         self.tails(x).1
+    }
+
+    /// `(x − μ) I_x(α, β) + μ x^α (1 − x)^β/(α B(α, β))`, formed so that the
+    /// prefactor cancels: within 6.1e-14 of mpmath (relative) from 8
+    /// standard deviations below the mean to 3 above, 5.1e-13 at 14 below,
+    /// at shapes up to 2·10⁸.
+    fn shortfall(&self, x: f64) -> Option<f64> {
+        Some(beta_shortfall(self.alpha, self.beta, x, 1.0 - x))
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {

@@ -44,6 +44,15 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
     fn compare(&self, other: &Self) -> ((f64, f64), (f64, f64)) {
         (self.prob_greater(other), self.expected_losses(other))
     }
+    /// `E[(x − X)⁺]`, the expected shortfall of the posterior below `x`,
+    /// with relative accuracy far into the lower tail where the family has
+    /// a closed form for it (Beta, Normal); `None` where it has not
+    /// (Gamma). [`rank`](super::rank) uses it for a clear leader's small
+    /// expected loss.
+    fn shortfall(&self, x: f64) -> Option<f64> {
+        let _ = x;
+        None
+    }
     /// One random draw from the posterior (for [`monte_carlo`](super::monte_carlo)).
     fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64;
 

@@ -57,5 +57,5 @@ pub use optimize::nelder_mead;
 pub use polygamma::{digamma, trigamma};
 pub use stirling::{bd0, ln_beta, ln_beta_dev, ln_gamma, stirlerr};
 
-pub(crate) use beta_inc::{beta_inc_pair, beta_inc_pair_logit, softplus};
+pub(crate) use beta_inc::{beta_inc_pair, beta_inc_pair_logit, beta_shortfall, softplus};
 pub(crate) use gamma_inc::gamma_pair;
