@@ -222,16 +222,10 @@ fn beta_quantiles_match_scipy_at_every_size() {
 #[test]
 fn beta_shortfall_matches_mpmath() {
     use postab::bayes::{BetaPosterior, Posterior};
-    let path = format!(
-        "{}/tests/data/beta-shortfall-mpmath.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("data")).expect("json");
-    let cases = doc["cases"].as_array().expect("cases");
+    let cases = common::document_cases("beta-shortfall-mpmath.json");
     assert!(cases.len() >= 40);
     let mut worst: f64 = 0.0;
-    for c in cases {
+    for c in &cases {
         let (a, b, x) = (num(&c["a"]), num(&c["b"]), num(&c["x"]));
         let want = num(&c["shortfall"]);
         let got = BetaPosterior::new(a, b)

@@ -11,23 +11,16 @@
 //! difference of the means (checked to 1e-12 relative).
 
 use postab::bayes::{BetaPosterior, Posterior, rank};
-use serde_json::Value;
 
 mod common;
 use common::{num, rel};
 
 #[test]
 fn leader_losses_match_mpmath() -> Result<(), postab::Error> {
-    let path = format!(
-        "{}/tests/data/rank-loss-mpmath.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("data")).expect("json");
-    let cases = doc["cases"].as_array().expect("cases");
+    let cases = common::document_cases("rank-loss-mpmath.json");
     assert!(cases.len() >= 6);
     let mut worst: f64 = 0.0;
-    for c in cases {
+    for c in &cases {
         let name = c["name"].as_str().expect("name");
         let arms = c["counts"]
             .as_array()

@@ -11,6 +11,15 @@ pub fn cases(file: &str, kind: &str) -> Vec<Value> {
     all.into_iter().filter(|c| c["kind"] == kind).collect()
 }
 
+/// The `cases` array of the document `tests/data/<file>`
+/// (`{"source": …, "cases": [...]}`).
+pub fn document_cases(file: &str) -> Vec<Value> {
+    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("reference file");
+    let doc: Value = serde_json::from_str(&text).expect("valid JSON");
+    doc["cases"].as_array().expect("cases").clone()
+}
+
 /// A number stored as a JSON number or as a decimal string (`*_hp` fields).
 pub fn num(v: &Value) -> f64 {
     match v {
