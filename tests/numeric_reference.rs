@@ -273,3 +273,72 @@ fn normal_shortfall_matches_mpmath() {
         assert!(rel(got, want) < tol, "z = {z}: {got:e} vs {want:e}");
     }
 }
+
+/// The Gamma posterior's expected shortfall against mpmath
+/// (tests/data/gamma-shortfall-mpmath.json, made by
+/// tests/data/gamma_shortfall_reference.py by direct integration at 40
+/// digits) from 14 standard deviations below the mean to 3 above, shapes
+/// 3.5 to 2·10⁶, on Gamma(a, 1) and on the same posterior at rate 256
+/// (measured worst printed).
+#[test]
+fn gamma_shortfall_matches_mpmath() {
+    use postab::bayes::{GammaPosterior, Posterior};
+    let cases = common::document_cases("gamma-shortfall-mpmath.json");
+    assert!(cases.len() >= 25);
+    let mut worst: f64 = 0.0;
+    for c in &cases {
+        let (a, y, z) = (num(&c["a"]), num(&c["y"]), num(&c["z"]));
+        let want = num(&c["shortfall"]);
+        for rate in [1.0, 256.0] {
+            let got = GammaPosterior::new(a, rate)
+                .expect("valid")
+                .shortfall(y / rate)
+                .expect("a closed form")
+                * rate;
+            let e = rel(got, want);
+            worst = worst.max(e);
+            // As for the Beta: rounding amplified by about z² below the mean.
+            let tol = if z < -8.0 { 1e-12 } else { 1e-13 };
+            assert!(
+                e < tol,
+                "Gamma({a}) at z = {z}, rate {rate}: {got:e} vs {want:e}"
+            );
+        }
+    }
+    println!("Gamma shortfall vs mpmath: worst relative error {worst:e}");
+}
+
+/// Shortfalls at the ends of the support and for a Gamma shape below 1
+/// (mpmath values inline, 30 digits): 0 below the support, `x − μ` at
+/// and above its upper end, NaN for NaN.
+#[test]
+fn shortfall_edges() {
+    use postab::bayes::{BetaPosterior, GammaPosterior, NormalPosterior, Posterior};
+    let beta = BetaPosterior::new(3.0, 9.0).expect("valid");
+    let psi = |x: f64| beta.shortfall(x).expect("a closed form");
+    assert_eq!((psi(-1.0), psi(0.0)), (0.0, 0.0));
+    assert!(rel(psi(1.0), 0.75) < 1e-15 && rel(psi(2.0), 1.75) < 1e-15);
+    assert!(psi(f64::NAN).is_nan());
+    let gamma = GammaPosterior::new(0.5, 1.0).expect("valid");
+    let psi = |x: f64| gamma.shortfall(x).expect("a closed form");
+    assert_eq!(
+        (psi(-1.0), psi(0.0), psi(f64::INFINITY)),
+        (0.0, 0.0, f64::INFINITY)
+    );
+    assert!(
+        rel(psi(1.0), 0.628_904_145_185_154_8) < 1e-14,
+        "{}",
+        psi(1.0)
+    );
+    assert!(
+        rel(psi(0.25), 0.089_570_675_280_599_56) < 1e-14,
+        "{}",
+        psi(0.25)
+    );
+    let normal = NormalPosterior::new(0.0, 1.0).expect("valid");
+    let psi = |x: f64| normal.shortfall(x).expect("a closed form");
+    assert_eq!(
+        (psi(f64::NEG_INFINITY), psi(f64::INFINITY)),
+        (0.0, f64::INFINITY)
+    );
+}

@@ -10,7 +10,8 @@ use super::kernel::LnPdf;
 use super::posterior::{Posterior, losses_by_size_bias};
 use crate::error::{Error, Result};
 use crate::numeric::{
-    beta_inc_pair, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q, ln_gamma, stirlerr,
+    beta_inc_pair, gamma_inc_inv, gamma_inc_inv_upper, gamma_p, gamma_q, gamma_shortfall, ln_gamma,
+    stirlerr,
 };
 
 /// A Gamma(shape, rate) prior on a Poisson rate λ (events per unit of
@@ -196,6 +197,17 @@ impl Posterior for GammaPosterior {
         } else {
             gamma_q(self.shape, self.rate * x)
         }
+    }
+
+    /// `E[(rx − Y)⁺]/r` for `Y ~ Gamma(α, 1)` (`numeric::gamma_shortfall`,
+    /// the prefactor cancelling as for the Beta): within 1e-13 of mpmath
+    /// (relative) to 8 standard deviations below the mean.
+    fn shortfall(&self, x: f64) -> Option<f64> {
+        Some(if x <= 0.0 {
+            0.0
+        } else {
+            gamma_shortfall(self.shape, self.rate * x) / self.rate
+        })
     }
 
     fn quantile(&self, p: f64) -> Result<f64> {

@@ -45,10 +45,11 @@ pub trait Posterior: Copy + Send + Sync + std::fmt::Debug {
         (self.prob_greater(other), self.expected_losses(other))
     }
     /// `E[(x − X)⁺]`, the expected shortfall of the posterior below `x`,
-    /// with relative accuracy far into the lower tail where the family has
-    /// a closed form for it (Beta, Normal); `None` where it has not
-    /// (Gamma). [`rank`](super::rank) uses it for a clear leader's small
-    /// expected loss.
+    /// with relative accuracy far into the lower tail, where the family
+    /// has a closed form for it (postab's Beta, Gamma and Normal
+    /// posteriors all do); `None` where it has not (the default).
+    /// [`rank`](super::rank) uses it for a clear leader's small expected
+    /// loss.
     fn shortfall(&self, x: f64) -> Option<f64> {
         let _ = x;
         None

@@ -58,4 +58,4 @@ pub use polygamma::{digamma, trigamma};
 pub use stirling::{bd0, ln_beta, ln_beta_dev, ln_gamma, stirlerr};
 
 pub(crate) use beta_inc::{beta_inc_pair, beta_inc_pair_logit, beta_shortfall, softplus};
-pub(crate) use gamma_inc::gamma_pair;
+pub(crate) use gamma_inc::{gamma_pair, gamma_shortfall};

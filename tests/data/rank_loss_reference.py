@@ -1,6 +1,7 @@
 """Reference expected losses of the K-arm ranking (K >= 3), by mpmath.
 
-Posteriors Beta(1 + s, 1 + n - s) (uniform prior). For the arm with the
+Posteriors Beta(1 + s, 1 + n - s) (uniform prior), and Gamma(shape, rate)
+for the cases named gamma_*. For the arm with the
 highest mean T:  loss_T = E[max_j p_j - p_T] = int F_T(x) (1 - prod_{j!=T} F_j(x)) dx,
 and for the arm with the lowest mean B (lower is better):
 loss_low_B = E[p_B - min_j p_j] = int S_B(x) (1 - prod_{j!=B} S_j(x)) dx,
@@ -24,6 +25,14 @@ CASES = [
     ("k3_1e9_zero", [(0, 1_000_000_000), (3, 1_000_000_000), (40, 1_000_000_000)]),
 ]
 
+# (name, [(shape, rate), ...]): Gamma posteriors of events per unit of
+# exposure (30,000 events per 10^6 units; leaders 3.3 and 8 standard
+# deviations ahead).
+GAMMA_CASES = [
+    ("gamma_k3_ahead", [(30_001.0, 1e6), (29_901.0, 1e6), (30_801.0, 1e6)]),
+    ("gamma_k3_far", [(30_001.0, 1e6), (29_951.0, 1e6), (31_401.0, 1e6)]),
+]
+
 
 GL = [(mp.mpf(x), mp.mpf(w)) for x, w in
       mp.calculus.quadrature.GaussLegendre(mp.mp).calc_nodes(4, mp.mp.prec + 20)]  # 24 nodes
@@ -42,6 +51,19 @@ def arm(s, n):
 
     return dict(mean=mean, sd=sd, pdf=pdf,
                 lo=max(mp.mpf(0), mean - 60 * sd), hi=min(mp.mpf(1), mean + 60 * sd))
+
+
+def gamma_arm(shape, rate):
+    a, r = mp.mpf(shape), mp.mpf(rate)
+    lng = mp.loggamma(a)
+    mean, sd = a / r, mp.sqrt(a) / r
+
+    def pdf(x):
+        if x <= 0:
+            return mp.mpf(0)
+        return r * mp.exp((a - 1) * mp.log(r * x) - r * x - lng)
+
+    return dict(mean=mean, sd=sd, pdf=pdf, lo=max(mp.mpf(0), mean - 60 * sd), hi=mean + 60 * sd)
 
 
 def gl(f, u, v):
@@ -89,15 +111,16 @@ def losses(arms, top, bottom):
 
 
 out = []
-for name, counts in CASES:
-    arms = [arm(s, n) for s, n in counts]
+for name, counts in CASES + GAMMA_CASES:
+    gamma = name.startswith("gamma_")
+    arms = [gamma_arm(s, n) if gamma else arm(s, n) for s, n in counts]
     means = [a["mean"] for a in arms]
     top = max(range(len(arms)), key=lambda i: means[i])
     bottom = min(range(len(arms)), key=lambda i: means[i])
     up, down = losses(arms, top, bottom)
     rec = dict(
         name=name,
-        counts=[[s, n] for s, n in counts],
+        **({"gamma": [[s, n] for s, n in counts]} if gamma else {"counts": [[s, n] for s, n in counts]}),
         top=top,
         loss_top=mp.nstr(up, 20),
         bottom=bottom,
