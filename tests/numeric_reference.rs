@@ -216,35 +216,38 @@ fn beta_quantiles_match_scipy_at_every_size() {
 
 /// The Beta posterior's expected shortfall `E[(x − X)⁺]` against mpmath
 /// (tests/data/beta-shortfall-mpmath.json, made by
-/// tests/data/beta_shortfall_reference.py by direct integration at 40
-/// digits) from 14 standard deviations below the mean to 3 above, at
-/// shapes from 1 to 2·10⁸ on either side (measured worst printed).
+/// tests/data/shortfall_reference.py by direct integration at 40 digits)
+/// from 14 standard deviations below the mean to 3 above, at shapes from 1
+/// to 2·10⁸ on either side (measured worst printed).
 #[test]
 fn beta_shortfall_matches_mpmath() {
     use postab::bayes::{BetaPosterior, Posterior};
-    let cases = common::document_cases("beta-shortfall-mpmath.json");
-    assert!(cases.len() >= 40);
+    let worst = check_shortfalls("beta-shortfall-mpmath.json", 40, |c| {
+        let d = BetaPosterior::new(num(&c["a"]), num(&c["b"])).expect("valid");
+        vec![d.shortfall(num(&c["x"])).expect("a closed form")]
+    });
+    println!("Beta shortfall vs mpmath: worst relative error {worst:e}");
+}
+
+/// Every case of a shortfall reference document against `got(case)` (one
+/// or more evaluations of the same value): 1e-12 relative beyond 8
+/// standard deviations below the mean, 1e-13 elsewhere (the cancellation
+/// below the mean amplifies rounding by about z²; seen for the Beta 5.1e-13
+/// at 14 below, 6.1e-14 elsewhere). Returns the worst relative error.
+fn check_shortfalls(file: &str, at_least: usize, got: impl Fn(&Value) -> Vec<f64>) -> f64 {
+    let cases = common::document_cases(file);
+    assert!(cases.len() >= at_least);
     let mut worst: f64 = 0.0;
     for c in &cases {
-        let (a, b, x) = (num(&c["a"]), num(&c["b"]), num(&c["x"]));
         let want = num(&c["shortfall"]);
-        let got = BetaPosterior::new(a, b)
-            .expect("valid")
-            .shortfall(x)
-            .expect("a closed form");
-        let e = rel(got, want);
-        worst = worst.max(e);
-        // The cancellation amplifies rounding by about z²: 1e-12 beyond 8
-        // standard deviations below the mean (seen 5.1e-13 at 14), 1e-13
-        // elsewhere (seen 6.1e-14).
         let tol = if num(&c["z"]) < -8.0 { 1e-12 } else { 1e-13 };
-        assert!(
-            e < tol,
-            "Beta({a}, {b}) at z = {}: {got:e} vs {want:e}",
-            c["z"]
-        );
+        for value in got(c) {
+            let e = rel(value, want);
+            worst = worst.max(e);
+            assert!(e < tol, "{c}: {value:e} vs {want:e}");
+        }
     }
-    println!("Beta shortfall vs mpmath: worst relative error {worst:e}");
+    worst
 }
 
 /// The Normal posterior's expected shortfall `σ(φ(z) + zΦ(z))` against
@@ -276,35 +279,23 @@ fn normal_shortfall_matches_mpmath() {
 
 /// The Gamma posterior's expected shortfall against mpmath
 /// (tests/data/gamma-shortfall-mpmath.json, made by
-/// tests/data/gamma_shortfall_reference.py by direct integration at 40
-/// digits) from 14 standard deviations below the mean to 3 above, shapes
-/// 3.5 to 2·10⁶, on Gamma(a, 1) and on the same posterior at rate 256
-/// (measured worst printed).
+/// tests/data/shortfall_reference.py by direct integration at 40 digits)
+/// from 14 standard deviations below the mean to 3 above, shapes 3.5 to
+/// 2·10⁶, on Gamma(a, 1) and on the same posterior at rate 256 (measured
+/// worst printed).
 #[test]
 fn gamma_shortfall_matches_mpmath() {
     use postab::bayes::{GammaPosterior, Posterior};
-    let cases = common::document_cases("gamma-shortfall-mpmath.json");
-    assert!(cases.len() >= 25);
-    let mut worst: f64 = 0.0;
-    for c in &cases {
-        let (a, y, z) = (num(&c["a"]), num(&c["y"]), num(&c["z"]));
-        let want = num(&c["shortfall"]);
-        for rate in [1.0, 256.0] {
-            let got = GammaPosterior::new(a, rate)
-                .expect("valid")
-                .shortfall(y / rate)
-                .expect("a closed form")
-                * rate;
-            let e = rel(got, want);
-            worst = worst.max(e);
-            // As for the Beta: rounding amplified by about z² below the mean.
-            let tol = if z < -8.0 { 1e-12 } else { 1e-13 };
-            assert!(
-                e < tol,
-                "Gamma({a}) at z = {z}, rate {rate}: {got:e} vs {want:e}"
-            );
-        }
-    }
+    let worst = check_shortfalls("gamma-shortfall-mpmath.json", 25, |c| {
+        let (a, y) = (num(&c["a"]), num(&c["y"]));
+        [1.0, 256.0]
+            .iter()
+            .map(|&rate| {
+                let d = GammaPosterior::new(a, rate).expect("valid");
+                d.shortfall(y / rate).expect("a closed form") * rate
+            })
+            .collect()
+    });
     println!("Gamma shortfall vs mpmath: worst relative error {worst:e}");
 }
 
