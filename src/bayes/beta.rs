@@ -414,11 +414,13 @@ impl Posterior for BetaPosterior {
             b1: self.beta - 1.0,
             c1: 0.0,
             c2: 0.0,
+            linear: 0.0,
             z: super::logit::ZDist::Logit {
                 a: self.alpha,
                 b: self.beta,
             },
         }
+        .with_linear()
     }
 
     fn prob_greater(&self, other: &Self) -> (f64, f64) {

@@ -247,11 +247,13 @@ impl Posterior for GammaPosterior {
             b1: 0.0,
             c1: -r,
             c2: 0.0,
+            linear: 0.0,
             z: super::logit::ZDist::Log {
                 a: self.shape,
                 r: self.rate,
             },
         }
+        .with_linear()
     }
 
     /// `P(λ_self > λ_other) = I_{r_o/(r_s + r_o)}(α_o, α_s)`: the exact

@@ -6,12 +6,13 @@ use crate::numeric::lanes::{exp_lane, ln_1p_minus_lane};
 ///
 /// `ln f(t) = ln f(m) + a₁ ln(t/m) + b₁ ln((1 − t)/(1 − m)) + c₁ (t − m) + c₂ (t − m)²`
 ///
-/// with both logarithms as `ln_1p` of small ratios. Beta(α, β) has
-/// `a₁ = α − 1, b₁ = β − 1`; Gamma(α, rate r) has `a₁ = α − 1, c₁ = −r`;
-/// Normal(μ, σ²) has `c₂ = −1/(2σ²)`. Every term stays of order `√n` near
-/// the mass (no difference of numbers of order 10⁹), so the density keeps
-/// ~1e-13 absolute accuracy in its log at 10⁹ trials, for two `ln_1p` and one
-/// `exp` per point.
+/// Beta(α, β) has `a₁ = α − 1, b₁ = β − 1`; Gamma(α, rate r) has
+/// `a₁ = α − 1, c₁ = −r`; Normal(μ, σ²) has `c₂ = −1/(2σ²)`. It is
+/// evaluated as [`SharedLnPdf`] does around its common point: each
+/// logarithm split into its linear part and the rest `L(x) = ln(1 + x) −
+/// x`, the linear parts gathered once into `ℓ = c₁ + a₁/m − b₁/(1 − m)`
+/// from exact quotient remainders, so that what is left per point is of
+/// order `z²` (`z` standard deviations from the mean), not `√n·z`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LnPdf {
     pub(crate) at_mean: f64,
@@ -21,12 +22,21 @@ pub struct LnPdf {
     pub(crate) b1: f64,
     pub(crate) c1: f64,
     pub(crate) c2: f64,
+    /// `ℓ = c₁ + a₁/m − b₁/(1 − m)` ([`LnPdf::with_linear`]).
+    pub(crate) linear: f64,
     /// The same posterior in the variable where its density is smooth and
     /// log-concave (logit, log or identity), for quadrature in that variable.
     pub(crate) z: super::logit::ZDist,
 }
 
 impl LnPdf {
+    /// The kernel with its linear coefficient `ℓ` formed (from exact
+    /// quotient remainders): every family builds its kernel through this.
+    pub(crate) fn with_linear(mut self) -> Self {
+        self.linear = linear_at(&self, self.mean, self.c1);
+        self
+    }
+
     /// `ln f(t)` at a point inside the support.
     #[inline]
     pub fn eval(&self, t: f64) -> f64 {
@@ -34,15 +44,33 @@ impl LnPdf {
         let left = if self.a1 == 0.0 {
             0.0
         } else {
-            self.a1 * ln_ratio(t, u, self.mean)
+            // t/m: 1 + u/m without the cancellation far below m.
+            self.a1 * ln_1p_minus_lane(u / self.mean, t / self.mean)
         };
         let right = if self.b1 == 0.0 {
             0.0
         } else {
-            self.b1 * ln_ratio(self.mean_c - u, -u, self.mean_c)
+            self.b1 * ln_1p_minus_lane(-u / self.mean_c, (self.mean_c - u) / self.mean_c)
         };
-        self.at_mean + left + right + u * (self.c1 + self.c2 * u)
+        self.at_mean + left + right + u * (self.linear + self.c2 * u)
     }
+}
+
+/// `c₁ + a₁/r − b₁/(1 − r)` for the kernel `k` around the point `r`, with
+/// `c₁` the linear coefficient there: the two quotients' rounding errors
+/// added back, so the nearly cancelling `√n`-sized parts leave no error.
+fn linear_at(k: &LnPdf, r: f64, c1: f64) -> f64 {
+    let (q_a, e_a) = if k.a1 == 0.0 {
+        (0.0, 0.0)
+    } else {
+        quotient(k.a1, r)
+    };
+    let (q_b, e_b) = if k.b1 == 0.0 {
+        (0.0, 0.0)
+    } else {
+        quotient(k.b1, 1.0 - r)
+    };
+    ((q_a - q_b) + c1) + (e_a - e_b)
 }
 
 /// Log-densities of several posteriors re-expressed around one common point
@@ -86,18 +114,7 @@ impl SharedLnPdf {
             .iter()
             .map(|k| {
                 let c1 = k.c1 + 2.0 * k.c2 * (r - k.mean);
-                let (q_a, e_a) = if k.a1 == 0.0 {
-                    (0.0, 0.0)
-                } else {
-                    quotient(k.a1, r)
-                };
-                let (q_b, e_b) = if k.b1 == 0.0 {
-                    (0.0, 0.0)
-                } else {
-                    quotient(k.b1, rc)
-                };
-                let linear = ((q_a - q_b) + c1) + (e_a - e_b);
-                [k.eval(r), k.a1, k.b1, linear, k.c2]
+                [k.eval(r), k.a1, k.b1, linear_at(k, r, c1), k.c2]
             })
             .collect();
         Self {
@@ -155,18 +172,5 @@ impl SharedLnPdf {
                 row[r] = if inside[r] { e } else { 0.0 };
             }
         }
-    }
-}
-
-/// `ln(x/m)` given `x` and `d = x − m`: `ln_1p(d/m)` near `m` (no cancellation
-/// there), `ln(x/m)` once `x < m/2`, where `d` would have lost the digits of a
-/// small `x` (a density far below its mean, or at quadrature nodes refined
-/// towards a singular end at 0).
-#[inline]
-fn ln_ratio(x: f64, d: f64, m: f64) -> f64 {
-    if d < -0.5 * m {
-        (x / m).ln()
-    } else {
-        (d / m).ln_1p()
     }
 }

@@ -176,11 +176,13 @@ impl Posterior for NormalPosterior {
             b1: 0.0,
             c1: 0.0,
             c2: -0.5 / (self.sd * self.sd),
+            linear: 0.0,
             z: super::logit::ZDist::Linear {
                 m: self.mean,
                 s: self.sd,
             },
         }
+        .with_linear()
     }
 
     /// `P(X > Y) = Φ((μ_X − μ_Y)/√(σ_X² + σ_Y²))`, both tails directly.
