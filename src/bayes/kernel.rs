@@ -8,7 +8,7 @@ use crate::numeric::lanes::{exp_lane, ln_1p_minus_lane};
 ///
 /// Beta(α, β) has `a₁ = α − 1, b₁ = β − 1`; Gamma(α, rate r) has
 /// `a₁ = α − 1, c₁ = −r`; Normal(μ, σ²) has `c₂ = −1/(2σ²)`. It is
-/// evaluated as [`SharedLnPdf`] does around its common point: each
+/// evaluated as the rank sweep's shared form does around its common point: each
 /// logarithm split into its linear part and the rest `L(x) = ln(1 + x) −
 /// x`, the linear parts gathered once into `ℓ = c₁ + a₁/m − b₁/(1 − m)`
 /// from exact quotient remainders, so that what is left per point is of
@@ -22,7 +22,7 @@ pub struct LnPdf {
     pub(crate) b1: f64,
     pub(crate) c1: f64,
     pub(crate) c2: f64,
-    /// `ℓ = c₁ + a₁/m − b₁/(1 − m)` ([`LnPdf::with_linear`]).
+    /// `ℓ = c₁ + a₁/m − b₁/(1 − m)` (`LnPdf::with_linear`).
     pub(crate) linear: f64,
     /// The same posterior in the variable where its density is smooth and
     /// log-concave (logit, log or identity), for quadrature in that variable.
