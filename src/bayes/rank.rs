@@ -330,11 +330,10 @@ fn sweep_z<P: Posterior>(ds: &[P], kernels: &[LnPdf]) -> Sweep {
         for (row, &im) in f.iter_mut().zip(&inv_mass) {
             row.iter_mut().for_each(|v| *v *= im);
         }
-        let values = std::array::from_fn(|r| zs[0].value(mid + half * rule.nodes[r]));
         panel.add(
             &f,
             half,
-            &values,
+            |r| zs[0].value(mid + half * rule.nodes[r]),
             |r| zs[0].value_slope(mid + half * rule.nodes[r]),
             &mut out,
         );
@@ -347,23 +346,21 @@ fn sweep_z<P: Posterior>(ds: &[P], kernels: &[LnPdf]) -> Sweep {
 }
 
 /// Whether the posterior `top` (highest mean) leads every other by at least
-/// two standard deviations of the difference, and its family has an exact
-/// shortfall ([`Posterior::shortfall`]). Its expected loss may then be
+/// two standard deviations of the difference. Its expected loss may then be
 /// small enough (below 1e-3 standard deviations) that the sweep's `Ψ_T`,
 /// accurate in absolute terms, carries a relative error above 1e-12 (up to
 /// 2e-7 for a loss of 1e-13, a leader eight standard deviations ahead at
 /// 2·10⁸ trials): the nodes are kept to sum the loss again with the exact
-/// `Ψ_T` ([`Collocation::exact_loss_top`]).
+/// `Ψ_T` ([`Collocation::exact_loss_top`]; kept for nothing if the
+/// family has no [`Posterior::shortfall`]).
 fn clear_leader<P: Posterior>(ds: &[P], top: usize) -> bool {
     let leader = &ds[top];
-    let ahead = ds.iter().enumerate().all(|(j, d)| {
+    ds.iter().enumerate().all(|(j, d)| {
         j == top || {
             let spread = (leader.std_dev().powi(2) + d.std_dev().powi(2)).sqrt();
             leader.mean() - d.mean() >= 2.0 * spread
         }
-    });
-    // (Asked at the support's lower end, where it is 0 at no cost.)
-    ahead && leader.shortfall(leader.support().0).is_some()
+    })
 }
 
 /// The collocation step shared by both sweeps: given the normalised
@@ -447,7 +444,7 @@ impl Collocation {
         &mut self,
         f: &[[f64; PANEL_NODES]],
         half: f64,
-        values: &[f64; PANEL_NODES],
+        value: impl Fn(usize) -> f64,
         slope: impl Fn(usize) -> f64,
         out: &mut Sweep,
     ) {
@@ -539,7 +536,7 @@ impl Collocation {
                     let h = others / f_top;
                     out.loss_top += psi_top[r] * h;
                     if let Some(nodes) = &mut self.nodes {
-                        nodes.push((values[r], h, psi_top[r]));
+                        nodes.push((value(r), h, psi_top[r]));
                     }
                 }
             }
@@ -625,7 +622,7 @@ fn sweep_portable<P: Posterior>(ds: &[P]) -> Sweep {
         let mid = 0.5 * (x0 + x1);
         let ts: [f64; PANEL_NODES] = std::array::from_fn(|r| mid + half * rule.nodes[r]);
         pdfs.densities(&ts, (support_lo, support_hi), &mut f);
-        panel.add(&f, half, &ts, |_| 1.0, &mut out);
+        panel.add(&f, half, |r| ts[r], |_| 1.0, &mut out);
     }
     if let Some(loss) = panel.exact_loss_top(ds, out.loss_top) {
         out.loss_top = loss;

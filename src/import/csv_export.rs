@@ -607,8 +607,13 @@ pub(super) fn parse_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export<R: io::Read>(reader: R, mode: ImportMode) -> Result<ImportReport> {
+    read_one(Cow::Owned(read_all(reader)?), mode)
+}
+
+/// One export, owned or borrowed.
+fn read_one(bytes: Cow<'_, [u8]>, mode: ImportMode) -> Result<ImportReport> {
     let mut collector = Collector::<u64>::new(mode);
-    collector.read_file(&read_decoded(reader)?, 0)?;
+    collector.read_file(&decode(bytes)?, 0)?;
     Ok(collector.finish())
 }
 
@@ -713,7 +718,7 @@ pub(super) fn read_files<'a, K: Hash + Eq>(
 /// The bytes of a file as UTF-8: a UTF-8 byte-order mark dropped, UTF-16
 /// (with its byte-order mark) decoded.
 /// All of `reader`, decoded as [`decode`] does.
-pub(super) fn read_decoded<R: io::Read>(mut reader: R) -> Result<Vec<u8>> {
+pub(super) fn read_all<R: io::Read>(mut reader: R) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
@@ -721,7 +726,7 @@ pub(super) fn read_decoded<R: io::Read>(mut reader: R) -> Result<Vec<u8>> {
             line: None,
             message: e.to_string(),
         })?;
-    decode(Cow::Owned(bytes)).map(Cow::into_owned)
+    Ok(bytes)
 }
 
 pub(super) fn decode(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, [u8]>> {
@@ -806,19 +811,10 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// Lines ended in `seg`: LF, CRLF and lone CR each end one.
+/// Lines ended in `seg`: LF, CRLF and lone CR each end one (the
+/// [`LineCounter`]'s rule, over the whole segment).
 pub(super) fn line_breaks(seg: &[u8]) -> u64 {
-    // Vectorised searches (`memchr`); lone CRs (rare) counted apart.
-    let lf = memchr::memchr_iter(b'\n', seg).count();
-    let lone_cr = if memchr::memchr(b'\r', seg).is_none() {
-        0
-    } else {
-        seg.iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\r' && seg.get(i + 1) != Some(&b'\n'))
-            .count()
-    };
-    (lf + lone_cr) as u64
+    LineCounter::new(seg, 0).line_at(Some(seg.len()))
 }
 
 /// A hasher for post ids (snowflakes, whose low bits are a sequence
@@ -1069,9 +1065,7 @@ fn error_line(e: &Error) -> u64 {
 /// As [`read_export`].
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_export_str(csv: &str, mode: ImportMode) -> Result<ImportReport> {
-    let mut collector = Collector::<u64>::new(mode);
-    collector.read_file(&decode(Cow::Borrowed(csv.as_bytes()))?, 0)?;
-    Ok(collector.finish())
+    read_one(Cow::Borrowed(csv.as_bytes()), mode)
 }
 
 /// [`read_export`] from a file.
@@ -1119,8 +1113,9 @@ mod tests {
         assert_eq!(line_breaks(b"\r\n\r\n"), 2);
     }
 
-    /// The one-pass counter agrees with counting each prefix afresh, at
-    /// every start in every mix of LF, CRLF, lone CR and blank lines.
+    /// The one-pass counter, asked start after start, agrees with a fresh
+    /// count of each prefix, in every mix of LF, CRLF, lone CR and blank
+    /// lines.
     #[test]
     fn line_counter_agrees_with_line_breaks() {
         let data = b"a\nb\r\nc\rd\n\ne\r\n\r\nf\r\rg\"x\ny\"\r\nh";

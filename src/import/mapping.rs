@@ -15,7 +15,7 @@ use csv::{ByteRecord, ReaderBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::csv_export::{
-    At, Collector, csv_error, invalid, line_breaks, parse_count, read_decoded, read_files, utf8,
+    At, Collector, csv_error, decode, invalid, line_breaks, parse_count, read_all, read_files, utf8,
 };
 use super::record::{
     ExportFormat, ImportMode, ImportReport, Platform, PostRecord, Spend, check_currency,
@@ -891,8 +891,17 @@ pub fn read_mapped<R: io::Read>(
     map: &ColumnMap,
     mode: ImportMode,
 ) -> Result<ImportReport> {
+    read_mapped_one(Cow::Owned(read_all(reader)?), map, mode)
+}
+
+/// One mapped file, owned or borrowed.
+fn read_mapped_one(
+    bytes: Cow<'_, [u8]>,
+    map: &ColumnMap,
+    mode: ImportMode,
+) -> Result<ImportReport> {
     let mut collector = Collector::<String>::new(mode);
-    collector.read_mapped_file(map, &read_decoded(reader)?, 0)?;
+    collector.read_mapped_file(map, &decode(bytes)?, 0)?;
     Ok(collector.finish())
 }
 
@@ -903,7 +912,7 @@ pub fn read_mapped<R: io::Read>(
 /// As [`read_mapped`].
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_mapped_str(csv: &str, map: &ColumnMap, mode: ImportMode) -> Result<ImportReport> {
-    read_mapped(csv.as_bytes(), map, mode)
+    read_mapped_one(Cow::Borrowed(csv.as_bytes()), map, mode)
 }
 
 /// [`read_mapped`] from a file.
