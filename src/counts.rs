@@ -287,7 +287,7 @@ impl Counts {
         }
         let nonzero = keys.custom.iter().filter(|(i, _)| value(*i) > 0).count();
         if nonzero > 0 {
-            let mut custom: Vec<(Arc<str>, u64)> = Vec::with_capacity(nonzero);
+            let mut custom: Vec<(Name, u64)> = Vec::with_capacity(nonzero);
             for (i, name) in &keys.custom {
                 let n = value(*i);
                 if n == 0 {
@@ -297,7 +297,7 @@ impl Counts {
                     Some((last, sum)) if **last == **name => {
                         *sum = sum.checked_add(n).ok_or(*i)?;
                     }
-                    _ => custom.push((Arc::clone(name), n)),
+                    _ => custom.push((name.clone(), n)),
                 }
             }
             counts.custom = CustomCounts(custom);
@@ -306,13 +306,13 @@ impl Counts {
     }
 
     /// Adds `n` to the custom outcome `name` (valid), sharing the name.
-    fn add_custom_saturating(&mut self, name: &Arc<str>, n: u64) {
+    fn add_custom_saturating(&mut self, name: &Name, n: u64) {
         if n == 0 {
             return;
         }
         match self.custom.get_mut(name) {
             None => {
-                self.custom.insert(Arc::clone(name), n);
+                self.custom.insert(name.clone(), n);
             }
             Some(slot) => match slot.checked_add(n) {
                 Some(sum) => *slot = sum,
@@ -328,7 +328,8 @@ impl Counts {
             Outcome::Custom(name) if value > 0 => match self.custom.get_mut(name) {
                 Some(slot) => *slot = value,
                 None => {
-                    self.custom.insert(Arc::from(name.as_str()), value);
+                    self.custom
+                        .insert(Name::Shared(Arc::from(name.as_str())), value);
                 }
             },
             Outcome::Custom(name) => {
@@ -368,7 +369,27 @@ impl Counts {
 /// equal counts compare equal). A sorted vector, not a map: a post has a
 /// handful of custom outcomes, and its counts are built once and read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct CustomCounts(Vec<(Arc<str>, u64)>);
+struct CustomCounts(Vec<(Name, u64)>);
+
+/// A custom outcome's name as [`Counts`] keep it: shared by every count
+/// that has it, or (the export readers' fixed names) static, so that a
+/// row's counts copy their names without reference counting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Name {
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Name::Static(s) => s,
+            Name::Shared(s) => s,
+        }
+    }
+}
 
 impl CustomCounts {
     fn position(&self, name: &str) -> std::result::Result<usize, usize> {
@@ -384,7 +405,7 @@ impl CustomCounts {
     }
 
     /// Inserts `name` (not present) with `value`.
-    fn insert(&mut self, name: Arc<str>, value: u64) {
+    fn insert(&mut self, name: Name, value: u64) {
         if let Err(i) = self.position(&name) {
             self.0.insert(i, (name, value));
         }
@@ -400,7 +421,7 @@ impl CustomCounts {
         self.0.is_empty()
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&Arc<str>, u64)> + '_ {
+    fn iter(&self) -> impl Iterator<Item = (&Name, u64)> + '_ {
         self.0.iter().map(|(k, n)| (k, *n))
     }
 }
@@ -415,7 +436,7 @@ pub(crate) struct OutcomeKeys {
     /// `(column, built-in slot)`.
     builtin: Vec<(usize, usize)>,
     /// `(column, name)`, by name (columns of one name in column order).
-    custom: Vec<(usize, Arc<str>)>,
+    custom: Vec<(usize, Name)>,
 }
 
 #[cfg(feature = "csv")]
@@ -426,11 +447,37 @@ impl OutcomeKeys {
         for (i, outcome) in outcomes.into_iter().enumerate() {
             match outcome.builtin_index() {
                 Some(slot) => keys.builtin.push((i, slot)),
-                None => keys.custom.push((i, Arc::from(outcome.name()))),
+                None => keys
+                    .custom
+                    .push((i, Name::Shared(Arc::from(outcome.name())))),
             }
         }
-        keys.custom.sort_by(|a, b| a.1.cmp(&b.1));
-        keys
+        keys.sorted()
+    }
+
+    /// The keys of the outcome keys `names` (see [`Outcome::from_key`]),
+    /// column `i` counting the `i`th: custom names that are already
+    /// canonical are kept static.
+    pub(crate) fn from_static(names: &[&'static str]) -> Result<Self> {
+        let mut keys = Self::default();
+        for (i, &key) in names.iter().enumerate() {
+            let outcome = Outcome::from_key(key)?;
+            match outcome.builtin_index() {
+                Some(slot) => keys.builtin.push((i, slot)),
+                None if outcome.name() == key => keys.custom.push((i, Name::Static(key))),
+                None => keys
+                    .custom
+                    .push((i, Name::Shared(Arc::from(outcome.name())))),
+            }
+        }
+        Ok(keys.sorted())
+    }
+
+    /// The custom names in increasing order (columns of one name stay in
+    /// column order).
+    fn sorted(mut self) -> Self {
+        self.custom.sort_by(|(_, x), (_, y)| str::cmp(x, y));
+        self
     }
 }
 

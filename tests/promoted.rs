@@ -325,7 +325,7 @@ fn bad_spend_data_are_typed_errors() {
         p.variant = Some(variant.to_string());
         p.counts = counts! { impressions: 100, clicks: 3 };
         if paid {
-            p.promoted = Some(counts! { impressions: 1000, clicks: 20 });
+            p.promoted = Some(Box::new(counts! { impressions: 1000, clicks: 20 }));
         }
         p.spend = spend;
         p

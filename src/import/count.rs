@@ -39,7 +39,12 @@ impl BadCount {
 /// `-` or empty (after trimming ASCII spaces) is "not reported" (`None`).
 #[inline]
 pub(crate) fn parse_count_text(cell: &[u8]) -> Result<Option<u64>, BadCount> {
-    match plain_digits(cell) {
+    // The tweet-activity export writes counts as `1376.0`.
+    let digits = match cell {
+        [whole @ .., b'.', b'0'] => whole,
+        _ => cell,
+    };
+    match plain_digits(digits) {
         Some(n) => Ok(Some(n)),
         None => general_count(cell),
     }

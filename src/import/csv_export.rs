@@ -16,7 +16,7 @@ use super::record::{
 };
 use super::snowflake::snowflake_time;
 use crate::counts::OutcomeKeys;
-use crate::{Counts, Error, Outcome, Result};
+use crate::{Counts, Error, Result};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,12 +231,7 @@ impl Layout {
                 None => {}
             }
         }
-        let outcomes = format
-            .outcome_names()
-            .iter()
-            .map(|n| Outcome::from_key(n))
-            .collect::<Result<Vec<_>>>()?;
-        let outcomes = OutcomeKeys::new(&outcomes);
+        let outcomes = OutcomeKeys::from_static(format.outcome_names())?;
         let clicks = columns.iter().position(|c| {
             matches!(c.role, Role::Count(k) if format.outcome_names().get(k) == Some(&"clicks"))
         });
@@ -378,7 +373,7 @@ impl Layout {
         post.text = text;
         post.link = link;
         post.counts = counts;
-        post.promoted = promoted;
+        post.promoted = promoted.map(Box::new);
         post.line = line;
         Ok((id, post))
     }

@@ -713,7 +713,7 @@ pub fn read_linkedin(bytes: &[u8], options: &LinkedInOptions) -> Result<ImportRe
         match seen.get_mut(&id) {
             None => {
                 if sponsored {
-                    post.promoted = Some(std::mem::replace(&mut post.counts, Counts::new()));
+                    post.promoted = Some(Box::new(std::mem::take(&mut post.counts)));
                 }
                 seen.insert(id, (report.posts.len(), !sponsored, sponsored));
                 report.posts.push(post);
@@ -731,7 +731,7 @@ pub fn read_linkedin(bytes: &[u8], options: &LinkedInOptions) -> Result<ImportRe
                     continue;
                 };
                 if sponsored {
-                    existing.promoted = Some(post.counts);
+                    existing.promoted = Some(Box::new(post.counts));
                     *sponsored_seen = true;
                 } else {
                     post.promoted = existing.promoted.take();

@@ -688,13 +688,13 @@ impl<'m> Layout<'m> {
         }
         post.counts = self.counts(&map.outcomes, &self.organic_keys, &self.organic, line, "")?;
         if any_promoted {
-            post.promoted = Some(self.counts(
+            post.promoted = Some(Box::new(self.counts(
                 &map.promoted,
                 &self.promoted_keys,
                 &self.promoted,
                 line,
                 "promoted ",
-            )?);
+            )?));
         }
         post.posted_at = posted_at.unwrap_or(DateTime::UNIX_EPOCH);
         post.id = id.clone();

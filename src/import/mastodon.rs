@@ -232,7 +232,7 @@ fn status_of<'v>(ctx: &Ctx<'_>, item: &'v Value, options: &ReadOptions) -> Res<S
     out.kind = kind;
     out.links = links;
     out.counts = counts;
-    out.poll = poll;
+    out.poll = poll.map(Box::new);
     out.page = Some(ctx.page);
     out.record = ctx.record;
     Ok(Ok(Box::new(out)))

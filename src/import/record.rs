@@ -253,10 +253,12 @@ pub struct PostRecord {
     /// Organic counts.
     pub counts: Counts,
     /// Promoted counts, if the post was promoted (X tweet-activity; a
-    /// LinkedIn post's sponsored row).
-    pub promoted: Option<Counts>,
+    /// LinkedIn post's sponsored row). Boxed, as the poll is: most posts
+    /// have neither, and a record that holds them inline is twice the size
+    /// of one that does not, which an import of many rows pays for.
+    pub promoted: Option<Box<Counts>>,
     /// The poll, if the post has one and the platform reports it.
-    pub poll: Option<Poll>,
+    pub poll: Option<Box<Poll>>,
     /// For a CSV export, the 1-based line of the file where the row starts;
     /// 0 for saved JSON responses (see `page` and `record`).
     pub line: u64,
@@ -484,7 +486,7 @@ impl PostRecord {
     pub fn counts_of(&self, reach: Reach) -> Option<&Counts> {
         match reach {
             Reach::Organic => Some(&self.counts),
-            Reach::Promoted => self.promoted.as_ref(),
+            Reach::Promoted => self.promoted.as_deref(),
         }
     }
 

@@ -314,7 +314,7 @@ impl Grouping<'_> {
     /// let mut post = PostRecord::new(Platform::X, "1", at);
     /// post.text = "#q".to_string();
     /// post.counts = counts! { impressions: 1000, clicks: 20 };
-    /// post.promoted = Some(counts! { impressions: 5000, clicks: 40 });
+    /// post.promoted = Some(Box::new(counts! { impressions: 5000, clicks: 40 }));
     /// let posts = [post];
     /// let groups = VariantRules::new().tag("q", "question").group(&posts);
     /// assert_eq!(groups.counts_in("question", Reach::Organic)?.impressions(), 1000);

@@ -232,7 +232,7 @@ fn media_of<'v>(ctx: &Ctx<'_>, item: &'v Value, options: &ReadOptions) -> Res<Me
     out.media = media;
     out.kind = kind;
     out.links = links;
-    out.poll = poll;
+    out.poll = poll.map(Box::new);
     out.page = Some(ctx.page);
     out.record = ctx.record;
     Ok(Ok(Box::new(out)))
