@@ -247,7 +247,7 @@
 //! ```
 #![deny(missing_docs)]
 // No unsafe code but two audited calls: the AVX2 builds of the vectorised
-// kernels (`numeric::lanes::exp_poly_sums`, `bayes::rank::sweep`), each
+// kernels (`numeric::lanes::exp_sums`, `bayes::rank::sweep`), each
 // after checking that the processor has AVX2.
 #![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -187,6 +187,17 @@ fn prob_b_beats_a_mpmath_extremes() {
 }
 
 #[test]
+fn prob_b_beats_a_mpmath_middle_band() {
+    // 300 to 10⁶ trials per arm at rates from 0.1 % to 50 %, B level with A
+    // or 1 and 3 sd of the difference ahead (tests/data/gen_beat_mid.py:
+    // the sum from the boundary at 50 digits), the sizes where the sum is
+    // too long to add term by term in a microsecond and too short for the
+    // Taylor polynomial of its log-terms. Held to 1e-13 relative on the
+    // smaller side.
+    assert_eq!(check_beat("beat-mid-mpmath.json", 1e-13), 114);
+}
+
+#[test]
 fn deep_tail_agrees_across_routes() {
     // P(B > A) = 8.76e-270 for 116/120 against 3,488,894/797,059,951: the
     // four-terms-per-division sum (prob_beats) once lost 6e-12 here to a

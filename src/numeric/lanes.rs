@@ -1,6 +1,7 @@
-//! `exp` of a polynomial at many points at once, in loops the compiler
-//! vectorises: the Euler–Maclaurin sums evaluate `exp(Σ q_k x^k)` at 60
-//! nodes per call, which as scalar library calls was half of `P(B > A)`.
+//! `exp` of a polynomial (or of any function given a block of points at a
+//! time) at many points at once, in loops the compiler vectorises: the
+//! Euler–Maclaurin sums evaluate `exp(Σ q_k x^k)` at 60 nodes per call,
+//! which as scalar library calls was half of `P(B > A)`.
 //! Also `exp` and `ln(1 + x) − x` of one value, branch-free, for loops over
 //! quadrature nodes (the K-arm sweep's densities).
 //!
@@ -9,38 +10,70 @@
 //! AVX2 build of the kernel, chosen at run time where the processor has it,
 //! gives bit-for-bit the results of the baseline SSE2 build.
 
-/// `(Σ_j w_j e_j, Σ_j w_j e_j h(x_j))` with `e_j = exp(Σ_{k=1}^{d} q_k x_j^k)`
-/// for `coef = [q_1, …, q_d]` (Horner from the highest degree:
-/// `acc = (acc + q_k)·x`, then [`exp_lane`]) and the weight
+/// A function evaluated a block of points at a time, inlined into the
+/// vectorised kernel of [`exp_sums`].
+pub(crate) trait BlockFn {
+    /// The values at the points of `x`, the `block`th block.
+    fn at(&self, block: usize, x: &[f64; BLOCK]) -> [f64; BLOCK];
+}
+
+/// `Σ_{k=1}^{d} q_k x^k` for `[q_1, …, q_d]`, by Horner's rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Polynomial<'a>(pub(crate) &'a [f64]);
+
+impl Polynomial<'_> {
+    /// The value at one point (the same operations as [`BlockFn::at`]).
+    pub(crate) fn value(&self, x: f64) -> f64 {
+        self.0.iter().rev().fold(0.0, |acc, &q| (acc + q) * x)
+    }
+}
+
+impl BlockFn for Polynomial<'_> {
+    #[inline(always)]
+    fn at(&self, _block: usize, x: &[f64; BLOCK]) -> [f64; BLOCK] {
+        let mut acc = [0.0; BLOCK];
+        for &q in self.0.iter().rev() {
+            for (a, &xj) in acc.iter_mut().zip(x) {
+                *a = (*a + q) * xj;
+            }
+        }
+        acc
+    }
+}
+
+/// `(Σ_j w_j e_j, Σ_j w_j e_j h(x_j))` with `e_j = exp(g(x_j))`, `g` given
+/// a block of points at a time (`log_of`, whose `at` must be
+/// `#[inline(always)]` so that its loops are vectorised with the kernel's
+/// instructions), and the weight
 /// `h(x) = (u₀ + u₁x)/(d₀ + σx)` given as `[u₀, u₁, d₀, σ]` (the second sum
 /// is 0 without it). `xs` and `ws` have the same length, a multiple of
 /// [`BLOCK`]; each block's lanes are summed apart, then lane by lane.
-pub(crate) fn exp_poly_sums(
-    coef: &[f64],
+pub(crate) fn exp_sums(
     xs: &[f64],
     ws: &[f64],
     weight: Option<[f64; 4]>,
+    log_of: &impl BlockFn,
 ) -> (f64, f64) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2 (checked just above).
             #[allow(unsafe_code)]
-            return unsafe { exp_poly_sums_avx2(coef, xs, ws, weight) };
+            return unsafe { exp_sums_avx2(xs, ws, weight, log_of) };
         }
     }
-    exp_poly_sums_portable(coef, xs, ws, weight)
+    exp_sums_portable(xs, ws, weight, log_of)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn exp_poly_sums_avx2(
-    coef: &[f64],
+fn exp_sums_avx2(
     xs: &[f64],
     ws: &[f64],
     weight: Option<[f64; 4]>,
+    log_of: &impl BlockFn,
 ) -> (f64, f64) {
-    exp_poly_sums_portable(coef, xs, ws, weight)
+    exp_sums_portable(xs, ws, weight, log_of)
 }
 
 /// Points per block: three AVX2 vectors (six SSE2 ones), whose independent
@@ -48,23 +81,25 @@ fn exp_poly_sums_avx2(
 pub(crate) const BLOCK: usize = 12;
 
 #[inline(always)]
-fn exp_poly_sums_portable(
-    coef: &[f64],
+fn exp_sums_portable(
     xs: &[f64],
     ws: &[f64],
     weight: Option<[f64; 4]>,
+    log_of: &impl BlockFn,
 ) -> (f64, f64) {
     let mut plain = [0.0; BLOCK];
     let mut weighted = [0.0; BLOCK];
-    for (x, w) in xs.chunks_exact(BLOCK).zip(ws.chunks_exact(BLOCK)) {
-        let mut acc = [0.0; BLOCK];
-        for &q in coef.iter().rev() {
-            for (a, &xj) in acc.iter_mut().zip(x) {
-                *a = (*a + q) * xj;
-            }
-        }
+    for (block, (x, w)) in xs
+        .chunks_exact(BLOCK)
+        .zip(ws.chunks_exact(BLOCK))
+        .enumerate()
+    {
+        let Ok(x) = <&[f64; BLOCK]>::try_from(x) else {
+            continue;
+        };
+        let logs = log_of.at(block, x);
         let mut f = [0.0; BLOCK];
-        for ((fj, a), &wj) in f.iter_mut().zip(acc).zip(w) {
+        for ((fj, a), &wj) in f.iter_mut().zip(logs).zip(w) {
             *fj = wj * exp_lane(a);
         }
         for (p, fj) in plain.iter_mut().zip(f) {
@@ -155,10 +190,27 @@ const LN2_LO: f64 = 1.9082149292705877e-10;
 /// (`s² ≤ 0.0295`, so ten terms of `R` leave less than 1e-17 of it).
 #[inline(always)]
 pub(crate) fn ln_1p_minus_lane(x: f64, w_far: f64) -> f64 {
-    let near = x >= -0.5;
     let u = 1.0 + x;
+    let lost = (x - (u - 1.0)) / u;
+    ln_1p_minus_restored(x, u, w_far, lost)
+}
+
+/// [`ln_1p_minus_lane`] given also `inv_w ≈ 1/(1 + x)` (to a few ulp),
+/// which the caller has at hand: one division fewer.
+#[inline(always)]
+pub(crate) fn ln_1p_minus_lane_inv(x: f64, w_far: f64, inv_w: f64) -> f64 {
+    let u = 1.0 + x;
+    let lost = (x - (u - 1.0)) * inv_w;
+    ln_1p_minus_restored(x, u, w_far, lost)
+}
+
+/// `ln(1 + x) − x` from `u = 1 + x` rounded and `lost ≈ (x − (u − 1))/u`,
+/// what the rounding lost (used where `x ≥ −½`; `w_far` below).
+#[inline(always)]
+fn ln_1p_minus_restored(x: f64, u: f64, w_far: f64, lost: f64) -> f64 {
+    let near = x >= -0.5;
     let w = if near { u } else { w_far };
-    let lost = if near { (x - (u - 1.0)) / u } else { 0.0 };
+    let lost = if near { lost } else { 0.0 };
     let (k, f, rest) = ln_split(w);
     k * LN2_HI + (((f - x) + lost) + (rest + k * LN2_LO))
 }
@@ -276,20 +328,35 @@ mod tests {
         let xs: Vec<f64> = (0..36).map(|i| i as f64 * 1.7).collect();
         let ws: Vec<f64> = (0..36).map(|i| 1.0 + i as f64 * 0.01).collect();
         let weight = [0.5, 0.02, 3.0, -1.0];
-        let (plain, weighted) = exp_poly_sums(&coef, &xs, &ws, Some(weight));
+        let poly = Polynomial(&coef);
+        let (plain, weighted) = exp_sums(&xs, &ws, Some(weight), &poly);
         let (mut p, mut h) = (0.0, 0.0);
         for (&x, &w) in xs.iter().zip(&ws) {
-            let e = w * coef.iter().rev().fold(0.0, |acc, &q| (acc + q) * x).exp();
+            let e = w * poly.value(x).exp();
             p += e;
             h += e * (0.5 + 0.02 * x) / (3.0 - x);
         }
         assert!((plain / p - 1.0).abs() < 1e-15, "{plain} vs {p}");
         assert!((weighted / h - 1.0).abs() < 1e-14, "{weighted} vs {h}");
-        assert_eq!(exp_poly_sums(&coef, &xs, &ws, None).1, 0.0);
+        assert_eq!(exp_sums(&xs, &ws, None, &poly).1, 0.0);
         // The run-time choice (AVX2 here where available) and the baseline
         // build agree bit for bit.
-        let base = exp_poly_sums_portable(&coef, &xs, &ws, Some(weight));
+        let base = exp_sums_portable(&xs, &ws, Some(weight), &poly);
         assert_eq!(base.0.to_bits(), plain.to_bits());
         assert_eq!(base.1.to_bits(), weighted.to_bits());
+    }
+
+    #[test]
+    fn ln_1p_minus_with_a_reciprocal_agrees() {
+        // The caller's 1/(1 + x) only scales the rounding correction.
+        for i in 0..100_000u64 {
+            let x = -0.99 + 50.99 * (i as f64 + 0.5) / 1e5;
+            let w = 1.0 + x;
+            let (a, b) = (ln_1p_minus_lane(x, w), ln_1p_minus_lane_inv(x, w, 1.0 / w));
+            assert!(
+                (a - b).abs() <= 1e-16 * a.abs().max(1e-300),
+                "{x}: {a} vs {b}"
+            );
+        }
     }
 }
