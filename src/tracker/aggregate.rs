@@ -410,6 +410,21 @@ impl Window {
 /// raw counting loop plus one combined range check per event. Needs fewer
 /// than 2³² events (so that no sum of `u32` multiplicities wraps).
 pub(crate) fn fused(events: &[CompactEvent], w: u64, lim: &Limits) -> Fused {
+    // The common bucket widths as constant divisors (a multiplication the
+    // compiler picks, no branch); any other by the run-time reciprocal.
+    match w {
+        60 => fused_by(events, w, lim, |n| n / 60),
+        3600 => fused_by(events, w, lim, |n| n / 3600),
+        _ => {
+            let div = FastDiv::new(w);
+            fused_by(events, w, lim, move |n| div.div(n))
+        }
+    }
+}
+
+/// [`fused`] with `div(n) = n / w` for the seconds `n` into the window.
+#[inline(always)]
+fn fused_by(events: &[CompactEvent], w: u64, lim: &Limits, div: impl Fn(u32) -> u32) -> Fused {
     let ks = lim.keys as usize * lim.slots as usize;
     let max_cells = events.len().saturating_add(DENSE_SLACK as usize);
     let Some(first) = events.first() else {
@@ -430,7 +445,6 @@ pub(crate) fn fused(events: &[CompactEvent], w: u64, lim: &Limits) -> Fused {
     let Some(mut win) = Window::new(bucket_of(first.secs, w) - 8, START_SPAN, w, lim, ks) else {
         return Fused::Fallback;
     };
-    let div = FastDiv::new(w);
     let slots = lim.slots as usize;
     for (i, e) in events.iter().enumerate() {
         let rel = e.secs.wrapping_sub(win.lo) as u64;
@@ -446,7 +460,7 @@ pub(crate) fn fused(events: &[CompactEvent], w: u64, lim: &Limits) -> Fused {
                 None => return Fused::Fallback,
             }
         }
-        let b = div.div((e.secs - win.base_secs) as u32) as usize;
+        let b = div((e.secs - win.base_secs) as u32) as usize;
         let cell = &mut win.local[b * ks + e.key as usize * slots + e.slot as usize];
         *cell = cell.wrapping_add(u64::from(e.n));
     }
