@@ -121,6 +121,14 @@ pub(crate) struct Terms<'a> {
     pub log_slope: f64,
 }
 
+impl Terms<'_> {
+    /// Each argument `A_i` with its sign `ε_i`, `plus` first.
+    fn signed(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let plus = self.plus.iter().map(|&a| (a, 1.0));
+        plus.chain(self.minus.iter().map(|&a| (a, -1.0)))
+    }
+}
+
 /// `(Σ_{k≥0} F(k), Σ_{k≥0} F(k) h(k))` for `F(0) = first` (the second is 0
 /// without a weight), when the sum is long and smooth enough (and ends, to
 /// 1e-22 of `F(0)`, before `k = max_index`); `None` otherwise (callers then
@@ -179,7 +187,7 @@ pub(crate) fn tail_sums(
     if rho <= 0.25
         && let Some(degree) = degree_for(a_min, rho, 1e-17)
     {
-        signed_coefficients(plus, minus, sigma, &mut q[..=degree]);
+        signed_coefficients(terms, &mut q[..=degree]);
         if Polynomial(&q[1..=degree]).value(end) <= -0.85 * DROPS[5] && end <= max_index {
             let log_terms = Polynomial(&q[1..=degree]);
             return Some(integrate(
@@ -251,7 +259,7 @@ pub(crate) fn tail_sums(
     if end < HYBRID_MIN_TERMS + DIRECT_PANEL_TERMS * direct_panels {
         return None;
     }
-    signed_coefficients(plus, minus, sigma, &mut q[..=degree]);
+    signed_coefficients(terms, &mut q[..=degree]);
     let log_terms = Hybrid {
         q: &q,
         degrees,
@@ -364,28 +372,19 @@ impl Direct {
     /// The evaluation for `terms`, if there are at most [`DIRECT_ARGS`]
     /// arguments.
     fn new(terms: Terms<'_>) -> Option<Self> {
-        let Terms {
-            sigma,
-            plus,
-            minus,
-            log_slope,
-        } = terms;
-        if plus.len() + minus.len() > DIRECT_ARGS {
+        let len = terms.plus.len() + terms.minus.len();
+        if len > DIRECT_ARGS {
             return None;
         }
         let mut args = [(1.0, 1.0, 0.0, 0.0); DIRECT_ARGS];
-        let signed = plus
-            .iter()
-            .map(|&a| (a, 1.0))
-            .chain(minus.iter().map(|&a| (a, -1.0)));
-        for (slot, (a, sign)) in args.iter_mut().zip(signed) {
+        for (slot, (a, sign)) in args.iter_mut().zip(terms.signed()) {
             *slot = (a, 1.0 / a, stirling(1.0 / a), sign);
         }
         Some(Direct {
-            sigma,
-            log_slope,
+            sigma: terms.sigma,
+            log_slope: terms.log_slope,
             args,
-            len: plus.len() + minus.len(),
+            len,
         })
     }
 
@@ -508,16 +507,12 @@ fn coefficient(a: f64, k: usize) -> f64 {
 /// `plus`, `−1` for `minus`) for every `k ≥ 3` of `q`: up to four
 /// arguments side by side in the lanes of one loop, their terms added in
 /// the order of the arguments.
-fn signed_coefficients(plus: &[f64], minus: &[f64], sigma: f64, q: &mut [f64]) {
+fn signed_coefficients(terms: Terms<'_>, q: &mut [f64]) {
     const LANES: usize = 4;
-    let signed = || {
-        plus.iter()
-            .map(|&a| (a, 1.0))
-            .chain(minus.iter().map(|&a| (a, -1.0)))
-    };
-    if plus.len() + minus.len() > LANES {
+    let sigma = terms.sigma;
+    if terms.plus.len() + terms.minus.len() > LANES {
         let mut sum = [0.0; MAX_DEGREE + 1];
-        for (a, sign) in signed() {
+        for (a, sign) in terms.signed() {
             let r = 1.0 / a;
             let mut pk = r * sign;
             for (k, s) in sum.iter_mut().enumerate().take(q.len()).skip(2) {
@@ -533,7 +528,7 @@ fn signed_coefficients(plus: &[f64], minus: &[f64], sigma: f64, q: &mut [f64]) {
     // Each lane's `r = 1/A` and `ε A^{−(k−1)}` (unused lanes add 0).
     let mut r = [1.0; LANES];
     let mut pk = [0.0; LANES];
-    for (i, (a, sign)) in signed().enumerate() {
+    for (i, (a, sign)) in terms.signed().enumerate() {
         r[i] = 1.0 / a;
         pk[i] = r[i] * r[i] * sign;
     }
