@@ -246,9 +246,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
-// No unsafe code but two audited calls: the AVX2 builds of the vectorised
-// kernels (`numeric::lanes::exp_sums`, `bayes::rank::sweep`), each
-// after checking that the processor has AVX2.
+// No unsafe code but three audited calls: the AVX2 builds of the
+// vectorised kernels (`numeric::lanes::exp_sums`, `bayes::rank::sweep`,
+// `bayes::beat::RatioSeries::sum`), each after checking that the processor
+// has AVX2.
 #![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
