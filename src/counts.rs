@@ -373,13 +373,22 @@ struct CustomCounts(Vec<(Name, u64)>);
 
 /// A custom outcome's name as [`Counts`] keep it: shared by every count
 /// that has it, or (the export readers' fixed names) static, so that a
-/// row's counts copy their names without reference counting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// row's counts copy their names without reference counting. Names are
+/// equal when their text is, however they are held.
+#[derive(Debug, Clone)]
 enum Name {
     #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     Static(&'static str),
     Shared(Arc<str>),
 }
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Name {}
 
 impl std::ops::Deref for Name {
     type Target = str;
@@ -445,12 +454,7 @@ impl OutcomeKeys {
     pub(crate) fn new<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Self {
         let mut keys = Self::default();
         for (i, outcome) in outcomes.into_iter().enumerate() {
-            match outcome.builtin_index() {
-                Some(slot) => keys.builtin.push((i, slot)),
-                None => keys
-                    .custom
-                    .push((i, Name::Shared(Arc::from(outcome.name())))),
-            }
+            keys.push(i, outcome, None);
         }
         keys.sorted()
     }
@@ -461,16 +465,23 @@ impl OutcomeKeys {
     pub(crate) fn from_static(names: &[&'static str]) -> Result<Self> {
         let mut keys = Self::default();
         for (i, &key) in names.iter().enumerate() {
-            let outcome = Outcome::from_key(key)?;
-            match outcome.builtin_index() {
-                Some(slot) => keys.builtin.push((i, slot)),
-                None if outcome.name() == key => keys.custom.push((i, Name::Static(key))),
-                None => keys
-                    .custom
-                    .push((i, Name::Shared(Arc::from(outcome.name())))),
-            }
+            keys.push(i, &Outcome::from_key(key)?, Some(key));
         }
         Ok(keys.sorted())
+    }
+
+    /// Column `column` counts `outcome`, whose key `key` (if given) is kept
+    /// as a static name when it is the outcome's own.
+    fn push(&mut self, column: usize, outcome: &Outcome, key: Option<&'static str>) {
+        match (outcome.builtin_index(), key) {
+            (Some(slot), _) => self.builtin.push((column, slot)),
+            (None, Some(key)) if outcome.name() == key => {
+                self.custom.push((column, Name::Static(key)));
+            }
+            (None, _) => self
+                .custom
+                .push((column, Name::Shared(Arc::from(outcome.name())))),
+        }
     }
 
     /// The custom names in increasing order (columns of one name stay in
@@ -777,6 +788,23 @@ mod tests {
         assert_eq!(a, Counts::new());
         a.add_count(&signups, 2).unwrap();
         assert_eq!(a.get(&signups), 2);
+    }
+
+    /// Counts an export reader built with its static names equal counts
+    /// built by hand with the same outcomes, and merge with them.
+    #[cfg(feature = "csv")]
+    #[test]
+    fn static_and_shared_names_are_one_outcome() {
+        let keys = OutcomeKeys::from_static(&["impressions", "bookmarks"]).unwrap();
+        let imported = Counts::from_keys(&keys, &[100, 7]).unwrap();
+        let by_hand = crate::counts! { impressions: 100 }
+            .with(&Outcome::custom("bookmarks").unwrap(), 7)
+            .unwrap();
+        assert_eq!(imported, by_hand);
+        let mut sum = imported.clone();
+        sum += &by_hand;
+        assert_eq!(sum.get(&Outcome::custom("bookmarks").unwrap()), 14);
+        assert_eq!(sum.iter().count(), 2);
     }
 
     #[test]

@@ -710,9 +710,8 @@ pub(super) fn read_files<'a, K: Hash + Eq>(
     Ok(collector.finish())
 }
 
-/// The bytes of a file as UTF-8: a UTF-8 byte-order mark dropped, UTF-16
-/// (with its byte-order mark) decoded.
-/// All of `reader`, decoded as [`decode`] does.
+/// All of `reader`'s bytes (an I/O failure as [`Error::MalformedCsv`]),
+/// for [`decode`].
 pub(super) fn read_all<R: io::Read>(mut reader: R) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
@@ -724,6 +723,9 @@ pub(super) fn read_all<R: io::Read>(mut reader: R) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The bytes of a file as UTF-8: a UTF-8 byte-order mark dropped, UTF-16
+/// (with its byte-order mark) decoded; borrowed bytes stay borrowed unless
+/// they are UTF-16.
 pub(super) fn decode(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, [u8]>> {
     let big_endian = match bytes.get(..2) {
         Some([0xFF, 0xFE]) => false,

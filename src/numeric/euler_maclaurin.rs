@@ -92,6 +92,11 @@ const MAX_BULK: f64 = 100.0;
 /// What a panel evaluated directly adds to [`HYBRID_MIN_TERMS`].
 const DIRECT_PANEL_TERMS: f64 = 250.0;
 
+/// Most `ln Γ` arguments a sum may have (four for `P(X > Y)`, fewer for
+/// the incomplete beta and gamma): the Taylor coefficients and the direct
+/// evaluation take them side by side in lanes of this width.
+const MAX_ARGS: usize = 4;
+
 /// Terms of the Taylor series of `F/F(0)` and of the weight kept for the
 /// boundary series.
 const ORDER: usize = 10;
@@ -149,7 +154,7 @@ pub(crate) fn tail_sums(
         .iter()
         .chain(minus)
         .fold(f64::INFINITY, |m, &a| m.min(a));
-    if a_min < 100.0 {
+    if a_min < 100.0 || plus.len() + minus.len() > MAX_ARGS {
         return None;
     }
     // Σ_i ε_i g(A_i).
@@ -188,16 +193,11 @@ pub(crate) fn tail_sums(
         && let Some(degree) = degree_for(a_min, rho, 1e-17)
     {
         signed_coefficients(terms, &mut q[..=degree]);
-        if Polynomial(&q[1..=degree]).value(end) <= -0.85 * DROPS[5] && end <= max_index {
-            let log_terms = Polynomial(&q[1..=degree]);
+        let log_terms = Polynomial(&q[1..=degree]);
+        if log_terms.value(end) <= -0.85 * DROPS[5] && end <= max_index {
+            let ends = |d| reach(d);
             return Some(integrate(
-                first,
-                &q,
-                degree,
-                sigma,
-                weight,
-                &|d| reach(d),
-                &log_terms,
+                first, &q, degree, sigma, weight, &ends, &log_terms,
             ));
         }
     }
@@ -220,7 +220,7 @@ pub(crate) fn tail_sums(
     if bulk.is_nan() || bulk > MAX_BULK {
         return None;
     }
-    let direct = Direct::new(terms)?;
+    let direct = Direct::new(terms);
     // The panels end where the quadratic model drops by DROPS; the true
     // drop at `end` may fall short of the model's (the cubic and later
     // terms raise the tail), and the panels are then stretched until it
@@ -345,9 +345,6 @@ fn integrate(
     )
 }
 
-/// Most `ln Γ` arguments the direct evaluation takes.
-const DIRECT_ARGS: usize = 4;
-
 /// Least `A_i + σx` the direct evaluation meets: Stirling's series to
 /// `z⁻⁵` then leaves less than 6e-18.
 const DIRECT_MIN_ARGUMENT: f64 = 100.0;
@@ -364,28 +361,26 @@ struct Direct {
     sigma: f64,
     log_slope: f64,
     /// `(A, 1/A, S(A), ε)` per argument.
-    args: [(f64, f64, f64, f64); DIRECT_ARGS],
+    args: [(f64, f64, f64, f64); MAX_ARGS],
     len: usize,
 }
 
 impl Direct {
-    /// The evaluation for `terms`, if there are at most [`DIRECT_ARGS`]
-    /// arguments.
-    fn new(terms: Terms<'_>) -> Option<Self> {
-        let len = terms.plus.len() + terms.minus.len();
-        if len > DIRECT_ARGS {
-            return None;
-        }
-        let mut args = [(1.0, 1.0, 0.0, 0.0); DIRECT_ARGS];
+    /// The evaluation for `terms` (at most [`MAX_ARGS`] arguments, as
+    /// [`tail_sums`] checks).
+    fn new(terms: Terms<'_>) -> Self {
+        let mut args = [(1.0, 1.0, 0.0, 0.0); MAX_ARGS];
+        let mut len = 0;
         for (slot, (a, sign)) in args.iter_mut().zip(terms.signed()) {
             *slot = (a, 1.0 / a, stirling(1.0 / a), sign);
+            len += 1;
         }
-        Some(Direct {
+        Direct {
             sigma: terms.sigma,
             log_slope: terms.log_slope,
             args,
             len,
-        })
+        }
     }
 
     /// Whether every `A_i + σx` stays above [`DIRECT_MIN_ARGUMENT`] for
@@ -504,42 +499,25 @@ fn coefficient(a: f64, k: usize) -> f64 {
 }
 
 /// Sets `q[k]` to `σ^k Σ_i ε_i` [`coefficient`]`(A_i, k)` (`ε_i = +1` for
-/// `plus`, `−1` for `minus`) for every `k ≥ 3` of `q`: up to four
-/// arguments side by side in the lanes of one loop, their terms added in
-/// the order of the arguments.
+/// `plus`, `−1` for `minus`) for every `k ≥ 3` of `q`: the (at most
+/// [`MAX_ARGS`]) arguments side by side in the lanes of one loop, their
+/// terms added in the order of the arguments.
 fn signed_coefficients(terms: Terms<'_>, q: &mut [f64]) {
-    const LANES: usize = 4;
-    let sigma = terms.sigma;
-    if terms.plus.len() + terms.minus.len() > LANES {
-        let mut sum = [0.0; MAX_DEGREE + 1];
-        for (a, sign) in terms.signed() {
-            let r = 1.0 / a;
-            let mut pk = r * sign;
-            for (k, s) in sum.iter_mut().enumerate().take(q.len()).skip(2) {
-                *s += pk * stirling_factor(r, k);
-                pk *= r;
-            }
-        }
-        for (k, (qk, &s)) in q.iter_mut().zip(&sum).enumerate().skip(3) {
-            *qk = if flips(k, sigma) { -s } else { s };
-        }
-        return;
-    }
     // Each lane's `r = 1/A` and `ε A^{−(k−1)}` (unused lanes add 0).
-    let mut r = [1.0; LANES];
-    let mut pk = [0.0; LANES];
-    for (i, (a, sign)) in terms.signed().enumerate() {
+    let mut r = [1.0; MAX_ARGS];
+    let mut pk = [0.0; MAX_ARGS];
+    for (i, (a, sign)) in terms.signed().take(MAX_ARGS).enumerate() {
         r[i] = 1.0 / a;
         pk[i] = r[i] * r[i] * sign;
     }
     for (k, qk) in q.iter_mut().enumerate().skip(3) {
-        let mut inner = [0.0; LANES];
-        for i in 0..LANES {
+        let mut inner = [0.0; MAX_ARGS];
+        for i in 0..MAX_ARGS {
             inner[i] = pk[i] * stirling_factor(r[i], k);
             pk[i] *= r[i];
         }
         let sum = ((inner[0] + inner[1]) + inner[2]) + inner[3];
-        *qk = if flips(k, sigma) { -sum } else { sum };
+        *qk = if flips(k, terms.sigma) { -sum } else { sum };
     }
 }
 

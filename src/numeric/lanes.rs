@@ -89,14 +89,9 @@ fn exp_sums_portable(
 ) -> (f64, f64) {
     let mut plain = [0.0; BLOCK];
     let mut weighted = [0.0; BLOCK];
-    for (block, (x, w)) in xs
-        .chunks_exact(BLOCK)
-        .zip(ws.chunks_exact(BLOCK))
-        .enumerate()
-    {
-        let Ok(x) = <&[f64; BLOCK]>::try_from(x) else {
-            continue;
-        };
+    let (xs, _) = xs.as_chunks::<BLOCK>();
+    let (ws, _) = ws.as_chunks::<BLOCK>();
+    for (block, (x, w)) in xs.iter().zip(ws).enumerate() {
         let logs = log_of.at(block, x);
         let mut f = [0.0; BLOCK];
         for ((fj, a), &wj) in f.iter_mut().zip(logs).zip(w) {
