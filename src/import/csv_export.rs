@@ -244,7 +244,8 @@ impl Layout {
         })
     }
 
-    fn parse_row(&self, row: &ByteRecord, line: u64) -> Result<(u64, PostRecord)> {
+    /// Reads `row` into `post` (a blank record) and returns the post id.
+    fn parse_row(&self, row: &ByteRecord, line: u64, post: &mut PostRecord) -> Result<u64> {
         if row.len() != self.width {
             return Err(Error::MalformedCsv {
                 line: Some(line),
@@ -368,14 +369,15 @@ impl Layout {
             (Some(t), _) => t,
             (None, date) => self.time_from_id(id, date, line)?,
         };
-        let id_text = id_text.unwrap_or_else(|| id.to_string());
-        let mut post = PostRecord::new(Platform::X, id_text, posted_at);
+        post.platform = Platform::X;
+        post.id = id_text.unwrap_or_else(|| id.to_string());
+        post.posted_at = posted_at;
         post.text = text;
         post.link = link;
         post.counts = counts;
         post.promoted = promoted.map(Box::new);
         post.line = line;
-        Ok((id, post))
+        Ok(id)
     }
 
     fn column(&self, role: Role) -> Column {
@@ -872,13 +874,20 @@ impl<K: Hash + Eq> Collector<K> {
         report
     }
 
-    /// Adds a post; an id read before is replaced in its place and noticed.
-    fn push(&mut self, id: K, mut post: PostRecord, file: usize) {
+    /// Keeps the post just read, the last in `posts`; an id read before is
+    /// replaced in its place (by the new post) and noticed.
+    fn keep_last(&mut self, id: K, file: usize) {
+        let Some(last) = self.posts.len().checked_sub(1) else {
+            return;
+        };
         if self.file_name.is_some() {
-            post.page = Some(file);
+            self.posts[last].page = Some(file);
         }
         match self.index.entry(id) {
             Entry::Occupied(e) => {
+                let Some(post) = self.posts.pop() else {
+                    return;
+                };
                 self.notices.push(Notice {
                     kind: NoticeKind::Duplicate,
                     page: file,
@@ -888,15 +897,16 @@ impl<K: Hash + Eq> Collector<K> {
                 self.posts[*e.get()] = post;
             }
             Entry::Vacant(e) => {
-                e.insert(self.posts.len());
-                self.posts.push(post);
+                e.insert(last);
             }
         }
     }
 
     /// Reads the rows of `data`, which starts with the header record (on
     /// line `header_line` of the file), parsing each with `parse(row,
-    /// line)`: strict mode stops at the first error, lenient mode lists it
+    /// line, post)` into a blank record in its place at the end of `posts`
+    /// (records are large: built where they stay, they are not moved);
+    /// strict mode stops at the first error, lenient mode lists it
     /// and goes on. Blank lines are skipped; line numbers are the file's
     /// own (LF, CRLF and lone CR each end a line, quoted ones included).
     pub(super) fn read_rows(
@@ -905,7 +915,7 @@ impl<K: Hash + Eq> Collector<K> {
         delimiter: u8,
         header_line: u64,
         file: usize,
-        mut parse: impl FnMut(&ByteRecord, u64) -> Result<(K, PostRecord)>,
+        mut parse: impl FnMut(&ByteRecord, u64, &mut PostRecord) -> Result<K>,
     ) -> Result<()> {
         let mut rdr = ReaderBuilder::new()
             .has_headers(false)
@@ -917,9 +927,9 @@ impl<K: Hash + Eq> Collector<K> {
         if let Err(e) = rdr.read_byte_record(&mut row) {
             return Err(csv_error(&e, Some(header_line)));
         }
-        // Room for a post per line: no regrowth (moving every post read so
-        // far) and no rehashing of the ids.
-        let lines = usize::try_from(line_breaks(data)).unwrap_or(0);
+        // Room for a post per line (LF counted, which is quick): no regrowth
+        // (moving every post read so far) and no rehashing of the ids.
+        let lines = memchr::memchr_iter(b'\n', data).count();
         self.posts.reserve(lines);
         self.index.reserve(lines);
         // Line numbers are counted here: the `csv` crate's are one too low
@@ -936,7 +946,17 @@ impl<K: Hash + Eq> Collector<K> {
                     if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
                         continue; // a blank line
                     }
-                    parse(&row, line)
+                    self.posts.push(PostRecord::new(
+                        Platform::Other,
+                        String::new(),
+                        DateTime::UNIX_EPOCH,
+                    ));
+                    let Some(post) = self.posts.last_mut() else {
+                        continue;
+                    };
+                    parse(&row, line, post).inspect_err(|_| {
+                        self.posts.pop();
+                    })
                 }
                 Err(e) => {
                     let line = line_at(e.position().map(csv::Position::byte));
@@ -947,7 +967,7 @@ impl<K: Hash + Eq> Collector<K> {
                 }
             };
             match (result, self.mode) {
-                (Ok((id, post)), _) => self.push(id, post, file),
+                (Ok(id), _) => self.keep_last(id, file),
                 (Err(e), ImportMode::Lenient) => {
                     let line = error_line(&e);
                     let error = match &self.file_name {
@@ -982,8 +1002,8 @@ impl Collector<u64> {
             Some(_) => {}
         }
         let layout = Layout::new(format, &header)?;
-        self.read_rows(data, delimiter, 1, file, |row, line| {
-            layout.parse_row(row, line)
+        self.read_rows(data, delimiter, 1, file, |row, line, post| {
+            layout.parse_row(row, line, post)
         })
     }
 }

@@ -600,7 +600,8 @@ impl<'m> Layout<'m> {
         })
     }
 
-    fn parse_row(&mut self, row: &ByteRecord, line: u64) -> Result<(String, PostRecord)> {
+    /// Reads `row` into `post` (a blank record) and returns the post id.
+    fn parse_row(&mut self, row: &ByteRecord, line: u64, post: &mut PostRecord) -> Result<String> {
         if row.len() != self.width {
             return Err(Error::MalformedCsv {
                 line: Some(line),
@@ -614,7 +615,7 @@ impl<'m> Layout<'m> {
         let map = self.map;
         let mut id = String::new();
         let mut posted_at = None;
-        let mut post = PostRecord::new(map.platform, String::new(), DateTime::UNIX_EPOCH);
+        post.platform = map.platform;
         self.organic.fill(0);
         self.promoted.fill(0);
         let mut any_promoted = false;
@@ -699,7 +700,7 @@ impl<'m> Layout<'m> {
         post.posted_at = posted_at.unwrap_or(DateTime::UNIX_EPOCH);
         post.id = id.clone();
         post.line = line;
-        Ok((id, post))
+        Ok(id)
     }
 
     /// The counts of one reach, checked: clicks at most impressions.
@@ -840,7 +841,7 @@ impl Collector<String> {
             header.delimiter,
             header.line,
             file,
-            |row, line| layout.parse_row(row, line),
+            |row, line, post| layout.parse_row(row, line, post),
         )
     }
 }
