@@ -874,20 +874,15 @@ impl<K: Hash + Eq> Collector<K> {
         report
     }
 
-    /// Keeps the post just read, the last in `posts`; an id read before is
-    /// replaced in its place (by the new post) and noticed.
-    fn keep_last(&mut self, id: K, file: usize) {
-        let Some(last) = self.posts.len().checked_sub(1) else {
-            return;
-        };
+    /// Keeps the post just read into `posts[at]`, the last post; an id
+    /// read before is replaced in its place (by the new post) and noticed.
+    fn keep_last(&mut self, at: usize, id: K, file: usize) {
         if self.file_name.is_some() {
-            self.posts[last].page = Some(file);
+            self.posts[at].page = Some(file);
         }
         match self.index.entry(id) {
             Entry::Occupied(e) => {
-                let Some(post) = self.posts.pop() else {
-                    return;
-                };
+                let post = self.posts.swap_remove(at);
                 self.notices.push(Notice {
                     kind: NoticeKind::Duplicate,
                     page: file,
@@ -897,7 +892,7 @@ impl<K: Hash + Eq> Collector<K> {
                 self.posts[*e.get()] = post;
             }
             Entry::Vacant(e) => {
-                e.insert(last);
+                e.insert(at);
             }
         }
     }
@@ -946,17 +941,17 @@ impl<K: Hash + Eq> Collector<K> {
                     if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
                         continue; // a blank line
                     }
+                    let at = self.posts.len();
                     self.posts.push(PostRecord::new(
                         Platform::Other,
                         String::new(),
                         DateTime::UNIX_EPOCH,
                     ));
-                    let Some(post) = self.posts.last_mut() else {
-                        continue;
-                    };
-                    parse(&row, line, post).inspect_err(|_| {
-                        self.posts.pop();
-                    })
+                    let result = parse(&row, line, &mut self.posts[at]);
+                    if result.is_err() {
+                        self.posts.truncate(at);
+                    }
+                    result.map(|id| (at, id))
                 }
                 Err(e) => {
                     let line = line_at(e.position().map(csv::Position::byte));
@@ -967,7 +962,7 @@ impl<K: Hash + Eq> Collector<K> {
                 }
             };
             match (result, self.mode) {
-                (Ok(id), _) => self.keep_last(id, file),
+                (Ok((at, id)), _) => self.keep_last(at, id, file),
                 (Err(e), ImportMode::Lenient) => {
                     let line = error_line(&e);
                     let error = match &self.file_name {

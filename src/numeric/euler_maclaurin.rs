@@ -195,9 +195,8 @@ pub(crate) fn tail_sums(
         signed_coefficients(terms, &mut q[..=degree]);
         let log_terms = Polynomial(&q[1..=degree]);
         if log_terms.value(end) <= -0.85 * DROPS[5] && end <= max_index {
-            let ends = |d| reach(d);
             return Some(integrate(
-                first, &q, degree, sigma, weight, &ends, &log_terms,
+                first, &q, degree, sigma, weight, &reach, &log_terms,
             ));
         }
     }
