@@ -1,4 +1,5 @@
-//! Import speed: rows per second for both X/Twitter export formats, posts
+//! Import speed: rows per second for both X/Twitter export formats (as
+//! records, and as an `ExportTable` of columns), posts
 //! per second for saved Bluesky and Mastodon responses (pages of 100 and
 //! 40 posts, the APIs' page sizes, with embeds, facets, cards and HTML);
 //! with the `linkedin` feature, posts per second for a LinkedIn .xlsx.
@@ -8,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use postab::import::{
-    ImportMode, ReadOptions, read_bluesky, read_export, read_export_str, read_mastodon,
+    ExportTable, ImportMode, ReadOptions, read_bluesky, read_export, read_export_str, read_mastodon,
 };
 
 const ROWS: usize = 50_000;
@@ -200,11 +201,21 @@ fn import(c: &mut Criterion) {
     group.bench_function("tweet_activity_50k_rows", |b| {
         b.iter(|| read_export_str(black_box(&legacy), ImportMode::Strict).expect("valid export"));
     });
+    group.bench_function("tweet_activity_50k_rows_table", |b| {
+        b.iter(|| {
+            ExportTable::read_str(black_box(&legacy), ImportMode::Strict).expect("valid export")
+        });
+    });
     group.bench_function("tweet_activity_50k_rows_bare_csv", |b| {
         b.iter(|| bare_csv(black_box(legacy.as_bytes())));
     });
     group.bench_function("account_content_50k_rows", |b| {
         b.iter(|| read_export_str(black_box(&content), ImportMode::Strict).expect("valid export"));
+    });
+    group.bench_function("account_content_50k_rows_table", |b| {
+        b.iter(|| {
+            ExportTable::read_str(black_box(&content), ImportMode::Strict).expect("valid export")
+        });
     });
     group.bench_function("account_content_50k_rows_from_reader", |b| {
         b.iter(|| {

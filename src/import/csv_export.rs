@@ -1,18 +1,20 @@
-//! Reading X/Twitter analytics exports (CSV) into [`PostRecord`]s.
+//! Reading X/Twitter analytics exports (CSV) into [`PostRecord`](super::PostRecord)s.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::hash::Hash;
 use std::io;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use csv::{ByteRecord, ReaderBuilder};
 
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
+
 use super::count::{parse_count_text, plain_digits};
+use super::export_table::duplicate;
 use super::record::{
-    ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, SkippedRow,
+    ExportFormat, ImportMode, ImportReport, Notice, Platform, PostRecord, SkippedRow,
 };
 use super::snowflake::snowflake_time;
 use crate::counts::OutcomeKeys;
@@ -152,7 +154,14 @@ impl ExportFormat {
         }
     }
 
-    fn outcome_names(self) -> &'static [&'static str] {
+    /// Whether the format has `promoted ...` columns.
+    pub(super) fn has_promoted(self) -> bool {
+        self.columns()
+            .iter()
+            .any(|&(_, role, _)| matches!(role, Role::Promoted(_)))
+    }
+
+    pub(super) fn outcome_names(self) -> &'static [&'static str] {
         match self {
             ExportFormat::TweetActivity => &TWEET_ACTIVITY_OUTCOMES,
             ExportFormat::AccountContent => &ACCOUNT_CONTENT_OUTCOMES,
@@ -161,7 +170,7 @@ impl ExportFormat {
     }
 
     /// The format whose id column is in `header`.
-    fn detect(header: &ByteRecord) -> Option<ExportFormat> {
+    pub(super) fn detect(header: &ByteRecord) -> Option<ExportFormat> {
         let has = |name: &str| header.iter().any(|h| same_header(h, name));
         if has("Tweet id") {
             Some(ExportFormat::TweetActivity)
@@ -204,20 +213,40 @@ pub(super) struct At<'a> {
     pub(super) index: usize,
 }
 
+/// The most count columns of one reach a format has (tweet activity: 17).
+pub(super) const MAX_OUTCOMES: usize = 17;
+
+/// One row of an export, its text and link borrowed from the row.
+pub(super) struct Row<'r> {
+    pub(super) id: u64,
+    pub(super) posted_at: DateTime<Utc>,
+    pub(super) text: &'r str,
+    /// Trimmed; empty when there is none.
+    pub(super) link: &'r str,
+    /// The organic counts in the order of the format's outcomes.
+    pub(super) organic: [u64; MAX_OUTCOMES],
+    /// The promoted counts likewise, if the post was promoted.
+    pub(super) promoted: Option<[u64; MAX_OUTCOMES]>,
+}
+
+/// The counts `values` (a row's organic or promoted counts) of a format
+/// whose outcomes are `keys`.
+pub(super) fn row_counts(keys: &OutcomeKeys, values: &[u64]) -> Counts {
+    // Each outcome of a format has one column (a test checks it), so no sum
+    // can overflow.
+    Counts::from_keys(keys, values).unwrap_or_default()
+}
+
 /// The columns of one file, resolved from its header.
-struct Layout {
+pub(super) struct Layout {
     columns: Vec<Column>,
-    /// The outcome of each count slot, resolved once for every row.
-    outcomes: OutcomeKeys,
     width: usize,
-    /// Position in `columns` of the clicks and impressions count columns.
+    /// Position in `columns` of the clicks count column.
     clicks: Option<usize>,
-    /// The outcome name of each count slot.
-    names: &'static [&'static str],
 }
 
 impl Layout {
-    fn new(format: ExportFormat, header: &ByteRecord) -> Result<Self> {
+    pub(super) fn new(format: ExportFormat, header: &ByteRecord) -> Result<Self> {
         let mut columns = Vec::new();
         for &(name, role, required) in format.columns() {
             match header.iter().position(|h| same_header(h, name)) {
@@ -231,21 +260,18 @@ impl Layout {
                 None => {}
             }
         }
-        let outcomes = OutcomeKeys::from_static(format.outcome_names())?;
         let clicks = columns.iter().position(|c| {
             matches!(c.role, Role::Count(k) if format.outcome_names().get(k) == Some(&"clicks"))
         });
         Ok(Layout {
             columns,
-            outcomes,
             width: header.len(),
             clicks,
-            names: format.outcome_names(),
         })
     }
 
-    /// Reads `row` into `post` (a blank record) and returns the post id.
-    fn parse_row(&self, row: &ByteRecord, line: u64, post: &mut PostRecord) -> Result<u64> {
+    /// The post of `row`, its text and link borrowed from the row.
+    pub(super) fn parse_row<'r>(&self, row: &'r ByteRecord, line: u64) -> Result<Row<'r>> {
         if row.len() != self.width {
             return Err(Error::MalformedCsv {
                 line: Some(line),
@@ -257,40 +283,28 @@ impl Layout {
             });
         }
         let mut id = None;
-        let mut id_text = None;
-        let mut text = String::new();
+        let mut text = "";
         let mut time = None;
         let mut date = None;
-        let mut link = None;
+        let mut link = "";
         let mut any_promoted = false;
-        let mut organic = [0u64; 17];
-        let mut promoted_raw = [0u64; 17];
+        let mut organic = [0u64; MAX_OUTCOMES];
+        let mut promoted = [0u64; MAX_OUTCOMES];
         for col in &self.columns {
             let cell = row.get(col.index).unwrap_or_default();
             match col.role {
                 Role::Id => {
-                    let s = utf8(cell, col.at(), line)?.trim();
-                    let n = match plain_digits(cell) {
+                    id = Some(match plain_digits(cell) {
                         Some(n) => n,
-                        None => s
-                            .parse::<u64>()
-                            .map_err(|_| invalid(col.at(), line, s, "a numeric post id"))?,
-                    };
-                    // The cell is the id's decimal form unless it has a sign
-                    // or leading zeros (then the number is written afresh).
-                    let canonical = !s.starts_with(['+', '0']) || s == "0";
-                    id_text = Some(if canonical {
-                        s.to_owned()
-                    } else {
-                        n.to_string()
+                        None => {
+                            let s = utf8(cell, col.at(), line)?.trim();
+                            s.parse::<u64>()
+                                .map_err(|_| invalid(col.at(), line, s, "a numeric post id"))?
+                        }
                     });
-                    id = Some(n);
                 }
-                Role::Text => text = utf8(cell, col.at(), line)?.to_string(),
-                Role::Link => {
-                    let s = utf8(cell, col.at(), line)?.trim();
-                    link = (!s.is_empty()).then(|| s.to_string());
-                }
+                Role::Text => text = utf8(cell, col.at(), line)?,
+                Role::Link => link = utf8(cell, col.at(), line)?.trim(),
                 Role::Time => {
                     let cell = cell.trim_ascii();
                     time = Some(match fast_time(cell) {
@@ -332,7 +346,7 @@ impl Layout {
                 Role::Promoted(k) => {
                     if let Some(n) = parse_count(cell, col.at(), line)? {
                         any_promoted = true;
-                        if let Some(slot) = promoted_raw.get_mut(k) {
+                        if let Some(slot) = promoted.get_mut(k) {
                             *slot = n;
                         }
                     }
@@ -342,42 +356,22 @@ impl Layout {
         }
         self.check_clicks(&organic, line, "")?;
         if any_promoted {
-            self.check_clicks(&promoted_raw, line, "promoted ")?;
+            self.check_clicks(&promoted, line, "promoted ")?;
         }
-        // Each outcome has one column, so no sum can overflow.
-        let overflow = |values: &[u64; 17], k: usize| Error::MalformedCsv {
-            line: Some(line),
-            message: format!(
-                "the {} count {} overflows",
-                self.names.get(k).copied().unwrap_or("?"),
-                values.get(k).copied().unwrap_or(0)
-            ),
-        };
-        let counts =
-            Counts::from_keys(&self.outcomes, &organic).map_err(|k| overflow(&organic, k))?;
-        let promoted = if any_promoted {
-            Some(
-                Counts::from_keys(&self.outcomes, &promoted_raw)
-                    .map_err(|k| overflow(&promoted_raw, k))?,
-            )
-        } else {
-            None
-        };
         let id_col = self.column(Role::Id);
         let id = id.ok_or_else(|| invalid(id_col.at(), line, "", "a numeric post id"))?;
         let posted_at = match (time, date) {
             (Some(t), _) => t,
             (None, date) => self.time_from_id(id, date, line)?,
         };
-        post.platform = Platform::X;
-        post.id = id_text.unwrap_or_else(|| id.to_string());
-        post.posted_at = posted_at;
-        post.text = text;
-        post.link = link;
-        post.counts = counts;
-        post.promoted = promoted.map(Box::new);
-        post.line = line;
-        Ok(id)
+        Ok(Row {
+            id,
+            posted_at,
+            text,
+            link,
+            organic,
+            promoted: any_promoted.then_some(promoted),
+        })
     }
 
     fn column(&self, role: Role) -> Column {
@@ -426,7 +420,7 @@ impl Layout {
         }
     }
 
-    fn check_clicks(&self, values: &[u64; 17], line: u64, prefix: &str) -> Result<()> {
+    fn check_clicks(&self, values: &[u64; MAX_OUTCOMES], line: u64, prefix: &str) -> Result<()> {
         let Some(pos) = self.clicks else {
             return Ok(());
         };
@@ -560,7 +554,7 @@ pub(super) fn parse_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<
 ///
 /// A post id read again (an export appended to an overlapping one) keeps
 /// the later row, in the place of the first, and is listed in
-/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`] whose `page` is
+/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`](super::NoticeKind::Duplicate) whose `page` is
 /// the file (0 here) and whose `record` is the line of the later row, as
 /// the JSON readers do: nothing is counted twice.
 ///
@@ -617,9 +611,9 @@ fn read_one(bytes: Cow<'_, [u8]>, mode: ImportMode) -> Result<ImportReport> {
 /// Several exports read as one (exports appended over time, overlapping):
 /// the posts of all files, a post id read again keeping the later snapshot
 /// (the later row, the later file) in the place of the first and listed in
-/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`] (`page`: the
+/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`](super::NoticeKind::Duplicate) (`page`: the
 /// file's 0-based index, `record`: the line of the later row). Each post's
-/// [`PostRecord::page`] is the index of the file it was read from.
+/// [`PostRecord::page`](super::PostRecord::page) is the index of the file it was read from.
 ///
 /// # Errors
 ///
@@ -645,15 +639,11 @@ fn read_one(bytes: Cow<'_, [u8]>, mode: ImportMode) -> Result<ImportReport> {
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub fn read_exports<S: AsRef<[u8]>>(files: &[S], mode: ImportMode) -> Result<ImportReport> {
-    let files: Vec<(String, &[u8])> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (format!("file {i}"), f.as_ref()))
-        .collect();
     read_many(
         files
             .iter()
-            .map(|(n, f)| Ok((n.clone(), Cow::Borrowed(*f)))),
+            .enumerate()
+            .map(|(i, f)| Ok((format!("file {i}"), Cow::Borrowed(f.as_ref())))),
         mode,
     )
 }
@@ -679,29 +669,31 @@ fn read_many<'a>(
     files: impl Iterator<Item = Result<(String, Cow<'a, [u8]>)>>,
     mode: ImportMode,
 ) -> Result<ImportReport> {
-    read_files(files, mode, Collector::<u64>::read_file)
+    let mut collector = Collector::<u64>::new(mode);
+    read_files(files, &mut collector, |c, name, data, i| {
+        c.set_file_name(name);
+        c.read_file(data, i)
+    })?;
+    Ok(collector.finish())
 }
 
-/// Reads files one after another into one [`Collector`] with `read`
-/// (errors wrapped in [`Error::InFile`] naming the file).
-pub(super) fn read_files<'a, K: Hash + Eq>(
+/// Reads files one after another into `state` with `read(state, name,
+/// data, i)` (errors wrapped in [`Error::InFile`] naming the file).
+pub(super) fn read_files<'a, T>(
     files: impl Iterator<Item = Result<(String, Cow<'a, [u8]>)>>,
-    mode: ImportMode,
-    mut read: impl FnMut(&mut Collector<K>, &[u8], usize) -> Result<()>,
-) -> Result<ImportReport> {
-    let mut collector = Collector::new(mode);
+    state: &mut T,
+    mut read: impl FnMut(&mut T, &str, &[u8], usize) -> Result<()>,
+) -> Result<()> {
     let mut any = false;
     for (i, file) in files.enumerate() {
         any = true;
         let (name, bytes) = file?;
-        let in_file = |e: Error| Error::InFile {
-            file: name.clone(),
-            error: Box::new(e),
-        };
-        collector.file_name = Some(name.clone());
         decode(bytes)
-            .and_then(|data| read(&mut collector, &data, i))
-            .map_err(in_file)?;
+            .and_then(|data| read(state, &name, &data, i))
+            .map_err(|e| Error::InFile {
+                file: name.clone(),
+                error: Box::new(e),
+            })?;
     }
     if !any {
         return Err(Error::MalformedCsv {
@@ -709,7 +701,7 @@ pub(super) fn read_files<'a, K: Hash + Eq>(
             message: "no files given".to_string(),
         });
     }
-    Ok(collector.finish())
+    Ok(())
 }
 
 /// All of `reader`'s bytes (an I/O failure as [`Error::MalformedCsv`]),
@@ -819,7 +811,7 @@ pub(super) fn line_breaks(seg: &[u8]) -> u64 {
 /// A hasher for post ids (snowflakes, whose low bits are a sequence
 /// number): one multiply, no per-lookup SipHash.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(super) struct IdHasher(u64);
 
 impl std::hash::Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -837,73 +829,144 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-type IdMap<K> = HashMap<K, usize, std::hash::BuildHasherDefault<IdHasher>>;
+pub(super) type IdMap<K> = HashMap<K, usize, std::hash::BuildHasherDefault<IdHasher>>;
 
-/// The posts of one or more files, duplicates resolved: keyed by `K` (a
-/// numeric X id, or a mapped CSV's id text).
-pub(super) struct Collector<K> {
+/// Where a row's error goes: returned in strict mode, listed (wrapped in
+/// the file's name when several files are read) in lenient mode.
+pub(super) struct Skips {
     mode: ImportMode,
+    /// The file's name when several are read.
+    pub(super) file_name: Option<String>,
+    /// The rows skipped so far.
+    pub(super) rows: Vec<SkippedRow>,
+}
+
+impl Skips {
+    pub(super) fn new(mode: ImportMode) -> Self {
+        Skips {
+            mode,
+            file_name: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// `e` back in strict mode; listed in lenient mode.
+    fn skip(&mut self, e: Error) -> Result<()> {
+        if self.mode != ImportMode::Lenient {
+            return Err(e);
+        }
+        let line = error_line(&e);
+        let error = match &self.file_name {
+            Some(file) => Error::InFile {
+                file: file.clone(),
+                error: Box::new(e),
+            },
+            None => e,
+        };
+        self.rows.push(SkippedRow { line, error });
+        Ok(())
+    }
+}
+
+/// An upper bound on the rows of `data` (its LF bytes, counted quickly), to
+/// reserve room for them: no regrowth (moving every post read so far) and
+/// no rehashing of the ids.
+pub(super) fn row_bound(data: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', data).count() + 1
+}
+
+/// Reads the rows of `data`, which starts with the header record (on line
+/// `header_line` of the file), calling `each(row, line)` for each; an error
+/// (a malformed row, or `each`'s) goes to `skips`. Blank lines are
+/// skipped; line numbers are the file's own (LF, CRLF and lone CR each end
+/// a line, quoted ones included): the `csv` crate's are one too low after
+/// CRLF line breaks.
+pub(super) fn each_row(
+    data: &[u8],
+    delimiter: u8,
+    header_line: u64,
+    skips: &mut Skips,
+    mut each: impl FnMut(&ByteRecord, u64) -> Result<()>,
+) -> Result<()> {
+    let mut rdr = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(data);
+    let mut row = ByteRecord::new();
+    // The header, read again to start the rows after it.
+    if let Err(e) = rdr.read_byte_record(&mut row) {
+        return Err(csv_error(&e, Some(header_line)));
+    }
+    let mut lines = LineCounter::new(data, header_line);
+    let mut line_at = |byte: Option<u64>| -> u64 {
+        lines.line_at(byte.map(|b| usize::try_from(b).unwrap_or(usize::MAX)))
+    };
+    loop {
+        let result = match rdr.read_byte_record(&mut row) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                let line = line_at(row.position().map(csv::Position::byte));
+                if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
+                    continue; // a blank line
+                }
+                each(&row, line)
+            }
+            Err(e) => {
+                let line = line_at(e.position().map(csv::Position::byte));
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(csv_error(&e, Some(line)));
+                }
+                Err(csv_error(&e, Some(line)))
+            }
+        };
+        if let Err(e) = result {
+            skips.skip(e)?;
+        }
+    }
+}
+
+/// The posts of one or more files as records, a post read again replacing
+/// the earlier snapshot in its place: keyed by `K` (a numeric X id, or a
+/// mapped CSV's id text).
+pub(super) struct Collector<K> {
     pub(super) format: Option<ExportFormat>,
     posts: Vec<PostRecord>,
-    skipped: Vec<SkippedRow>,
-    notices: Vec<Notice>,
     /// Position in `posts` of each id read.
     index: IdMap<K>,
-    /// The file's name when several are read.
-    file_name: Option<String>,
+    notices: Vec<Notice>,
+    skips: Skips,
 }
 
 impl<K: Hash + Eq> Collector<K> {
     pub(super) fn new(mode: ImportMode) -> Self {
         Collector {
-            mode,
             format: None,
             posts: Vec::new(),
-            skipped: Vec::new(),
-            notices: Vec::new(),
             index: IdMap::default(),
-            file_name: None,
+            notices: Vec::new(),
+            skips: Skips::new(mode),
         }
+    }
+
+    /// The files that follow are one of several read as one, this one
+    /// named `name`.
+    pub(super) fn set_file_name(&mut self, name: &str) {
+        self.skips.file_name = Some(name.to_string());
     }
 
     pub(super) fn finish(self) -> ImportReport {
         let mut report = ImportReport::empty(self.format.unwrap_or(ExportFormat::TweetActivity));
         report.posts = self.posts;
-        report.skipped = self.skipped;
+        report.skipped = self.skips.rows;
         report.notices = self.notices;
         report
     }
 
-    /// Keeps the post just read into `posts[at]`, the last post; an id
-    /// read before is replaced in its place (by the new post) and noticed.
-    fn keep_last(&mut self, at: usize, id: K, file: usize) {
-        if self.file_name.is_some() {
-            self.posts[at].page = Some(file);
-        }
-        match self.index.entry(id) {
-            Entry::Occupied(e) => {
-                let post = self.posts.swap_remove(at);
-                self.notices.push(Notice {
-                    kind: NoticeKind::Duplicate,
-                    page: file,
-                    record: usize::try_from(post.line).unwrap_or(usize::MAX),
-                    id: Some(post.id.clone()),
-                });
-                self.posts[*e.get()] = post;
-            }
-            Entry::Vacant(e) => {
-                e.insert(at);
-            }
-        }
-    }
-
-    /// Reads the rows of `data`, which starts with the header record (on
-    /// line `header_line` of the file), parsing each with `parse(row,
-    /// line, post)` into a blank record in its place at the end of `posts`
-    /// (records are large: built where they stay, they are not moved);
-    /// strict mode stops at the first error, lenient mode lists it
-    /// and goes on. Blank lines are skipped; line numbers are the file's
-    /// own (LF, CRLF and lone CR each end a line, quoted ones included).
+    /// Reads the rows of `data` (see [`each_row`]), parsing each with
+    /// `parse(row, line, post)` into a blank record in its place at the
+    /// end of `posts` (records are large: built where they stay, they are
+    /// not moved) and keeping it under the id it returns.
     pub(super) fn read_rows(
         &mut self,
         data: &[u8],
@@ -912,94 +975,82 @@ impl<K: Hash + Eq> Collector<K> {
         file: usize,
         mut parse: impl FnMut(&ByteRecord, u64, &mut PostRecord) -> Result<K>,
     ) -> Result<()> {
-        let mut rdr = ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(data);
-        let mut row = ByteRecord::new();
-        // The header, read again to start the rows after it.
-        if let Err(e) = rdr.read_byte_record(&mut row) {
-            return Err(csv_error(&e, Some(header_line)));
-        }
-        // Room for a post per line (LF counted, which is quick): no regrowth
-        // (moving every post read so far) and no rehashing of the ids.
-        let lines = memchr::memchr_iter(b'\n', data).count();
-        self.posts.reserve(lines);
-        self.index.reserve(lines);
-        // Line numbers are counted here: the `csv` crate's are one too low
-        // after CRLF line breaks.
-        let mut lines = LineCounter::new(data, header_line);
-        let mut line_at = |byte: Option<u64>| -> u64 {
-            lines.line_at(byte.map(|b| usize::try_from(b).unwrap_or(usize::MAX)))
-        };
-        loop {
-            let result = match rdr.read_byte_record(&mut row) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = line_at(row.position().map(csv::Position::byte));
-                    if row.len() == 1 && row.get(0).is_some_and(|c| c.trim_ascii().is_empty()) {
-                        continue; // a blank line
-                    }
-                    let at = self.posts.len();
-                    self.posts.push(PostRecord::new(
-                        Platform::Other,
-                        String::new(),
-                        DateTime::UNIX_EPOCH,
-                    ));
-                    let result = parse(&row, line, &mut self.posts[at]);
-                    if result.is_err() {
-                        self.posts.truncate(at);
-                    }
-                    result.map(|id| (at, id))
-                }
+        let bound = row_bound(data);
+        self.posts.reserve(bound);
+        self.index.reserve(bound);
+        let page = self.skips.file_name.is_some().then_some(file);
+        let Collector {
+            posts,
+            index,
+            notices,
+            skips,
+            ..
+        } = self;
+        each_row(data, delimiter, header_line, skips, |row, line| {
+            let at = posts.len();
+            posts.push(PostRecord::new(
+                Platform::Other,
+                String::new(),
+                DateTime::UNIX_EPOCH,
+            ));
+            let id = match parse(row, line, &mut posts[at]) {
+                Ok(id) => id,
                 Err(e) => {
-                    let line = line_at(e.position().map(csv::Position::byte));
-                    match e.kind() {
-                        csv::ErrorKind::Io(_) => return Err(csv_error(&e, Some(line))),
-                        _ => Err(csv_error(&e, Some(line))),
-                    }
+                    posts.truncate(at);
+                    return Err(e);
                 }
             };
-            match (result, self.mode) {
-                (Ok((at, id)), _) => self.keep_last(at, id, file),
-                (Err(e), ImportMode::Lenient) => {
-                    let line = error_line(&e);
-                    let error = match &self.file_name {
-                        Some(file) => Error::InFile {
-                            file: file.clone(),
-                            error: Box::new(e),
-                        },
-                        None => e,
-                    };
-                    self.skipped.push(SkippedRow { line, error });
+            posts[at].page = page;
+            match index.entry(id) {
+                Entry::Occupied(e) => {
+                    let post = posts.swap_remove(at);
+                    notices.push(duplicate(file, post.line, post.id.clone()));
+                    posts[*e.get()] = post;
                 }
-                (Err(e), _) => return Err(e),
+                Entry::Vacant(e) => {
+                    e.insert(at);
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
 impl Collector<u64> {
     fn read_file(&mut self, data: &[u8], file: usize) -> Result<()> {
-        let (header, delimiter) = header_of(data)?;
-        let format =
-            ExportFormat::detect(&header).ok_or_else(|| unrecognized(&header, delimiter))?;
-        match self.format {
-            None => self.format = Some(format),
-            Some(first) if first != format => {
-                return Err(Error::MalformedCsv {
-                    line: None,
-                    message: format!("a {format} export, not a {first} export like the first file"),
-                });
-            }
-            Some(_) => {}
-        }
+        let (header, delimiter, format) = detect(data, self.format)?;
+        self.format = Some(format);
         let layout = Layout::new(format, &header)?;
-        self.read_rows(data, delimiter, 1, file, |row, line, post| {
-            layout.parse_row(row, line, post)
+        let keys = OutcomeKeys::from_static(format.outcome_names())?;
+        self.read_rows(data, delimiter, 1, file, |record, line, post| {
+            let row = layout.parse_row(record, line)?;
+            post.platform = Platform::X;
+            post.id = row.id.to_string();
+            post.posted_at = row.posted_at;
+            post.text = row.text.to_owned();
+            post.link = (!row.link.is_empty()).then(|| row.link.to_owned());
+            post.counts = row_counts(&keys, &row.organic);
+            post.promoted = row.promoted.map(|p| Box::new(row_counts(&keys, &p)));
+            post.line = line;
+            Ok(row.id)
         })
+    }
+}
+
+/// The header of `data`, its delimiter and the export format it is, which
+/// must be `first`'s (the format of the first of several files) if given.
+pub(super) fn detect(
+    data: &[u8],
+    first: Option<ExportFormat>,
+) -> Result<(ByteRecord, u8, ExportFormat)> {
+    let (header, delimiter) = header_of(data)?;
+    let format = ExportFormat::detect(&header).ok_or_else(|| unrecognized(&header, delimiter))?;
+    match first {
+        Some(first) if first != format => Err(Error::MalformedCsv {
+            line: None,
+            message: format!("a {format} export, not a {first} export like the first file"),
+        }),
+        _ => Ok((header, delimiter, format)),
     }
 }
 

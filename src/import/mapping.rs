@@ -953,12 +953,12 @@ pub fn read_mapped_paths<P: AsRef<Path>>(
     map: &ColumnMap,
     mode: ImportMode,
 ) -> Result<ImportReport> {
-    read_files(
+    read_mapped_files(
         paths
             .iter()
             .map(|p| super::read_named(p.as_ref()).map(|(n, b)| (n, Cow::Owned(b)))),
+        map,
         mode,
-        |c: &mut Collector<String>, data, i| c.read_mapped_file(map, data, i),
     )
 }
 
@@ -974,14 +974,27 @@ pub fn read_mapped_many<S: AsRef<[u8]>>(
     map: &ColumnMap,
     mode: ImportMode,
 ) -> Result<ImportReport> {
-    read_files(
+    read_mapped_files(
         files
             .iter()
             .enumerate()
             .map(|(i, f)| Ok((format!("file {i}"), Cow::Borrowed(f.as_ref())))),
+        map,
         mode,
-        |c: &mut Collector<String>, data, i| c.read_mapped_file(map, data, i),
     )
+}
+
+fn read_mapped_files<'a>(
+    files: impl Iterator<Item = Result<(String, Cow<'a, [u8]>)>>,
+    map: &ColumnMap,
+    mode: ImportMode,
+) -> Result<ImportReport> {
+    let mut collector = Collector::<String>::new(mode);
+    read_files(files, &mut collector, |c, name, data, i| {
+        c.set_file_name(name);
+        c.read_mapped_file(map, data, i)
+    })?;
+    Ok(collector.finish())
 }
 
 #[cfg(test)]

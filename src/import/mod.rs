@@ -72,6 +72,8 @@ mod count;
 #[cfg(feature = "csv")]
 mod csv_export;
 mod error;
+#[cfg(feature = "csv")]
+mod export_table;
 #[cfg(feature = "json")]
 mod html;
 #[cfg(feature = "json")]
@@ -97,6 +99,9 @@ pub use csv_export::{
     read_export, read_export_path, read_export_paths, read_export_str, read_exports,
 };
 pub use error::{ImportError, ImportErrorKind};
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub use export_table::{ExportPost, ExportTable};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use json::ReadOptions;
@@ -116,7 +121,7 @@ pub use record::{
     ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, Poll, PollOption,
     PostKind, PostRecord, Reach, SkippedRow, Spend,
 };
-pub use rules::{Grouping, IntoPostId, VariantRules};
+pub use rules::{GroupPost, Grouping, IntoPostId, VariantRules};
 pub use snowflake::{SNOWFLAKE_EPOCH_MS, snowflake_id, snowflake_time};
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]

@@ -1,9 +1,15 @@
 //! Mapping imported posts to variants.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
+#[cfg(feature = "csv")]
+use super::export_table::{ExportPost, ExportTable};
 use super::record::{PostRecord, Reach};
 use crate::counts::in_variant;
 use crate::freq::Proportion;
@@ -11,6 +17,7 @@ use crate::repeated::proportion_of;
 use crate::{Counts, Error, Experiment, Metric, Post, Result};
 
 type RuleFn = dyn Fn(&PostRecord) -> Option<String> + Send + Sync;
+type BlockFn<'a> = dyn Fn(&PostRecord) -> Option<String> + 'a;
 
 #[derive(Clone)]
 enum Rule {
@@ -178,13 +185,20 @@ impl VariantRules {
     /// The variant of `post`: the first matching rule's (an empty name from
     /// a closure counts as no match).
     pub fn variant_of(&self, post: &PostRecord) -> Option<String> {
-        let lower = post.text.to_ascii_lowercase();
+        self.variant_for(&post)
+    }
+
+    fn variant_for<P: GroupPost>(&self, post: &P) -> Option<String> {
+        let lower = post.post_text().to_ascii_lowercase();
         self.rules.iter().find_map(|rule| match rule {
             Rule::Tag(tag, v) => has_tag(&lower, tag).then(|| v.clone()),
             Rule::Phrase(p, v) => lower.contains(p.as_str()).then(|| v.clone()),
-            Rule::Ids(ids, v) => ids.contains(&post.id).then(|| v.clone()),
-            Rule::Label => post.variant.clone().filter(|v| !v.is_empty()),
-            Rule::Custom(f) => f(post).filter(|v| !v.is_empty()),
+            Rule::Ids(ids, v) => ids.contains(post.post_id().as_ref()).then(|| v.clone()),
+            Rule::Label => post
+                .variant_label()
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
+            Rule::Custom(f) => f(&post.record()).filter(|v| !v.is_empty()),
         })
     }
 
@@ -208,10 +222,25 @@ impl VariantRules {
     /// # Ok::<(), postab::Error>(())
     /// ```
     pub fn group<'p>(&self, posts: &'p [PostRecord]) -> Grouping<'p> {
-        let mut variants: BTreeMap<String, Vec<&'p PostRecord>> = BTreeMap::new();
+        self.group_posts(posts.iter())
+    }
+
+    /// Groups the posts of an [`ExportTable`] by variant, reading its
+    /// columns: no [`PostRecord`] is built, except for a rule given as a
+    /// closure ([`VariantRules::rule`]), which is called with each post's
+    /// record. The [`Grouping`] counts and builds experiments as it does
+    /// for records.
+    #[cfg(feature = "csv")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+    pub fn group_table<'t>(&self, table: &'t ExportTable) -> Grouping<'t, ExportPost<'t>> {
+        self.group_posts(table.iter())
+    }
+
+    fn group_posts<'p, P: GroupPost>(&self, posts: impl Iterator<Item = P>) -> Grouping<'p, P> {
+        let mut variants: BTreeMap<String, Vec<P>> = BTreeMap::new();
         let mut unassigned = Vec::new();
         for post in posts {
-            match self.variant_of(post) {
+            match self.variant_for(&post) {
                 Some(v) => variants.entry(v).or_default().push(post),
                 None => unassigned.push(post),
             }
@@ -219,7 +248,89 @@ impl VariantRules {
         Grouping {
             variants,
             unassigned,
+            posts: PhantomData,
         }
+    }
+}
+
+pub(super) mod sealed {
+    /// Only postab's post types are [`GroupPost`](super::GroupPost)s.
+    pub trait Sealed {}
+}
+
+/// A post that [`VariantRules`] places and [`Grouping`] counts: a
+/// `&`[`PostRecord`], or (with the `csv` feature) a post of an
+/// [`ExportTable`] (`ExportPost`). Implemented by postab only.
+pub trait GroupPost: sealed::Sealed {
+    /// The id, as [`PostRecord::id`] holds it.
+    fn post_id(&self) -> Cow<'_, str>;
+    /// The text.
+    fn post_text(&self) -> &str;
+    /// When it was posted.
+    fn post_time(&self) -> DateTime<Utc>;
+    /// The variant label the file gives it ([`PostRecord::variant`]).
+    fn variant_label(&self) -> Option<&str>;
+    /// Its counts of one reach (`None`: promoted, and it was not).
+    fn reach_counts(&self, reach: Reach) -> Option<Cow<'_, Counts>>;
+    /// It as a record (built, for a post of a table).
+    fn record(&self) -> Cow<'_, PostRecord>;
+}
+
+impl sealed::Sealed for &PostRecord {}
+
+impl GroupPost for &PostRecord {
+    fn post_id(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
+    }
+
+    fn post_text(&self) -> &str {
+        &self.text
+    }
+
+    fn post_time(&self) -> DateTime<Utc> {
+        self.posted_at
+    }
+
+    fn variant_label(&self) -> Option<&str> {
+        self.variant.as_deref()
+    }
+
+    fn reach_counts(&self, reach: Reach) -> Option<Cow<'_, Counts>> {
+        self.counts_of(reach).map(Cow::Borrowed)
+    }
+
+    fn record(&self) -> Cow<'_, PostRecord> {
+        Cow::Borrowed(*self)
+    }
+}
+
+#[cfg(feature = "csv")]
+impl sealed::Sealed for ExportPost<'_> {}
+
+#[cfg(feature = "csv")]
+impl GroupPost for ExportPost<'_> {
+    fn post_id(&self) -> Cow<'_, str> {
+        Cow::Owned(self.id().to_string())
+    }
+
+    fn post_text(&self) -> &str {
+        self.text()
+    }
+
+    fn post_time(&self) -> DateTime<Utc> {
+        self.posted_at()
+    }
+
+    fn variant_label(&self) -> Option<&str> {
+        None
+    }
+
+    fn reach_counts(&self, reach: Reach) -> Option<Cow<'_, Counts>> {
+        self.counts_of(reach).map(Cow::Owned)
+    }
+
+    fn record(&self) -> Cow<'_, PostRecord> {
+        Cow::Owned(self.to_record())
     }
 }
 
@@ -267,18 +378,21 @@ fn has_tag(text: &str, tag: &str) -> bool {
         })
 }
 
-/// Posts grouped by variant: see [`VariantRules::group`].
+/// Posts grouped by variant: see [`VariantRules::group`] (records, `P` =
+/// `&PostRecord`) and [`VariantRules::group_table`] (posts of an
+/// [`ExportTable`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Grouping<'p> {
+pub struct Grouping<'p, P = &'p PostRecord> {
     /// The posts of each variant, in file order.
-    pub variants: BTreeMap<String, Vec<&'p PostRecord>>,
+    pub variants: BTreeMap<String, Vec<P>>,
     /// Posts no rule matched.
-    pub unassigned: Vec<&'p PostRecord>,
+    pub unassigned: Vec<P>,
+    posts: PhantomData<&'p ()>,
 }
 
-impl Grouping<'_> {
-    fn posts(&self, id: &str) -> Result<&[&PostRecord]> {
+impl<P: GroupPost> Grouping<'_, P> {
+    fn posts(&self, id: &str) -> Result<&[P]> {
         self.variants
             .get(id)
             .map(Vec::as_slice)
@@ -322,11 +436,11 @@ impl Grouping<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn counts_in(&self, id: &str, reach: Reach) -> Result<Counts> {
-        let sum: Counts = self
+        let sum = self
             .posts(id)?
             .iter()
-            .filter_map(|p| p.counts_of(reach))
-            .sum();
+            .filter_map(|p| p.reach_counts(reach))
+            .fold(Counts::new(), |sum, c| sum + &*c);
         sum.check_exact().map_err(|e| in_variant(e, id))?;
         Ok(sum)
     }
@@ -357,9 +471,9 @@ impl Grouping<'_> {
     ) -> Result<Vec<Proportion>> {
         self.posts(id)?
             .iter()
-            .filter_map(|p| p.counts_of(reach).map(|c| (p, c)))
+            .filter_map(|p| p.reach_counts(reach).map(|c| (p, c)))
             .filter(|(_, c)| c.get(metric.denominator()) > 0)
-            .map(|(p, c)| proportion_of(metric, &format!("{id} (post {})", p.id), c))
+            .map(|(p, c)| proportion_of(metric, &format!("{id} (post {})", p.post_id()), &c))
             .collect()
     }
 
@@ -380,7 +494,7 @@ impl Grouping<'_> {
         control: &str,
         metric: Metric,
     ) -> Result<Experiment> {
-        self.build(name, control, metric, Reach::Organic, |_| None)
+        self.build(name, control, metric, Reach::Organic, None)
     }
 
     /// As [`Grouping::to_experiment`] on the counts of one reach: with
@@ -398,7 +512,7 @@ impl Grouping<'_> {
         metric: Metric,
         reach: Reach,
     ) -> Result<Experiment> {
-        self.build(name, control, metric, reach, |_| None)
+        self.build(name, control, metric, reach, None)
     }
 
     /// As [`Grouping::to_experiment`], each post placed in the block that
@@ -447,7 +561,7 @@ impl Grouping<'_> {
         metric: Metric,
         block_of: impl Fn(&PostRecord) -> Option<String>,
     ) -> Result<Experiment> {
-        self.build(name, control, metric, Reach::Organic, block_of)
+        self.build(name, control, metric, Reach::Organic, Some(&block_of))
     }
 
     fn build(
@@ -456,23 +570,23 @@ impl Grouping<'_> {
         control: &str,
         metric: Metric,
         reach: Reach,
-        block_of: impl Fn(&PostRecord) -> Option<String>,
+        block_of: Option<&BlockFn<'_>>,
     ) -> Result<Experiment> {
         let mut builder = Experiment::builder(name).control(control).metric(metric);
         for (id, posts) in &self.variants {
-            let text = posts.first().map_or("", |p| p.text.as_str());
+            let text = posts.first().map_or("", |p| p.post_text());
             builder = builder.variant(id.clone(), text);
         }
         let mut exp = builder.build()?;
         for (id, posts) in &self.variants {
             for record in posts {
-                let Some(counts) = record.counts_of(reach) else {
+                let Some(counts) = record.reach_counts(reach) else {
                     continue;
                 };
-                let mut post = Post::new(record.id.clone(), id.clone())?
-                    .published_at(record.posted_at)
-                    .with_counts(counts.clone());
-                if let Some(key) = block_of(record) {
+                let mut post = Post::new(record.post_id().into_owned(), id.clone())?
+                    .published_at(record.post_time())
+                    .with_counts(counts.into_owned());
+                if let Some(key) = block_of.and_then(|f| f(&record.record())) {
                     post = post.in_block(key)?;
                 }
                 exp.add_post(post)?;
