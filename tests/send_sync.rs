@@ -41,6 +41,13 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<postab::sim::PostDesign>();
     assert_send_sync::<postab::schedule::SlotCounts>();
     assert_send_sync::<postab::import::Grouping<'static>>();
+    #[cfg(feature = "csv")]
+    {
+        assert_send_sync::<postab::import::ExportTable>();
+        assert_send_sync::<postab::import::ExportPost<'static>>();
+        assert_send_sync::<postab::import::Grouping<'static, postab::import::ExportPost<'static>>>(
+        );
+    }
     assert_send_sync::<postab::report::Document>();
 }
 

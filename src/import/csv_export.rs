@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use csv::{ByteRecord, ReaderBuilder};
 
 use std::collections::hash_map::Entry;
@@ -243,7 +243,13 @@ pub(super) struct Layout {
     width: usize,
     /// Position in `columns` of the clicks count column.
     clicks: Option<usize>,
+    /// The last `Date` cell read and its date: exports list many posts a
+    /// day, each row then skips the date parser.
+    last_date: Option<(LastDate, NaiveDate)>,
 }
+
+/// A `Date` cell (at most 17 bytes: `Tue, Jul 14, 2026`) kept by value.
+type LastDate = ([u8; 17], usize);
 
 impl Layout {
     pub(super) fn new(format: ExportFormat, header: &ByteRecord) -> Result<Self> {
@@ -267,11 +273,36 @@ impl Layout {
             columns,
             width: header.len(),
             clicks,
+            last_date: None,
         })
     }
 
+    /// The date of a `Date` cell (trimmed), from the last row's when the
+    /// cell is the same.
+    fn date(&mut self, cell: &[u8], col: At<'_>, line: u64) -> Result<NaiveDate> {
+        if let Some(((bytes, len), date)) = &self.last_date
+            && bytes.get(..*len) == Some(cell)
+        {
+            return Ok(*date);
+        }
+        let date = match fast_date(cell) {
+            Some(d) => d,
+            None => {
+                let s = utf8(cell, col, line)?;
+                slow_date(s)
+                    .ok_or_else(|| invalid(col, line, s, "a date like \"Tue, Jul 14, 2026\""))?
+            }
+        };
+        let mut bytes = [0u8; 17];
+        if let Some(slot) = bytes.get_mut(..cell.len()) {
+            slot.copy_from_slice(cell);
+            self.last_date = Some(((bytes, cell.len()), date));
+        }
+        Ok(date)
+    }
+
     /// The post of `row`, its text and link borrowed from the row.
-    pub(super) fn parse_row<'r>(&self, row: &'r ByteRecord, line: u64) -> Result<Row<'r>> {
+    pub(super) fn parse_row<'r>(&mut self, row: &'r ByteRecord, line: u64) -> Result<Row<'r>> {
         if row.len() != self.width {
             return Err(Error::MalformedCsv {
                 line: Some(line),
@@ -290,7 +321,8 @@ impl Layout {
         let mut any_promoted = false;
         let mut organic = [0u64; MAX_OUTCOMES];
         let mut promoted = [0u64; MAX_OUTCOMES];
-        for col in &self.columns {
+        for i in 0..self.columns.len() {
+            let col = self.columns[i];
             let cell = row.get(col.index).unwrap_or_default();
             match col.role {
                 Role::Id => {
@@ -326,16 +358,7 @@ impl Layout {
                 }
                 Role::Date => {
                     let cell = cell.trim_ascii();
-                    let parsed = match fast_date(cell) {
-                        Some(d) => d,
-                        None => {
-                            let s = utf8(cell, col.at(), line)?;
-                            slow_date(s).ok_or_else(|| {
-                                invalid(col.at(), line, s, "a date like \"Tue, Jul 14, 2026\"")
-                            })?
-                        }
-                    };
-                    date = Some((parsed, cell));
+                    date = Some((self.date(cell, col.at(), line)?, cell));
                 }
                 Role::Count(k) => {
                     let n = parse_count(cell, col.at(), line)?.unwrap_or(0);
@@ -406,7 +429,11 @@ impl Layout {
             ));
         };
         match date {
-            Some((date, _)) if (at.date_naive() - date).num_days().abs() <= 1 => Ok(at),
+            Some((date, _))
+                if (at.date_naive().num_days_from_ce() - date.num_days_from_ce()).abs() <= 1 =>
+            {
+                Ok(at)
+            }
             Some((_, cell)) => Err(invalid(
                 self.column(Role::Date).at(),
                 line,
@@ -476,7 +503,6 @@ fn fast_time(s: &[u8]) -> Option<DateTime<Utc>> {
 /// days) without the general parser (`None`: use it, which also reports a
 /// weekday that does not match the date).
 fn fast_date(s: &[u8]) -> Option<NaiveDate> {
-    use chrono::Datelike;
     const MONTHS: [&[u8; 3]; 12] = [
         b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
         b"Dec",
@@ -1020,7 +1046,7 @@ impl Collector<u64> {
     fn read_file(&mut self, data: &[u8], file: usize) -> Result<()> {
         let (header, delimiter, format) = detect(data, self.format)?;
         self.format = Some(format);
-        let layout = Layout::new(format, &header)?;
+        let mut layout = Layout::new(format, &header)?;
         let keys = OutcomeKeys::from_static(format.outcome_names())?;
         self.read_rows(data, delimiter, 1, file, |record, line, post| {
             let row = layout.parse_row(record, line)?;

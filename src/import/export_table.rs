@@ -388,8 +388,8 @@ fn compact_spans(buf: &mut String, spans: &mut [(usize, usize)]) {
 struct TableReader {
     /// `None` until the first file's header is read.
     table: Option<ExportTable>,
-    /// Position in the table of each id read.
-    index: IdMap<u64>,
+    /// The ids read.
+    seen: Seen,
     skips: Skips,
     /// Whether a post was read again (its old text is then unreferenced).
     duplicates: bool,
@@ -399,7 +399,7 @@ impl TableReader {
     fn new(mode: ImportMode) -> Self {
         TableReader {
             table: None,
-            index: IdMap::default(),
+            seen: Seen::default(),
             skips: Skips::new(mode),
             duplicates: false,
         }
@@ -410,7 +410,7 @@ impl TableReader {
         let (header, delimiter, format) = detect(data, self.table.as_ref().map(|t| t.format))?;
         let TableReader {
             table,
-            index,
+            seen,
             skips,
             duplicates,
         } = self;
@@ -418,26 +418,19 @@ impl TableReader {
             Some(t) => t,
             None => table.insert(ExportTable::empty(format)?),
         };
-        let layout = Layout::new(format, &header)?;
+        let mut layout = Layout::new(format, &header)?;
         let bound = row_bound(data);
         table.reserve(bound);
-        index.reserve(bound);
         let page = several.then_some(file);
         each_row(data, delimiter, 1, skips, |record, line| {
             let row = layout.parse_row(record, line)?;
-            let at = table.len();
             table.push(&row, line, page);
-            match index.entry(row.id) {
-                Entry::Occupied(e) => {
-                    table.replace_with_last(*e.get());
-                    table
-                        .notices
-                        .push(duplicate(file, line, row.id.to_string()));
-                    *duplicates = true;
-                }
-                Entry::Vacant(e) => {
-                    e.insert(at);
-                }
+            if let Some(earlier) = seen.earlier(&table.ids) {
+                table.replace_with_last(earlier);
+                table
+                    .notices
+                    .push(duplicate(file, line, row.id.to_string()));
+                *duplicates = true;
             }
             Ok(())
         })
@@ -453,6 +446,46 @@ impl TableReader {
         }
         table.skipped = self.skips.rows;
         Ok(table)
+    }
+}
+
+/// Which earlier post has an id. Exports list posts by time, and while the
+/// ids read are strictly increasing (or decreasing) none can repeat: the
+/// hash map of ids is built only once they are not.
+#[derive(Default)]
+struct Seen {
+    /// Position in the table of each id, once built.
+    map: Option<IdMap<u64>>,
+    /// The last id, while no map is built.
+    last: Option<u64>,
+    /// Whether the ids rise (`None` until two are read).
+    rising: Option<bool>,
+}
+
+impl Seen {
+    /// The position of the earlier post with the last of `ids` (just read),
+    /// if there is one; else the last id is remembered at its position.
+    fn earlier(&mut self, ids: &[u64]) -> Option<usize> {
+        let (&id, before) = ids.split_last()?;
+        if self.map.is_none() {
+            let last = self.last.replace(id)?;
+            let rising = id > last;
+            if id != last && *self.rising.get_or_insert(rising) == rising {
+                return None;
+            }
+            // Out of order: from here on, look ids up.
+            let mut map = IdMap::default();
+            map.reserve(ids.len());
+            map.extend(before.iter().enumerate().map(|(i, &x)| (x, i)));
+            self.map = Some(map);
+        }
+        match self.map.as_mut()?.entry(id) {
+            Entry::Occupied(e) => Some(*e.get()),
+            Entry::Vacant(e) => {
+                e.insert(before.len());
+                None
+            }
+        }
     }
 }
 
@@ -614,6 +647,30 @@ impl Serialize for ExportTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ids in order need no map; the first out of order builds it, and
+    /// every repeat is found, in either direction.
+    #[test]
+    fn seen_finds_every_repeat() {
+        for ids in [
+            vec![1, 2, 3, 2, 5, 1, 5],
+            vec![9, 7, 7, 3, 8, 9],
+            vec![4, 4],
+            vec![1, 2, 3],
+        ] {
+            let mut seen = Seen::default();
+            let mut kept: Vec<u64> = Vec::new();
+            for &id in &ids {
+                kept.push(id);
+                let want = kept[..kept.len() - 1].iter().position(|&x| x == id);
+                assert_eq!(seen.earlier(&kept), want, "{ids:?} at {id}");
+                if want.is_some() {
+                    kept.pop();
+                }
+            }
+            assert_eq!(seen.map.is_none(), ids == [1, 2, 3], "{ids:?}");
+        }
+    }
 
     /// Each outcome of a format has one column, so building a post's
     /// [`Counts`] cannot overflow.

@@ -10,6 +10,13 @@
 //!   [`ImportMode::Strict`] stops at the first malformed row with an error
 //!   naming its line and column; [`ImportMode::Lenient`] skips such rows and
 //!   lists them. No input makes it panic.
+//! * [`ExportTable`] (with `csv`) reads the same exports through the same
+//!   row parser into columns (ids, times, one buffer of texts and one of
+//!   links, the counts in one block of numbers) instead of a record per
+//!   post: about the size of the file and as fast as a bare `csv`-crate
+//!   parse of the same fields. [`ExportPost`] views one post;
+//!   [`VariantRules::group_table`] groups a table into variants and
+//!   experiments without building records.
 //! * With the default-on `json` feature, [`read_bluesky`] reads saved
 //!   `app.bsky.feed.getAuthorFeed` pages, [`read_mastodon`] saved
 //!   `GET /api/v1/accounts/:id/statuses` pages and [`read_threads`] saved
