@@ -1,20 +1,19 @@
-//! Reading X/Twitter analytics exports (CSV) into [`PostRecord`](super::PostRecord)s.
+//! Reading X/Twitter analytics exports (CSV) into
+//! [`PostRecord`](super::PostRecord)s.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
 use std::io;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use csv::{ByteRecord, ReaderBuilder};
 
-use std::collections::hash_map::Entry;
-use std::hash::Hash;
-
 use super::count::{parse_count_text, plain_digits};
-use super::export_table::duplicate;
 use super::record::{
-    ExportFormat, ImportMode, ImportReport, Notice, Platform, PostRecord, SkippedRow,
+    ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, SkippedRow,
 };
 use super::snowflake::snowflake_time;
 use crate::counts::OutcomeKeys;
@@ -580,9 +579,11 @@ pub(super) fn parse_count(cell: &[u8], col: At<'_>, line: u64) -> Result<Option<
 ///
 /// A post id read again (an export appended to an overlapping one) keeps
 /// the later row, in the place of the first, and is listed in
-/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`](super::NoticeKind::Duplicate) whose `page` is
+/// [`ImportReport::notices`] as a
+/// [`NoticeKind::Duplicate`](super::NoticeKind::Duplicate) whose `page` is
 /// the file (0 here) and whose `record` is the line of the later row, as
-/// the JSON readers do: nothing is counted twice.
+/// the JSON readers do: nothing is counted twice. [`ExportTable`](super::ExportTable)
+/// reads the same rows into columns, faster.
 ///
 /// # Errors
 ///
@@ -637,9 +638,11 @@ fn read_one(bytes: Cow<'_, [u8]>, mode: ImportMode) -> Result<ImportReport> {
 /// Several exports read as one (exports appended over time, overlapping):
 /// the posts of all files, a post id read again keeping the later snapshot
 /// (the later row, the later file) in the place of the first and listed in
-/// [`ImportReport::notices`] as a [`NoticeKind::Duplicate`](super::NoticeKind::Duplicate) (`page`: the
+/// [`ImportReport::notices`] as a
+/// [`NoticeKind::Duplicate`](super::NoticeKind::Duplicate) (`page`: the
 /// file's 0-based index, `record`: the line of the later row). Each post's
-/// [`PostRecord::page`](super::PostRecord::page) is the index of the file it was read from.
+/// [`PostRecord::page`](super::PostRecord::page) is the index of the file
+/// it was read from.
 ///
 /// # Errors
 ///
@@ -1060,6 +1063,16 @@ impl Collector<u64> {
             post.line = line;
             Ok(row.id)
         })
+    }
+}
+
+/// The notice of a post read again at `line` of file `file`.
+pub(super) fn duplicate(file: usize, line: u64, id: String) -> Notice {
+    Notice {
+        kind: NoticeKind::Duplicate,
+        page: file,
+        record: usize::try_from(line).unwrap_or(usize::MAX),
+        id: Some(id),
     }
 }
 

@@ -10,12 +10,11 @@ use chrono::{DateTime, Utc};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::csv_export::{
-    IdMap, Layout, Row, Skips, decode, detect, each_row, read_all, read_files, row_bound,
-    row_counts,
+    IdMap, Layout, Row, Skips, decode, detect, duplicate, each_row, read_all, read_files,
+    row_bound, row_counts,
 };
 use super::record::{
-    ExportFormat, ImportMode, ImportReport, Notice, NoticeKind, Platform, PostRecord, Reach,
-    SkippedRow,
+    ExportFormat, ImportMode, ImportReport, Notice, Platform, PostRecord, Reach, SkippedRow,
 };
 use crate::counts::OutcomeKeys;
 use crate::{Counts, Error, Outcome, Result};
@@ -486,16 +485,6 @@ impl Seen {
                 None
             }
         }
-    }
-}
-
-/// The notice of a post read again at `line` of file `file`.
-pub(super) fn duplicate(file: usize, line: u64, id: String) -> Notice {
-    Notice {
-        kind: NoticeKind::Duplicate,
-        page: file,
-        record: usize::try_from(line).unwrap_or(usize::MAX),
-        id: Some(id),
     }
 }
 
