@@ -70,6 +70,9 @@ const NOT_PROMOTED: usize = usize::MAX;
 #[derive(Debug, Clone)]
 pub struct ExportTable {
     format: ExportFormat,
+    /// Whether the format has `promoted ...` columns (looked up once, not
+    /// per row).
+    has_promoted: bool,
     /// The outcome of each count column, in the format's order.
     outcomes: Vec<Outcome>,
     /// The same, resolved for building [`Counts`].
@@ -182,6 +185,7 @@ impl ExportTable {
         let names = format.outcome_names();
         Ok(ExportTable {
             format,
+            has_promoted: format.has_promoted(),
             outcomes: names
                 .iter()
                 .map(|n| Outcome::from_key(n))
@@ -216,7 +220,7 @@ impl ExportTable {
         self.text_spans.reserve(rows);
         self.link_spans.reserve(rows);
         self.counts.reserve(rows.saturating_mul(self.width()));
-        if self.format.has_promoted() {
+        if self.has_promoted {
             self.promoted_of.reserve(rows);
         }
     }
@@ -234,7 +238,7 @@ impl ExportTable {
         push_span(&mut self.text, &mut self.text_spans, row.text);
         push_span(&mut self.links, &mut self.link_spans, row.link);
         self.counts.extend_from_slice(&row.organic[..width]);
-        if self.format.has_promoted() {
+        if self.has_promoted {
             let block = match &row.promoted {
                 Some(p) => {
                     self.promoted.extend_from_slice(&p[..width]);
@@ -390,8 +394,6 @@ struct TableReader {
     /// The ids read.
     seen: Seen,
     skips: Skips,
-    /// Whether a post was read again (its old text is then unreferenced).
-    duplicates: bool,
 }
 
 impl TableReader {
@@ -400,19 +402,13 @@ impl TableReader {
             table: None,
             seen: Seen::default(),
             skips: Skips::new(mode),
-            duplicates: false,
         }
     }
 
     /// Reads file `file` (`several`: one of several files read as one).
     fn read_file(&mut self, data: &[u8], file: usize, several: bool) -> Result<()> {
         let (header, delimiter, format) = detect(data, self.table.as_ref().map(|t| t.format))?;
-        let TableReader {
-            table,
-            seen,
-            skips,
-            duplicates,
-        } = self;
+        let TableReader { table, seen, skips } = self;
         let table = match table {
             Some(t) => t,
             None => table.insert(ExportTable::empty(format)?),
@@ -429,7 +425,6 @@ impl TableReader {
                 table
                     .notices
                     .push(duplicate(file, line, row.id.to_string()));
-                *duplicates = true;
             }
             Ok(())
         })
@@ -440,7 +435,8 @@ impl TableReader {
             line: None,
             message: "no files given".to_string(),
         })?;
-        if self.duplicates {
+        // Only duplicates are noticed: each left an old text unreferenced.
+        if !table.notices.is_empty() {
             table.compact();
         }
         table.skipped = self.skips.rows;
